@@ -1,0 +1,15 @@
+# lit configuration for Tessel's tool tests (tessel, tessel-opt).
+import os
+import lit.formats
+
+config.name = "Tessel"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tessel_bin_dir, "..", "test", "lit")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.tessel_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+config.substitutions.append(("%zoo", os.path.join(config.tessel_source_dir, "workloads", "zoo")))
+config.substitutions.append(("%presets", os.path.join(config.tessel_source_dir, "arch", "presets")))

@@ -1,0 +1,5 @@
+// placeholder until arch/ lands
+#include "Commands.h"
+namespace tessel::cli {
+void addArchCommand(CLI::App &, int &) {}
+}

@@ -1,0 +1,21 @@
+//===- tools/tessel/Commands.h - The subcommands of `tessel` ----*- C++ -*-===//
+//
+// Each subcommand lives in its own file and adds itself to the app with one
+// function. A subcommand's callback stores its exit status in `exitCode`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_TOOLS_COMMANDS_H
+#define TESSEL_TOOLS_COMMANDS_H
+
+namespace CLI {
+class App;
+}
+
+namespace tessel::cli {
+
+void addWorkloadsCommand(CLI::App &app, int &exitCode);
+void addArchCommand(CLI::App &app, int &exitCode);
+
+} // namespace tessel::cli
+
+#endif

@@ -1,0 +1,36 @@
+//===- tools/tessel/Format.h - Text tables and numbers for people -*- C++ -*-=//
+#ifndef TESSEL_TOOLS_FORMAT_H
+#define TESSEL_TOOLS_FORMAT_H
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tessel::cli {
+
+/// 4089184256 -> "4,089,184,256".
+std::string withCommas(uint64_t value);
+/// 634800 -> "619.9 KiB" (exact byte counts stay in JSON).
+std::string humanBytes(uint64_t bytes);
+/// {1, 230, 3} -> "1x230x3".
+std::string joinShape(const std::vector<int64_t> &shape);
+
+/// A text table: columns padded to their widest cell; numeric columns are
+/// right-aligned.
+class Table {
+public:
+  explicit Table(std::vector<std::string> header,
+                 std::vector<bool> rightAligned = {});
+  void addRow(std::vector<std::string> row);
+  void addRule();
+  void print(std::ostream &os, const std::string &indent = "") const;
+
+private:
+  std::vector<std::vector<std::string>> rows; // Empty row = rule.
+  std::vector<bool> rightAligned;
+};
+
+} // namespace tessel::cli
+
+#endif

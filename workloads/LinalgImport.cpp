@@ -1,0 +1,146 @@
+//===- workloads/LinalgImport.cpp - Problems from MLIR files --------------===//
+#include "workloads/LinalgImport.h"
+#include "workloads/LinalgToProblem.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+namespace tessel {
+namespace {
+
+Diagnostic::Severity severityOf(mlir::DiagnosticSeverity severity) {
+  switch (severity) {
+  case mlir::DiagnosticSeverity::Error:
+    return Diagnostic::Severity::Error;
+  case mlir::DiagnosticSeverity::Warning:
+    return Diagnostic::Severity::Warning;
+  default:
+    return Diagnostic::Severity::Note;
+  }
+}
+
+SourceRef locate(mlir::Location loc) {
+  SourceRef ref;
+  loc->walk([&](mlir::Location nested) {
+    if (auto file = mlir::dyn_cast<mlir::FileLineColLoc>(nested)) {
+      ref.file = file.getFilename().str();
+      ref.line = file.getLine();
+      ref.column = file.getColumn();
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  return ref;
+}
+
+WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                         const std::string &name) {
+  WorkloadSet set;
+  set.file = name;
+  mlir::DialectRegistry registry;
+  registerWorkloadDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.allowUnregisteredDialects(false);
+  context.printOpOnDiagnostic(false);
+  context.printStackTraceOnDiagnostic(false);
+  mlir::ScopedDiagnosticHandler handler(
+      &context, [&](mlir::Diagnostic &diag) {
+        Diagnostic entry;
+        entry.severity = severityOf(diag.getSeverity());
+        entry.where = locate(diag.getLocation());
+        if (entry.where.file.empty())
+          entry.where.file = name;
+        entry.message = diag.str();
+        set.diagnostics.push_back(std::move(entry));
+        for (const mlir::Diagnostic &note : diag.getNotes())
+          set.diagnostics.push_back({Diagnostic::Severity::Note,
+                                     locate(note.getLocation()), note.str()});
+        return mlir::success();
+      });
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module) {
+    if (!set.hasErrors())
+      set.diagnostics.push_back({Diagnostic::Severity::Error,
+                                 {name, 0, 0},
+                                 "could not parse the file as an MLIR module"});
+    return set;
+  }
+  module->walk([&](mlir::Operation *op) {
+    if (!isLinalgWorkloadOp(op))
+      return;
+    if (std::optional<Problem> problem = problemFromLinalgOp(op))
+      set.problems.push_back(std::move(*problem));
+  });
+  if (set.problems.empty() && !set.hasErrors())
+    set.diagnostics.push_back(
+        {Diagnostic::Severity::Warning,
+         {name, 0, 0},
+         "no linalg multiply-accumulate ops found (expected linalg.matmul, "
+         "linalg.conv_*, linalg.generic, ...)"});
+  return set;
+}
+
+} // namespace
+
+std::string Diagnostic::format() const {
+  std::string text = where.file.empty() ? "<unknown>" : where.file;
+  if (where.line != 0)
+    text += ":" + std::to_string(where.line) + ":" +
+            std::to_string(where.column);
+  switch (severity) {
+  case Severity::Error:
+    text += ": error: ";
+    break;
+  case Severity::Warning:
+    text += ": warning: ";
+    break;
+  case Severity::Note:
+    text += ": note: ";
+    break;
+  }
+  return text + message;
+}
+
+bool WorkloadSet::hasErrors() const {
+  for (const Diagnostic &diagnostic : diagnostics)
+    if (diagnostic.severity == Diagnostic::Severity::Error)
+      return true;
+  return false;
+}
+
+uint64_t WorkloadSet::totalMacs() const {
+  uint64_t total = 0;
+  for (const Problem &problem : problems)
+    total += problem.macs();
+  return total;
+}
+
+WorkloadSet importLinalgFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
+  if (!buffer) {
+    WorkloadSet set;
+    set.file = path;
+    set.diagnostics.push_back({Diagnostic::Severity::Error,
+                               {path, 0, 0},
+                               "cannot read the file: " +
+                                   buffer.getError().message()});
+    return set;
+  }
+  return importBuffer(std::move(*buffer), path);
+}
+
+WorkloadSet importLinalgSource(const std::string &source,
+                               const std::string &bufferName) {
+  return importBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, bufferName),
+                      bufferName);
+}
+
+} // namespace tessel
