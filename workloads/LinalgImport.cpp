@@ -39,29 +39,25 @@ SourceRef locate(mlir::Location loc) {
 }
 
 WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
-                         const std::string &name) {
+                         const std::string &name, mlir::MLIRContext &context,
+                         const LinalgOpVisitor &visit) {
   WorkloadSet set;
   set.file = name;
-  mlir::DialectRegistry registry;
-  registerWorkloadDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.allowUnregisteredDialects(false);
   context.printOpOnDiagnostic(false);
   context.printStackTraceOnDiagnostic(false);
-  mlir::ScopedDiagnosticHandler handler(
-      &context, [&](mlir::Diagnostic &diag) {
-        Diagnostic entry;
-        entry.severity = severityOf(diag.getSeverity());
-        entry.where = locate(diag.getLocation());
-        if (entry.where.file.empty())
-          entry.where.file = name;
-        entry.message = diag.str();
-        set.diagnostics.push_back(std::move(entry));
-        for (const mlir::Diagnostic &note : diag.getNotes())
-          set.diagnostics.push_back({Diagnostic::Severity::Note,
-                                     locate(note.getLocation()), note.str()});
-        return mlir::success();
-      });
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    Diagnostic entry;
+    entry.severity = severityOf(diag.getSeverity());
+    entry.where = locate(diag.getLocation());
+    if (entry.where.file.empty())
+      entry.where.file = name;
+    entry.message = diag.str();
+    set.diagnostics.push_back(std::move(entry));
+    for (const mlir::Diagnostic &note : diag.getNotes())
+      set.diagnostics.push_back(
+          {Diagnostic::Severity::Note, locate(note.getLocation()), note.str()});
+    return mlir::success();
+  });
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
@@ -76,8 +72,12 @@ WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
   module->walk([&](mlir::Operation *op) {
     if (!isLinalgWorkloadOp(op))
       return;
-    if (std::optional<Problem> problem = problemFromLinalgOp(op))
-      set.problems.push_back(std::move(*problem));
+    std::optional<Problem> problem = problemFromLinalgOp(op);
+    if (!problem)
+      return;
+    if (visit)
+      visit(op, *problem);
+    set.problems.push_back(std::move(*problem));
   });
   if (set.problems.empty() && !set.hasErrors())
     set.diagnostics.push_back(
@@ -88,13 +88,28 @@ WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
   return set;
 }
 
+WorkloadSet unreadable(const std::string &path, const std::string &why) {
+  WorkloadSet set;
+  set.file = path;
+  set.diagnostics.push_back({Diagnostic::Severity::Error,
+                             {path, 0, 0},
+                             "cannot read the file: " + why});
+  return set;
+}
+
+std::unique_ptr<mlir::MLIRContext> workloadContext() {
+  mlir::DialectRegistry registry;
+  registerWorkloadDialects(registry);
+  return std::make_unique<mlir::MLIRContext>(registry);
+}
+
 } // namespace
 
 std::string Diagnostic::format() const {
   std::string text = where.file.empty() ? "<unknown>" : where.file;
   if (where.line != 0)
-    text += ":" + std::to_string(where.line) + ":" +
-            std::to_string(where.column);
+    text +=
+        ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
   switch (severity) {
   case Severity::Error:
     text += ": error: ";
@@ -123,24 +138,25 @@ uint64_t WorkloadSet::totalMacs() const {
   return total;
 }
 
-WorkloadSet importLinalgFile(const std::string &path) {
+WorkloadSet importLinalgFile(const std::string &path,
+                             mlir::MLIRContext &context,
+                             const LinalgOpVisitor &visit) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
-  if (!buffer) {
-    WorkloadSet set;
-    set.file = path;
-    set.diagnostics.push_back({Diagnostic::Severity::Error,
-                               {path, 0, 0},
-                               "cannot read the file: " +
-                                   buffer.getError().message()});
-    return set;
-  }
-  return importBuffer(std::move(*buffer), path);
+  if (!buffer)
+    return unreadable(path, buffer.getError().message());
+  return importBuffer(std::move(*buffer), path, context, visit);
+}
+
+WorkloadSet importLinalgFile(const std::string &path) {
+  auto context = workloadContext();
+  return importLinalgFile(path, *context, nullptr);
 }
 
 WorkloadSet importLinalgSource(const std::string &source,
                                const std::string &bufferName) {
+  auto context = workloadContext();
   return importBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, bufferName),
-                      bufferName);
+                      bufferName, *context, nullptr);
 }
 
 } // namespace tessel

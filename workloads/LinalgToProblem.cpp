@@ -104,8 +104,8 @@ LogicalResult readNames(Operation *op, StringRef attrName, size_t expected,
 
 /// Adds `scale * expr` to a linear form; fails on anything that is not a
 /// sum of constant multiples of loop indices.
-bool linearize(AffineExpr expr, int64_t scale, std::map<unsigned, int64_t> &terms,
-               int64_t &constant) {
+bool linearize(AffineExpr expr, int64_t scale,
+               std::map<unsigned, int64_t> &terms, int64_t &constant) {
   if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
     terms[dim.getPosition()] += scale;
     return true;
@@ -139,8 +139,12 @@ Value throughCasts(Value value) {
   return value;
 }
 
-bool isAdd(Operation *op) { return isa_and_nonnull<arith::AddFOp, arith::AddIOp>(op); }
-bool isMul(Operation *op) { return isa_and_nonnull<arith::MulFOp, arith::MulIOp>(op); }
+bool isAdd(Operation *op) {
+  return isa_and_nonnull<arith::AddFOp, arith::AddIOp>(op);
+}
+bool isMul(Operation *op) {
+  return isa_and_nonnull<arith::MulFOp, arith::MulIOp>(op);
+}
 
 /// Whether the body computes `out + in0 * in1` (casts allowed, any operand
 /// order): the multiply-accumulate every Problem assumes.
@@ -226,9 +230,9 @@ std::string problemName(Operation *op) {
 } // namespace
 
 void registerWorkloadDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  memref::MemRefDialect, tensor::TensorDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, memref::MemRefDialect,
+                  tensor::TensorDialect>();
 }
 
 bool isLinalgWorkloadOp(Operation *op) { return isa<linalg::LinalgOp>(op); }
@@ -275,15 +279,14 @@ std::optional<Problem> problemFromLinalgOp(Operation *operation) {
     unsigned number = operand.getOperandNumber();
     auto shaped = dyn_cast<ShapedType>(operand.get().getType());
     if (!shaped) {
-      operation->emitError() << "operand #" << number << " has type "
-                             << operand.get().getType()
-                             << "; a Problem needs tensor or memref operands";
+      operation->emitError()
+          << "operand #" << number << " has type " << operand.get().getType()
+          << "; a Problem needs tensor or memref operands";
       return std::nullopt;
     }
     if (!shaped.hasStaticShape()) {
       operation->emitError()
-          << "operand #" << number << " has dynamic shape "
-          << typeText(shaped)
+          << "operand #" << number << " has dynamic shape " << typeText(shaped)
           << "; Tessel needs static shapes (write every extent as a number)";
       return std::nullopt;
     }
@@ -345,8 +348,8 @@ std::optional<Problem> problemFromLinalgOp(Operation *operation) {
   } else {
     tensorNames = {"in0", "in1", "out"};
   }
-  if (failed(readNames(operation, "tessel.dims", problem.dims.size(),
-                       dimNames)) ||
+  if (failed(
+          readNames(operation, "tessel.dims", problem.dims.size(), dimNames)) ||
       failed(readNames(operation, "tessel.tensors", problem.tensors.size(),
                        tensorNames)))
     return std::nullopt;

@@ -9,10 +9,15 @@
 
 #include "workloads/Problem.h"
 
+#include "workloads/LinalgImport.h"
+
+#include <functional>
 #include <optional>
+#include <string>
 
 namespace mlir {
 class DialectRegistry;
+class MLIRContext;
 class Operation;
 } // namespace mlir
 
@@ -31,6 +36,17 @@ bool isLinalgWorkloadOp(mlir::Operation *op);
 /// `tessel.tensors` string-array attributes when present, else from the
 /// conventional names of the named op, else d0, d1, ... / in0, in1, out.
 std::optional<Problem> problemFromLinalgOp(mlir::Operation *op);
+
+/// Called for each op read, while the module is alive.
+using LinalgOpVisitor =
+    std::function<void(mlir::Operation *op, const Problem &problem)>;
+
+/// Reads `path` ("-" for stdin) in `context`, which must know the workload
+/// dialects and any other dialect the module uses (e.g. tessel), calling
+/// `visit` for each op read.
+WorkloadSet importLinalgFile(const std::string &path,
+                             mlir::MLIRContext &context,
+                             const LinalgOpVisitor &visit);
 
 } // namespace tessel
 

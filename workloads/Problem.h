@@ -46,7 +46,7 @@ struct Projection {
 struct Tensor {
   std::string name;
   unsigned elementBits = 32;
-  std::string elementType; ///< As MLIR prints it: "f32", "i8", ...
+  std::string elementType;            ///< As MLIR prints it: "f32", "i8", ...
   std::vector<Projection> projection; ///< One per tensor coordinate.
   std::vector<int64_t> shape;         ///< The operand's declared shape.
   bool isOutput = false;
@@ -92,8 +92,8 @@ struct Problem {
   /// (exact for the unit/dense projections linalg produces; a convolution
   /// with stride > dilation counts the skipped points it spans, as buffers
   /// hold a dense box).
-  std::vector<int64_t> footprintShape(unsigned tensor,
-                                      const std::vector<int64_t> &extents) const;
+  std::vector<int64_t>
+  footprintShape(unsigned tensor, const std::vector<int64_t> &extents) const;
   /// Product of footprintShape().
   uint64_t footprint(unsigned tensor,
                      const std::vector<int64_t> &extents) const;

@@ -52,11 +52,11 @@ std::vector<std::string> reduced(const Problem &problem) {
 }
 
 TEST(LinalgImport, Matmul) {
-  Problem p = importOne(wrap(
-      "%a: tensor<4x5xf32>, %b: tensor<5x6xf32>, %c: tensor<4x6xf32>",
-      "linalg.matmul ins(%a, %b : tensor<4x5xf32>, tensor<5x6xf32>) "
-      "outs(%c : tensor<4x6xf32>) -> tensor<4x6xf32>",
-      "tensor<4x6xf32>"));
+  Problem p = importOne(
+      wrap("%a: tensor<4x5xf32>, %b: tensor<5x6xf32>, %c: tensor<4x6xf32>",
+           "linalg.matmul ins(%a, %b : tensor<4x5xf32>, tensor<5x6xf32>) "
+           "outs(%c : tensor<4x6xf32>) -> tensor<4x6xf32>",
+           "tensor<4x6xf32>"));
   EXPECT_EQ(p.name, "layer");
   EXPECT_EQ(p.opName, "linalg.matmul");
   EXPECT_THAT(dimNames(p), ElementsAre("m=4", "n=6", "k=5"));
@@ -89,11 +89,11 @@ TEST(LinalgImport, BatchMatmul) {
 }
 
 TEST(LinalgImport, Matvec) {
-  Problem p = importOne(wrap(
-      "%a: tensor<4x5xf32>, %b: tensor<5xf32>, %c: tensor<4xf32>",
-      "linalg.matvec ins(%a, %b : tensor<4x5xf32>, tensor<5xf32>) "
-      "outs(%c : tensor<4xf32>) -> tensor<4xf32>",
-      "tensor<4xf32>"));
+  Problem p = importOne(
+      wrap("%a: tensor<4x5xf32>, %b: tensor<5xf32>, %c: tensor<4xf32>",
+           "linalg.matvec ins(%a, %b : tensor<4x5xf32>, tensor<5xf32>) "
+           "outs(%c : tensor<4xf32>) -> tensor<4xf32>",
+           "tensor<4xf32>"));
   EXPECT_THAT(dimNames(p), ElementsAre("m=4", "k=5"));
   EXPECT_THAT(coordinates(p, 1), ElementsAre("k"));
   EXPECT_THAT(reduced(p), ElementsAre("k"));
@@ -126,8 +126,8 @@ TEST(LinalgImport, Conv2dNhwcHwcfStride2) {
       "tensor<3x3x3x8xf32>) outs(%c : tensor<1x4x4x8xf32>) -> "
       "tensor<1x4x4x8xf32>",
       "tensor<1x4x4x8xf32>"));
-  EXPECT_THAT(dimNames(p), ElementsAre("n=1", "oh=4", "ow=4", "f=8", "kh=3",
-                                       "kw=3", "c=3"));
+  EXPECT_THAT(dimNames(p),
+              ElementsAre("n=1", "oh=4", "ow=4", "f=8", "kh=3", "kw=3", "c=3"));
   EXPECT_THAT(coordinates(p, 0),
               ElementsAre("n", "2*oh + kh", "2*ow + kw", "c"));
   EXPECT_THAT(coordinates(p, 1), ElementsAre("kh", "kw", "c", "f"));
@@ -150,8 +150,8 @@ TEST(LinalgImport, Conv2dNchwFchwDilation2) {
       "tensor<8x3x3x3xf32>) outs(%c : tensor<1x8x5x5xf32>) -> "
       "tensor<1x8x5x5xf32>",
       "tensor<1x8x5x5xf32>"));
-  EXPECT_THAT(dimNames(p), ElementsAre("n=1", "f=8", "oh=5", "ow=5", "c=3",
-                                       "kh=3", "kw=3"));
+  EXPECT_THAT(dimNames(p),
+              ElementsAre("n=1", "f=8", "oh=5", "ow=5", "c=3", "kh=3", "kw=3"));
   EXPECT_THAT(coordinates(p, 0),
               ElementsAre("n", "c", "oh + 2*kh", "ow + 2*kw"));
   EXPECT_THAT(coordinates(p, 1), ElementsAre("f", "c", "kh", "kw"));
@@ -177,13 +177,13 @@ TEST(LinalgImport, DepthwiseConv2d) {
 }
 
 TEST(LinalgImport, Conv3d) {
-  Problem p = importOne(wrap(
-      "%a: tensor<1x5x9x9x3xf32>, %b: tensor<3x3x3x3x8xf32>, "
-      "%c: tensor<1x3x7x7x8xf32>",
-      "linalg.conv_3d_ndhwc_dhwcf ins(%a, %b : tensor<1x5x9x9x3xf32>, "
-      "tensor<3x3x3x3x8xf32>) outs(%c : tensor<1x3x7x7x8xf32>) -> "
-      "tensor<1x3x7x7x8xf32>",
-      "tensor<1x3x7x7x8xf32>"));
+  Problem p = importOne(
+      wrap("%a: tensor<1x5x9x9x3xf32>, %b: tensor<3x3x3x3x8xf32>, "
+           "%c: tensor<1x3x7x7x8xf32>",
+           "linalg.conv_3d_ndhwc_dhwcf ins(%a, %b : tensor<1x5x9x9x3xf32>, "
+           "tensor<3x3x3x3x8xf32>) outs(%c : tensor<1x3x7x7x8xf32>) -> "
+           "tensor<1x3x7x7x8xf32>",
+           "tensor<1x3x7x7x8xf32>"));
   EXPECT_THAT(dimNames(p), ElementsAre("n=1", "od=3", "oh=7", "ow=7", "f=8",
                                        "kd=3", "kh=3", "kw=3", "c=3"));
   EXPECT_THAT(coordinates(p, 0),
@@ -266,7 +266,8 @@ TEST(LinalgImportErrors, SyntaxErrorHasFileAndLine) {
                          "broken.mlir");
   ASSERT_TRUE(set.hasErrors());
   EXPECT_TRUE(set.problems.empty());
-  EXPECT_THAT(errorsOf(set)[0], HasSubstr("broken.mlir:3:12: error: expected ':'"));
+  EXPECT_THAT(errorsOf(set)[0],
+              HasSubstr("broken.mlir:3:12: error: expected ':'"));
 }
 
 TEST(LinalgImportErrors, DynamicShapeIsLocatedAndOtherOpsStillRead) {
@@ -327,8 +328,9 @@ func.func @f(%a: tensor<4x8xf32>, %b: tensor<8xf32>, %c: tensor<8xf32>) -> tenso
   WorkloadSet set = importLinalgSource(source, "div.mlir");
   std::vector<std::string> errors = errorsOf(set);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_THAT(errors[0], HasSubstr("div.mlir:5:8: error: indexing map of "
-                                   "operand #0 has coordinate 'd0 floordiv 2'"));
+  EXPECT_THAT(errors[0],
+              HasSubstr("div.mlir:5:8: error: indexing map of "
+                        "operand #0 has coordinate 'd0 floordiv 2'"));
 }
 
 TEST(LinalgImportErrors, WrongNameAttribute) {

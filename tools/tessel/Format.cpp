@@ -1,6 +1,8 @@
 //===- tools/tessel/Format.cpp --------------------------------------------===//
 #include "Format.h"
 
+#include "arch/Arch.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -38,6 +40,20 @@ std::string joinShape(const std::vector<int64_t> &shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     text += (i ? "x" : "") + std::to_string(shape[i]);
   return text.empty() ? "scalar" : text;
+}
+
+std::string capacityText(const StorageLevel &level) {
+  if (level.isUnbounded())
+    return "unbounded";
+  if (!level.partition)
+    return withCommas(level.capacity);
+  std::string text;
+  for (unsigned r = 0; r < kTensorRoleCount; ++r)
+    if ((*level.partition)[r] != 0)
+      text += (text.empty() ? "" : ", ") +
+              std::string(tensorRoleName(TensorRole(r))) + " " +
+              withCommas((*level.partition)[r]);
+  return text;
 }
 
 Table::Table(std::vector<std::string> header, std::vector<bool> rightAligned)

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace tessel {
+struct StorageLevel;
+}
+
 namespace tessel::cli {
 
 /// 4089184256 -> "4,089,184,256".
@@ -15,6 +19,10 @@ std::string withCommas(uint64_t value);
 std::string humanBytes(uint64_t bytes);
 /// {1, 230, 3} -> "1x230x3".
 std::string joinShape(const std::vector<int64_t> &shape);
+
+/// A level's capacity per instance: "unbounded", "55,296", or per role
+/// "input 12, weight 224, output 24".
+std::string capacityText(const StorageLevel &level);
 
 /// A text table: columns padded to their widest cell; numeric columns are
 /// right-aligned.

@@ -84,7 +84,8 @@ void printBrief(const WorkloadSet &set, std::ostream &os) {
 llvm::json::Value problemJson(const Problem &problem) {
   llvm::json::Array dims, tensors, reduced;
   for (const Dimension &dim : problem.dims)
-    dims.push_back(llvm::json::Object{{"name", dim.name}, {"bound", dim.bound}});
+    dims.push_back(
+        llvm::json::Object{{"name", dim.name}, {"bound", dim.bound}});
   for (unsigned d : problem.reductionDims())
     reduced.push_back(problem.dims[d].name);
   for (const Tensor &tensor : problem.tensors) {
@@ -93,21 +94,21 @@ llvm::json::Value problemJson(const Problem &problem) {
       llvm::json::Object terms;
       for (const ProjectionTerm &term : coordinate.terms)
         terms[problem.dims[term.dim].name] = term.coefficient;
-      coordinates.push_back(llvm::json::Object{
-          {"text", formatProjection(problem, coordinate)},
-          {"terms", std::move(terms)},
-          {"constant", coordinate.constant}});
+      coordinates.push_back(
+          llvm::json::Object{{"text", formatProjection(problem, coordinate)},
+                             {"terms", std::move(terms)},
+                             {"constant", coordinate.constant}});
     }
     for (int64_t extent : tensor.shape)
       shape.push_back(extent);
-    tensors.push_back(llvm::json::Object{
-        {"name", tensor.name},
-        {"elementType", tensor.elementType},
-        {"elementBits", tensor.elementBits},
-        {"shape", std::move(shape)},
-        {"coordinates", std::move(coordinates)},
-        {"bytes", tensor.bytes()},
-        {"output", tensor.isOutput}});
+    tensors.push_back(
+        llvm::json::Object{{"name", tensor.name},
+                           {"elementType", tensor.elementType},
+                           {"elementBits", tensor.elementBits},
+                           {"shape", std::move(shape)},
+                           {"coordinates", std::move(coordinates)},
+                           {"bytes", tensor.bytes()},
+                           {"output", tensor.isOutput}});
   }
   return llvm::json::Object{
       {"name", problem.name},
@@ -127,11 +128,11 @@ void printJson(const WorkloadSet &set, std::ostream &os) {
     problems.push_back(problemJson(problem));
   for (const Diagnostic &diagnostic : set.diagnostics)
     diagnostics.push_back(diagnostic.format());
-  llvm::json::Value document = llvm::json::Object{
-      {"file", set.file},
-      {"ops", std::move(problems)},
-      {"totalMacs", set.totalMacs()},
-      {"diagnostics", std::move(diagnostics)}};
+  llvm::json::Value document =
+      llvm::json::Object{{"file", set.file},
+                         {"ops", std::move(problems)},
+                         {"totalMacs", set.totalMacs()},
+                         {"diagnostics", std::move(diagnostics)}};
   std::string text;
   llvm::raw_string_ostream stream(text);
   stream << llvm::formatv("{0:2}", document);

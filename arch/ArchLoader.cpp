@@ -1,0 +1,572 @@
+//===- arch/ArchLoader.cpp - YAML to Arch, with errors that point ---------===//
+#include "arch/ArchLoader.h"
+
+#include "arch/ArchError.h"
+#include "arch/EnergyDefaults.h"
+#include "arch/Topologies.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <set>
+
+namespace tessel {
+namespace {
+
+using Names = std::vector<std::string>;
+
+const Names kArchFields = {"name", "description", "clockGHz", "levels",
+                           "compute"};
+const Names kLevelFields = {"name",          "capacity",       "keeps",
+                            "wordBits",      "banks",          "ports",
+                            "readBandwidth", "writeBandwidth", "energy",
+                            "latency",       "fanout",         "network"};
+const Names kEnergyFields = {"read", "write", "update"};
+const Names kNetworkFields = {"topology",  "multicast",  "reduction",
+                              "bandwidth", "hopLatency", "hopEnergy",
+                              "radix",     "attach",     "shape"};
+const Names kComputeFields = {"datatype", "macsPerPE", "macEnergy",
+                              "pipelineLatency"};
+/// More children than this under one level is a typo, not a design.
+const uint64_t kMaxChildren = uint64_t(1) << 20;
+
+std::string joinNames(const Names &names) {
+  std::string text;
+  for (const std::string &name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+size_t editDistance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1,
+           diagonal + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]))});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// " (did you mean 'capacity'?)" when a candidate is close to `name`.
+std::string suggestion(const std::string &name, const Names &candidates) {
+  const std::string *best = nullptr;
+  size_t bestDistance = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string &candidate : candidates) {
+    size_t distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = &candidate;
+      bestDistance = distance;
+    }
+  }
+  return best ? " (did you mean '" + *best + "'?)" : "";
+}
+
+/// How a value reads in a message: "'0'", "a mapping", "a list", "nothing".
+std::string describe(const YAML::Node &node) {
+  if (node.IsScalar())
+    return "'" + node.Scalar() + "'";
+  if (node.IsMap())
+    return "a mapping";
+  return node.IsSequence() ? "a list" : "nothing";
+}
+
+std::string shapeText(const std::array<unsigned, 2> &shape) {
+  return std::to_string(shape[0]) + "x" + std::to_string(shape[1]);
+}
+
+Names topologyNameList() {
+  Names names;
+  for (const Topology &topology : topologies())
+    names.push_back(topology.name);
+  return names;
+}
+
+NetworkSummary summarize(const Network &network, unsigned childCount) {
+  NetworkSummary summary;
+  std::vector<unsigned> children(childCount);
+  uint64_t totalHops = 0;
+  for (unsigned child = 0; child < childCount; ++child) {
+    children[child] = child;
+    uint64_t hops = network.unicastHops(child);
+    totalHops += hops;
+    summary.unicastMaxHops = std::max(summary.unicastMaxHops, hops);
+  }
+  summary.unicastAverageHops = double(totalHops) / childCount;
+  summary.broadcastHops = network.multicastHops(children);
+  summary.reduceAllHops = network.reductionHops(children);
+  return summary;
+}
+
+/// Reads one YAML document into an Arch, checking every field.
+class ArchReader {
+public:
+  explicit ArchReader(std::string file) : file(std::move(file)) {}
+  Arch read(const YAML::Node &root) const;
+
+private:
+  std::string file;
+
+  [[noreturn]] void fail(const YAML::Node &at,
+                         const std::string &message) const;
+  void checkFields(const YAML::Node &map, const std::string &context,
+                   const Names &known, const Names &required) const;
+  std::string text(const YAML::Node &node, const std::string &context,
+                   const std::string &field) const;
+  uint64_t integer(const YAML::Node &node, const std::string &context,
+                   const std::string &field, const std::string &unit,
+                   bool allowZero) const;
+  unsigned count(const YAML::Node &node, const std::string &context,
+                 const std::string &field, bool allowZero = false) const;
+  double number(const YAML::Node &node, const std::string &context,
+                const std::string &field, const std::string &unit,
+                bool allowZero) const;
+  bool boolean(const YAML::Node &node, const std::string &context,
+               const std::string &field) const;
+  std::array<unsigned, 2> pair(const YAML::Node &node,
+                               const std::string &context,
+                               const std::string &field, bool allowZero) const;
+
+  Compute readCompute(const YAML::Node &node) const;
+  std::vector<StorageLevel> readLevels(const YAML::Node &node,
+                                       double macEnergy) const;
+  StorageLevel readLevel(const YAML::Node &node, unsigned index,
+                         double macEnergy) const;
+  void readCapacity(const YAML::Node &node, const std::string &context,
+                    bool outermost, StorageLevel &level) const;
+  void readKeeps(const YAML::Node &node, const std::string &context,
+                 StorageLevel &level) const;
+  void readFanout(const YAML::Node &node, const std::string &context,
+                  StorageLevel &level) const;
+  AccessEnergy readEnergy(const YAML::Node &node, const std::string &context,
+                          const StorageLevel &level) const;
+  Network readNetwork(const YAML::Node &levelNode, const std::string &context,
+                      const StorageLevel &level, double macEnergy) const;
+  void readNetworkOptions(const YAML::Node &node, const std::string &context,
+                          const std::string &topology, Network &network,
+                          NetworkShape &shape) const;
+  void checkNetworkShape(const YAML::Node &node, const std::string &context,
+                         const std::array<unsigned, 2> &fanout,
+                         const std::string &topology) const;
+};
+
+void ArchReader::fail(const YAML::Node &at, const std::string &message) const {
+  YAML::Mark mark = at.IsDefined() ? at.Mark() : YAML::Mark::null_mark();
+  if (mark.is_null())
+    throw ArchError(file, 0, 0, message);
+  throw ArchError(file, unsigned(mark.line + 1), unsigned(mark.column + 1),
+                  message);
+}
+
+void ArchReader::checkFields(const YAML::Node &map, const std::string &context,
+                             const Names &known, const Names &required) const {
+  if (!map.IsMap())
+    fail(map,
+         context + ": expected a mapping with fields: " + joinNames(known));
+  std::set<std::string> seen;
+  for (const auto &entry : map) {
+    std::string key = entry.first.Scalar();
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      fail(entry.first, context + ": unknown field '" + key +
+                            "'; expected one of: " + joinNames(known) +
+                            suggestion(key, known));
+    if (!seen.insert(key).second)
+      fail(entry.first, context + ": field '" + key + "' appears twice");
+  }
+  for (const std::string &field : required)
+    if (!seen.count(field))
+      fail(map, context + ": missing required field '" + field + "'");
+}
+
+std::string ArchReader::text(const YAML::Node &node, const std::string &context,
+                             const std::string &field) const {
+  if (!node.IsScalar() || node.Scalar().empty())
+    fail(node, context + ": field '" + field + "' must be a non-empty string");
+  return node.Scalar();
+}
+
+uint64_t ArchReader::integer(const YAML::Node &node, const std::string &context,
+                             const std::string &field, const std::string &unit,
+                             bool allowZero) const {
+  const std::string scalar = node.IsScalar() ? node.Scalar() : "";
+  int64_t value = 0;
+  auto [end, status] =
+      std::from_chars(scalar.data(), scalar.data() + scalar.size(), value);
+  bool parsed = status == std::errc() && end == scalar.data() + scalar.size() &&
+                !scalar.empty();
+  if (!parsed || value < 0 || (value == 0 && !allowZero))
+    fail(node, context + ": field '" + field + "' must be a " +
+                   (allowZero ? "non-negative" : "positive") + " integer" +
+                   (unit.empty() ? "" : " (" + unit + ")") + ", got " +
+                   describe(node));
+  return uint64_t(value);
+}
+
+unsigned ArchReader::count(const YAML::Node &node, const std::string &context,
+                           const std::string &field, bool allowZero) const {
+  uint64_t value = integer(node, context, field, "", allowZero);
+  if (value > kMaxChildren)
+    fail(node, context + ": field '" + field + "' is " + std::to_string(value) +
+                   "; at most " + std::to_string(kMaxChildren) +
+                   " is supported");
+  return unsigned(value);
+}
+
+double ArchReader::number(const YAML::Node &node, const std::string &context,
+                          const std::string &field, const std::string &unit,
+                          bool allowZero) const {
+  const std::string scalar = node.IsScalar() ? node.Scalar() : "";
+  double value = 0;
+  auto [end, status] =
+      std::from_chars(scalar.data(), scalar.data() + scalar.size(), value);
+  bool parsed = status == std::errc() && end == scalar.data() + scalar.size() &&
+                !scalar.empty() && std::isfinite(value);
+  if (!parsed || value < 0 || (value == 0 && !allowZero))
+    fail(node, context + ": field '" + field + "' must be a " +
+                   (allowZero ? "non-negative" : "positive") + " number (" +
+                   unit + "), got " + describe(node));
+  return value;
+}
+
+bool ArchReader::boolean(const YAML::Node &node, const std::string &context,
+                         const std::string &field) const {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false"))
+    return node.Scalar() == "true";
+  fail(node, context + ": field '" + field + "' must be true or false, got " +
+                 describe(node));
+}
+
+std::array<unsigned, 2> ArchReader::pair(const YAML::Node &node,
+                                         const std::string &context,
+                                         const std::string &field,
+                                         bool allowZero) const {
+  if (node.IsScalar())
+    return {count(node, context, field, allowZero), 1};
+  if (!node.IsSequence() || node.size() < 1 || node.size() > 2)
+    fail(node, context + ": field '" + field +
+                   "' must be [X, Y] or a single count X");
+  unsigned x = count(node[0], context, field, allowZero);
+  unsigned y = node.size() == 2 ? count(node[1], context, field, allowZero) : 1;
+  return {x, y};
+}
+
+Compute ArchReader::readCompute(const YAML::Node &node) const {
+  Compute compute;
+  if (node) {
+    checkFields(node, "compute", kComputeFields, {});
+    if (const YAML::Node datatype = node["datatype"])
+      compute.datatype = text(datatype, "compute", "datatype");
+    if (const YAML::Node macs = node["macsPerPE"])
+      compute.macsPerPE = count(macs, "compute", "macsPerPE");
+    if (const YAML::Node latency = node["pipelineLatency"])
+      compute.pipelineLatency =
+          integer(latency, "compute", "pipelineLatency", "cycles", true);
+  }
+  std::optional<double> macEnergy = defaultMacEnergy(compute.datatype);
+  if (!macEnergy)
+    fail(node["datatype"], "compute: unknown datatype '" + compute.datatype +
+                               "'; expected one of: " + macDatatypeNames());
+  compute.macEnergy = *macEnergy;
+  if (node && node["macEnergy"])
+    compute.macEnergy =
+        number(node["macEnergy"], "compute", "macEnergy", "pJ per MAC", true);
+  return compute;
+}
+
+void ArchReader::readCapacity(const YAML::Node &node,
+                              const std::string &context, bool outermost,
+                              StorageLevel &level) const {
+  if (node.IsScalar() && node.Scalar() == "unbounded") {
+    if (!outermost)
+      fail(node, context + ": field 'capacity' can be 'unbounded' only on the "
+                           "outermost level (DRAM); give a number of words");
+    level.capacity = StorageLevel::kUnbounded;
+    return;
+  }
+  if (!node.IsMap()) {
+    level.capacity = integer(node, context, "capacity", "words", false);
+    return;
+  }
+  Names roles;
+  for (unsigned r = 0; r < kTensorRoleCount; ++r)
+    roles.push_back(tensorRoleName(TensorRole(r)));
+  checkFields(node, context + " capacity", roles, {});
+  PerRole<uint64_t> partition = {0, 0, 0};
+  level.capacity = 0;
+  for (unsigned r = 0; r < kTensorRoleCount; ++r) {
+    const YAML::Node words = node[roles[r]];
+    level.keeps[r] = bool(words);
+    if (words)
+      partition[r] =
+          integer(words, context, "capacity." + roles[r], "words", false);
+    level.capacity += partition[r];
+  }
+  if (level.capacity == 0)
+    fail(node, context +
+                   ": field 'capacity' must give words for at least "
+                   "one of: " +
+                   joinNames(roles));
+  level.partition = partition;
+}
+
+void ArchReader::readKeeps(const YAML::Node &node, const std::string &context,
+                           StorageLevel &level) const {
+  Names roles;
+  for (unsigned r = 0; r < kTensorRoleCount; ++r)
+    roles.push_back(tensorRoleName(TensorRole(r)));
+  if (!node.IsSequence())
+    fail(node, context +
+                   ": field 'keeps' must be a list of tensor roles "
+                   "from: " +
+                   joinNames(roles));
+  PerRole<bool> keeps = {false, false, false};
+  for (const YAML::Node &entry : node) {
+    std::string name = entry.IsScalar() ? entry.Scalar() : "";
+    std::optional<TensorRole> role = tensorRoleNamed(name);
+    if (!role)
+      fail(entry, context + ": field 'keeps': unknown tensor role '" + name +
+                      "'; expected one of: " + joinNames(roles) +
+                      suggestion(name, roles));
+    unsigned r = static_cast<unsigned>(*role);
+    if (level.partition && (*level.partition)[r] == 0)
+      fail(entry, context + ": field 'keeps' lists '" + name +
+                      "' but field 'capacity' has no '" + name + "' partition");
+    keeps[r] = true;
+  }
+  level.keeps = keeps;
+}
+
+void ArchReader::readFanout(const YAML::Node &node, const std::string &context,
+                            StorageLevel &level) const {
+  level.fanout = pair(node, context, "fanout", false);
+  if (level.childCount() > kMaxChildren)
+    fail(node, context + ": field 'fanout' " + shapeText(level.fanout) +
+                   " has " + std::to_string(level.childCount()) +
+                   " children; at most " + std::to_string(kMaxChildren) +
+                   " are supported");
+}
+
+AccessEnergy ArchReader::readEnergy(const YAML::Node &node,
+                                    const std::string &context,
+                                    const StorageLevel &level) const {
+  double access = level.isUnbounded()
+                      ? defaultDramWordEnergy(level.wordBits)
+                      : defaultSramWordEnergy(level.capacity, level.wordBits);
+  AccessEnergy energy{access, access, 0};
+  std::string energyContext = context + " energy";
+  if (node) {
+    checkFields(node, energyContext, kEnergyFields, {});
+    if (node["read"])
+      energy.read =
+          number(node["read"], energyContext, "read", "pJ per word", true);
+    if (node["write"])
+      energy.write =
+          number(node["write"], energyContext, "write", "pJ per word", true);
+  }
+  energy.update = energy.read + energy.write;
+  if (node && node["update"])
+    energy.update =
+        number(node["update"], energyContext, "update", "pJ per word", true);
+  return energy;
+}
+
+void ArchReader::readNetworkOptions(const YAML::Node &node,
+                                    const std::string &context,
+                                    const std::string &topology,
+                                    Network &network,
+                                    NetworkShape &shape) const {
+  if (node["multicast"])
+    network.multicast = boolean(node["multicast"], context, "multicast");
+  if (node["reduction"])
+    network.reduction = boolean(node["reduction"], context, "reduction");
+  if (node["bandwidth"])
+    network.linkBandwidth = number(node["bandwidth"], context, "bandwidth",
+                                   "words per cycle per link", false);
+  if (node["hopLatency"])
+    network.hopLatency =
+        integer(node["hopLatency"], context, "hopLatency", "cycles", true);
+  if (node["hopEnergy"])
+    network.hopEnergy = number(node["hopEnergy"], context, "hopEnergy",
+                               "pJ per word per hop", true);
+  auto requireTopology = [&](const char *field, const char *owner) {
+    if (topology != owner)
+      fail(node[field], context + ": field '" + field +
+                            "' applies only to topology '" + owner +
+                            "', not '" + topology + "'");
+  };
+  if (node["radix"]) {
+    requireTopology("radix", "tree");
+    shape.radix = network.radix = count(node["radix"], context, "radix");
+  }
+  if (node["attach"]) {
+    requireTopology("attach", "mesh");
+    shape.attach = network.attach =
+        pair(node["attach"], context, "attach", true);
+  }
+}
+
+void ArchReader::checkNetworkShape(const YAML::Node &node,
+                                   const std::string &context,
+                                   const std::array<unsigned, 2> &fanout,
+                                   const std::string &topology) const {
+  std::array<unsigned, 2> declared = pair(node, context, "shape", false);
+  if (declared != fanout)
+    fail(node, context + ": field 'shape' " + shapeText(declared) +
+                   " differs from the level's fan-out " + shapeText(fanout) +
+                   "; a " + topology +
+                   " network connects exactly the fan-out's children, so "
+                   "make them equal");
+}
+
+Network ArchReader::readNetwork(const YAML::Node &levelNode,
+                                const std::string &context,
+                                const StorageLevel &level,
+                                double macEnergy) const {
+  Network network;
+  network.hopEnergy = defaultHopEnergy(macEnergy);
+  NetworkShape shape;
+  shape.x = level.fanout[0];
+  shape.y = level.fanout[1];
+  const YAML::Node node = levelNode["network"];
+  if (!node && level.childCount() > 1)
+    fail(levelNode, context + ": fan-out " + shapeText(level.fanout) +
+                        " needs a field 'network' to reach its " +
+                        std::to_string(level.childCount()) +
+                        " children; give 'network: {topology: T}' with T "
+                        "one of: " +
+                        topologyNames());
+  const Topology *topology = findTopology(network.topology);
+  if (node) {
+    std::string networkContext = context + " network";
+    checkFields(node, networkContext, kNetworkFields, {"topology"});
+    const YAML::Node topologyNode = node["topology"];
+    network.topology = text(topologyNode, networkContext, "topology");
+    topology = findTopology(network.topology);
+    if (!topology)
+      fail(topologyNode, networkContext + ": unknown topology '" +
+                             network.topology +
+                             "'; expected one of: " + topologyNames() +
+                             suggestion(network.topology, topologyNameList()));
+    readNetworkOptions(node, networkContext, network.topology, network, shape);
+    if (node["shape"])
+      checkNetworkShape(node["shape"], networkContext, level.fanout,
+                        network.topology);
+    std::string misfit = topology->checkShape(shape);
+    if (!misfit.empty())
+      fail(topologyNode, networkContext + ": topology '" + network.topology +
+                             "' does not fit field 'fanout' " +
+                             shapeText(level.fanout) + ": " + misfit);
+  }
+  network.graph = buildNetworkGraph(*topology, shape);
+  network.summary = summarize(network, shape.x * shape.y);
+  return network;
+}
+
+StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
+                                   double macEnergy) const {
+  std::string context = "level " + std::to_string(index + 1);
+  if (node.IsMap() && node["name"] && node["name"].IsScalar())
+    context = "level '" + node["name"].Scalar() + "'";
+  checkFields(node, context, kLevelFields, {"name", "capacity"});
+  StorageLevel level;
+  level.name = text(node["name"], context, "name");
+  readCapacity(node["capacity"], context, index == 0, level);
+  if (node["keeps"])
+    readKeeps(node["keeps"], context, level);
+  if (node["wordBits"])
+    level.wordBits = count(node["wordBits"], context, "wordBits");
+  if (node["banks"])
+    level.banks = count(node["banks"], context, "banks");
+  if (node["ports"])
+    level.ports = count(node["ports"], context, "ports");
+  if (node["readBandwidth"])
+    level.readBandwidth = number(node["readBandwidth"], context,
+                                 "readBandwidth", "words per cycle", false);
+  if (node["writeBandwidth"])
+    level.writeBandwidth = number(node["writeBandwidth"], context,
+                                  "writeBandwidth", "words per cycle", false);
+  if (node["latency"])
+    level.latency =
+        integer(node["latency"], context, "latency", "cycles", true);
+  if (node["fanout"])
+    readFanout(node["fanout"], context, level);
+  level.energy = readEnergy(node["energy"], context, level);
+  level.network = readNetwork(node, context, level, macEnergy);
+  return level;
+}
+
+std::vector<StorageLevel> ArchReader::readLevels(const YAML::Node &node,
+                                                 double macEnergy) const {
+  if (!node.IsSequence() || node.size() == 0)
+    fail(node, "arch: field 'levels' must be a non-empty list of storage "
+               "levels, outermost (DRAM) first");
+  std::vector<StorageLevel> levels;
+  uint64_t instances = 1;
+  for (unsigned i = 0; i < node.size(); ++i) {
+    levels.push_back(readLevel(node[i], i, macEnergy));
+    if (instances > (uint64_t(1) << 48) / levels[i].childCount())
+      fail(node[i]["fanout"], "level '" + levels[i].name +
+                                  "': field 'fanout' makes more than 2^48 "
+                                  "instances below it");
+    instances *= levels[i].childCount();
+    for (unsigned j = 0; j < i; ++j)
+      if (levels[j].name == levels[i].name)
+        fail(node[i]["name"],
+             "level '" + levels[i].name + "': field 'name' repeats level " +
+                 std::to_string(j + 1) + "; level names must be unique");
+  }
+  return levels;
+}
+
+Arch ArchReader::read(const YAML::Node &root) const {
+  checkFields(root, "arch", kArchFields, {"name", "levels"});
+  Arch arch;
+  arch.file = file;
+  arch.name = text(root["name"], "arch", "name");
+  if (root["description"])
+    arch.description = text(root["description"], "arch", "description");
+  if (root["clockGHz"])
+    arch.clockGHz = number(root["clockGHz"], "arch", "clockGHz", "GHz", false);
+  arch.compute = readCompute(root["compute"]);
+  arch.levels = readLevels(root["levels"], arch.compute.macEnergy);
+  arch.computeInstances();
+  return arch;
+}
+
+Arch parseDocument(const std::function<YAML::Node()> &load,
+                   const std::string &fileName) {
+  YAML::Node root;
+  try {
+    root = load();
+  } catch (const YAML::BadFile &) {
+    throw ArchError(fileName, 0, 0, "cannot open the file");
+  } catch (const YAML::Exception &error) {
+    throw ArchError(fileName, unsigned(error.mark.line + 1),
+                    unsigned(error.mark.column + 1),
+                    "malformed YAML: " + error.msg);
+  }
+  return ArchReader(fileName).read(root);
+}
+
+} // namespace
+
+Arch loadArch(const std::string &path) {
+  return parseDocument([&] { return YAML::LoadFile(path); }, path);
+}
+
+Arch parseArch(const std::string &text, const std::string &fileName) {
+  return parseDocument([&] { return YAML::Load(text); }, fileName);
+}
+
+} // namespace tessel

@@ -1,0 +1,89 @@
+//===- arch/Energy.cpp ----------------------------------------------------===//
+#include "arch/Energy.h"
+
+#include "arch/Arch.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace tessel {
+namespace {
+size_t cellIndex(unsigned level, unsigned tensor, unsigned levels,
+                 unsigned tensors) {
+  if (level >= levels || tensor >= tensors)
+    throw std::out_of_range("level " + std::to_string(level) + ", tensor " +
+                            std::to_string(tensor) + " of a " +
+                            std::to_string(levels) + "x" +
+                            std::to_string(tensors) + " table");
+  return size_t(level) * tensors + tensor;
+}
+} // namespace
+
+ActionCounts::ActionCounts(unsigned levelCount, unsigned tensorCount)
+    : levels(levelCount), tensors(tensorCount),
+      actions(size_t(levelCount) * tensorCount) {}
+
+TensorActions &ActionCounts::at(unsigned level, unsigned tensor) {
+  return actions[cellIndex(level, tensor, levels, tensors)];
+}
+
+const TensorActions &ActionCounts::at(unsigned level, unsigned tensor) const {
+  return actions[cellIndex(level, tensor, levels, tensors)];
+}
+
+EnergyBreakdown::EnergyBreakdown(unsigned levelCount, unsigned tensorCount)
+    : levels(levelCount), tensors(tensorCount),
+      energies(size_t(levelCount) * tensorCount) {}
+
+TensorEnergy &EnergyBreakdown::at(unsigned level, unsigned tensor) {
+  return energies[cellIndex(level, tensor, levels, tensors)];
+}
+
+const TensorEnergy &EnergyBreakdown::at(unsigned level, unsigned tensor) const {
+  return energies[cellIndex(level, tensor, levels, tensors)];
+}
+
+double EnergyBreakdown::levelTotal(unsigned level) const {
+  double sum = 0;
+  for (unsigned tensor = 0; tensor < tensors; ++tensor)
+    sum += at(level, tensor).total();
+  return sum;
+}
+
+double EnergyBreakdown::tensorTotal(unsigned tensor) const {
+  double sum = 0;
+  for (unsigned level = 0; level < levels; ++level)
+    sum += at(level, tensor).total();
+  return sum;
+}
+
+double EnergyBreakdown::total() const {
+  double sum = macs;
+  for (const TensorEnergy &energy : energies)
+    sum += energy.total();
+  return sum;
+}
+
+EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts) {
+  if (counts.levelCount() != arch.levelCount())
+    throw std::invalid_argument("action counts for " +
+                                std::to_string(counts.levelCount()) +
+                                " levels, but arch '" + arch.name + "' has " +
+                                std::to_string(arch.levelCount()));
+  EnergyBreakdown breakdown(counts.levelCount(), counts.tensorCount());
+  for (unsigned level = 0; level < counts.levelCount(); ++level) {
+    const StorageLevel &storage = arch.levels[level];
+    for (unsigned tensor = 0; tensor < counts.tensorCount(); ++tensor) {
+      const TensorActions &actions = counts.at(level, tensor);
+      TensorEnergy &energy = breakdown.at(level, tensor);
+      energy.reads = double(actions.reads) * storage.energy.read;
+      energy.fills = double(actions.fills) * storage.energy.write;
+      energy.updates = double(actions.updates) * storage.energy.update;
+      energy.network = double(actions.networkHops) * storage.network.hopEnergy;
+    }
+  }
+  breakdown.macs = double(counts.macs) * arch.compute.macEnergy;
+  return breakdown;
+}
+
+} // namespace tessel

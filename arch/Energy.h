@@ -1,0 +1,96 @@
+//===- arch/Energy.h - Action counts to energy, for every evaluator -*- C++
+//-*-//
+//
+// The one place energy is computed: an evaluator (analytical model or
+// simulator) counts actions per storage level and tensor, and energyOf()
+// multiplies them by the Arch's per-action energies. So two evaluators that
+// disagree on energy disagree on an action count.
+//
+// Counts are totals over all instances of a level. A level's actions:
+//   reads    words read out of the level (to its children or the MACs);
+//   fills    words written into it from its parent;
+//   updates  read-modify-writes of output words (partial sums);
+//   networkWords, networkHops  words sent over the level's network to or from
+//            its children, and the word-hops they took (a multicast of w
+//            words to a set costs w x Network::multicastHops(set) hops).
+// Parent reads are not inferred from fills: count them at the parent.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_ARCH_ENERGY_H
+#define TESSEL_ARCH_ENERGY_H
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel {
+
+struct Arch;
+
+/// What one tensor did at one level.
+struct TensorActions {
+  uint64_t reads = 0;
+  uint64_t fills = 0;
+  uint64_t updates = 0;
+  uint64_t networkWords = 0;
+  uint64_t networkHops = 0;
+};
+
+/// Actions per level x tensor, plus MACs. Tensors are numbered as the caller
+/// likes (by TensorRole, or by a Problem's tensor index).
+class ActionCounts {
+public:
+  ActionCounts(unsigned levelCount, unsigned tensorCount);
+
+  TensorActions &at(unsigned level, unsigned tensor);
+  const TensorActions &at(unsigned level, unsigned tensor) const;
+  unsigned levelCount() const { return levels; }
+  unsigned tensorCount() const { return tensors; }
+
+  uint64_t macs = 0;
+
+private:
+  unsigned levels;
+  unsigned tensors;
+  std::vector<TensorActions> actions; ///< Level-major.
+};
+
+/// Energy in pJ of one tensor's actions at one level.
+struct TensorEnergy {
+  double reads = 0;
+  double fills = 0;
+  double updates = 0;
+  double network = 0;
+
+  double total() const { return reads + fills + updates + network; }
+};
+
+/// Energy in pJ per level x tensor x action, plus the MACs'.
+class EnergyBreakdown {
+public:
+  EnergyBreakdown(unsigned levelCount, unsigned tensorCount);
+
+  TensorEnergy &at(unsigned level, unsigned tensor);
+  const TensorEnergy &at(unsigned level, unsigned tensor) const;
+  unsigned levelCount() const { return levels; }
+  unsigned tensorCount() const { return tensors; }
+
+  double levelTotal(unsigned level) const;
+  double tensorTotal(unsigned tensor) const;
+  double total() const;
+
+  double macs = 0;
+
+private:
+  unsigned levels;
+  unsigned tensors;
+  std::vector<TensorEnergy> energies; ///< Level-major.
+};
+
+/// Energy of `counts` on `arch`: reads x read energy, fills x write energy,
+/// updates x update energy, network hops x hop energy, MACs x MAC energy.
+/// Throws std::invalid_argument if the level counts differ.
+EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts);
+
+} // namespace tessel
+
+#endif // TESSEL_ARCH_ENERGY_H
