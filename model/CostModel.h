@@ -1,0 +1,50 @@
+//===- model/CostModel.h - Analytical cost models behind one interface -*- C++
+//-*-===//
+//
+// A cost model evaluates (Problem, Arch, Mapping) into a Report, or says why
+// the mapping is invalid. Models are registered by name in Registry.cpp:
+// adding one is one new file and one registration line. Models are
+// stateless and may be called from many threads at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_MODEL_COSTMODEL_H
+#define TESSEL_MODEL_COSTMODEL_H
+
+#include "mapper/Mapping.h"
+#include "model/Report.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+struct Arch;
+struct Problem;
+
+/// A Report, or the reasons the mapping is invalid.
+struct Evaluation {
+  std::optional<Report> report;
+  std::vector<MappingError> errors;
+
+  bool valid() const { return report.has_value(); }
+};
+
+class CostModel {
+public:
+  virtual ~CostModel() = default;
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  virtual Evaluation evaluate(const Problem &problem, const Arch &arch,
+                              const Mapping &mapping) const = 0;
+};
+
+/// The model registered as `name`, or null.
+std::unique_ptr<CostModel> createCostModel(const std::string &name);
+/// Registered model names, in registration order.
+std::vector<std::string> costModelNames();
+
+} // namespace tessel
+
+#endif // TESSEL_MODEL_COSTMODEL_H

@@ -1,0 +1,85 @@
+//===- model/DataflowModel.cpp - The "dataflow" model (MAESTRO-class) -----===//
+//
+// The mapping seen the data-centric way: each level is a cluster whose
+// spatial map spreads a dimension over its children and whose temporal map
+// walks the rest. Per cluster, the data that enters with each temporal step
+// is the change of the mapped tile when the innermost varying dimension
+// advances (a sliding window keeps its overlap); when an outer dimension
+// advances, the cluster reloads its whole tile (MAESTRO's per-step delta
+// does not see overlap across the wrap of inner loops). Multicast and
+// spatial reduction follow the networks, as in "reuse".
+//
+// Latency: the steady state is bounded by the slowest resource, as in
+// "reuse", plus the pipeline's fill and drain: the first word must cross
+// every level's access latency and every network's hops (hop latency x the
+// farthest child), and the last result must drain through the MAC pipeline
+// and back up the same path.
+//
+// So "dataflow" equals "reuse" on access counts when no outer loop moves a
+// window that overlaps itself (GEMMs, 1x1 convolutions, convolutions whose
+// window loops are innermost), counts more for other convolutions, and
+// always adds the fill/drain cycles (test/model/ModelTest.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "model/Models.h"
+
+#include "arch/Arch.h"
+#include "model/Accounting.h"
+#include "model/NestAnalysis.h"
+#include "workloads/Problem.h"
+
+namespace tessel {
+namespace {
+
+/// Cycles for one word to reach the compute units and one result to come
+/// back: access latencies and network hops on the whole path, twice, plus
+/// the MAC pipeline.
+uint64_t fillDrainCycles(const Arch &arch) {
+  uint64_t oneWay = 0;
+  for (const StorageLevel &level : arch.levels)
+    oneWay += level.latency +
+              level.network.hopLatency * level.network.summary.unicastMaxHops;
+  return 2 * oneWay + arch.compute.pipelineLatency;
+}
+
+class DataflowModel : public CostModel {
+public:
+  std::string name() const override { return "dataflow"; }
+  std::string description() const override {
+    return "MAESTRO-class: per-cluster data deltas (window overlap only for "
+           "the innermost advancing loop), multicast and reduction by "
+           "network, latency with pipeline fill and drain";
+  }
+
+  Evaluation evaluate(const Problem &problem, const Arch &arch,
+                      const Mapping &mapping) const override {
+    Evaluation evaluation;
+    evaluation.errors = verifyMapping(problem, arch, mapping);
+    if (!evaluation.errors.empty())
+      return evaluation;
+    NestAnalysis nest(problem, arch, mapping);
+    Report report(arch.levelCount(), problem.tensors.size());
+    report.evaluator = name();
+    report.macs = problem.macs();
+    report.executedMacs = nest.executedMacs();
+    report.actions.macs = report.executedMacs;
+    countAccesses(problem, mapping, nest, report, /*wrapReuse=*/false);
+    addResourceCycles(arch, nest, report);
+    uint64_t fillDrain = fillDrainCycles(arch);
+    for (ResourceCycles &resource : report.resourceCycles)
+      resource.cycles += fillDrain;
+    report.energy = energyOf(arch, report.actions);
+    report.settle(arch.peakMacsPerCycle());
+    report.bottleneck += " (+" + std::to_string(fillDrain) + " fill/drain)";
+    evaluation.report = std::move(report);
+    return evaluation;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<CostModel> createDataflowModel() {
+  return std::make_unique<DataflowModel>();
+}
+
+} // namespace tessel

@@ -1,0 +1,27 @@
+//===- model/Models.h - The built-in models and their shared parts -*- C++ -*-//
+#ifndef TESSEL_MODEL_MODELS_H
+#define TESSEL_MODEL_MODELS_H
+
+#include "model/CostModel.h"
+
+namespace tessel {
+
+class NestAnalysis;
+
+std::unique_ptr<CostModel> createReuseModel();
+std::unique_ptr<CostModel> createDataflowModel();
+std::unique_ptr<CostModel> createRooflineModel();
+
+/// Adds the cycles of the compute units (the temporal steps, `macsPerPE`
+/// lanes sharing them) and of every level's read port, write port and
+/// network, each carrying the report's traffic at its bandwidth per
+/// active instance. Unlimited bandwidths add nothing.
+void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
+                       Report &report);
+
+/// ceil(words / (wordsPerCycle * instances)).
+uint64_t cyclesFor(uint64_t words, double wordsPerCycle, uint64_t instances);
+
+} // namespace tessel
+
+#endif

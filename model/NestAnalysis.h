@@ -1,0 +1,118 @@
+//===- model/NestAnalysis.h - Tiles, reuse and sharing of a loop nest -*- C++
+//-*-===//
+//
+// The arithmetic shared by the analytical models. The mapping is flattened
+// into one loop nest, outer to inner: level 0's temporal loops, its spatial
+// loops, level 1's temporal loops, ... Every loop has a stride (the product
+// of the factors of its dimension inside it). Temporal loops are time; the
+// spatial loops above a level pick one of its instances; all instances run
+// in lockstep. Level `levelCount()` stands for the compute units (a tile of
+// one point).
+//
+// A level's instance holds, for each tensor, the dense box its tile spans.
+// When the loops above it advance, the box moves by an offset that depends
+// only on which loop advanced, so the words that enter the box are known
+// in closed form per loop.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_MODEL_NESTANALYSIS_H
+#define TESSEL_MODEL_NESTANALYSIS_H
+
+#include "mapper/Mapping.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel {
+
+struct Arch;
+struct Problem;
+
+struct NestLoop {
+  unsigned dim = 0;
+  int64_t factor = 1;
+  int64_t stride = 1;
+  unsigned level = 0;
+  bool spatial = false;
+  SpatialAxis axis = SpatialAxis::X;
+};
+
+/// Transfers from a supplier level to the instances below it that share
+/// data: how many distinct groups one supplier instance serves, and the hops
+/// its network spends per word summed over those groups.
+struct GroupTraffic {
+  uint64_t groups = 0;
+  uint64_t multicastHops = 0; ///< Per word, summed over groups.
+  uint64_t reductionHops = 0; ///< Per word, summed over groups.
+  uint64_t leaderHops = 0;    ///< Unicast to each group's first member.
+};
+
+class NestAnalysis {
+public:
+  NestAnalysis(const Problem &problem, const Arch &arch,
+               const Mapping &mapping);
+
+  unsigned levelCount() const { return levels; }
+  const std::vector<NestLoop> &loops() const { return nest; }
+
+  /// Product of all temporal factors: the steps every compute unit takes.
+  uint64_t temporalSteps() const { return steps; }
+  /// Instances of `level` that the spatial loops above it use (compute
+  /// units for level == levelCount()).
+  uint64_t activeInstances(unsigned level) const;
+  /// Product of all factors (the MACs the mapping executes).
+  uint64_t executedMacs() const;
+
+  /// Per dimension, the extent of the tile at `level`.
+  const std::vector<int64_t> &tileExtents(unsigned level) const {
+    return extents[level];
+  }
+  /// Words of the box `tensor`'s tile spans at `level`.
+  uint64_t tileWords(unsigned level, unsigned tensor) const;
+
+  /// Words that enter one instance of `level` for `tensor` over the whole
+  /// run: the first tile, then, each time the loops above advance, the part
+  /// of the new box outside the old one. With `wrapReuse` false, only the
+  /// innermost advancing loop keeps the overlap (a sliding window); any
+  /// other advance that moves the box refetches all of it.
+  uint64_t enteringWords(unsigned level, unsigned tensor,
+                         bool wrapReuse = true) const;
+  /// Words of `tensor` one instance of `level` ever holds (the union of its
+  /// boxes over time).
+  uint64_t visitedWords(unsigned level, unsigned tensor) const;
+
+  /// Distinct boxes of `tensor` among the instances of `level` that one
+  /// instance of `supplier` serves (instances with identical boxes share
+  /// every transfer: a multicast, or a spatial reduction for outputs).
+  uint64_t distinctBoxes(unsigned supplier, unsigned level,
+                         unsigned tensor) const;
+  /// The same groups with their hop counts on the supplier's network.
+  GroupTraffic groupTraffic(unsigned supplier, unsigned level,
+                            unsigned tensor) const;
+
+  /// Whether every network between `supplier` and `level` that spreads
+  /// data over more than one child can multicast (reduce).
+  bool pathCanMulticast(unsigned supplier, unsigned level) const;
+  bool pathCanReduce(unsigned supplier, unsigned level) const;
+
+  /// The nearest level above `level` that keeps `tensor`.
+  unsigned supplierOf(unsigned level, unsigned tensor) const;
+  /// The innermost level keeping `tensor` (it feeds the compute units).
+  unsigned innermostKeeper(unsigned tensor) const;
+
+private:
+  const Problem &problem;
+  const Arch &arch;
+  const Mapping &mapping;
+  unsigned levels;
+  std::vector<NestLoop> nest;
+  std::vector<std::vector<int64_t>> extents; ///< [level][dim], level <= L.
+  std::vector<uint64_t> active;              ///< [level], level <= L.
+  uint64_t steps = 1;
+
+  void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
+};
+
+} // namespace tessel
+
+#endif // TESSEL_MODEL_NESTANALYSIS_H

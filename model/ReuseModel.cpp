@@ -1,0 +1,57 @@
+//===- model/ReuseModel.cpp - The "reuse" model (Timeloop-class) ----------===//
+//
+// Exact access counts (model/Accounting.h, docs/model.md), equal to a
+// brute-force walk of the loop nest (test/model/BruteForceTest.cpp): tile
+// boxes, stationarity, sliding windows with overlap kept across every loop
+// advance, multicast and spatial reduction. Cycles: the slowest of the
+// compute units, each level's read and write ports and each network, each
+// given its total traffic at its bandwidth.
+//
+//===----------------------------------------------------------------------===//
+#include "model/Models.h"
+
+#include "arch/Arch.h"
+#include "model/Accounting.h"
+#include "model/NestAnalysis.h"
+#include "workloads/Problem.h"
+
+namespace tessel {
+namespace {
+
+class ReuseModel : public CostModel {
+public:
+  std::string name() const override { return "reuse"; }
+  std::string description() const override {
+    return "Timeloop-class: exact fills, reads and updates per level and "
+           "tensor from tile boxes, stationarity, sliding windows, multicast "
+           "and spatial reduction; cycles from the slowest resource";
+  }
+
+  Evaluation evaluate(const Problem &problem, const Arch &arch,
+                      const Mapping &mapping) const override {
+    Evaluation evaluation;
+    evaluation.errors = verifyMapping(problem, arch, mapping);
+    if (!evaluation.errors.empty())
+      return evaluation;
+    NestAnalysis nest(problem, arch, mapping);
+    Report report(arch.levelCount(), problem.tensors.size());
+    report.evaluator = name();
+    report.macs = problem.macs();
+    report.executedMacs = nest.executedMacs();
+    report.actions.macs = report.executedMacs;
+    countAccesses(problem, mapping, nest, report, /*wrapReuse=*/true);
+    addResourceCycles(arch, nest, report);
+    report.energy = energyOf(arch, report.actions);
+    report.settle(arch.peakMacsPerCycle());
+    evaluation.report = std::move(report);
+    return evaluation;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<CostModel> createReuseModel() {
+  return std::make_unique<ReuseModel>();
+}
+
+} // namespace tessel

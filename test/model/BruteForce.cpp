@@ -1,0 +1,310 @@
+//===- test/model/BruteForce.cpp ------------------------------------------===//
+#include "BruteForce.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace tessel::testing {
+namespace {
+
+using Point = std::vector<int64_t>;
+using Words = std::set<Point>;
+
+struct FlatLoop {
+  unsigned dim;
+  int64_t factor;
+  unsigned level;
+  bool spatial;
+};
+
+/// The nest, outer to inner, and each loop's weight in its dimension's
+/// index (the product of the factors of that dimension inside it).
+struct Nest {
+  std::vector<FlatLoop> loops;
+  std::vector<int64_t> weight;
+};
+
+Nest flatten(const Mapping &mapping, unsigned dimCount) {
+  Nest nest;
+  for (unsigned l = 0; l < mapping.levels.size(); ++l) {
+    for (const Loop &loop : mapping.levels[l].temporal)
+      nest.loops.push_back({loop.dim, loop.factor, l, false});
+    for (const SpatialLoop &loop : mapping.levels[l].spatial)
+      nest.loops.push_back({loop.dim, loop.factor, l, true});
+  }
+  nest.weight.assign(nest.loops.size(), 1);
+  std::vector<int64_t> below(dimCount, 1);
+  for (size_t i = nest.loops.size(); i-- > 0;) {
+    nest.weight[i] = below[nest.loops[i].dim];
+    below[nest.loops[i].dim] *= nest.loops[i].factor;
+  }
+  return nest;
+}
+
+/// All index vectors of the loops selected by `pick`, odometer order.
+std::vector<std::vector<int64_t>>
+combinations(const Nest &nest, const std::vector<size_t> &pick) {
+  std::vector<std::vector<int64_t>> all;
+  std::vector<int64_t> index(pick.size(), 0);
+  while (true) {
+    all.push_back(index);
+    size_t i = pick.size();
+    while (i > 0 && ++index[i - 1] == nest.loops[pick[i - 1]].factor)
+      index[--i] = 0;
+    if (i == 0)
+      return all;
+  }
+}
+
+Point coordinatesOf(const Tensor &tensor, const std::vector<int64_t> &dims) {
+  Point point;
+  for (const Projection &coordinate : tensor.projection) {
+    int64_t value = coordinate.constant;
+    for (const ProjectionTerm &term : coordinate.terms)
+      value += term.coefficient * dims[term.dim];
+    point.push_back(value);
+  }
+  return point;
+}
+
+/// Every point of the box spanned by `points`.
+Words boxOf(const std::vector<Point> &points) {
+  Point low = points.front(), high = points.front();
+  for (const Point &p : points)
+    for (size_t c = 0; c < p.size(); ++c) {
+      low[c] = std::min(low[c], p[c]);
+      high[c] = std::max(high[c], p[c]);
+    }
+  Words box;
+  Point p = low;
+  while (true) {
+    box.insert(p);
+    size_t c = p.size();
+    while (c > 0 && ++p[c - 1] > high[c - 1]) {
+      p[c - 1] = low[c - 1];
+      --c;
+    }
+    if (c == 0)
+      return box;
+  }
+}
+
+Words minus(const Words &a, const Words &b) {
+  Words result;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
+                      std::inserter(result, result.end()));
+  return result;
+}
+
+class Walker {
+public:
+  Walker(const Problem &problem, const Arch &arch, const Mapping &mapping)
+      : problem(problem), arch(arch), mapping(mapping),
+        nest(flatten(mapping, problem.dims.size())), levels(arch.levelCount()),
+        counts(levels, std::vector<BruteCounts>(problem.tensors.size())) {
+    for (size_t i = 0; i < nest.loops.size(); ++i)
+      (nest.loops[i].spatial ? spatialLoops : temporalLoops).push_back(i);
+  }
+
+  std::vector<std::vector<BruteCounts>> run() {
+    std::vector<std::vector<int64_t>> times = combinations(nest, temporalLoops);
+    std::vector<int64_t> previous;
+    for (const std::vector<int64_t> &time : times) {
+      for (unsigned l = 1; l < levels; ++l)
+        if (previous.empty() || outerChanged(previous, time, l))
+          for (unsigned t = 0; t < problem.tensors.size(); ++t)
+            if (mapping.levels[l].keeps(t))
+              moveTiles(l, t, time);
+      compute(time);
+      previous = time;
+    }
+    drainOutputs();
+    return counts;
+  }
+
+private:
+  const Problem &problem;
+  const Arch &arch;
+  const Mapping &mapping;
+  Nest nest;
+  unsigned levels;
+  std::vector<size_t> temporalLoops, spatialLoops;
+  std::vector<std::vector<BruteCounts>> counts;
+  /// Per (level, tensor, instance): the words held and ever held.
+  std::map<std::tuple<unsigned, unsigned, std::vector<int64_t>>, Words> held,
+      visited;
+
+  bool outerChanged(const std::vector<int64_t> &before,
+                    const std::vector<int64_t> &now, unsigned level) const {
+    for (size_t i = 0; i < temporalLoops.size(); ++i)
+      if (nest.loops[temporalLoops[i]].level < level && before[i] != now[i])
+        return true;
+    return false;
+  }
+
+  /// Spatial index vectors selecting the instances of `level`.
+  std::vector<std::vector<int64_t>> instancesOf(unsigned level) const {
+    std::vector<size_t> pick;
+    for (size_t i : spatialLoops)
+      if (nest.loops[i].level < level)
+        pick.push_back(i);
+    return combinations(nest, pick);
+  }
+
+  /// The first `supplier`-level part of an instance's spatial indices:
+  /// which supplier instance serves it.
+  std::vector<int64_t> supplierKey(const std::vector<int64_t> &instance,
+                                   unsigned supplier) const {
+    std::vector<int64_t> key;
+    size_t n = 0;
+    for (size_t i : spatialLoops)
+      if (nest.loops[i].level < supplier)
+        key.push_back(instance[n++]);
+    return key;
+  }
+
+  unsigned supplierOf(unsigned level, unsigned tensor) const {
+    for (unsigned k = level; k-- > 0;)
+      if (mapping.levels[k].keeps(tensor))
+        return k;
+    return 0;
+  }
+
+  bool pathCan(unsigned supplier, unsigned level, bool reduce) const {
+    for (unsigned j = supplier; j < level && j < levels; ++j) {
+      const Network &network = arch.levels[j].network;
+      if (!mapping.levels[j].spatial.empty() &&
+          !(reduce ? network.reduction : network.multicast))
+        return false;
+    }
+    return true;
+  }
+
+  /// The box of `tensor` held by `instance` of `level` at `time`: the
+  /// coordinates of every iteration of the loops at and below `level`.
+  Words tileOf(unsigned level, unsigned tensor,
+               const std::vector<int64_t> &time,
+               const std::vector<int64_t> &instance) const {
+    std::vector<int64_t> fixed(problem.dims.size(), 0);
+    size_t tIndex = 0, sIndex = 0;
+    std::vector<size_t> inner;
+    for (size_t i = 0; i < nest.loops.size(); ++i) {
+      const FlatLoop &loop = nest.loops[i];
+      bool isTemporal = !loop.spatial;
+      int64_t value = -1;
+      if (isTemporal) {
+        if (loop.level < level)
+          value = time[tIndex];
+        ++tIndex;
+      } else {
+        if (loop.level < level)
+          value = instance[sIndex++];
+      }
+      if (value >= 0)
+        fixed[loop.dim] += value * nest.weight[i];
+      else
+        inner.push_back(i);
+    }
+    std::vector<Point> points;
+    for (const std::vector<int64_t> &index : combinations(nest, inner)) {
+      std::vector<int64_t> dims = fixed;
+      for (size_t j = 0; j < inner.size(); ++j)
+        dims[nest.loops[inner[j]].dim] += index[j] * nest.weight[inner[j]];
+      points.push_back(coordinatesOf(problem.tensors[tensor], dims));
+    }
+    return boxOf(points);
+  }
+
+  void moveTiles(unsigned level, unsigned tensor,
+                 const std::vector<int64_t> &time) {
+    unsigned supplier = supplierOf(level, tensor);
+    bool isOutput = problem.tensors[tensor].isOutput;
+    bool share = pathCan(supplier, level, isOutput);
+    // Per supplier instance, the distinct boxes already served this step.
+    std::map<std::vector<int64_t>, std::set<Words>> served;
+    for (const std::vector<int64_t> &instance : instancesOf(level)) {
+      auto key = std::make_tuple(level, tensor, instance);
+      Words now = tileOf(level, tensor, time, instance);
+      Words entering = minus(now, held[key]);
+      Words leaving = minus(held[key], now);
+      bool firstOfGroup =
+          served[supplierKey(instance, supplier)].insert(now).second;
+      BruteCounts &here = counts[level][tensor];
+      BruteCounts &source = counts[supplier][tensor];
+      if (!isOutput) {
+        here.fills += entering.size();
+        if (firstOfGroup || !share)
+          source.reads += entering.size();
+      } else {
+        here.reads += leaving.size();
+        if (firstOfGroup || !share)
+          source.updates += leaving.size();
+        if (firstOfGroup) {
+          Words readBack;
+          for (const Point &p : entering)
+            if (visited[key].count(p))
+              readBack.insert(p);
+          here.fills += readBack.size();
+          source.reads += readBack.size();
+        }
+        visited[key].insert(now.begin(), now.end());
+      }
+      held[key] = std::move(now);
+    }
+  }
+
+  void compute(const std::vector<int64_t> &time) {
+    std::vector<int64_t> base(problem.dims.size(), 0);
+    size_t tIndex = 0;
+    for (size_t i = 0; i < nest.loops.size(); ++i)
+      if (!nest.loops[i].spatial)
+        base[nest.loops[i].dim] += time[tIndex++] * nest.weight[i];
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      unsigned supplier = supplierOf(levels, t);
+      bool isOutput = problem.tensors[t].isOutput;
+      bool share = pathCan(supplier, levels, isOutput);
+      std::map<std::vector<int64_t>, std::set<Point>> served;
+      for (const std::vector<int64_t> &unit : instancesOf(levels)) {
+        std::vector<int64_t> dims = base;
+        for (size_t j = 0; j < spatialLoops.size(); ++j)
+          dims[nest.loops[spatialLoops[j]].dim] +=
+              unit[j] * nest.weight[spatialLoops[j]];
+        Point point = coordinatesOf(problem.tensors[t], dims);
+        bool firstOfGroup =
+            served[supplierKey(unit, supplier)].insert(point).second;
+        if (!firstOfGroup && share)
+          continue;
+        (isOutput ? counts[supplier][t].updates : counts[supplier][t].reads)++;
+      }
+    }
+  }
+
+  void drainOutputs() {
+    unsigned out = problem.outputIndex();
+    for (unsigned l = 1; l < levels; ++l) {
+      if (!mapping.levels[l].keeps(out))
+        continue;
+      unsigned supplier = supplierOf(l, out);
+      bool share = pathCan(supplier, l, true);
+      std::map<std::vector<int64_t>, std::set<Words>> served;
+      for (const std::vector<int64_t> &instance : instancesOf(l)) {
+        const Words &last = held[std::make_tuple(l, out, instance)];
+        counts[l][out].reads += last.size();
+        if (served[supplierKey(instance, supplier)].insert(last).second ||
+            !share)
+          counts[supplier][out].updates += last.size();
+      }
+    }
+  }
+};
+
+} // namespace
+
+std::vector<std::vector<BruteCounts>> bruteForceCounts(const Problem &problem,
+                                                       const Arch &arch,
+                                                       const Mapping &mapping) {
+  return Walker(problem, arch, mapping).run();
+}
+
+} // namespace tessel::testing

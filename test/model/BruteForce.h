@@ -1,0 +1,35 @@
+//===- test/model/BruteForce.h - The reference the models must equal -*- C++
+//-*-===//
+//
+// Walks a mapping's whole loop nest in time order, keeps an explicit set of
+// the words every buffer instance holds, and counts each fill, read and
+// update as it happens (docs/model.md, "The box-buffer semantics"). Slow on
+// purpose; for small problems only.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_TEST_MODEL_BRUTEFORCE_H
+#define TESSEL_TEST_MODEL_BRUTEFORCE_H
+
+#include "arch/Arch.h"
+#include "mapper/Mapping.h"
+#include "workloads/Problem.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel::testing {
+
+struct BruteCounts {
+  uint64_t reads = 0;
+  uint64_t fills = 0;
+  uint64_t updates = 0;
+};
+
+/// counts[level][tensor].
+std::vector<std::vector<BruteCounts>> bruteForceCounts(const Problem &problem,
+                                                       const Arch &arch,
+                                                       const Mapping &mapping);
+
+} // namespace tessel::testing
+
+#endif
