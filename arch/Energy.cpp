@@ -7,41 +7,21 @@
 #include <string>
 
 namespace tessel {
-namespace {
-size_t cellIndex(unsigned level, unsigned tensor, unsigned levels,
-                 unsigned tensors) {
-  if (level >= levels || tensor >= tensors)
-    throw std::out_of_range("level " + std::to_string(level) + ", tensor " +
-                            std::to_string(tensor) + " of a " +
-                            std::to_string(levels) + "x" +
-                            std::to_string(tensors) + " table");
-  return size_t(level) * tensors + tensor;
+void throwBadCell(unsigned level, unsigned tensor, unsigned levels,
+                  unsigned tensors) {
+  throw std::out_of_range("level " + std::to_string(level) + ", tensor " +
+                          std::to_string(tensor) + " of a " +
+                          std::to_string(levels) + "x" +
+                          std::to_string(tensors) + " table");
 }
-} // namespace
 
 ActionCounts::ActionCounts(unsigned levelCount, unsigned tensorCount)
     : levels(levelCount), tensors(tensorCount),
       actions(size_t(levelCount) * tensorCount) {}
 
-TensorActions &ActionCounts::at(unsigned level, unsigned tensor) {
-  return actions[cellIndex(level, tensor, levels, tensors)];
-}
-
-const TensorActions &ActionCounts::at(unsigned level, unsigned tensor) const {
-  return actions[cellIndex(level, tensor, levels, tensors)];
-}
-
 EnergyBreakdown::EnergyBreakdown(unsigned levelCount, unsigned tensorCount)
     : levels(levelCount), tensors(tensorCount),
       energies(size_t(levelCount) * tensorCount) {}
-
-TensorEnergy &EnergyBreakdown::at(unsigned level, unsigned tensor) {
-  return energies[cellIndex(level, tensor, levels, tensors)];
-}
-
-const TensorEnergy &EnergyBreakdown::at(unsigned level, unsigned tensor) const {
-  return energies[cellIndex(level, tensor, levels, tensors)];
-}
 
 double EnergyBreakdown::levelTotal(unsigned level) const {
   double sum = 0;

@@ -19,12 +19,25 @@
 #ifndef TESSEL_ARCH_ENERGY_H
 #define TESSEL_ARCH_ENERGY_H
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace tessel {
 
 struct Arch;
+
+/// Throws std::out_of_range for a cell outside a levels x tensors table.
+[[noreturn]] void throwBadCell(unsigned level, unsigned tensor, unsigned levels,
+                               unsigned tensors);
+
+/// The index of (level, tensor) in a level-major table; checked.
+inline size_t cellIndex(unsigned level, unsigned tensor, unsigned levels,
+                        unsigned tensors) {
+  if (level >= levels || tensor >= tensors)
+    throwBadCell(level, tensor, levels, tensors);
+  return size_t(level) * tensors + tensor;
+}
 
 /// What one tensor did at one level.
 struct TensorActions {
@@ -41,8 +54,12 @@ class ActionCounts {
 public:
   ActionCounts(unsigned levelCount, unsigned tensorCount);
 
-  TensorActions &at(unsigned level, unsigned tensor);
-  const TensorActions &at(unsigned level, unsigned tensor) const;
+  TensorActions &at(unsigned level, unsigned tensor) {
+    return actions[cellIndex(level, tensor, levels, tensors)];
+  }
+  const TensorActions &at(unsigned level, unsigned tensor) const {
+    return actions[cellIndex(level, tensor, levels, tensors)];
+  }
   unsigned levelCount() const { return levels; }
   unsigned tensorCount() const { return tensors; }
 
@@ -69,8 +86,12 @@ class EnergyBreakdown {
 public:
   EnergyBreakdown(unsigned levelCount, unsigned tensorCount);
 
-  TensorEnergy &at(unsigned level, unsigned tensor);
-  const TensorEnergy &at(unsigned level, unsigned tensor) const;
+  TensorEnergy &at(unsigned level, unsigned tensor) {
+    return energies[cellIndex(level, tensor, levels, tensors)];
+  }
+  const TensorEnergy &at(unsigned level, unsigned tensor) const {
+    return energies[cellIndex(level, tensor, levels, tensors)];
+  }
   unsigned levelCount() const { return levels; }
   unsigned tensorCount() const { return tensors; }
 

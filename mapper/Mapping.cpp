@@ -4,6 +4,7 @@
 #include "arch/Arch.h"
 #include "workloads/Problem.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -171,38 +172,64 @@ void checkKeeps(const Problem &problem, const Arch &arch,
   }
 }
 
+/// The capacity message of a level whose kept tiles overflow it.
+std::string overflowMessage(const Problem &problem, const StorageLevel &level,
+                            const LevelMapping &levelMapping,
+                            const std::vector<int64_t> &extents,
+                            uint64_t total) {
+  std::string parts;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    if (levelMapping.keeps(t))
+      parts += (parts.empty() ? "" : " + ") + problem.tensors[t].name + " " +
+               std::to_string(problem.footprint(t, extents));
+  return "level '" + level.name + "': the tiles it keeps need " +
+         std::to_string(total) + " words (" + parts + ") but it holds " +
+         std::to_string(level.capacity);
+}
+
 void checkCapacity(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, std::vector<MappingError> &errors) {
-  std::vector<std::vector<uint64_t>> words = tileWords(problem, mapping);
-  for (unsigned l = 0; l < arch.levels.size(); ++l) {
+  // Tile extents grow from the innermost level outwards.
+  std::vector<int64_t> extents(problem.dims.size(), 1);
+  // Found inner to outer; reported outer to inner, as levels are listed.
+  std::vector<std::pair<unsigned, MappingError>> found;
+  for (unsigned l = arch.levels.size(); l-- > 0;) {
+    const LevelMapping &levelMapping = mapping.levels[l];
+    for (const Loop &loop : levelMapping.temporal)
+      extents[loop.dim] *= loop.factor;
+    for (const SpatialLoop &loop : levelMapping.spatial)
+      extents[loop.dim] *= loop.factor;
     const StorageLevel &level = arch.levels[l];
     if (level.isUnbounded())
       continue;
     uint64_t total = 0;
-    std::string parts;
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      if (!mapping.levels[l].keeps(t))
+      if (!levelMapping.keeps(t))
         continue;
-      TensorRole role = roleOf(problem, t);
-      if (level.partition) {
-        uint64_t room = level.capacityFor(role);
-        if (words[l][t] > room)
-          errors.push_back({"level '" + level.name + "': the tile of '" +
-                            problem.tensors[t].name + "' needs " +
-                            std::to_string(words[l][t]) + " words but its " +
-                            tensorRoleName(role) + " partition holds " +
-                            std::to_string(room)});
+      uint64_t words = problem.footprint(t, extents);
+      if (!level.partition) {
+        total += words;
         continue;
       }
-      total += words[l][t];
-      parts += (parts.empty() ? "" : " + ") + problem.tensors[t].name + " " +
-               std::to_string(words[l][t]);
+      TensorRole role = roleOf(problem, t);
+      uint64_t room = level.capacityFor(role);
+      if (words > room)
+        found.push_back(
+            {l,
+             {"level '" + level.name + "': the tile of '" +
+              problem.tensors[t].name + "' needs " + std::to_string(words) +
+              " words but its " + tensorRoleName(role) + " partition holds " +
+              std::to_string(room)}});
     }
     if (!level.partition && total > level.capacity)
-      errors.push_back({"level '" + level.name + "': the tiles it keeps need " +
-                        std::to_string(total) + " words (" + parts +
-                        ") but it holds " + std::to_string(level.capacity)});
+      found.push_back(
+          {l, {overflowMessage(problem, level, levelMapping, extents, total)}});
   }
+  std::stable_sort(
+      found.begin(), found.end(),
+      [](const auto &a, const auto &b) { return a.first < b.first; });
+  for (auto &[level, error] : found)
+    errors.push_back(std::move(error));
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 namespace tessel {
 namespace {
@@ -65,37 +66,46 @@ void forEachCombination(const std::vector<const NestLoop *> &loops,
 
 NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
                            const Mapping &mapping)
-    : problem(problem), arch(arch), mapping(mapping),
-      levels(arch.levelCount()) {
+    : problem(problem), arch(arch), mapping(mapping), levels(arch.levelCount()),
+      dimCount(problem.dims.size()) {
+  size_t loopCount = 0;
+  for (const LevelMapping &level : mapping.levels)
+    loopCount += level.temporal.size() + level.spatial.size();
+  nest.reserve(loopCount);
   for (unsigned l = 0; l < mapping.levels.size(); ++l) {
     for (const Loop &loop : mapping.levels[l].temporal)
       nest.push_back({loop.dim, loop.factor, 1, l, false, SpatialAxis::X});
     for (const SpatialLoop &loop : mapping.levels[l].spatial)
       nest.push_back({loop.dim, loop.factor, 1, l, true, loop.axis});
   }
-  unsigned dimCount = problem.dims.size();
-  std::vector<int64_t> inner(dimCount, 1);
-  for (size_t i = nest.size(); i-- > 0;) {
-    nest[i].stride = inner[nest[i].dim];
-    inner[nest[i].dim] *= nest[i].factor;
-  }
-  extents.assign(levels + 1, std::vector<int64_t>(dimCount, 1));
+  // Inner to outer: strides, and each level's tile extents (the product of
+  // the factors at and below it).
+  extents.assign(size_t(levels + 1) * dimCount, 1);
+  std::vector<int64_t> &inner = scratchReset; // Free until the queries.
+  inner.assign(dimCount, 1);
+  size_t next = nest.size();
   for (unsigned l = levels; l-- > 0;) {
-    extents[l] = extents[l + 1];
-    for (const NestLoop &loop : nest)
-      if (loop.level == l)
-        extents[l][loop.dim] *= loop.factor;
+    while (next > 0 && nest[next - 1].level == l) {
+      NestLoop &loop = nest[--next];
+      loop.stride = inner[loop.dim];
+      inner[loop.dim] *= loop.factor;
+    }
+    std::copy(inner.begin(), inner.end(), extents.begin() + l * dimCount);
   }
+  // Outer to inner: active instances, temporal steps, spatial loops per
+  // level.
   active.assign(levels + 1, 1);
-  for (unsigned l = 1; l <= levels; ++l) {
-    active[l] = active[l - 1];
-    for (const NestLoop &loop : nest)
-      if (loop.spatial && loop.level == l - 1)
-        active[l] *= uint64_t(loop.factor);
-  }
-  for (const NestLoop &loop : nest)
-    if (!loop.spatial)
+  spatialLoops.assign(levels, 0);
+  for (const NestLoop &loop : nest) {
+    if (loop.spatial) {
+      active[loop.level + 1] *= uint64_t(loop.factor);
+      ++spatialLoops[loop.level];
+    } else {
       steps *= uint64_t(loop.factor);
+    }
+  }
+  for (unsigned l = 1; l <= levels; ++l)
+    active[l] *= active[l - 1];
 }
 
 uint64_t NestAnalysis::activeInstances(unsigned level) const {
@@ -107,7 +117,7 @@ uint64_t NestAnalysis::executedMacs() const { return steps * active[levels]; }
 void NestAnalysis::spans(unsigned level, unsigned tensor,
                          std::vector<int64_t> &out) const {
   out.clear();
-  const std::vector<int64_t> &extent = extents[level];
+  const int64_t *extent = &extents[level * dimCount];
   for (const Projection &coordinate : problem.tensors[tensor].projection) {
     int64_t span = 1;
     for (const ProjectionTerm &term : coordinate.terms)
@@ -117,7 +127,7 @@ void NestAnalysis::spans(unsigned level, unsigned tensor,
 }
 
 uint64_t NestAnalysis::tileWords(unsigned level, unsigned tensor) const {
-  std::vector<int64_t> span;
+  std::vector<int64_t> &span = scratchSpan;
   spans(level, tensor, span);
   uint64_t words = 1;
   for (int64_t s : span)
@@ -128,50 +138,66 @@ uint64_t NestAnalysis::tileWords(unsigned level, unsigned tensor) const {
 uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
                                      bool wrapReuse) const {
   const Tensor &t = problem.tensors[tensor];
-  std::vector<int64_t> span;
+  std::vector<int64_t> &span = scratchSpan;
   spans(level, tensor, span);
   uint64_t tile = 1;
   for (int64_t s : span)
     tile *= uint64_t(s);
 
-  // The temporal loops above `level`, outer to inner.
-  std::vector<const NestLoop *> outer;
-  for (const NestLoop &loop : nest)
-    if (!loop.spatial && loop.level < level && loop.factor > 1)
-      outer.push_back(&loop);
-  std::vector<uint64_t> before(outer.size() + 1, 1); // trips of loops < i
-  for (size_t i = 0; i < outer.size(); ++i)
-    before[i + 1] = before[i] * uint64_t(outer[i]->factor);
-
+  // The temporal loops above `level` run outer to inner; walk them inner to
+  // outer. `trips` is the product of the factors of the loops outside the
+  // current one; `reset` how far each dimension rewinds when every loop
+  // inside the current one wraps.
+  uint64_t trips = 1;
+  size_t innermost = nest.size();
+  for (size_t i = 0; i < nest.size(); ++i) {
+    const NestLoop &loop = nest[i];
+    if (!loop.spatial && loop.level < level && loop.factor > 1) {
+      trips *= uint64_t(loop.factor);
+      innermost = i;
+    }
+  }
+  std::vector<int64_t> &reset = scratchReset;
+  std::fill(reset.begin(), reset.end(), 0);
+  uint64_t usedDims = 0; // Bit d: the tensor's coordinates use dimension d.
+  for (const Projection &coordinate : t.projection)
+    for (const ProjectionTerm &term : coordinate.terms)
+      usedDims |= uint64_t(1) << (term.dim & 63);
+  bool rewound = false; // Whether some used dimension has been rewound.
   uint64_t total = tile;
-  std::vector<int64_t> reset(problem.dims.size(), 0);
-  std::vector<int64_t> shift(problem.dims.size());
-  for (size_t i = outer.size(); i-- > 0;) {
-    const NestLoop &loop = *outer[i];
+  for (size_t i = nest.size(); i-- > 0;) {
+    const NestLoop &loop = nest[i];
+    if (loop.spatial || loop.level >= level || loop.factor <= 1)
+      continue;
+    trips /= uint64_t(loop.factor);
+    bool moves = (usedDims >> (loop.dim & 63)) & 1;
+    if (!moves && !rewound)
+      continue; // The box stays where it is: nothing enters.
+    rewound |= moves;
     // Advancing `loop` moves its dimension by one stride and rewinds every
-    // loop inside it.
-    for (size_t d = 0; d < shift.size(); ++d)
-      shift[d] = -reset[d];
-    shift[loop.dim] += loop.stride;
+    // loop inside it: the box moves by a fixed offset per coordinate.
     uint64_t overlap = 1;
-    for (size_t c = 0; c < t.projection.size(); ++c) {
+    for (size_t c = 0; c < t.projection.size() && overlap; ++c) {
       int64_t offset = 0;
       for (const ProjectionTerm &term : t.projection[c].terms)
-        offset += term.coefficient * shift[term.dim];
+        offset += term.coefficient *
+                  ((term.dim == loop.dim ? loop.stride : 0) - reset[term.dim]);
       int64_t kept = span[c] - std::llabs(offset);
       overlap *= kept > 0 ? uint64_t(kept) : 0;
     }
     uint64_t entering = tile - overlap;
-    if (!wrapReuse && entering != 0 && i + 1 != outer.size())
+    if (!wrapReuse && entering != 0 && i != innermost)
       entering = tile;
-    total += before[i] * uint64_t(loop.factor - 1) * entering;
+    total += trips * uint64_t(loop.factor - 1) * entering;
     reset[loop.dim] += (loop.factor - 1) * loop.stride;
   }
   return total;
 }
 
 uint64_t NestAnalysis::visitedWords(unsigned level, unsigned tensor) const {
-  std::vector<int64_t> extent = extents[level];
+  std::vector<int64_t> &extent = scratchReset;
+  extent.assign(extents.begin() + level * dimCount,
+                extents.begin() + (level + 1) * dimCount);
   for (const NestLoop &loop : nest)
     if (!loop.spatial && loop.level < level)
       extent[loop.dim] *= loop.factor;
@@ -230,8 +256,88 @@ uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,
   return distinct;
 }
 
+namespace {
+
+/// What groupTraffic's answer depends on: the network, and for each spatial
+/// loop between the supplier and the level whether it spreads over the
+/// supplier's own children, its axis, factor and coordinate offsets.
+struct TrafficKey {
+  static constexpr unsigned kCapacity = 62;
+  const void *network = nullptr;
+  unsigned size = 0;
+  int64_t values[kCapacity];
+
+  bool push(int64_t value) {
+    if (size == kCapacity)
+      return false;
+    values[size++] = value;
+    return true;
+  }
+  bool operator==(const TrafficKey &other) const {
+    return network == other.network && size == other.size &&
+           std::equal(values, values + size, other.values);
+  }
+};
+
+struct TrafficKeyHash {
+  size_t operator()(const TrafficKey &key) const {
+    uint64_t hash = 1469598103934665603ull ^ uint64_t(uintptr_t(key.network));
+    for (unsigned i = 0; i < key.size; ++i)
+      hash = (hash ^ uint64_t(key.values[i])) * 1099511628211ull;
+    return size_t(hash);
+  }
+};
+
+using TrafficMemo =
+    std::unordered_map<TrafficKey, GroupTraffic, TrafficKeyHash>;
+
+/// Per-thread memo of groupTraffic: searches evaluate many mappings with
+/// the same spatial structure. Bounded: cleared when it grows large.
+TrafficMemo &trafficMemo() {
+  thread_local TrafficMemo memo;
+  if (memo.size() > 200000)
+    memo.clear();
+  return memo;
+}
+
+} // namespace
+
 GroupTraffic NestAnalysis::groupTraffic(unsigned supplier, unsigned level,
                                         unsigned tensor) const {
+  const Network &network = arch.levels[supplier].network;
+  bool anySpatial = false;
+  for (unsigned l = supplier; l < level; ++l)
+    anySpatial |= spatialLoops[l] != 0;
+  if (!anySpatial) {
+    // One instance below: every transfer is a unicast to child 0.
+    uint64_t hops = network.unicastHops(0);
+    return {1, hops, hops, hops};
+  }
+  TrafficKey key;
+  key.network = &network;
+  bool cacheable = key.push(int64_t(level) - int64_t(supplier));
+  for (const NestLoop &loop : nest) {
+    if (!loop.spatial || loop.level < supplier || loop.level >= level)
+      continue;
+    cacheable = cacheable && key.push(loop.level == supplier) &&
+                key.push(int64_t(loop.axis)) && key.push(loop.factor);
+    for (const Projection &coordinate : problem.tensors[tensor].projection)
+      cacheable = cacheable &&
+                  key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
+  }
+  if (!cacheable)
+    return enumerateGroups(supplier, level, tensor);
+  TrafficMemo &memo = trafficMemo();
+  auto found = memo.find(key);
+  if (found != memo.end())
+    return found->second;
+  GroupTraffic traffic = enumerateGroups(supplier, level, tensor);
+  memo.emplace(key, traffic);
+  return traffic;
+}
+
+GroupTraffic NestAnalysis::enumerateGroups(unsigned supplier, unsigned level,
+                                           unsigned tensor) const {
   std::vector<SpatialContribution> contributions =
       spatialContributions(nest, problem.tensors[tensor], supplier, level);
   std::vector<const NestLoop *> loops;

@@ -47,6 +47,7 @@ struct GroupTraffic {
   uint64_t leaderHops = 0;    ///< Unicast to each group's first member.
 };
 
+/// Not thread-safe: one NestAnalysis per evaluation (it is cheap).
 class NestAnalysis {
 public:
   NestAnalysis(const Problem &problem, const Arch &arch,
@@ -63,9 +64,9 @@ public:
   /// Product of all factors (the MACs the mapping executes).
   uint64_t executedMacs() const;
 
-  /// Per dimension, the extent of the tile at `level`.
-  const std::vector<int64_t> &tileExtents(unsigned level) const {
-    return extents[level];
+  /// The extent of dimension `dim` in the tile at `level`.
+  int64_t tileExtent(unsigned level, unsigned dim) const {
+    return extents[level * dimCount + dim];
   }
   /// Words of the box `tensor`'s tile spans at `level`.
   uint64_t tileWords(unsigned level, unsigned tensor) const;
@@ -106,11 +107,17 @@ private:
   const Mapping &mapping;
   unsigned levels;
   std::vector<NestLoop> nest;
-  std::vector<std::vector<int64_t>> extents; ///< [level][dim], level <= L.
-  std::vector<uint64_t> active;              ///< [level], level <= L.
+  unsigned dimCount;
+  std::vector<int64_t> extents;       ///< [level * dimCount + dim], level <= L.
+  std::vector<uint64_t> active;       ///< [level], level <= L.
+  std::vector<unsigned> spatialLoops; ///< [level]: how many.
   uint64_t steps = 1;
+  /// Reused by the queries so that the hot path does not allocate.
+  mutable std::vector<int64_t> scratchSpan, scratchReset;
 
   void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
+  GroupTraffic enumerateGroups(unsigned supplier, unsigned level,
+                               unsigned tensor) const;
 };
 
 } // namespace tessel

@@ -1,9 +1,10 @@
 //===- model/RooflineModel.cpp - The "roofline" bound ---------------------===//
 //
 // The bound no mapping can beat: peak compute (every PE and lane busy every
-// cycle) against DRAM bandwidth with ideal reuse (each input word read once,
-// each output word written once). Inner levels can be bypassed, so only the
-// backing store's traffic is unavoidable. The mapping is not consulted.
+// cycle) against DRAM bandwidth with ideal reuse (each input word that a
+// MAC touches read once, each output word written once). Inner levels can be
+// bypassed, so only the backing store's traffic is unavoidable. The mapping is
+// not consulted.
 //
 //===----------------------------------------------------------------------===//
 #include "model/Models.h"
@@ -11,8 +12,52 @@
 #include "arch/Arch.h"
 #include "workloads/Problem.h"
 
+#include <algorithm>
+#include <numeric>
+#include <set>
+
 namespace tessel {
 namespace {
+
+/// Distinct values of one coordinate over the whole iteration space.
+uint64_t distinctValues(const Problem &problem, const Projection &coordinate) {
+  int64_t low = 0, high = 0;
+  for (const ProjectionTerm &term : coordinate.terms) {
+    int64_t reach = term.coefficient * (problem.dims[term.dim].bound - 1);
+    (reach < 0 ? low : high) += reach;
+  }
+  std::vector<bool> seen(size_t(high - low + 1), false);
+  seen[size_t(-low)] = true; // Every index 0.
+  for (const ProjectionTerm &term : coordinate.terms) {
+    std::vector<bool> next(seen.size(), false);
+    for (size_t v = 0; v < seen.size(); ++v)
+      if (seen[v])
+        for (int64_t i = 0; i < problem.dims[term.dim].bound; ++i)
+          next[size_t(int64_t(v) + term.coefficient * i)] = true;
+    seen = std::move(next);
+  }
+  return uint64_t(std::count(seen.begin(), seen.end(), true));
+}
+
+/// Words of `tensor` that some MAC touches: a lower bound on the words any
+/// mapping moves from DRAM. Coordinates that share no dimension multiply;
+/// coordinates sharing one (a diagonal) count their largest alone.
+uint64_t touchedWords(const Problem &problem, unsigned tensor) {
+  const std::vector<Projection> &coordinates =
+      problem.tensors[tensor].projection;
+  uint64_t product = 1, shared = 1;
+  std::set<unsigned> used;
+  bool disjoint = true;
+  for (const Projection &coordinate : coordinates)
+    for (const ProjectionTerm &term : coordinate.terms)
+      disjoint &= used.insert(term.dim).second;
+  for (const Projection &coordinate : coordinates) {
+    uint64_t values = distinctValues(problem, coordinate);
+    product *= values;
+    shared = std::max(shared, values);
+  }
+  return disjoint ? product : shared;
+}
 
 class RooflineModel : public CostModel {
 public:
@@ -27,10 +72,9 @@ public:
     Report report(arch.levelCount(), problem.tensors.size());
     report.evaluator = name();
     report.macs = report.executedMacs = report.actions.macs = problem.macs();
-    std::vector<int64_t> bounds = problem.bounds();
     uint64_t reads = 0, writes = 0;
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      uint64_t words = problem.footprint(t, bounds);
+      uint64_t words = touchedWords(problem, t);
       TensorActions &dram = report.actions.at(0, t);
       if (problem.tensors[t].isOutput) {
         dram.updates = words;

@@ -91,8 +91,12 @@ Problem::footprintShape(unsigned tensor,
 uint64_t Problem::footprint(unsigned tensor,
                             const std::vector<int64_t> &extents) const {
   uint64_t product = 1;
-  for (int64_t span : footprintShape(tensor, extents))
+  for (const Projection &coordinate : tensors[tensor].projection) {
+    int64_t span = 1;
+    for (const ProjectionTerm &term : coordinate.terms)
+      span += std::llabs(term.coefficient) * (extents[term.dim] - 1);
     product *= static_cast<uint64_t>(span);
+  }
   return product;
 }
 

@@ -128,6 +128,12 @@ inline Arch randomArch(std::mt19937_64 &rng) {
     yaml += "  - name: L" + std::to_string(l) + "\n";
     yaml += std::string("    capacity: ") + (l == 0 ? "unbounded" : "1000000") +
             "\n";
+    const char *bandwidths[] = {"0.1", "0.25", "0.5", "1", "2"};
+    if (rng() % 2)
+      yaml += std::string("    readBandwidth: ") + bandwidths[rng() % 5] + "\n";
+    if (rng() % 2)
+      yaml +=
+          std::string("    writeBandwidth: ") + bandwidths[rng() % 5] + "\n";
     yaml +=
         "    fanout: [" + std::to_string(x) + ", " + std::to_string(y) + "]\n";
     yaml += "    network: {topology: " + topology +

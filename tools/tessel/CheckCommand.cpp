@@ -6,16 +6,11 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "MappedModule.h"
 
 #include "arch/Arch.h"
-#include "arch/ArchError.h"
-#include "arch/ArchLoader.h"
-#include "mapper/Dialect/MappingAttr.h"
 #include "mapper/Mapping.h"
-#include "mapper/MappingYaml.h"
-#include "workloads/LinalgToProblem.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,47 +30,7 @@ struct CheckOptions {
   bool json = false;
 };
 
-/// One op, its mapping and the verdict.
-struct CheckedOp {
-  Problem problem;
-  MappingSpec spec;
-  std::vector<MappingError> errors;
-  Mapping mapping; ///< Valid when `resolved`.
-  bool resolved = false;
-};
-
-std::string keptText(const Problem &problem, const LevelMapping &level) {
-  std::string text;
-  for (unsigned t = 0; t < problem.tensors.size(); ++t)
-    if (level.keeps(t))
-      text += (text.empty() ? "" : ", ") + problem.tensors[t].name;
-  return text.empty() ? "nothing (bypassed)" : text;
-}
-
-void printLoopNest(const CheckedOp &op, const Arch &arch, std::ostream &os) {
-  const Problem &problem = op.problem;
-  os << "  loop nest, DRAM to MAC:\n";
-  std::string indent = "    ";
-  for (unsigned l = 0; l < arch.levels.size(); ++l) {
-    const LevelMapping &level = op.mapping.levels[l];
-    os << indent << arch.levels[l].name << "  (keeps "
-       << keptText(problem, level) << ")\n";
-    for (const Loop &loop : level.temporal) {
-      indent += "  ";
-      os << indent << "for " << problem.dims[loop.dim].name << " in "
-         << loop.factor << "\n";
-    }
-    for (const SpatialLoop &loop : level.spatial) {
-      indent += "  ";
-      os << indent << "spatial-for " << problem.dims[loop.dim].name << " in "
-         << loop.factor << " across " << axisName(loop.axis) << "\n";
-    }
-    indent += "  ";
-  }
-  os << indent << "MAC\n";
-}
-
-void printTiles(const CheckedOp &op, const Arch &arch, std::ostream &os) {
+void printTiles(const MappedOp &op, const Arch &arch, std::ostream &os) {
   const Problem &problem = op.problem;
   std::vector<std::string> header = {"level"};
   std::vector<bool> right = {false};
@@ -103,11 +58,11 @@ void printTiles(const CheckedOp &op, const Arch &arch, std::ostream &os) {
   table.print(os, "    ");
 }
 
-void printText(const CheckedOp &op, const Arch &arch, std::ostream &os) {
+void printText(const MappedOp &op, const Arch &arch, std::ostream &os) {
   os << op.problem.name << "  " << op.problem.opName << "  on " << arch.name
      << ": " << (op.errors.empty() ? "valid" : "INVALID") << "\n";
   if (op.resolved) {
-    printLoopNest(op, arch, os);
+    printLoopNest(op.problem, op.mapping, arch, os);
     printTiles(op, arch, os);
   }
   for (const MappingError &error : op.errors)
@@ -115,7 +70,7 @@ void printText(const CheckedOp &op, const Arch &arch, std::ostream &os) {
   os << "\n";
 }
 
-llvm::json::Value opJson(const CheckedOp &op, const Arch &arch) {
+llvm::json::Value opJson(const MappedOp &op, const Arch &arch) {
   llvm::json::Array errors, levels;
   for (const MappingError &error : op.errors)
     errors.push_back(error.message);
@@ -152,59 +107,17 @@ llvm::json::Value opJson(const CheckedOp &op, const Arch &arch) {
 int run(const CheckOptions &options) {
   Arch arch;
   std::vector<NamedMapping> yamlMappings;
-  try {
-    arch = loadArch(options.arch);
-    if (!options.mapping.empty())
-      yamlMappings = loadMappingYaml(options.mapping);
-  } catch (const ArchError &error) {
-    std::cerr << error.what() << "\n";
+  if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
-  } catch (const MappingYamlError &error) {
-    std::cerr << error.what() << "\n";
-    return 1;
-  }
-
-  mlir::DialectRegistry registry;
-  registerWorkloadDialects(registry);
-  registry.insert<dialect::TesselDialect>();
-  mlir::MLIRContext context(registry);
-  std::vector<CheckedOp> checked;
-  std::vector<Diagnostic> located;
   VerifyOptions verifyOptions;
   verifyOptions.maxPadding = options.maxPadding;
-  WorkloadSet set = importLinalgFile(
-      options.file, context, [&](mlir::Operation *op, const Problem &problem) {
-        CheckedOp entry;
-        entry.problem = problem;
-        bool found = false;
-        for (const NamedMapping &named : yamlMappings)
-          if (named.op == problem.name || named.op.empty()) {
-            entry.spec = named.mapping;
-            found = true;
-          }
-        if (!found) {
-          auto attr = op->getAttrOfType<dialect::MappingAttr>(
-              dialect::TesselDialect::kMappingAttrName);
-          if (!attr)
-            return;
-          entry.spec = specFromAttr(attr);
-        }
-        entry.resolved = resolveMapping(entry.spec, problem, arch,
-                                        entry.mapping, entry.errors);
-        if (entry.resolved)
-          entry.errors =
-              verifyMapping(problem, arch, entry.mapping, verifyOptions);
-        for (const MappingError &error : entry.errors)
-          located.push_back(
-              {Diagnostic::Severity::Error, problem.source,
-               "invalid mapping of '" + problem.name + "': " + error.message});
-        checked.push_back(std::move(entry));
-      });
-  for (const Diagnostic &diagnostic : set.diagnostics)
+  MappedModule module =
+      readMappedModule(options.file, arch, yamlMappings, verifyOptions);
+  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
     std::cerr << diagnostic.format() << "\n";
-  for (const Diagnostic &diagnostic : located)
+  for (const Diagnostic &diagnostic : module.errors)
     std::cerr << diagnostic.format() << "\n";
-  if (checked.empty() && !set.hasErrors()) {
+  if (module.ops.empty() && !module.workloads.hasErrors()) {
     std::cerr << options.file
               << ": error: no op carries a mapping; attach a tessel.mapping "
                  "attribute or pass --mapping FILE.yaml\n";
@@ -212,7 +125,7 @@ int run(const CheckOptions &options) {
   }
   if (options.json) {
     llvm::json::Array ops;
-    for (const CheckedOp &op : checked)
+    for (const MappedOp &op : module.ops)
       ops.push_back(opJson(op, arch));
     std::string text;
     llvm::raw_string_ostream stream(text);
@@ -221,10 +134,10 @@ int run(const CheckOptions &options) {
                      {"file", options.file}, {"ops", std::move(ops)}}));
     std::cout << stream.str() << "\n";
   } else {
-    for (const CheckedOp &op : checked)
+    for (const MappedOp &op : module.ops)
       printText(op, arch, std::cout);
   }
-  return set.hasErrors() || !located.empty() ? 1 : 0;
+  return module.workloads.hasErrors() || !module.errors.empty() ? 1 : 0;
 }
 
 } // namespace

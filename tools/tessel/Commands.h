@@ -16,6 +16,7 @@ namespace tessel::cli {
 void addWorkloadsCommand(CLI::App &app, int &exitCode);
 void addArchCommand(CLI::App &app, int &exitCode);
 void addCheckCommand(CLI::App &app, int &exitCode);
+void addEvalCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

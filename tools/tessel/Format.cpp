@@ -35,6 +35,19 @@ std::string humanBytes(uint64_t bytes) {
   return text;
 }
 
+std::string humanEnergy(double picojoules) {
+  static const char *units[] = {"pJ", "nJ", "uJ", "mJ", "J"};
+  double value = picojoules;
+  unsigned unit = 0;
+  while (value >= 1000 && unit < 4) {
+    value /= 1000;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f %s", value, units[unit]);
+  return text;
+}
+
 std::string joinShape(const std::vector<int64_t> &shape) {
   std::string text;
   for (size_t i = 0; i < shape.size(); ++i)

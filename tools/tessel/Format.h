@@ -17,6 +17,9 @@ namespace tessel::cli {
 std::string withCommas(uint64_t value);
 /// 634800 -> "619.9 KiB" (exact byte counts stay in JSON).
 std::string humanBytes(uint64_t bytes);
+/// 692672.0 -> "692.67 nJ": picojoules in the largest unit that keeps the
+/// value at or above 1 (exact values stay in JSON, in pJ).
+std::string humanEnergy(double picojoules);
 /// {1, 230, 3} -> "1x230x3".
 std::string joinShape(const std::vector<int64_t> &shape);
 

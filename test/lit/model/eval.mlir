@@ -1,0 +1,42 @@
+// RUN: tessel eval %s --arch %S/Inputs/two.yaml | FileCheck %s
+// RUN: tessel eval %s --arch %S/Inputs/two.yaml --model all | FileCheck %s --check-prefix=ALL
+// RUN: tessel eval %s --arch %S/Inputs/two.yaml --json | FileCheck %s --check-prefix=JSON
+// RUN: not tessel eval %s --arch %S/Inputs/two.yaml --model timeloop 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+
+// C[m,n] += A[m,k] * B[k,n], m=2 n=2 k=4, worked by hand (as in
+// test/model/ModelTest.cpp): Buf fills A 8, B 8; DRAM reads 16 words at 1
+// per cycle (the bottleneck: 16 cycles against 8 compute steps); energy
+// DRAM 160 + 120 + 20 hops = 300 pJ, Buf 28 + 32 + 48 = 108 pJ, MACs 8 pJ.
+
+// CHECK:      model reuse
+// CHECK:      DRAM   A  8  0  0  8  8  88.0
+// CHECK-NEXT: DRAM   B  8  0  0  8  8  88.0
+// CHECK-NEXT: DRAM   C  0  0  4  4  4  124.0
+// CHECK-NEXT: Buf    A  8  8  0  8  8  24.0
+// CHECK-NEXT: Buf    B 16  8  0 16 16  32.0
+// CHECK-NEXT: Buf    C  4  0 16 16 16  52.0
+// CHECK-NEXT: MAC                        8.0
+// CHECK:      total                      416.0
+// CHECK:      cycles       16  (bottleneck: DRAM read)
+// CHECK-NEXT:              compute 8, DRAM read 16
+// CHECK-NEXT: energy       416.00 pJ  (26.000 pJ/MAC)
+// CHECK-NEXT: MACs         16
+// CHECK-NEXT: utilization  50.0%
+// CHECK:      module total (reuse): 1 op, 16 cycles, 416.00 pJ, 16 MACs (26.000 pJ/MAC)
+
+// ALL:      reuse     16  416.00 pJ  26.000  50.0%  DRAM read
+// ALL-NEXT: dataflow  43  416.00 pJ  26.000  18.6%  DRAM read (+27 fill/drain)
+// ALL-NEXT: roofline  16
+
+// JSON:      "model": "reuse"
+// JSON:      "energyPJ": 416
+
+// UNKNOWN: error: unknown model 'timeloop'; expected one of: reuse, dataflow, roofline, all
+
+func.func @gemm(%a: tensor<2x4xf32>, %b: tensor<4x2xf32>, %c: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %r = linalg.matmul {tessel.mapping = #tessel.mapping<
+      DRAM: temporal [k=2] keep [A, B, C],
+      Buf: temporal [m=2, k=2] spatial [n=2 @X] keep [A, B, C]>}
+    ins(%a, %b : tensor<2x4xf32>, tensor<4x2xf32>) outs(%c : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %r : tensor<2x2xf32>
+}

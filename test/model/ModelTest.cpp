@@ -1,0 +1,194 @@
+//===- test/model/ModelTest.cpp - Models on hand-worked cases -------------===//
+#include "RandomCases.h"
+
+#include "../mapper/RandomMapping.h"
+#include "mapper/MappingYaml.h"
+#include "model/CostModel.h"
+
+#include <gmock/gmock.h>
+
+namespace tessel {
+namespace {
+
+using namespace tessel::testing;
+
+/// DRAM (1 word/cycle reads) -> Buf -> 2 compute units on a multicast bus.
+const char *kTwoUnits = R"(name: two
+levels:
+  - name: DRAM
+    capacity: unbounded
+    readBandwidth: 1
+    latency: 10
+    energy: {read: 10, write: 20, update: 30}
+    network: {topology: bus, hopEnergy: 1}
+  - name: Buf
+    capacity: 100
+    fanout: [2, 1]
+    latency: 1
+    energy: {read: 1, write: 2, update: 3}
+    network: {topology: bus, multicast: true, hopEnergy: 0}
+compute:
+  macEnergy: 0.5
+)";
+
+Mapping mappingFor(const Problem &problem, const Arch &arch,
+                   const std::string &yaml) {
+  std::vector<NamedMapping> named = parseMappingYaml(yaml, "m.yaml");
+  Mapping mapping;
+  std::vector<MappingError> errors;
+  EXPECT_TRUE(
+      resolveMapping(named.at(0).mapping, problem, arch, mapping, errors));
+  return mapping;
+}
+
+Report evaluate(const std::string &model, const Problem &problem,
+                const Arch &arch, const Mapping &mapping) {
+  Evaluation evaluation =
+      createCostModel(model)->evaluate(problem, arch, mapping);
+  EXPECT_TRUE(evaluation.valid());
+  return evaluation.valid() ? *evaluation.report : Report(0, 0);
+}
+
+// C[m,n] += A[m,k] * B[k,n], m=2 n=2 k=4.
+// DRAM: k=2 | Buf: m=2 k=2, n=2 across the 2 units.
+// Buf tile m2 n2 k2: A 4, B 4, C 4 words. DRAM's k advance moves A and B
+// to disjoint boxes (4 new words each) and leaves C in place: Buf fills A 8,
+// B 8; C stays (no read-back), drains 4 words as DRAM updates. Compute: 8
+// steps x 2 units; A[m,k] is the same for both units (multicast: 8 reads),
+// B and C differ (16 reads, 16 updates).
+class Gemm : public ::testing::Test {
+protected:
+  Problem problem = problemFrom(namedOp("matmul", "", {2, 4}, {4, 2}, {2, 2}));
+  Arch arch = parseArch(kTwoUnits, "two.yaml");
+  Mapping mapping = mappingFor(problem, arch, R"(mappings:
+  - levels:
+      - {level: DRAM, temporal: [k=2], keep: [A, B, C]}
+      - {level: Buf, temporal: [m=2, k=2], spatial: [n=2@X], keep: [A, B, C]}
+)");
+};
+
+TEST_F(Gemm, ReuseCountsByHand) {
+  Report r = evaluate("reuse", problem, arch, mapping);
+  auto at = [&](unsigned l, unsigned t) { return r.actions.at(l, t); };
+  EXPECT_EQ(at(1, 0).fills, 8u);
+  EXPECT_EQ(at(1, 1).fills, 8u);
+  EXPECT_EQ(at(1, 2).fills, 0u);
+  EXPECT_EQ(at(0, 0).reads, 8u);
+  EXPECT_EQ(at(0, 1).reads, 8u);
+  EXPECT_EQ(at(0, 2).updates, 4u);
+  EXPECT_EQ(at(1, 0).reads, 8u);
+  EXPECT_EQ(at(1, 1).reads, 16u);
+  EXPECT_EQ(at(1, 2).reads, 4u);
+  EXPECT_EQ(at(1, 2).updates, 16u);
+  // Bus: one hop per word to any set of children.
+  EXPECT_EQ(at(1, 0).networkWords, 8u);
+  EXPECT_EQ(at(1, 0).networkHops, 8u);
+  EXPECT_EQ(at(1, 1).networkHops, 16u);
+  EXPECT_EQ(r.macs, 16u);
+  // Energy: DRAM 16 reads x 10 + 4 updates x 30 + 20 words x 1 hop x 1 pJ
+  // on its network = 300; Buf 28 reads x 1 + 16 fills x 2 + 16 updates x 3
+  // (hops free) = 108; 16 MACs x 0.5 = 8.
+  EXPECT_EQ(at(0, 0).networkHops + at(0, 1).networkHops + at(0, 2).networkHops,
+            20u);
+  EXPECT_DOUBLE_EQ(r.energy.levelTotal(0), 300.0);
+  EXPECT_DOUBLE_EQ(r.energy.levelTotal(1), 108.0);
+  EXPECT_DOUBLE_EQ(r.energy.total(), 416.0);
+  // 16 DRAM reads at 1 word/cycle against 8 compute steps.
+  EXPECT_EQ(r.cycles, 16u);
+  EXPECT_EQ(r.bottleneck, "DRAM read");
+  EXPECT_DOUBLE_EQ(r.utilization, 16.0 / (16 * 2));
+}
+
+TEST_F(Gemm, DataflowAgreesOnCountsAndAddsFillDrain) {
+  Report reuse = evaluate("reuse", problem, arch, mapping);
+  Report dataflow = evaluate("dataflow", problem, arch, mapping);
+  for (unsigned l = 0; l < 2; ++l)
+    for (unsigned t = 0; t < 3; ++t) {
+      EXPECT_EQ(dataflow.actions.at(l, t).reads, reuse.actions.at(l, t).reads);
+      EXPECT_EQ(dataflow.actions.at(l, t).fills, reuse.actions.at(l, t).fills);
+    }
+  // Fill/drain: 2 x (DRAM latency 10 + 1 hop + Buf latency 1 + 1 hop) +
+  // MAC pipeline 1 = 27 cycles on top of the 16 the DRAM port needs.
+  EXPECT_EQ(dataflow.cycles, 16u + 27u);
+}
+
+TEST_F(Gemm, RooflineIsTheCompulsoryBound) {
+  Report roofline = evaluate("roofline", problem, arch, mapping);
+  // 16 MACs on 2 units: 8 cycles; A and B read once: 16 words at 1/cycle.
+  EXPECT_EQ(roofline.cycles, 16u);
+  EXPECT_EQ(roofline.actions.at(0, 0).reads, 8u);
+  EXPECT_EQ(roofline.actions.at(0, 2).updates, 4u);
+}
+
+// out[n,p,f] += in[n, p + r, c] * w[r, c, f] with n=f=c=1, P=4, R=3.
+// DRAM: r=3, p=2 (p innermost) | Buf: p=2. Buf input box: 2 words.
+// p advances (3 times): the box moves by 2: 2 new words each.
+// r advances (2 times), rewinding p by 2: the box moves by -1: 1 new word.
+// reuse: 2 + 3*2 + 2*1 = 10 input fills (boxes [0,1] [2,3] [1,2] [3,4]
+// [2,3] [4,5]). dataflow keeps overlap only for the innermost advancing
+// loop (p): the r advances reload the whole box: 2 + 3*2 + 2*2 = 12.
+TEST(ModelDisagreement, WindowOverlapAcrossAnOuterLoop) {
+  Problem problem = problemFrom(
+      namedOp("conv_1d_nwc_wcf",
+              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
+              "tensor<1xi64>}",
+              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  Arch arch = parseArch(R"(name: one
+levels:
+  - {name: DRAM, capacity: unbounded}
+  - {name: Buf, capacity: 100}
+)",
+                        "one.yaml");
+  Mapping mapping = mappingFor(problem, arch, R"(mappings:
+  - levels:
+      - {level: DRAM, temporal: [kw=3, ow=2], keep: [I, W, O]}
+      - {level: Buf, temporal: [ow=2], keep: [I, W, O]}
+)");
+  EXPECT_EQ(evaluate("reuse", problem, arch, mapping).actions.at(1, 0).fills,
+            10u);
+  EXPECT_EQ(evaluate("dataflow", problem, arch, mapping).actions.at(1, 0).fills,
+            12u);
+}
+
+TEST(ModelProperties, NoMappingBeatsTheRoofline) {
+  std::mt19937_64 rng(11);
+  auto roofline = createCostModel("roofline");
+  unsigned bandwidthBound = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    Problem problem = randomProblem(rng);
+    Arch arch = randomArch(rng);
+    Mapping mapping = randomMapping(problem, arch, rng);
+    uint64_t bound = roofline->evaluate(problem, arch, mapping).report->cycles;
+    bandwidthBound +=
+        roofline->evaluate(problem, arch, mapping).report->bottleneck !=
+        "compute";
+    for (const char *name : {"reuse", "dataflow"}) {
+      Report report = evaluate(name, problem, arch, mapping);
+      EXPECT_GE(report.cycles, bound) << name << " trial " << trial;
+      EXPECT_LE(report.utilization, 1.0);
+    }
+  }
+  EXPECT_GT(bandwidthBound, 10u); // Some cases are memory-bound.
+}
+
+TEST(ModelRegistry, NamesAndInvalidMappings) {
+  EXPECT_THAT(costModelNames(),
+              ::testing::ElementsAre("reuse", "dataflow", "roofline"));
+  EXPECT_EQ(createCostModel("timeloop"), nullptr);
+  Problem problem = problemFrom(namedOp("matmul", "", {2, 4}, {4, 2}, {2, 2}));
+  Arch arch = parseArch(kTwoUnits, "two.yaml");
+  Mapping mapping = mappingFor(problem, arch, R"(mappings:
+  - levels:
+      - {level: DRAM, temporal: [k=2], keep: [A, B, C]}
+      - {level: Buf, temporal: [m=2], spatial: [n=2@X], keep: [A, B, C]}
+)");
+  Evaluation evaluation =
+      createCostModel("reuse")->evaluate(problem, arch, mapping);
+  ASSERT_FALSE(evaluation.valid());
+  EXPECT_EQ(evaluation.errors[0].message,
+            "dimension 'k': the product of its factors is 2 but its bound is "
+            "4; the factors must multiply to 4");
+}
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,263 @@
+//===- tools/tessel/EvalCommand.cpp - `tessel eval` -----------------------===//
+//
+// Evaluates each mapped op of a module with an analytical cost model (or all
+// of them): the loop nest, accesses and energy per level x tensor, cycles
+// with the bottleneck, energy per MAC, utilization, and a module total.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Format.h"
+#include "MappedModule.h"
+
+#include "model/CostModel.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace tessel::cli {
+namespace {
+
+struct EvalOptions {
+  std::string file;
+  std::string arch;
+  std::string mapping;
+  std::string model = "reuse";
+  bool json = false;
+};
+
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
+
+void printAccesses(const Report &report, const Problem &problem,
+                   const Arch &arch, std::ostream &os) {
+  Table table({"level", "tensor", "reads", "fills", "updates", "net words",
+               "net hops", "energy (pJ)"},
+              {false, false, true, true, true, true, true, true});
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      if (!a.reads && !a.fills && !a.updates && !a.networkWords)
+        continue;
+      table.addRow({arch.levels[l].name, problem.tensors[t].name,
+                    withCommas(a.reads), withCommas(a.fills),
+                    withCommas(a.updates), withCommas(a.networkWords),
+                    withCommas(a.networkHops),
+                    fixed(report.energy.at(l, t).total(), 1)});
+    }
+  }
+  table.addRow({"MAC", "", "", "", "", "", "", fixed(report.energy.macs, 1)});
+  table.addRule();
+  table.addRow(
+      {"total", "", "", "", "", "", "", fixed(report.energy.total(), 1)});
+  os << "  accesses per level x tensor (words):\n";
+  table.print(os, "    ");
+}
+
+void printTotals(const Report &report, std::ostream &os) {
+  os << "  cycles       " << withCommas(report.cycles)
+     << "  (bottleneck: " << report.bottleneck << ")\n";
+  std::string resources;
+  for (const ResourceCycles &resource : report.resourceCycles)
+    resources += (resources.empty() ? "" : ", ") + resource.resource + " " +
+                 withCommas(resource.cycles);
+  os << "               " << resources << "\n";
+  os << "  energy       " << humanEnergy(report.energy.total()) << "  ("
+     << fixed(report.energyPerMac(), 3) << " pJ/MAC)\n";
+  os << "  MACs         " << withCommas(report.macs);
+  if (report.executedMacs != report.macs)
+    os << "  (" << withCommas(report.executedMacs) << " executed, padding "
+       << "included)";
+  os << "\n  utilization  " << percent(report.utilization) << "\n";
+}
+
+void printComparison(const std::vector<Report> &reports, std::ostream &os) {
+  Table table(
+      {"model", "cycles", "energy", "pJ/MAC", "utilization", "bottleneck"},
+      {false, true, true, true, true, false});
+  for (const Report &report : reports)
+    table.addRow({report.evaluator, withCommas(report.cycles),
+                  humanEnergy(report.energy.total()),
+                  fixed(report.energyPerMac(), 3), percent(report.utilization),
+                  report.bottleneck});
+  table.print(os, "  ");
+}
+
+llvm::json::Value reportJson(const Report &report, const Problem &problem,
+                             const Arch &arch) {
+  llvm::json::Array levels;
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    llvm::json::Array tensors;
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      const TensorEnergy &e = report.energy.at(l, t);
+      tensors.push_back(llvm::json::Object{
+          {"tensor", problem.tensors[t].name},
+          {"reads", a.reads},
+          {"fills", a.fills},
+          {"updates", a.updates},
+          {"networkWords", a.networkWords},
+          {"networkHops", a.networkHops},
+          {"energyPJ", llvm::json::Object{{"reads", e.reads},
+                                          {"fills", e.fills},
+                                          {"updates", e.updates},
+                                          {"network", e.network},
+                                          {"total", e.total()}}}});
+    }
+    levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
+                                        {"tensors", std::move(tensors)}});
+  }
+  llvm::json::Object resources;
+  for (const ResourceCycles &resource : report.resourceCycles)
+    resources[resource.resource] = resource.cycles;
+  return llvm::json::Object{{"model", report.evaluator},
+                            {"cycles", report.cycles},
+                            {"bottleneck", report.bottleneck},
+                            {"resourceCycles", std::move(resources)},
+                            {"macs", report.macs},
+                            {"executedMacs", report.executedMacs},
+                            {"utilization", report.utilization},
+                            {"energyPJ", report.energy.total()},
+                            {"macEnergyPJ", report.energy.macs},
+                            {"energyPerMacPJ", report.energyPerMac()},
+                            {"levels", std::move(levels)}};
+}
+
+int run(const EvalOptions &options) {
+  std::vector<std::string> modelNames =
+      options.model == "all" ? costModelNames()
+                             : std::vector<std::string>{options.model};
+  std::vector<std::unique_ptr<CostModel>> models;
+  for (const std::string &name : modelNames) {
+    models.push_back(createCostModel(name));
+    if (!models.back()) {
+      std::string known;
+      for (const std::string &model : costModelNames())
+        known += (known.empty() ? "" : ", ") + model;
+      std::cerr << "error: unknown model '" << name
+                << "'; expected one of: " << known << ", all\n";
+      return 1;
+    }
+  }
+  Arch arch;
+  std::vector<NamedMapping> yamlMappings;
+  if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
+    return 1;
+  MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
+  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  for (const Diagnostic &diagnostic : module.errors)
+    std::cerr << diagnostic.format() << "\n";
+  if (module.ops.empty() && !module.workloads.hasErrors()) {
+    std::cerr << options.file
+              << ": error: no op carries a mapping; attach a tessel.mapping "
+                 "attribute or pass --mapping FILE.yaml\n";
+    return 1;
+  }
+
+  llvm::json::Array opsJson;
+  std::vector<Report> totals;
+  for (const MappedOp &op : module.ops) {
+    if (!op.valid())
+      continue;
+    std::vector<Report> reports;
+    for (const auto &model : models)
+      reports.push_back(*model->evaluate(op.problem, arch, op.mapping).report);
+    if (totals.empty())
+      for (const Report &report : reports) {
+        totals.emplace_back(arch.levelCount(), 0);
+        totals.back().evaluator = report.evaluator;
+      }
+    for (size_t m = 0; m < reports.size(); ++m) {
+      totals[m].cycles += reports[m].cycles;
+      totals[m].macs += reports[m].macs;
+      totals[m].energy.macs += reports[m].energy.total();
+    }
+    if (options.json) {
+      llvm::json::Array reportsJson;
+      for (const Report &report : reports)
+        reportsJson.push_back(reportJson(report, op.problem, arch));
+      opsJson.push_back(
+          llvm::json::Object{{"name", op.problem.name},
+                             {"op", op.problem.opName},
+                             {"reports", std::move(reportsJson)}});
+      continue;
+    }
+    std::cout << op.problem.name << "  " << op.problem.opName << "  on "
+              << arch.name << "\n";
+    printLoopNest(op.problem, op.mapping, arch, std::cout);
+    if (reports.size() == 1) {
+      std::cout << "  model " << reports[0].evaluator << "\n";
+      printAccesses(reports[0], op.problem, arch, std::cout);
+      printTotals(reports[0], std::cout);
+    } else {
+      printComparison(reports, std::cout);
+    }
+    std::cout << "\n";
+  }
+  if (options.json) {
+    llvm::json::Array totalJson;
+    for (const Report &total : totals)
+      totalJson.push_back(llvm::json::Object{{"model", total.evaluator},
+                                             {"cycles", total.cycles},
+                                             {"macs", total.macs},
+                                             {"energyPJ", total.energy.macs}});
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    stream << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                         {"file", options.file},
+                                         {"arch", arch.name},
+                                         {"ops", std::move(opsJson)},
+                                         {"total", std::move(totalJson)}}));
+    std::cout << stream.str() << "\n";
+  } else if (!totals.empty()) {
+    for (const Report &total : totals)
+      std::cout << "module total (" << total.evaluator
+                << "): " << module.ops.size()
+                << (module.ops.size() == 1 ? " op, " : " ops, ")
+                << withCommas(total.cycles) << " cycles, "
+                << humanEnergy(total.energy.macs) << ", "
+                << withCommas(total.macs) << " MACs ("
+                << fixed(total.macs ? total.energy.macs / double(total.macs)
+                                    : 0,
+                         3)
+                << " pJ/MAC)\n";
+  }
+  return module.workloads.hasErrors() || !module.errors.empty() ? 1 : 0;
+}
+
+} // namespace
+
+void addEvalCommand(CLI::App &app, int &exitCode) {
+  auto options = std::make_shared<EvalOptions>();
+  CLI::App *sub = app.add_subcommand(
+      "eval", "Evaluate each mapped op with an analytical cost model: "
+              "accesses and energy per level x tensor, cycles and bottleneck, "
+              "pJ/MAC, utilization, and a module total.");
+  sub->add_option("FILE", options->file,
+                  "MLIR file whose ops carry tessel.mapping attributes")
+      ->required();
+  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  sub->add_option("--mapping", options->mapping,
+                  "Mapping YAML file (used instead of the ops' attributes)");
+  sub->add_option("--model", options->model,
+                  "reuse (default), dataflow, roofline, or all (a comparison)");
+  sub->add_flag("--json", options->json, "Print JSON for machines");
+  sub->footer(
+      "Example: tessel eval mapped.mlir --arch arch/presets/eyeriss.yaml "
+      "--model all\n"
+      "Exit status: 1 if any mapping is invalid (each reason printed "
+      "as file:line:col: error: ...).");
+  sub->callback([options, &exitCode] { exitCode = run(*options); });
+}
+
+} // namespace tessel::cli
