@@ -45,12 +45,21 @@ double EnergyBreakdown::total() const {
 }
 
 EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts) {
+  EnergyBreakdown breakdown(counts.levelCount(), counts.tensorCount());
+  energyOf(arch, counts, breakdown);
+  return breakdown;
+}
+
+void energyOf(const Arch &arch, const ActionCounts &counts,
+              EnergyBreakdown &breakdown) {
   if (counts.levelCount() != arch.levelCount())
     throw std::invalid_argument("action counts for " +
                                 std::to_string(counts.levelCount()) +
                                 " levels, but arch '" + arch.name + "' has " +
                                 std::to_string(arch.levelCount()));
-  EnergyBreakdown breakdown(counts.levelCount(), counts.tensorCount());
+  if (breakdown.levelCount() != counts.levelCount() ||
+      breakdown.tensorCount() != counts.tensorCount())
+    breakdown = EnergyBreakdown(counts.levelCount(), counts.tensorCount());
   for (unsigned level = 0; level < counts.levelCount(); ++level) {
     const StorageLevel &storage = arch.levels[level];
     for (unsigned tensor = 0; tensor < counts.tensorCount(); ++tensor) {
@@ -63,7 +72,6 @@ EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts) {
     }
   }
   breakdown.macs = double(counts.macs) * arch.compute.macEnergy;
-  return breakdown;
 }
 
 } // namespace tessel

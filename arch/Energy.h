@@ -111,6 +111,9 @@ private:
 /// updates x update energy, network hops x hop energy, MACs x MAC energy.
 /// Throws std::invalid_argument if the level counts differ.
 EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts);
+/// The same, written into `breakdown` (hot paths reuse its storage).
+void energyOf(const Arch &arch, const ActionCounts &counts,
+              EnergyBreakdown &breakdown);
 
 } // namespace tessel
 

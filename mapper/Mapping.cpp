@@ -100,7 +100,15 @@ bool resolveLevel(const LevelSpec &spec, const Problem &problem,
 void checkBounds(const Problem &problem, const Mapping &mapping,
                  const VerifyOptions &options,
                  std::vector<MappingError> &errors) {
-  std::vector<int64_t> covered = mapping.coveredBounds(problem.dims.size());
+  // Per dimension, the product of all its factors.
+  thread_local std::vector<int64_t> covered;
+  covered.assign(problem.dims.size(), 1);
+  for (const LevelMapping &level : mapping.levels) {
+    for (const Loop &loop : level.temporal)
+      covered[loop.dim] *= loop.factor;
+    for (const SpatialLoop &loop : level.spatial)
+      covered[loop.dim] *= loop.factor;
+  }
   for (unsigned d = 0; d < problem.dims.size(); ++d) {
     const Dimension &dim = problem.dims[d];
     if (covered[d] == dim.bound)
@@ -190,7 +198,8 @@ std::string overflowMessage(const Problem &problem, const StorageLevel &level,
 void checkCapacity(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, std::vector<MappingError> &errors) {
   // Tile extents grow from the innermost level outwards.
-  std::vector<int64_t> extents(problem.dims.size(), 1);
+  thread_local std::vector<int64_t> extents;
+  extents.assign(problem.dims.size(), 1);
   // Found inner to outer; reported outer to inner, as levels are listed.
   std::vector<std::pair<unsigned, MappingError>> found;
   for (unsigned l = arch.levels.size(); l-- > 0;) {

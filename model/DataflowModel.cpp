@@ -68,7 +68,7 @@ public:
     uint64_t fillDrain = fillDrainCycles(arch);
     for (ResourceCycles &resource : report.resourceCycles)
       resource.cycles += fillDrain;
-    report.energy = energyOf(arch, report.actions);
+    energyOf(arch, report.actions, report.energy);
     report.settle(arch.peakMacsPerCycle());
     report.bottleneck += " (+" + std::to_string(fillDrain) + " fill/drain)";
     evaluation.report = std::move(report);

@@ -64,10 +64,17 @@ void forEachCombination(const std::vector<const NestLoop *> &loops,
 
 } // namespace
 
+namespace {
+/// Storage of the last analysis on this thread, handed to the next.
+thread_local NestAnalysis::Buffers spareBuffers;
+} // namespace
+
 NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
                            const Mapping &mapping)
     : problem(problem), arch(arch), mapping(mapping), levels(arch.levelCount()),
       dimCount(problem.dims.size()) {
+  std::swap(buffers, spareBuffers);
+  nest.clear();
   size_t loopCount = 0;
   for (const LevelMapping &level : mapping.levels)
     loopCount += level.temporal.size() + level.spatial.size();
@@ -107,6 +114,8 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
   for (unsigned l = 1; l <= levels; ++l)
     active[l] *= active[l - 1];
 }
+
+NestAnalysis::~NestAnalysis() { std::swap(buffers, spareBuffers); }
 
 uint64_t NestAnalysis::activeInstances(unsigned level) const {
   return active[level];

@@ -52,6 +52,9 @@ class NestAnalysis {
 public:
   NestAnalysis(const Problem &problem, const Arch &arch,
                const Mapping &mapping);
+  ~NestAnalysis();
+  NestAnalysis(const NestAnalysis &) = delete;
+  NestAnalysis &operator=(const NestAnalysis &) = delete;
 
   unsigned levelCount() const { return levels; }
   const std::vector<NestLoop> &loops() const { return nest; }
@@ -101,19 +104,30 @@ public:
   /// The innermost level keeping `tensor` (it feeds the compute units).
   unsigned innermostKeeper(unsigned tensor) const;
 
+  /// The analysis's storage; kept per thread between analyses so that the
+  /// hot path does not allocate.
+  struct Buffers {
+    std::vector<NestLoop> nest;
+    std::vector<int64_t> extents; ///< [level * dimCount + dim], level <= L.
+    std::vector<uint64_t> active; ///< [level], level <= L.
+    std::vector<unsigned> spatialLoops;             ///< [level]: how many.
+    std::vector<int64_t> scratchSpan, scratchReset; ///< For the queries.
+  };
+
 private:
   const Problem &problem;
   const Arch &arch;
   const Mapping &mapping;
   unsigned levels;
-  std::vector<NestLoop> nest;
   unsigned dimCount;
-  std::vector<int64_t> extents;       ///< [level * dimCount + dim], level <= L.
-  std::vector<uint64_t> active;       ///< [level], level <= L.
-  std::vector<unsigned> spatialLoops; ///< [level]: how many.
   uint64_t steps = 1;
-  /// Reused by the queries so that the hot path does not allocate.
-  mutable std::vector<int64_t> scratchSpan, scratchReset;
+  mutable Buffers buffers;
+  std::vector<NestLoop> &nest = buffers.nest;
+  std::vector<int64_t> &extents = buffers.extents;
+  std::vector<uint64_t> &active = buffers.active;
+  std::vector<unsigned> &spatialLoops = buffers.spatialLoops;
+  std::vector<int64_t> &scratchSpan = buffers.scratchSpan;
+  std::vector<int64_t> &scratchReset = buffers.scratchReset;
 
   void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
   GroupTraffic enumerateGroups(unsigned supplier, unsigned level,

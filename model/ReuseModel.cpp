@@ -41,7 +41,7 @@ public:
     report.actions.macs = report.executedMacs;
     countAccesses(problem, mapping, nest, report, /*wrapReuse=*/true);
     addResourceCycles(arch, nest, report);
-    report.energy = energyOf(arch, report.actions);
+    energyOf(arch, report.actions, report.energy);
     report.settle(arch.peakMacsPerCycle());
     evaluation.report = std::move(report);
     return evaluation;
