@@ -6,14 +6,6 @@
 
 namespace tessel {
 
-int64_t Projection::coefficientOf(unsigned dim) const {
-  int64_t sum = 0;
-  for (const ProjectionTerm &term : terms)
-    if (term.dim == dim)
-      sum += term.coefficient;
-  return sum;
-}
-
 bool Tensor::isIndexedBy(unsigned dim) const {
   for (const Projection &coordinate : projection)
     if (coordinate.uses(dim))

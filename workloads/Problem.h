@@ -38,7 +38,13 @@ struct Projection {
   int64_t constant = 0;
 
   /// The coefficient of `dim` (0 when the coordinate does not use it).
-  int64_t coefficientOf(unsigned dim) const;
+  int64_t coefficientOf(unsigned dim) const {
+    int64_t sum = 0;
+    for (const ProjectionTerm &term : terms)
+      if (term.dim == dim)
+        sum += term.coefficient;
+    return sum;
+  }
   bool uses(unsigned dim) const { return coefficientOf(dim) != 0; }
 };
 
