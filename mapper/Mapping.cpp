@@ -154,6 +154,34 @@ void checkFanout(const Arch &arch, const Mapping &mapping,
   }
 }
 
+/// A systolic array forwards inputs along X and partial sums along Y (the
+/// weight-stationary dataflow its links allow): a spatial loop on X must
+/// not index the input, one on Y must not index the output.
+void checkSystolic(const Problem &problem, const Arch &arch,
+                   const Mapping &mapping, std::vector<MappingError> &errors) {
+  for (unsigned l = 0; l < arch.levels.size(); ++l) {
+    const StorageLevel &level = arch.levels[l];
+    if (level.network.topology != "systolic")
+      continue;
+    for (const SpatialLoop &loop : mapping.levels[l].spatial) {
+      bool onX = loop.axis == SpatialAxis::X;
+      unsigned tensor = 0;
+      for (unsigned t = 0; t < problem.tensors.size(); ++t)
+        if (roleOf(problem, t) ==
+            (onX ? TensorRole::Input : TensorRole::Output))
+          tensor = t;
+      if (!problem.tensors[tensor].isIndexedBy(loop.dim))
+        continue;
+      errors.push_back({"level '" + level.name +
+                        "': the systolic network forwards " +
+                        (onX ? "inputs along X" : "partial sums along Y") +
+                        ", so a spatial loop on " + axisName(loop.axis) +
+                        " must not index '" + problem.tensors[tensor].name +
+                        "', but '" + problem.dims[loop.dim].name + "' does"});
+    }
+  }
+}
+
 void checkKeeps(const Problem &problem, const Arch &arch,
                 const Mapping &mapping, std::vector<MappingError> &errors) {
   for (unsigned l = 0; l < arch.levels.size(); ++l) {
@@ -343,6 +371,7 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
   std::vector<MappingError> errors;
   checkBounds(problem, mapping, options, errors);
   checkFanout(arch, mapping, errors);
+  checkSystolic(problem, arch, mapping, errors);
   checkKeeps(problem, arch, mapping, errors);
   checkCapacity(problem, arch, mapping, errors);
   return errors;

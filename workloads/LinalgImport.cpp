@@ -38,9 +38,11 @@ SourceRef locate(mlir::Location loc) {
   return ref;
 }
 
-WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
-                         const std::string &name, mlir::MLIRContext &context,
-                         const LinalgOpVisitor &visit) {
+WorkloadSet
+importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
+             const std::string &name, mlir::MLIRContext &context,
+             const LinalgOpVisitor &visit,
+             const std::function<void(mlir::Operation *)> &whenRead = nullptr) {
   WorkloadSet set;
   set.file = name;
   context.printOpOnDiagnostic(false);
@@ -85,6 +87,8 @@ WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
          {name, 0, 0},
          "no linalg multiply-accumulate ops found (expected linalg.matmul, "
          "linalg.conv_*, linalg.generic, ...)"});
+  if (whenRead)
+    whenRead(module->getOperation());
   return set;
 }
 
@@ -138,13 +142,14 @@ uint64_t WorkloadSet::totalMacs() const {
   return total;
 }
 
-WorkloadSet importLinalgFile(const std::string &path,
-                             mlir::MLIRContext &context,
-                             const LinalgOpVisitor &visit) {
+WorkloadSet
+importLinalgFile(const std::string &path, mlir::MLIRContext &context,
+                 const LinalgOpVisitor &visit,
+                 const std::function<void(mlir::Operation *)> &whenRead) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
   if (!buffer)
     return unreadable(path, buffer.getError().message());
-  return importBuffer(std::move(*buffer), path, context, visit);
+  return importBuffer(std::move(*buffer), path, context, visit, whenRead);
 }
 
 WorkloadSet importLinalgFile(const std::string &path) {

@@ -43,10 +43,12 @@ using LinalgOpVisitor =
 
 /// Reads `path` ("-" for stdin) in `context`, which must know the workload
 /// dialects and any other dialect the module uses (e.g. tessel), calling
-/// `visit` for each op read.
-WorkloadSet importLinalgFile(const std::string &path,
-                             mlir::MLIRContext &context,
-                             const LinalgOpVisitor &visit);
+/// `visit` for each op read, then `whenRead` with the module (if it
+/// parsed), still alive, e.g. to print it after `visit` changed it.
+WorkloadSet importLinalgFile(
+    const std::string &path, mlir::MLIRContext &context,
+    const LinalgOpVisitor &visit,
+    const std::function<void(mlir::Operation *module)> &whenRead = nullptr);
 
 } // namespace tessel
 

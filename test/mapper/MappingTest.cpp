@@ -197,6 +197,17 @@ TEST(MappingVerify, LevelListMustMatchTheArch) {
                           "inner"));
 }
 
+TEST(MappingVerify, SystolicArraysAllowTheirDataflowOnly) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  arch.levels[1].network.topology = "systolic";
+  // f on X (the input I ignores f) is fine; ow on Y indexes the output O.
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre("level 'Buffer': the systolic network forwards "
+                          "partial sums along Y, so a spatial loop on Y must "
+                          "not index 'O', but 'ow' does"));
+}
+
 TEST(MappingVerify, RepeatedLoops) {
   Problem problem = conv(2, 1);
   Arch arch = threeLevelArch(4, 4, 4096, 64);

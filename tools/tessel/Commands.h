@@ -17,6 +17,7 @@ void addWorkloadsCommand(CLI::App &app, int &exitCode);
 void addArchCommand(CLI::App &app, int &exitCode);
 void addCheckCommand(CLI::App &app, int &exitCode);
 void addEvalCommand(CLI::App &app, int &exitCode);
+void addMapCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

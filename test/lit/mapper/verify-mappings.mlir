@@ -100,3 +100,4 @@ func.func @levels(%a: tensor<16x32xf32>, %b: tensor<32x8xf32>, %c: tensor<16x8xf
     ins(%a, %b : tensor<16x32xf32>, tensor<32x8xf32>) outs(%c : tensor<16x8xf32>) -> tensor<16x8xf32>
   return %r : tensor<16x8xf32>
 }
+

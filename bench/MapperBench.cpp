@@ -1,0 +1,73 @@
+//===- bench/MapperBench.cpp - Mapping ResNet-50 with each mapper ---------===//
+//
+// Each mapper maps every ResNet-50 layer on the Eyeriss-like and the
+// TPU-like (16x16) presets with the reuse model, 2,000 evaluations per
+// layer, one thread, seed 1; reports the wall time and the module's
+// energy-delay product (total cycles x total energy, cycle*pJ) as counters.
+// (The exhaustive mapper is left out: ResNet-50's spaces are ~10^20 points.)
+//
+//   ./build/bench/tessel_mapper_bench
+//
+//===----------------------------------------------------------------------===//
+#include "arch/ArchLoader.h"
+#include "mapper/search/Mapper.h"
+#include "workloads/LinalgImport.h"
+
+#include <benchmark/benchmark.h>
+
+namespace tessel {
+namespace {
+
+const WorkloadSet &resnet50() {
+  static const WorkloadSet layers = importLinalgFile(
+      std::string(TESSEL_SOURCE_DIR) + "/workloads/zoo/resnet50.mlir");
+  return layers;
+}
+
+void mapResNet50(benchmark::State &state, const std::string &mapper,
+                 const std::string &preset) {
+  Arch arch = loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/" +
+                       preset + ".yaml");
+  MapRequest request;
+  request.mapper = mapper;
+  request.options.maxEvaluations = 2000;
+  request.options.seed = 1;
+  double cycles = 0, energy = 0;
+  uint64_t unmapped = 0;
+  for (auto _ : state) {
+    cycles = energy = 0;
+    unmapped = 0;
+    for (const Problem &layer : resnet50().problems) {
+      SearchResult result = mapProblem(layer, arch, request);
+      if (!result.report) {
+        ++unmapped;
+        continue;
+      }
+      cycles += double(result.report->cycles);
+      energy += result.report->energy.total();
+    }
+  }
+  state.counters["cycles"] = cycles;
+  state.counters["energy_pJ"] = energy;
+  state.counters["EDP"] = cycles * energy;
+  state.counters["unmapped_layers"] = double(unmapped);
+}
+
+#define MAPPER_BENCHMARK(mapper, preset)                                       \
+  BENCHMARK_CAPTURE(mapResNet50, mapper##_##preset, #mapper, #preset)          \
+      ->Unit(benchmark::kMillisecond)                                          \
+      ->Iterations(1)
+
+MAPPER_BENCHMARK(random, eyeriss);
+MAPPER_BENCHMARK(hillclimb, eyeriss);
+MAPPER_BENCHMARK(annealing, eyeriss);
+MAPPER_BENCHMARK(genetic, eyeriss);
+MAPPER_BENCHMARK(random, tpu16);
+MAPPER_BENCHMARK(hillclimb, tpu16);
+MAPPER_BENCHMARK(annealing, tpu16);
+MAPPER_BENCHMARK(genetic, tpu16);
+
+} // namespace
+} // namespace tessel
+
+BENCHMARK_MAIN();

@@ -1,0 +1,300 @@
+//===- test/mapper/SearchTest.cpp - Map space, constraints, mappers -------===//
+#include "../model/RandomCases.h"
+
+#include "mapper/search/Mapper.h"
+
+#include <gmock/gmock.h>
+
+namespace tessel {
+namespace {
+
+using namespace tessel::testing;
+using ::testing::HasSubstr;
+
+/// DRAM (fan-out 1) -> Buf (fan-out 2x1) -> compute.
+Arch smallArch(uint64_t bufferWords = 1000000) {
+  return parseArch("name: small\nlevels:\n"
+                   "  - {name: DRAM, capacity: unbounded}\n"
+                   "  - {name: Buf, capacity: " +
+                       std::to_string(bufferWords) +
+                       ", fanout: [2, 1], network: {topology: bus, "
+                       "multicast: true}}\n",
+                   "small.yaml");
+}
+
+// C[m,n] += A[m,k] * B[k,n] with m=4, n=2, k=1 on the small arch: 6 slots
+// (2 levels x temporal, X, Y), worked by hand in the comments.
+class TinySpace : public ::testing::Test {
+protected:
+  Problem problem = problemFrom(namedOp("matmul", "", {4, 1}, {1, 2}, {4, 2}));
+  Arch arch = smallArch();
+};
+
+TEST_F(TinySpace, SizesPerFamily) {
+  MapSpace space(problem, arch, {});
+  std::vector<SpaceSize> sizes = space.sizes(0);
+  ASSERT_EQ(sizes.size(), 4u);
+  // m=4 over 6 slots: C(2+5, 5) = 21; n=2: 6; k=1: 1. Orders (3!)^2 = 36,
+  // keeps (2^3)^2 = 64: 21 * 6 * 36 * 64.
+  EXPECT_EQ(sizes[0].size.text(), "290,304");
+  // Usable slots: DRAM temporal, Buf temporal, Buf X (2 children). m has 5
+  // ways, n 3, minus the 2 that put 2 of each on X: 13. Keeps: DRAM all,
+  // Buf any non-empty set (7). 13 * 36 * 7.
+  EXPECT_EQ(sizes[1].size.text(), "3,276");
+  EXPECT_EQ(sizes[2].size.text(), "3,276");
+  // Orders of factor-1 loops collapsed: sum over the 13 factorizations of
+  // k0! * k1! (non-1 temporal loops per level) = 19, times 7 keeps.
+  EXPECT_EQ(sizes[3].size.text(), "133");
+  unsigned visited = 0;
+  space.enumerate([&](const Mapping &) { return ++visited, true; });
+  EXPECT_EQ(visited, 133u);
+  unsigned all = 0;
+  space.enumerate([&](const Mapping &) { return ++all, true; }, false);
+  EXPECT_EQ(all, 290304u);
+}
+
+TEST(SpaceCount, ExactThenLog) {
+  SpaceCount big(1);
+  for (int i = 0; i < 5; ++i)
+    big *= SpaceCount(1000000000000ull); // 10^60 overflows 128 bits.
+  EXPECT_FALSE(big.isExact());
+  EXPECT_EQ(big.text(), "10^60.0");
+  SpaceCount small(1);
+  for (int i = 0; i < 3; ++i)
+    small *= SpaceCount(1000000000000ull); // 10^36 fits.
+  EXPECT_TRUE(small.isExact());
+  EXPECT_EQ(small.text().size(), 37u + 12u); // 37 digits, 12 commas.
+}
+
+/// The best cost over all points `enumerate` visits.
+double bestOf(const MapSpace &space, const CostModel &model,
+              const Objective &objective, bool pruned) {
+  double best = INFINITY;
+  space.enumerate(
+      [&](const Mapping &mapping) {
+        Evaluation e = model.evaluate(space.problem(), space.arch(), mapping);
+        if (e.valid() && !space.violation(mapping))
+          best = std::min(best, objective.of(*e.report));
+        return true;
+      },
+      pruned);
+  return best;
+}
+
+TEST(MapSpacePruning, IsSound) {
+  // With tight capacities, the pruned space's optimum equals the optimum of
+  // every point of the unpruned space, for each objective.
+  auto model = createCostModel("reuse");
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 3; ++trial) {
+    int64_t m = pick(rng, 2, 4), n = pick(rng, 1, 2), k = pick(rng, 1, 2);
+    Problem problem =
+        problemFrom(namedOp("matmul", "", {m, k}, {k, n}, {m, n}));
+    Arch arch = smallArch(uint64_t(pick(rng, 3, 8)));
+    MapSpace space(problem, arch, {});
+    for (const char *objective : {"edp", "energy", "cycles"}) {
+      Objective o = *Objective::parse(objective);
+      double pruned = bestOf(space, *model, o, true);
+      EXPECT_TRUE(std::isfinite(pruned));
+      EXPECT_EQ(pruned, bestOf(space, *model, o, false))
+          << objective << " trial " << trial;
+    }
+  }
+}
+
+TEST(Mappers, SameSeedSameResultWhateverTheThreads) {
+  Problem problem = problemFrom(
+      namedOp("conv_2d_nhwc_hwcf",
+              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
+              "tensor<2xi64>}",
+              {1, 10, 10, 4}, {3, 3, 4, 8}, {1, 8, 8, 8}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+  MapSpace space(problem, arch, {});
+  auto model = createCostModel("reuse");
+  for (const std::string &name : mapperNames()) {
+    if (name == "exhaustive")
+      continue;
+    SearchOptions options;
+    options.maxEvaluations = 1500;
+    options.seed = 42;
+    options.threads = 1;
+    SearchResult one = createMapper(name)->search(space, *model, options);
+    options.threads = 3;
+    SearchResult three = createMapper(name)->search(space, *model, options);
+    EXPECT_EQ(one.evaluations, 1500u) << name;
+    EXPECT_EQ(one.evaluations, three.evaluations) << name;
+    EXPECT_EQ(one.valid, three.valid) << name;
+    EXPECT_EQ(one.bestCost, three.bestCost) << name;
+    ASSERT_TRUE(one.best && three.best) << name;
+    EXPECT_EQ(describeMapping(*one.best, problem, arch),
+              describeMapping(*three.best, problem, arch))
+        << name;
+    EXPECT_EQ(one.stopReason, "budget");
+  }
+}
+
+TEST(Mappers, HeuristicsLandWithinFivePercentOfTheOptimum) {
+  auto model = createCostModel("reuse");
+  std::mt19937_64 rng(9);
+  Objective edp = *Objective::parse("edp");
+  for (int trial = 0; trial < 6; ++trial) {
+    int64_t m = pick(rng, 4, 8), n = pick(rng, 2, 4), k = pick(rng, 2, 6);
+    Problem problem =
+        problemFrom(namedOp("matmul", "", {m, k}, {k, n}, {m, n}));
+    Arch arch = smallArch(uint64_t(pick(rng, 8, 24)));
+    MapSpace space(problem, arch, {});
+    SearchOptions exhaustiveOptions;
+    exhaustiveOptions.maxEvaluations = 0;
+    SearchResult optimum =
+        createMapper("exhaustive")->search(space, *model, exhaustiveOptions);
+    ASSERT_EQ(optimum.stopReason, "exhausted");
+    for (const std::string &name : mapperNames()) {
+      if (name == "exhaustive")
+        continue;
+      SearchOptions options;
+      options.maxEvaluations = 3000;
+      options.seed = 100 + trial;
+      SearchResult found = createMapper(name)->search(space, *model, options);
+      EXPECT_LE(found.bestCost, optimum.bestCost * 1.05)
+          << name << " trial " << trial << ": optimum " << optimum.bestCost
+          << " over " << optimum.evaluations << " points";
+    }
+  }
+}
+
+TEST(Mappers, StopOnPatienceAndInterrupt) {
+  Problem problem = problemFrom(namedOp("matmul", "", {8, 8}, {8, 8}, {8, 8}));
+  Arch arch = smallArch();
+  MapSpace space(problem, arch, {});
+  auto model = createCostModel("reuse");
+  SearchOptions options;
+  options.maxEvaluations = 0;
+  options.patience = 600;
+  SearchResult patient = createMapper("random")->search(space, *model, options);
+  EXPECT_EQ(patient.stopReason, "patience");
+  options.patience = 0;
+  int polls = 0;
+  options.stopRequested = [&] { return ++polls > 3; };
+  SearchResult stopped =
+      createMapper("genetic")->search(space, *model, options);
+  EXPECT_EQ(stopped.stopReason, "interrupted");
+  EXPECT_TRUE(stopped.best.has_value()); // The best so far is kept.
+}
+
+TEST(Constraints, TemplatesAndFixedChoicesShapeEveryPoint) {
+  Problem problem = problemFrom(
+      namedOp("conv_2d_nhwc_hwcf",
+              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
+              "tensor<2xi64>}",
+              {1, 6, 6, 2}, {3, 3, 2, 4}, {1, 4, 4, 4}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+  Constraints constraints = parseConstraints(R"(constraints:
+  dataflow: weight-stationary
+  minUtilization: 0.05
+  levels:
+    - level: GlobalBuffer
+      spatial: [f=4@X]
+      keep: [I, O]
+)",
+                                             "c.yaml");
+  MapSpace space(problem, arch, constraints);
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 200; ++i) {
+    Mapping mapping = space.decode(space.random(rng));
+    // Weight-stationary: the PE level's loops never index W[kh, kw, c, f].
+    for (const Loop &loop : mapping.levels[2].temporal)
+      EXPECT_FALSE(problem.tensors[1].isIndexedBy(loop.dim));
+    EXPECT_EQ(mapping.levels[1].keepMask, 0b101u);
+    bool fixedSpatial = false;
+    for (const SpatialLoop &loop : mapping.levels[1].spatial)
+      fixedSpatial |= problem.dims[loop.dim].name == "f" && loop.factor == 4 &&
+                      loop.axis == SpatialAxis::X;
+    EXPECT_TRUE(fixedSpatial);
+  }
+  Mapping lonely = space.decode(space.random(rng));
+  lonely.levels[1].spatial = {
+      {problem.dimIndex("f").value(), 4, SpatialAxis::X}};
+  // 4 of 168 PEs is 2.4%, below 5%.
+  EXPECT_THAT(space.violation(lonely).value_or(""),
+              HasSubstr("spatial factors use 4 of 168 PEs, below the minimum "
+                        "5% utilization"));
+}
+
+TEST(Constraints, NativeNetworksForbidBroadcastAndReductionByCopies) {
+  // The small arch's bus multicasts but cannot reduce: with nativeNetworks,
+  // no point spreads k (which C ignores) over the 2 children.
+  Problem problem = problemFrom(namedOp("matmul", "", {2, 2}, {2, 2}, {2, 2}));
+  Arch arch = smallArch();
+  Constraints native;
+  native.nativeNetworks = true;
+  unsigned withK = 0, all = 0;
+  auto countK = [&](const MapSpace &space) {
+    withK = all = 0;
+    space.enumerate([&](const Mapping &mapping) {
+      ++all;
+      for (const SpatialLoop &loop : mapping.levels[1].spatial)
+        withK += problem.dims[loop.dim].name == "k";
+      return true;
+    });
+  };
+  countK(MapSpace(problem, arch, {}));
+  EXPECT_GT(withK, 0u);
+  unsigned before = all;
+  countK(MapSpace(problem, arch, native));
+  EXPECT_EQ(withK, 0u);
+  EXPECT_LT(all, before);
+}
+
+TEST(Constraints, RowStationaryNeedsAConvolution) {
+  Problem gemm = problemFrom(namedOp("matmul", "", {4, 4}, {4, 4}, {4, 4}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+  Constraints rs;
+  rs.dataflow = DataflowTemplate::RowStationary;
+  try {
+    MapSpace space(gemm, arch, rs);
+    ADD_FAILURE() << "no error";
+  } catch (const ConstraintError &error) {
+    EXPECT_THAT(error.what(), HasSubstr("row-stationary needs a convolution"));
+  }
+}
+
+TEST(Constraints, BadInputIsLocated) {
+  auto expectError = [](const std::string &text, const std::string &what) {
+    try {
+      parseConstraints(text, "c.yaml");
+      ADD_FAILURE() << "no error for " << text;
+    } catch (const ConstraintError &error) {
+      EXPECT_EQ(std::string(error.what()), what);
+    }
+  };
+  expectError("constraints:\n  dataflow: diagonal-stationary\n",
+              "c.yaml:2:13: error: unknown dataflow 'diagonal-stationary'; "
+              "expected one of: none, weight-stationary, output-stationary, "
+              "input-stationary, row-stationary");
+  expectError("constraints:\n  padding: 2\n",
+              "c.yaml:2:12: error: 'padding' must be between 0 and 1.0, got 2");
+  expectError("constraints:\n  levels:\n    - level: GLB\n      tempral: []\n",
+              "c.yaml:4:7: error: a level constraint: unknown field 'tempral'; "
+              "expected one of: keep, level, noSpatial, order, spatial, "
+              "temporal");
+  Problem gemm = problemFrom(namedOp("matmul", "", {4, 4}, {4, 4}, {4, 4}));
+  Arch arch = smallArch();
+  try {
+    MapSpace(gemm, arch,
+             parseConstraints("constraints:\n  levels:\n    - level: Buf\n"
+                              "      temporal: [k=3]\n",
+                              "c.yaml"));
+    ADD_FAILURE() << "no error";
+  } catch (const ConstraintError &error) {
+    EXPECT_THAT(error.what(),
+                HasSubstr("dimension 'k' (bound 4) cannot be mapped: its fixed "
+                          "factors multiply to 3, which divides no allowed "
+                          "bound"));
+  }
+}
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,290 @@
+//===- tools/tessel/MapCommand.cpp - `tessel map` -------------------------===//
+//
+// Maps every op of a module: builds each op's map space under the Arch and
+// the constraints, searches it with a mapper on a cost model, attaches the
+// best mapping to the op as a tessel.mapping attribute, writes the module
+// and prints a table of what was found.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Format.h"
+#include "MappedModule.h"
+
+#include "mapper/Dialect/MappingAttr.h"
+#include "mapper/search/Mapper.h"
+#include "workloads/LinalgToProblem.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace tessel::cli {
+namespace {
+
+struct MapOptions {
+  std::string file;
+  std::string arch;
+  std::string constraints;
+  std::string output;
+  std::string objective = "edp";
+  MapRequest request;
+  bool json = false;
+  bool space = false;
+  bool progress = false;
+};
+
+std::atomic<bool> interrupted{false};
+
+void onInterrupt(int) { interrupted = true; }
+
+std::string scientific(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+std::string fixedSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", seconds);
+  return text;
+}
+
+struct OpOutcome {
+  std::string name;
+  SearchResult result;
+  std::string error;
+};
+
+void printSpace(const Problem &problem, const MapSpace &space,
+                std::ostream &os) {
+  os << "map space of " << problem.name << ":\n";
+  Table table({"after", "size", "what it applies"}, {false, true, false});
+  for (const SpaceSize &size : space.sizes())
+    table.addRow({size.family, size.size.text(), size.note});
+  table.print(os, "  ");
+}
+
+void printTable(const std::vector<OpOutcome> &outcomes,
+                const MapOptions &options, std::ostream &os) {
+  Table table({"op", "mapper", "evaluations", "valid", options.objective,
+               "cycles", "energy", "time (s)", "stopped by"},
+              {false, false, true, true, true, true, true, true, false});
+  uint64_t cycles = 0;
+  double energy = 0;
+  for (const OpOutcome &outcome : outcomes) {
+    const SearchResult &r = outcome.result;
+    if (!outcome.error.empty() || !r.report) {
+      table.addRow({outcome.name, options.request.mapper,
+                    withCommas(r.evaluations), "", "no valid mapping", "", "",
+                    "", outcome.error.empty() ? r.stopReason : "error"});
+      continue;
+    }
+    cycles += r.report->cycles;
+    energy += r.report->energy.total();
+    table.addRow(
+        {outcome.name, r.mapper, withCommas(r.evaluations),
+         std::to_string(r.evaluations ? 100 * r.valid / r.evaluations : 0) +
+             "%",
+         scientific(r.bestCost), withCommas(r.report->cycles),
+         humanEnergy(r.report->energy.total()), fixedSeconds(r.seconds),
+         r.stopReason});
+  }
+  table.addRule();
+  table.addRow({"total", "", "", "", "", withCommas(cycles),
+                humanEnergy(energy), "", ""});
+  table.print(os);
+  os << "module: " << withCommas(cycles) << " cycles, " << humanEnergy(energy)
+     << ", EDP " << scientific(double(cycles) * energy) << " cycle*pJ\n";
+}
+
+int run(MapOptions &options) {
+  auto objective = Objective::parse(options.objective);
+  if (!objective) {
+    std::cerr << "error: unknown objective '" << options.objective
+              << "'; expected cycles, energy, edp or weighted:W (0 <= W <= "
+                 "1)\n";
+    return 1;
+  }
+  options.request.options.objective = *objective;
+  Arch arch;
+  std::vector<NamedMapping> none;
+  if (!loadInputs(options.arch, "", arch, none))
+    return 1;
+  if (!options.constraints.empty()) {
+    try {
+      options.request.constraints = loadConstraints(options.constraints);
+    } catch (const ConstraintError &error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+  }
+  bool showProgress = options.progress || isatty(STDERR_FILENO);
+  std::signal(SIGINT, onInterrupt);
+  options.request.options.stopRequested = [] { return interrupted.load(); };
+
+  mlir::DialectRegistry registry;
+  registerWorkloadDialects(registry);
+  registry.insert<dialect::TesselDialect>();
+  mlir::MLIRContext context(registry);
+  std::vector<OpOutcome> outcomes;
+  bool failed = false;
+  size_t opIndex = 0;
+  WorkloadSet set = importLinalgFile(
+      options.file, context,
+      [&](mlir::Operation *op, const Problem &problem) {
+        ++opIndex;
+        OpOutcome outcome;
+        outcome.name = problem.name;
+        if (interrupted) {
+          outcome.error = "interrupted before this op";
+          outcomes.push_back(std::move(outcome));
+          return;
+        }
+        MapRequest request = options.request;
+        if (showProgress)
+          request.options.onProgress = [&](const SearchProgress &p) {
+            std::fprintf(stderr,
+                         "\r[map %zu] %s: %llu evaluations (%.0f/s), %.0f%% "
+                         "valid, best %s %s   ",
+                         opIndex, problem.name.c_str(),
+                         (unsigned long long)p.evaluations,
+                         p.evaluations / std::max(p.seconds, 1e-9),
+                         p.evaluations ? 100.0 * p.valid / p.evaluations : 0.0,
+                         options.objective.c_str(),
+                         scientific(p.bestCost).c_str());
+          };
+        try {
+          if (options.space) {
+            MapSpace space(problem, arch, request.constraints);
+            printSpace(problem, space, std::cout);
+          }
+          outcome.result = mapProblem(problem, arch, request);
+        } catch (const std::exception &error) {
+          outcome.error = error.what();
+          std::cerr << problem.source.file << ":" << problem.source.line << ":"
+                    << problem.source.column << ": error: cannot map '"
+                    << problem.name << "': " << error.what() << "\n";
+          failed = true;
+        }
+        if (showProgress)
+          std::fprintf(stderr, "\r%80s\r", "");
+        if (outcome.result.best)
+          op->setAttr(
+              dialect::TesselDialect::kMappingAttrName,
+              attrFromSpec(&context, describeMapping(*outcome.result.best,
+                                                     problem, arch)));
+        else if (outcome.error.empty())
+          failed = true;
+        outcomes.push_back(std::move(outcome));
+      },
+      [&](mlir::Operation *module) {
+        if (options.output.empty())
+          return;
+        std::error_code error;
+        llvm::raw_fd_ostream out(options.output, error, llvm::sys::fs::OF_Text);
+        if (error) {
+          std::cerr << options.output
+                    << ": error: cannot write the mapped module: "
+                    << error.message() << "\n";
+          failed = true;
+          return;
+        }
+        module->print(out);
+        out << "\n";
+      });
+  for (const Diagnostic &diagnostic : set.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  if (options.json) {
+    llvm::json::Array ops;
+    for (const OpOutcome &outcome : outcomes) {
+      const SearchResult &r = outcome.result;
+      llvm::json::Object entry{
+          {"op", outcome.name},           {"mapper", options.request.mapper},
+          {"evaluations", r.evaluations}, {"valid", r.valid},
+          {"seconds", r.seconds},         {"stoppedBy", r.stopReason}};
+      if (!outcome.error.empty())
+        entry["error"] = outcome.error;
+      if (r.report) {
+        entry[options.objective] = r.bestCost;
+        entry["cycles"] = r.report->cycles;
+        entry["energyPJ"] = r.report->energy.total();
+      }
+      ops.push_back(std::move(entry));
+    }
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    stream << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                         {"file", options.file},
+                                         {"arch", arch.name},
+                                         {"objective", options.objective},
+                                         {"seed", options.request.options.seed},
+                                         {"ops", std::move(ops)}}));
+    std::cout << stream.str() << "\n";
+  } else if (!outcomes.empty()) {
+    printTable(outcomes, options, std::cout);
+    if (options.output.empty())
+      std::cout << "(write the mapped module with -o mapped.mlir)\n";
+    else
+      std::cout << "mapped module written to " << options.output << "\n";
+  }
+  if (interrupted)
+    std::cerr << "interrupted: kept the best mapping found so far\n";
+  return set.hasErrors() || failed ? 1 : 0;
+}
+
+} // namespace
+
+void addMapCommand(CLI::App &app, int &exitCode) {
+  auto options = std::make_shared<MapOptions>();
+  CLI::App *sub = app.add_subcommand(
+      "map", "Find a mapping for every op of a module: search each op's map "
+             "space with a mapper on a cost model, attach the best, write the "
+             "module.");
+  sub->add_option("FILE", options->file, "MLIR file with linalg ops")
+      ->required();
+  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  sub->add_option("--mapper", options->request.mapper,
+                  "exhaustive, random, hillclimb, annealing or genetic "
+                  "(default genetic)");
+  sub->add_option("--model", options->request.model,
+                  "Cost model (default reuse)");
+  sub->add_option("--objective", options->objective,
+                  "cycles, energy, edp (default) or weighted:W = "
+                  "cycles^W x energy^(1-W)");
+  sub->add_option("--constraints", options->constraints,
+                  "Constraints YAML (docs/constraints.md)");
+  sub->add_option("--budget", options->request.options.maxEvaluations,
+                  "Evaluations per op (default 20000; 0 = unlimited)");
+  sub->add_option("--time", options->request.options.maxSeconds,
+                  "Seconds per op (default unlimited)");
+  sub->add_option("--patience", options->request.options.patience,
+                  "Stop an op after this many evaluations without "
+                  "improvement");
+  sub->add_option("--threads", options->request.options.threads,
+                  "Threads (the result does not depend on it)")
+      ->check(CLI::Range(1u, 256u));
+  sub->add_option("--seed", options->request.options.seed, "Random seed");
+  sub->add_option("-o,--output", options->output,
+                  "Write the module with tessel.mapping attributes here");
+  sub->add_flag("--space", options->space,
+                "Print each op's map-space size per constraint family");
+  sub->add_flag("--progress", options->progress,
+                "Show the progress line even when stderr is not a terminal");
+  sub->add_flag("--json", options->json, "Print JSON for machines");
+  sub->footer("Example: tessel map workloads/zoo/resnet50.mlir --arch "
+              "arch/presets/eyeriss.yaml --mapper genetic --budget 5000 -o "
+              "mapped.mlir\nCtrl-C stops the search and keeps the best found "
+              "so far.");
+  sub->callback([options, &exitCode] { exitCode = run(*options); });
+}
+
+} // namespace tessel::cli
