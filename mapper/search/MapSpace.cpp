@@ -63,13 +63,18 @@ SpaceCount SpaceCount::scaled(const SpaceCount &count, double share) {
 }
 
 std::string SpaceCount::text() const {
+  unsigned __int128 rest = value;
+  std::string prefix;
   if (!exact) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "10^%.1f", log);
-    return buffer;
+    if (log >= 18) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "10^%.1f", log);
+      return buffer;
+    }
+    prefix = "~"; // An estimate: show it rounded.
+    rest = (unsigned __int128)std::llround(std::pow(10.0, log));
   }
   std::string digits;
-  unsigned __int128 rest = value;
   do {
     digits.insert(digits.begin(), char('0' + int(rest % 10)));
     rest /= 10;
@@ -80,7 +85,7 @@ std::string SpaceCount::text() const {
       text += ',';
     text += digits[i];
   }
-  return text;
+  return prefix + text;
 }
 
 namespace {

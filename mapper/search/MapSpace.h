@@ -45,7 +45,8 @@ public:
   bool isExact() const { return exact; }
   /// log10 of the count (-inf for 0).
   double log10() const { return log; }
-  /// "123,456" when exact, else "10^41.3".
+  /// "123,456" when exact; an inexact one "~123,456" below 10^18, else
+  /// "10^41.3".
   std::string text() const;
   /// `count` times a fraction in (0, 1]: an estimate, so never exact.
   static SpaceCount scaled(const SpaceCount &count, double share);
