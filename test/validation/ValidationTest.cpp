@@ -1,0 +1,156 @@
+//===- test/validation/ValidationTest.cpp - Suites, runs, baselines -------===//
+#include "validation/Output.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tessel {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+const std::string kRoot = TESSEL_SOURCE_DIR;
+
+std::string suiteError(const std::string &text) {
+  try {
+    parseSuite(text, "s.yaml", kRoot);
+  } catch (const SuiteError &error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(Suite, ErrorsAreLocatedAndSayWhatIsValid) {
+  EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
+                         "op: conv1}\n    arch: eyeriz\n"),
+              HasSubstr("s.yaml:4:11: error: unknown preset 'eyeriz'; presets "
+                        "are: eyeriss, maeri, nvdla, simba, tpu128, tpu16"));
+  EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
+                         "op: conv99}\n    arch: eyeriss\n"),
+              HasSubstr("s.yaml:3:35: error: unknown op 'conv99' in "));
+  EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet5, "
+                         "op: conv1}\n    arch: eyeriss\n"),
+              HasSubstr("unknown zoo model 'resnet5'; the zoo has: alexnet, "
+                        "bert_base, contractions, dlrm, mobilenetv2, "
+                        "resnet50, vgg16"));
+  EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
+                         "op: conv1}\n    arch: eyeriss\n    mapping: {file: "
+                         "nowhere.yaml}\n"),
+              HasSubstr("s.yaml:5:21: error: mapping file 'nowhere.yaml' "
+                        "does not exist"));
+  EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
+                         "op: conv1}\n    arch: eyeriss\n    expect: {cycles: "
+                         "5}\n"),
+              HasSubstr("case 'a' expects figures, so it needs 'source'"));
+  EXPECT_THAT(suiteError("cases: []\n"), HasSubstr("the suite has no cases"));
+}
+
+/// A stand-in for `tessel`: a script that behaves as told.
+std::string fakeTessel(const std::string &body) {
+  fs::path path =
+      fs::temp_directory_path() / ("fake-tessel-" + std::to_string(::getpid()) +
+                                   "-" + std::to_string(rand()));
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  fs::permissions(path, fs::perms::owner_all);
+  return path.string();
+}
+
+Suite twoCases() {
+  return parseSuite(R"(suite: t
+simTimeoutSeconds: 1
+cases:
+  - name: first
+    workload: {zoo: alexnet, op: fc8}
+    arch: tpu16
+    mapping: {mapper: random, seed: 1, budget: 100}
+  - name: second
+    workload: {zoo: dlrm, op: top_mlp_2}
+    arch: eyeriss
+    mapping: {mapper: random, seed: 2, budget: 100}
+)",
+                    "t.yaml", kRoot);
+}
+
+ValidateOptions optionsWith(const std::string &tessel) {
+  ValidateOptions options;
+  options.root = kRoot;
+  options.tesselPath = tessel;
+  options.jobs = 2;
+  options.workDirectory =
+      (fs::temp_directory_path() / ("validate-" + std::to_string(::getpid())))
+          .string();
+  return options;
+}
+
+TEST(Validate, CrashesAndTimeoutsAreReportedAndOtherResultsKept) {
+  // The simulator crashes on the first case and hangs on the second.
+  std::string script = fakeTessel(
+      "case \"$2\" in *alexnet*) kill -SEGV $$ ;; *) sleep 30 ;; esac");
+  std::vector<CaseResult> results = runSuite(twoCases(), optionsWith(script));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_THAT(results[0].simStatus, HasSubstr("crashed: signal 11"));
+  EXPECT_EQ(results[1].simStatus, "timed out after 1 s");
+  for (const CaseResult &r : results) {
+    EXPECT_EQ(r.status, "ok");
+    EXPECT_EQ(r.models.size(), 3u); // The analytical results are kept.
+    EXPECT_GT(r.models[0].cycles, 0u);
+  }
+}
+
+TEST(Validate, ReadsTheSimulatorsReport) {
+  // A simulator that reports 1,000 cycles and 1 of each action everywhere.
+  std::string report = R"({"ops":[{"name":"fc8","reports":[{"model":"sim",)"
+                       R"("cycles":1000,"energyPJ":5.5,"levels":[],)"
+                       R"("stalls":{"DRAM data":12}}]}]})";
+  std::string script = fakeTessel("echo '" + report + "'");
+  ValidateOptions options = optionsWith(script);
+  std::vector<CaseResult> results = runSuite(twoCases(), options);
+  ASSERT_TRUE(results[0].sim.has_value()) << results[0].simStatus;
+  EXPECT_EQ(results[0].sim->cycles, 1000u);
+  EXPECT_DOUBLE_EQ(results[0].sim->energyPJ, 5.5);
+  EXPECT_DOUBLE_EQ(results[0].sim->stalls.at("DRAM data"), 12);
+  double reuse = double(results[0].models[0].cycles);
+  std::vector<ModelSummary> summary = summarize(results);
+  EXPECT_EQ(summary[0].model, "reuse");
+  EXPECT_EQ(summary[0].cases, 2u);
+  EXPECT_NEAR(summary[0].maxCyclesError,
+              std::max(std::abs(errorPercent(reuse, 1000)),
+                       std::abs(errorPercent(
+                           double(results[1].models[0].cycles), 1000))),
+              1e-9);
+}
+
+TEST(Baseline, AHandEditedFigureFailsTheComparison) {
+  ValidateOptions options = optionsWith("/bin/false");
+  options.simulate = false;
+  Suite suite = twoCases();
+  std::vector<CaseResult> results = runSuite(suite, options);
+  std::string json = reportJson(suite, results, summarize(results));
+  EXPECT_TRUE(compareToBaseline(json, json, suite.tolerances).empty());
+  // Change one figure of the stored report by hand: 10% more cycles.
+  std::string cycles = std::to_string(results[1].models[0].cycles);
+  std::string edited = json;
+  // Keys print sorted, so the case's evaluators come before its name.
+  size_t second = edited.find("\"name\": \"second\"");
+  size_t at = edited.find("\"cycles\": " + cycles,
+                          edited.rfind("\"evaluators\"", second));
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, 10 + cycles.size(),
+                 "\"cycles\": " +
+                     std::to_string(results[1].models[0].cycles * 11 / 10));
+  std::vector<std::string> drift =
+      compareToBaseline(edited, json, suite.tolerances);
+  ASSERT_EQ(drift.size(), 1u);
+  EXPECT_THAT(drift[0], HasSubstr("second "));
+  EXPECT_THAT(drift[0], HasSubstr(" cycles: "));
+  EXPECT_THAT(drift[0], HasSubstr("tolerance 1.0%"));
+  EXPECT_THROW(compareToBaseline("{not json", json, suite.tolerances),
+               std::runtime_error);
+}
+
+} // namespace
+} // namespace tessel

@@ -1,0 +1,203 @@
+//===- tools/tessel/ValidateCommand.cpp - `tessel validate` ---------------===//
+//
+// Runs a suite through every analytical model and the simulator, prints the
+// comparison, writes report.md, report.json and plots, and checks a
+// baseline.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Format.h"
+
+#include "validation/Output.h"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace tessel::cli {
+namespace {
+
+struct ValidateCommandOptions {
+  std::string suite;
+  std::string out = "validation-out";
+  std::string baseline;
+  std::string root = TESSEL_SOURCE_DIR;
+  unsigned jobs = 1;
+  bool noSim = false;
+};
+
+std::string percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.1f%%", value);
+  return text;
+}
+
+void printCases(const std::vector<CaseResult> &results, std::ostream &os) {
+  std::vector<std::string> header = {"case", "simulated"};
+  std::vector<bool> right = {false, true};
+  std::vector<std::string> models;
+  for (const CaseResult &r : results)
+    if (!r.models.empty()) {
+      for (const Figures &m : r.models)
+        models.push_back(m.evaluator);
+      break;
+    }
+  for (const std::string &m : models) {
+    header.push_back(m);
+    right.push_back(true);
+  }
+  header.push_back("status");
+  right.push_back(false);
+  Table table(header, right);
+  for (const CaseResult &r : results) {
+    std::vector<std::string> row = {r.spec.name,
+                                    r.sim ? withCommas(r.sim->cycles) : "-"};
+    for (size_t m = 0; m < models.size(); ++m) {
+      if (m >= r.models.size()) {
+        row.push_back("");
+        continue;
+      }
+      std::string cell = withCommas(r.models[m].cycles);
+      if (r.sim)
+        cell += " (" +
+                percent(errorPercent(double(r.models[m].cycles),
+                                     double(r.sim->cycles))) +
+                ")";
+      row.push_back(cell);
+    }
+    row.push_back(r.status != "ok" ? r.status : "sim " + r.simStatus);
+    table.addRow(row);
+  }
+  os << "cycles per case (model error vs simulated):\n";
+  table.print(os, "  ");
+}
+
+void printSummary(const std::vector<ModelSummary> &summary, std::ostream &os) {
+  Table table({"model", "cases", "mean |cycles err|", "max",
+               "mean |energy err|", "max", "identical counts"},
+              {false, true, true, true, true, true, true});
+  auto pct = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f%%", v);
+    return std::string(text);
+  };
+  for (const ModelSummary &s : summary)
+    table.addRow(
+        {s.model, std::to_string(s.cases), pct(s.meanCyclesError),
+         pct(s.maxCyclesError), pct(s.meanEnergyError), pct(s.maxEnergyError),
+         std::to_string(s.identicalCounts) + "/" + std::to_string(s.cases)});
+  os << "summary per model (against the simulator):\n";
+  table.print(os, "  ");
+}
+
+int run(const ValidateCommandOptions &options) {
+  Suite suite;
+  try {
+    suite = loadSuite(options.suite, options.root);
+  } catch (const SuiteError &error) {
+    std::cerr << error.what() << "\n";
+    return 1;
+  }
+  namespace fs = std::filesystem;
+  fs::create_directories(options.out);
+  ValidateOptions run;
+  run.root = options.root;
+  run.tesselPath = fs::read_symlink("/proc/self/exe").string();
+  run.simulate = !options.noSim;
+  run.jobs = options.jobs;
+  run.workDirectory = (fs::path(options.out) / "cases").string();
+  bool terminal = isatty(STDERR_FILENO);
+  run.progress = [terminal](const std::string &line) {
+    if (terminal)
+      std::cerr << "\r\033[K[validate] " << line << std::flush;
+    else
+      std::cerr << "[validate] " << line << "\n";
+  };
+  std::vector<CaseResult> results = runSuite(suite, run);
+  if (terminal)
+    std::cerr << "\r\033[K";
+  std::vector<ModelSummary> summary = summarize(results);
+  std::string why;
+  std::vector<std::string> plots = writePlots(results, options.out, why);
+  std::string json = reportJson(suite, results, summary);
+  std::ofstream(fs::path(options.out) / "report.json") << json;
+  std::ofstream markdown(fs::path(options.out) / "report.md");
+  writeMarkdown(suite, results, summary, plots, markdown);
+
+  printCases(results, std::cout);
+  if (!options.noSim)
+    printSummary(summary, std::cout);
+  std::cout << "wrote " << options.out << "/report.md, report.json";
+  for (const std::string &plot : plots)
+    if (plot.size() > 4 && plot.substr(plot.size() - 4) == ".png")
+      std::cout << ", " << plot;
+  std::cout << " (and .svg)\n";
+  if (plots.empty())
+    std::cerr << "warning: no plots: " << why << "\n";
+
+  int status = 0;
+  for (const CaseResult &r : results)
+    if (r.status != "ok" || (!options.noSim && r.simStatus != "ok"))
+      status = 1;
+  if (!options.baseline.empty()) {
+    std::stringstream baseline;
+    std::ifstream in(options.baseline);
+    if (!in) {
+      std::cerr << options.baseline
+                << ": error: cannot read the baseline report\n";
+      return 1;
+    }
+    baseline << in.rdbuf();
+    try {
+      std::vector<std::string> drift =
+          compareToBaseline(baseline.str(), json, suite.tolerances);
+      if (drift.empty()) {
+        std::cout << "baseline " << options.baseline
+                  << ": every figure within tolerance\n";
+      } else {
+        std::cout << "baseline " << options.baseline << ": " << drift.size()
+                  << " figures drifted beyond tolerance:\n";
+        for (const std::string &line : drift)
+          std::cout << "  " << line << "\n";
+        status = 1;
+      }
+    } catch (const std::exception &error) {
+      std::cerr << options.baseline << ": error: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  return status;
+}
+
+} // namespace
+
+void addValidateCommand(CLI::App &app, int &exitCode) {
+  auto options = std::make_shared<ValidateCommandOptions>();
+  CLI::App *sub = app.add_subcommand(
+      "validate", "Run a suite of cases through every analytical model and the "
+                  "simulator; compare, report (Markdown, JSON, plots) and "
+                  "check a baseline.");
+  sub->add_option("SUITE", options->suite, "Suite YAML (docs/validation.md)")
+      ->required();
+  sub->add_option("--jobs", options->jobs, "Simulations run at once")
+      ->check(CLI::Range(1u, 64u));
+  sub->add_option("--out", options->out,
+                  "Directory for report.md, report.json and plots "
+                  "(default validation-out)");
+  sub->add_option("--baseline", options->baseline,
+                  "Earlier report.json: exit 1 if a figure drifted beyond the "
+                  "suite's tolerances");
+  sub->add_option("--root", options->root,
+                  "Repository root for presets and the zoo");
+  sub->add_flag("--no-sim", options->noSim,
+                "Analytical models only (no simulator runs)");
+  sub->footer("Example: tessel validate validation/suites/quick.yaml --jobs 2 "
+              "--out out --baseline validation/baselines/quick.json");
+  sub->callback([options, &exitCode] { exitCode = run(*options); });
+}
+
+} // namespace tessel::cli

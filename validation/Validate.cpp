@@ -1,0 +1,320 @@
+//===- validation/Validate.cpp --------------------------------------------===//
+#include "validation/Validate.h"
+
+#include "arch/ArchLoader.h"
+#include "mapper/MappingYaml.h"
+#include "mapper/search/Mapper.h"
+#include "model/CostModel.h"
+#include "workloads/LinalgImport.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace tessel {
+namespace {
+
+namespace fs = std::filesystem;
+
+Figures figuresOf(const Report &report, const Arch &arch,
+                  unsigned tensorCount) {
+  Figures figures;
+  figures.evaluator = report.evaluator;
+  figures.cycles = report.cycles;
+  figures.energyPJ = report.energy.total();
+  figures.bottleneck = report.bottleneck;
+  figures.macEnergyPJ = report.energy.macs;
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    figures.levelEnergyPJ.push_back(report.energy.levelTotal(l));
+    for (unsigned t = 0; t < tensorCount; ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      figures.counts.push_back({a.reads, a.fills, a.updates});
+    }
+  }
+  return figures;
+}
+
+/// Prepares a case in this process: the op, the Arch, the mapping, and
+/// every analytical model's figures. Writes the simulator's inputs.
+void prepare(CaseResult &result, const ValidateOptions &options,
+             std::string &mlirPath, std::string &mappingPath) {
+  const CaseSpec &spec = result.spec;
+  WorkloadSet set = spec.inlineMlir.empty()
+                        ? importLinalgFile(spec.mlirFile)
+                        : importLinalgSource(spec.inlineMlir, spec.name);
+  const Problem *problem = nullptr;
+  for (const Problem &p : set.problems)
+    if (p.name == spec.op)
+      problem = &p;
+  if (!problem)
+    throw std::runtime_error("op '" + spec.op + "' not found");
+  Arch arch = loadArch(spec.archFile);
+  Mapping mapping;
+  if (!spec.mappingFile.empty()) {
+    std::vector<NamedMapping> named = loadMappingYaml(spec.mappingFile);
+    const MappingSpec *chosen = nullptr;
+    for (const NamedMapping &n : named)
+      if (n.op.empty() || n.op == spec.op)
+        chosen = &n.mapping;
+    if (!chosen)
+      throw std::runtime_error("no mapping for op '" + spec.op + "' in " +
+                               spec.mappingFile);
+    std::vector<MappingError> errors = verifyMapping(*problem, arch, *chosen);
+    if (!errors.empty())
+      throw std::runtime_error("invalid mapping: " + errors[0].message);
+    resolveMapping(*chosen, *problem, arch, mapping, errors);
+  } else {
+    MapRequest request;
+    request.mapper = spec.mapper;
+    request.options.seed = spec.seed;
+    request.options.maxEvaluations = spec.budget;
+    auto objective = Objective::parse(spec.objective);
+    if (!objective)
+      throw std::runtime_error("unknown objective '" + spec.objective + "'");
+    request.options.objective = *objective;
+    SearchResult found = mapProblem(*problem, arch, request);
+    if (!found.best)
+      throw std::runtime_error(
+          "the " + spec.mapper + " mapper found no valid mapping in " +
+          std::to_string(found.evaluations) + " evaluations");
+    mapping = *found.best;
+  }
+  result.op = problem->name;
+  result.macs = problem->macs();
+  for (const StorageLevel &level : arch.levels)
+    result.levels.push_back(level.name);
+  for (const Tensor &tensor : problem->tensors)
+    result.tensors.push_back(tensor.name);
+  result.mappingYaml = mappingsToYaml(
+      {{problem->name, describeMapping(mapping, *problem, arch)}});
+  for (const std::string &name : costModelNames()) {
+    Evaluation evaluation =
+        createCostModel(name)->evaluate(*problem, arch, mapping);
+    if (!evaluation.valid())
+      throw std::runtime_error(name + ": " + evaluation.errors[0].message);
+    result.models.push_back(
+        figuresOf(*evaluation.report, arch, problem->tensors.size()));
+  }
+  fs::path base = fs::path(options.workDirectory) / spec.name;
+  mappingPath = base.string() + ".mapping.yaml";
+  std::ofstream(mappingPath) << result.mappingYaml;
+  mlirPath = spec.mlirFile;
+  if (!spec.inlineMlir.empty()) {
+    mlirPath = base.string() + ".mlir";
+    std::ofstream(mlirPath) << spec.inlineMlir;
+  }
+}
+
+/// Finds the simulator's report in `tessel sim --json` output: the first
+/// object with "cycles" and "levels" whose model is "sim".
+const llvm::json::Object *findSimReport(const llvm::json::Value &value) {
+  if (const llvm::json::Object *object = value.getAsObject()) {
+    auto model = object->getString("model");
+    if (object->get("cycles") && object->get("levels") && model &&
+        *model == "sim")
+      return object;
+    for (const auto &entry : *object)
+      if (const llvm::json::Object *found = findSimReport(entry.second))
+        return found;
+  } else if (const llvm::json::Array *array = value.getAsArray()) {
+    for (const llvm::json::Value &element : *array)
+      if (const llvm::json::Object *found = findSimReport(element))
+        return found;
+  }
+  return nullptr;
+}
+
+std::optional<Figures> parseSimReport(const std::string &text,
+                                      const CaseResult &result,
+                                      std::string &why) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+  if (!parsed) {
+    why = "its output is not JSON: " + llvm::toString(parsed.takeError());
+    return std::nullopt;
+  }
+  const llvm::json::Object *report = findSimReport(*parsed);
+  if (!report) {
+    why = "its JSON holds no report with \"model\": \"sim\"";
+    return std::nullopt;
+  }
+  Figures figures;
+  figures.evaluator = "sim";
+  figures.cycles = uint64_t(report->getInteger("cycles").value_or(0));
+  figures.energyPJ = report->getNumber("energyPJ").value_or(0);
+  figures.macEnergyPJ = report->getNumber("macEnergyPJ").value_or(0);
+  if (auto bottleneck = report->getString("bottleneck"))
+    figures.bottleneck = bottleneck->str();
+  figures.counts.assign(result.levels.size() * result.tensors.size(),
+                        {0, 0, 0});
+  if (const llvm::json::Array *levels = report->getArray("levels"))
+    for (size_t l = 0; l < levels->size() && l < result.levels.size(); ++l) {
+      const llvm::json::Object *level = (*levels)[l].getAsObject();
+      double energy = 0;
+      const llvm::json::Array *tensors =
+          level ? level->getArray("tensors") : nullptr;
+      for (size_t t = 0;
+           tensors && t < tensors->size() && t < result.tensors.size(); ++t) {
+        const llvm::json::Object *tensor = (*tensors)[t].getAsObject();
+        if (!tensor)
+          continue;
+        auto &cell = figures.counts[l * result.tensors.size() + t];
+        cell[0] = uint64_t(tensor->getInteger("reads").value_or(0));
+        cell[1] = uint64_t(tensor->getInteger("fills").value_or(0));
+        cell[2] = uint64_t(tensor->getInteger("updates").value_or(0));
+        if (const llvm::json::Object *e = tensor->getObject("energyPJ"))
+          energy += e->getNumber("total").value_or(0);
+      }
+      figures.levelEnergyPJ.push_back(energy);
+    }
+  if (const llvm::json::Object *stalls = report->getObject("stalls"))
+    for (const auto &entry : *stalls)
+      if (auto cycles = entry.second.getAsNumber())
+        figures.stalls[entry.first.str()] = *cycles;
+  return figures;
+}
+
+/// Runs `tessel sim` on the case in a child process with a timeout.
+void simulate(CaseResult &result, const ValidateOptions &options,
+              double timeoutSeconds, const std::string &mlirPath,
+              const std::string &mappingPath) {
+  fs::path base = fs::path(options.workDirectory) / result.spec.name;
+  std::string out = base.string() + ".sim.json",
+              err = base.string() + ".sim.log";
+  std::vector<std::string> args = {
+      options.tesselPath,   "sim",       mlirPath,    "--arch",
+      result.spec.archFile, "--mapping", mappingPath, "--json"};
+  auto start = std::chrono::steady_clock::now();
+  pid_t child = fork();
+  if (child == 0) {
+    std::FILE *o = std::freopen(out.c_str(), "w", stdout);
+    std::FILE *e = std::freopen(err.c_str(), "w", stderr);
+    (void)o, (void)e;
+    std::vector<char *> argv;
+    for (std::string &arg : args)
+      argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  if (child < 0) {
+    result.simStatus = "crashed: could not start a process";
+    return;
+  }
+  int status = 0;
+  while (true) {
+    pid_t done = waitpid(child, &status, WNOHANG);
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    result.simSeconds = elapsed;
+    if (done == child)
+      break;
+    if (elapsed > timeoutSeconds) {
+      kill(child, SIGKILL);
+      waitpid(child, &status, 0);
+      result.simStatus =
+          "timed out after " + std::to_string(int(timeoutSeconds)) + " s";
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::ifstream log(err);
+  std::string firstLine;
+  std::getline(log, firstLine);
+  if (WIFSIGNALED(status)) {
+    result.simStatus = "crashed: signal " + std::to_string(WTERMSIG(status)) +
+                       (firstLine.empty() ? "" : " (" + firstLine + ")");
+    return;
+  }
+  if (WEXITSTATUS(status) != 0) {
+    result.simStatus = "failed (exit " + std::to_string(WEXITSTATUS(status)) +
+                       ")" + (firstLine.empty() ? "" : ": " + firstLine);
+    return;
+  }
+  std::stringstream text;
+  text << std::ifstream(out).rdbuf();
+  std::string why;
+  result.sim = parseSimReport(text.str(), result, why);
+  result.simStatus = result.sim ? "ok" : "failed: " + why;
+}
+
+} // namespace
+
+double errorPercent(double evaluator, double reference) {
+  if (reference == 0)
+    return evaluator == 0 ? 0 : 100;
+  return (evaluator - reference) / reference * 100;
+}
+
+std::vector<std::string> countDifferences(const CaseResult &result,
+                                          const Figures &a, const Figures &b) {
+  static const char *actions[] = {"reads", "fills", "updates"};
+  std::vector<std::string> differences;
+  size_t tensors = result.tensors.size();
+  for (size_t i = 0; i < a.counts.size() && i < b.counts.size(); ++i)
+    for (unsigned k = 0; k < 3; ++k)
+      if (a.counts[i][k] != b.counts[i][k])
+        differences.push_back(
+            result.levels[i / tensors] + " " + result.tensors[i % tensors] +
+            " " + actions[k] + ": " + a.evaluator + " " +
+            std::to_string(a.counts[i][k]) + ", " + b.evaluator + " " +
+            std::to_string(b.counts[i][k]));
+  return differences;
+}
+
+std::vector<CaseResult> runSuite(const Suite &suite,
+                                 const ValidateOptions &options) {
+  fs::create_directories(options.workDirectory);
+  std::vector<CaseResult> results(suite.cases.size());
+  std::vector<std::string> mlirPaths(results.size()),
+      mappingPaths(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i].spec = suite.cases[i];
+    if (options.progress)
+      options.progress("preparing " + std::to_string(i + 1) + "/" +
+                       std::to_string(results.size()) + ": " +
+                       suite.cases[i].name);
+    try {
+      prepare(results[i], options, mlirPaths[i], mappingPaths[i]);
+    } catch (const std::exception &error) {
+      results[i].status = std::string("error: ") + error.what();
+    }
+  }
+  if (!options.simulate)
+    return results;
+  std::atomic<size_t> next{0}, finished{0};
+  std::mutex progressLock;
+  auto worker = [&] {
+    for (size_t i = next++; i < results.size(); i = next++) {
+      if (results[i].status == "ok")
+        simulate(results[i], options, suite.simTimeoutSeconds, mlirPaths[i],
+                 mappingPaths[i]);
+      size_t done = ++finished;
+      if (options.progress) {
+        std::lock_guard<std::mutex> lock(progressLock);
+        options.progress("simulated " + std::to_string(done) + "/" +
+                         std::to_string(results.size()) + ": " +
+                         results[i].spec.name + " (" + results[i].simStatus +
+                         ")");
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned j = 1; j < std::max(1u, options.jobs); ++j)
+    workers.emplace_back(worker);
+  worker();
+  for (std::thread &w : workers)
+    w.join();
+  return results;
+}
+
+} // namespace tessel
