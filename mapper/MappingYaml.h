@@ -28,8 +28,7 @@ namespace tessel {
 /// Bad mapping YAML; what() reads `file.yaml:3:7: error: ...`.
 class MappingYamlError : public std::runtime_error {
 public:
-  MappingYamlError(const std::string &file, unsigned line, unsigned column,
-                   const std::string &message);
+  using std::runtime_error::runtime_error;
 };
 
 struct NamedMapping {

@@ -24,8 +24,6 @@
 #include "model/Models.h"
 
 #include "arch/Arch.h"
-#include "model/Accounting.h"
-#include "model/NestAnalysis.h"
 #include "workloads/Problem.h"
 
 namespace tessel {
@@ -53,25 +51,12 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
-    Evaluation evaluation;
-    evaluation.errors = verifyMapping(problem, arch, mapping);
-    if (!evaluation.errors.empty())
-      return evaluation;
-    NestAnalysis nest(problem, arch, mapping);
-    Report report(arch.levelCount(), problem.tensors.size());
-    report.evaluator = name();
-    report.macs = problem.macs();
-    report.executedMacs = nest.executedMacs();
-    report.actions.macs = report.executedMacs;
-    countAccesses(problem, mapping, nest, report, /*wrapReuse=*/false);
-    addResourceCycles(arch, nest, report);
     uint64_t fillDrain = fillDrainCycles(arch);
-    for (ResourceCycles &resource : report.resourceCycles)
-      resource.cycles += fillDrain;
-    energyOf(arch, report.actions, report.energy);
-    report.settle(arch.peakMacsPerCycle());
-    report.bottleneck += " (+" + std::to_string(fillDrain) + " fill/drain)";
-    evaluation.report = std::move(report);
+    Evaluation evaluation = evaluateByCounting(
+        name(), problem, arch, mapping, /*wrapReuse=*/false, fillDrain);
+    if (evaluation.report)
+      evaluation.report->bottleneck +=
+          " (+" + std::to_string(fillDrain) + " fill/drain)";
     return evaluation;
   }
 };

@@ -19,6 +19,14 @@ std::unique_ptr<CostModel> createRooflineModel();
 void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
                        Report &report);
 
+/// The evaluation the counting models share: verify, count accesses
+/// (model/Accounting.h), add resource cycles plus `extraCycles` on every
+/// resource, energy, settle the bottleneck.
+Evaluation evaluateByCounting(const std::string &evaluator,
+                              const Problem &problem, const Arch &arch,
+                              const Mapping &mapping, bool wrapReuse,
+                              uint64_t extraCycles = 0);
+
 /// ceil(words / (wordsPerCycle * instances)).
 uint64_t cyclesFor(uint64_t words, double wordsPerCycle, uint64_t instances);
 

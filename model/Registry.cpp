@@ -7,7 +7,9 @@
 #include "model/Models.h"
 
 #include "arch/Arch.h"
+#include "model/Accounting.h"
 #include "model/NestAnalysis.h"
+#include "workloads/Problem.h"
 
 #include <cmath>
 
@@ -39,6 +41,30 @@ std::vector<std::string> costModelNames() {
   for (const Registration &registration : kModels)
     names.push_back(registration.name);
   return names;
+}
+
+Evaluation evaluateByCounting(const std::string &evaluator,
+                              const Problem &problem, const Arch &arch,
+                              const Mapping &mapping, bool wrapReuse,
+                              uint64_t extraCycles) {
+  Evaluation evaluation;
+  evaluation.errors = verifyMapping(problem, arch, mapping);
+  if (!evaluation.errors.empty())
+    return evaluation;
+  NestAnalysis nest(problem, arch, mapping);
+  Report report(arch.levelCount(), problem.tensors.size());
+  report.evaluator = evaluator;
+  report.macs = problem.macs();
+  report.executedMacs = nest.executedMacs();
+  report.actions.macs = report.executedMacs;
+  countAccesses(problem, mapping, nest, report, wrapReuse);
+  addResourceCycles(arch, nest, report);
+  for (ResourceCycles &resource : report.resourceCycles)
+    resource.cycles += extraCycles;
+  energyOf(arch, report.actions, report.energy);
+  report.settle(arch.peakMacsPerCycle());
+  evaluation.report = std::move(report);
+  return evaluation;
 }
 
 uint64_t cyclesFor(uint64_t words, double wordsPerCycle, uint64_t instances) {

@@ -11,8 +11,6 @@
 #include "model/Models.h"
 
 #include "arch/Arch.h"
-#include "model/Accounting.h"
-#include "model/NestAnalysis.h"
 #include "workloads/Problem.h"
 
 namespace tessel {
@@ -29,22 +27,8 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
-    Evaluation evaluation;
-    evaluation.errors = verifyMapping(problem, arch, mapping);
-    if (!evaluation.errors.empty())
-      return evaluation;
-    NestAnalysis nest(problem, arch, mapping);
-    Report report(arch.levelCount(), problem.tensors.size());
-    report.evaluator = name();
-    report.macs = problem.macs();
-    report.executedMacs = nest.executedMacs();
-    report.actions.macs = report.executedMacs;
-    countAccesses(problem, mapping, nest, report, /*wrapReuse=*/true);
-    addResourceCycles(arch, nest, report);
-    energyOf(arch, report.actions, report.energy);
-    report.settle(arch.peakMacsPerCycle());
-    evaluation.report = std::move(report);
-    return evaluation;
+    return evaluateByCounting(name(), problem, arch, mapping,
+                              /*wrapReuse=*/true);
   }
 };
 

@@ -3,7 +3,7 @@
 
 #include "workloads/LinalgImport.h"
 
-#include <yaml-cpp/yaml.h>
+#include "mapper/YamlReader.h"
 
 #include <filesystem>
 #include <fstream>
@@ -15,45 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Reader {
+class Reader : public YamlReader<SuiteError> {
 public:
   Reader(std::string file, std::string root)
-      : file(std::move(file)), root(std::move(root)) {}
-
-  [[noreturn]] void fail(const YAML::Node &node,
-                         const std::string &message) const {
-    YAML::Mark mark = node.Mark();
-    std::string where = file;
-    if (!mark.is_null())
-      where += ":" + std::to_string(mark.line + 1) + ":" +
-               std::to_string(mark.column + 1);
-    throw SuiteError(where + ": error: " + message);
-  }
-
-  void expectKeys(const YAML::Node &map, const std::set<std::string> &allowed,
-                  const std::string &where) const {
-    if (!map.IsMap())
-      fail(map, where + " must be a mapping of keys to values");
-    for (const auto &entry : map) {
-      std::string key = entry.first.as<std::string>();
-      if (allowed.count(key))
-        continue;
-      std::string expected;
-      for (const std::string &name : allowed)
-        expected += (expected.empty() ? "" : ", ") + name;
-      fail(entry.first, where + ": unknown field '" + key +
-                            "'; expected one of: " + expected);
-    }
-  }
-
-  template <typename T>
-  T get(const YAML::Node &node, const std::string &field) const {
-    try {
-      return node.as<T>();
-    } catch (const YAML::Exception &) {
-      fail(node, "field '" + field + "' has the wrong type");
-    }
-  }
+      : YamlReader(std::move(file)), root(std::move(root)) {}
 
   std::string existing(const YAML::Node &node, const std::string &path,
                        const std::string &what) const {
@@ -237,7 +202,6 @@ public:
   }
 
 private:
-  std::string file;
   std::string root;
 };
 
@@ -245,14 +209,7 @@ private:
 
 Suite parseSuite(const std::string &text, const std::string &fileName,
                  const std::string &root) {
-  YAML::Node document;
-  try {
-    document = YAML::Load(text);
-  } catch (const YAML::ParserException &error) {
-    throw SuiteError(fileName + ":" + std::to_string(error.mark.line + 1) +
-                     ":" + std::to_string(error.mark.column + 1) +
-                     ": error: malformed YAML: " + error.msg);
-  }
+  YAML::Node document = loadYaml<SuiteError>(text, fileName);
   return Reader(fileName, root).document(document);
 }
 

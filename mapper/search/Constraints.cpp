@@ -1,7 +1,7 @@
 //===- mapper/search/Constraints.cpp --------------------------------------===//
 #include "mapper/search/Constraints.h"
 
-#include <yaml-cpp/yaml.h>
+#include "mapper/YamlReader.h"
 
 #include <fstream>
 #include <set>
@@ -21,48 +21,9 @@ const struct {
     {DataflowTemplate::RowStationary, "row-stationary"},
 };
 
-class Reader {
+class Reader : public YamlReader<ConstraintError> {
 public:
-  explicit Reader(std::string file) : file(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node &node,
-                         const std::string &message) const {
-    YAML::Mark mark = node.Mark();
-    std::string where = file;
-    if (!mark.is_null())
-      where += ":" + std::to_string(mark.line + 1) + ":" +
-               std::to_string(mark.column + 1);
-    throw ConstraintError(where + ": error: " + message);
-  }
-
-  void expectKeys(const YAML::Node &map, const std::set<std::string> &allowed,
-                  const std::string &where) const {
-    if (!map.IsMap())
-      fail(map, where + " must be a mapping of keys to values");
-    for (const auto &entry : map) {
-      std::string key = entry.first.as<std::string>();
-      if (allowed.count(key))
-        continue;
-      std::string expected;
-      for (const std::string &name : allowed)
-        expected += (expected.empty() ? "" : ", ") + name;
-      fail(entry.first, where + ": unknown field '" + key +
-                            "'; expected one of: " + expected);
-    }
-  }
-
-  std::vector<std::string> strings(const YAML::Node &list,
-                                   const std::string &field) const {
-    if (!list.IsSequence())
-      fail(list, "'" + field + "' must be a list, e.g. " + field + ": [a, b]");
-    std::vector<std::string> items;
-    for (const YAML::Node &item : list) {
-      if (!item.IsScalar())
-        fail(item, "each item of '" + field + "' must be a plain string");
-      items.push_back(item.as<std::string>());
-    }
-    return items;
-  }
+  using YamlReader::YamlReader;
 
   double fraction(const YAML::Node &node, const std::string &field,
                   double high) const {
@@ -77,25 +38,6 @@ public:
                      std::to_string(high).substr(0, 3) + ", got " +
                      node.as<std::string>());
     return value;
-  }
-
-  template <typename LoopT>
-  std::vector<LoopT> loops(
-      const YAML::Node &node, const std::string &level,
-      const std::string &field,
-      std::optional<std::string> (*parse)(const std::string &, LoopT &)) const {
-    std::vector<LoopT> result;
-    if (!node[field])
-      return result;
-    const YAML::Node &list = node[field];
-    std::vector<std::string> items = strings(list, field);
-    for (size_t i = 0; i < items.size(); ++i) {
-      LoopT loop;
-      if (auto error = parse(items[i], loop))
-        fail(list[i], "level '" + level + "' " + field + ": " + *error);
-      result.push_back(loop);
-    }
-    return result;
   }
 
   LevelConstraint level(const YAML::Node &node) const {
@@ -162,8 +104,6 @@ public:
     return constraints;
   }
 
-private:
-  std::string file;
 };
 
 } // namespace
@@ -184,20 +124,11 @@ const char *dataflowName(DataflowTemplate dataflow) {
 
 Constraints parseConstraints(const std::string &text,
                              const std::string &fileName) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException &error) {
-    throw ConstraintError(fileName + ":" + std::to_string(error.mark.line + 1) +
-                          ":" + std::to_string(error.mark.column + 1) +
-                          ": error: malformed YAML: " + error.msg);
-  }
+  YAML::Node root = loadYaml<ConstraintError>(text, fileName);
   try {
     return Reader(fileName).document(root);
   } catch (const YAML::Exception &error) {
-    throw ConstraintError(fileName + ":" + std::to_string(error.mark.line + 1) +
-                          ":" + std::to_string(error.mark.column + 1) +
-                          ": error: " + error.msg);
+    throw ConstraintError(locatedMessage(fileName, error.mark, error.msg));
   }
 }
 

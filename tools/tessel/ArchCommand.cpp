@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
@@ -212,10 +213,7 @@ void printJson(const Arch &arch, std::ostream &os) {
            {"macsPerPE", arch.compute.macsPerPE},
            {"macEnergyPJ", arch.compute.macEnergy},
            {"pipelineLatencyCycles", int64_t(arch.compute.pipelineLatency)}}}};
-  std::string text;
-  llvm::raw_string_ostream stream(text);
-  stream << llvm::formatv("{0:2}", document);
-  os << stream.str() << "\n";
+  tessel::cli::printJson(os, document);
 }
 
 int run(const ArchOptions &options) {

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 #include "MappedModule.h"
 
 #include "arch/Arch.h"
@@ -127,12 +128,8 @@ int run(const CheckOptions &options) {
     llvm::json::Array ops;
     for (const MappedOp &op : module.ops)
       ops.push_back(opJson(op, arch));
-    std::string text;
-    llvm::raw_string_ostream stream(text);
-    stream << llvm::formatv(
-        "{0:2}", llvm::json::Value(llvm::json::Object{
-                     {"file", options.file}, {"ops", std::move(ops)}}));
-    std::cout << stream.str() << "\n";
+    printJson(std::cout, llvm::json::Value(llvm::json::Object{
+                             {"file", options.file}, {"ops", std::move(ops)}}));
   } else {
     for (const MappedOp &op : module.ops)
       printText(op, arch, std::cout);

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 #include "MappedModule.h"
 
 #include "model/CostModel.h"
@@ -211,14 +212,11 @@ int run(const EvalOptions &options) {
                                              {"cycles", total.cycles},
                                              {"macs", total.macs},
                                              {"energyPJ", total.energy.macs}});
-    std::string text;
-    llvm::raw_string_ostream stream(text);
-    stream << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                         {"file", options.file},
-                                         {"arch", arch.name},
-                                         {"ops", std::move(opsJson)},
-                                         {"total", std::move(totalJson)}}));
-    std::cout << stream.str() << "\n";
+    printJson(std::cout, llvm::json::Value(llvm::json::Object{
+                             {"file", options.file},
+                             {"arch", arch.name},
+                             {"ops", std::move(opsJson)},
+                             {"total", std::move(totalJson)}}));
   } else if (!totals.empty()) {
     for (const Report &total : totals)
       std::cout << "module total (" << total.evaluator

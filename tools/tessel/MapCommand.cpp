@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 #include "MappedModule.h"
 
 #include "mapper/Dialect/MappingAttr.h"
@@ -220,15 +221,12 @@ int run(MapOptions &options) {
       }
       ops.push_back(std::move(entry));
     }
-    std::string text;
-    llvm::raw_string_ostream stream(text);
-    stream << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                         {"file", options.file},
-                                         {"arch", arch.name},
-                                         {"objective", options.objective},
-                                         {"seed", options.request.options.seed},
-                                         {"ops", std::move(ops)}}));
-    std::cout << stream.str() << "\n";
+    printJson(std::cout, llvm::json::Value(llvm::json::Object{
+                             {"file", options.file},
+                             {"arch", arch.name},
+                             {"objective", options.objective},
+                             {"seed", options.request.options.seed},
+                             {"ops", std::move(ops)}}));
   } else if (!outcomes.empty()) {
     printTable(outcomes, options, std::cout);
     if (options.output.empty())

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 
 #include "workloads/LinalgImport.h"
 
@@ -133,10 +134,7 @@ void printJson(const WorkloadSet &set, std::ostream &os) {
                          {"ops", std::move(problems)},
                          {"totalMacs", set.totalMacs()},
                          {"diagnostics", std::move(diagnostics)}};
-  std::string text;
-  llvm::raw_string_ostream stream(text);
-  stream << llvm::formatv("{0:2}", document);
-  os << stream.str() << "\n";
+  tessel::cli::printJson(os, document);
 }
 
 int run(const WorkloadsOptions &options) {

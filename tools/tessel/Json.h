@@ -1,0 +1,24 @@
+//===- tools/tessel/Json.h - JSON output for machines -----------*- C++ -*-===//
+#ifndef TESSEL_TOOLS_JSON_H
+#define TESSEL_TOOLS_JSON_H
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <ostream>
+#include <string>
+
+namespace tessel::cli {
+
+/// Prints `value` as indented JSON and a newline.
+inline void printJson(std::ostream &os, const llvm::json::Value &value) {
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  stream << llvm::formatv("{0:2}", value);
+  os << stream.str() << "\n";
+}
+
+} // namespace tessel::cli
+
+#endif
