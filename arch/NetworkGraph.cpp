@@ -40,6 +40,11 @@ void NetworkGraph::finish() {
       parentLinkHops[v] =
           static_cast<unsigned>(distance[v] - distance[parent[v]]);
   }
+  // Every hop count comes from the tree: hash it.
+  fingerprint_ = 1469598103934665603ull ^ childCount_;
+  for (unsigned v = 0; v < vertices; ++v)
+    for (uint64_t part : {uint64_t(parent[v]), uint64_t(parentLinkHops[v])})
+      fingerprint_ = (fingerprint_ ^ part) * 1099511628211ull;
 }
 
 namespace {

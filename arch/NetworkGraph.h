@@ -47,6 +47,9 @@ public:
   uint64_t treeHops(const std::vector<unsigned> &children) const;
 
   unsigned vertexCount() const;
+  /// A hash of the finished shortest-path tree: equal for networks whose
+  /// every hop count is equal (never the address, which memory reuses).
+  uint64_t fingerprint() const { return fingerprint_; }
   unsigned linkCount() const;
 
 private:
@@ -60,6 +63,7 @@ private:
   std::vector<uint64_t> distance;       ///< Hops from the source.
   std::vector<unsigned> parent;         ///< In the shortest-path tree.
   std::vector<unsigned> parentLinkHops; ///< Weight of the link to parent.
+  uint64_t fingerprint_ = 0;
 };
 
 } // namespace tessel

@@ -2,6 +2,7 @@
 #include "model/NestAnalysis.h"
 
 #include "arch/Arch.h"
+#include "arch/NetworkGraph.h"
 #include "workloads/Problem.h"
 
 #include <algorithm>
@@ -113,6 +114,16 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
   }
   for (unsigned l = 1; l <= levels; ++l)
     active[l] *= active[l - 1];
+  // Each network by what its hop counts depend on, for groupTraffic's memo.
+  networkKeys.clear();
+  for (const StorageLevel &level : arch.levels) {
+    const Network &n = level.network;
+    uint64_t tree = n.graph ? n.graph->fingerprint() : 0;
+    networkKeys.push_back(int64_t((tree ^ (uint64_t(level.fanout[0]) << 2) ^
+                                   (uint64_t(n.multicast) << 1) ^
+                                   uint64_t(n.reduction)) *
+                                  1099511628211ull));
+  }
 }
 
 NestAnalysis::~NestAnalysis() { std::swap(buffers, spareBuffers); }
@@ -272,7 +283,6 @@ namespace {
 /// supplier's own children, its axis, factor and coordinate offsets.
 struct TrafficKey {
   static constexpr unsigned kCapacity = 62;
-  const void *network = nullptr;
   unsigned size = 0;
   int64_t values[kCapacity];
 
@@ -283,14 +293,14 @@ struct TrafficKey {
     return true;
   }
   bool operator==(const TrafficKey &other) const {
-    return network == other.network && size == other.size &&
+    return size == other.size &&
            std::equal(values, values + size, other.values);
   }
 };
 
 struct TrafficKeyHash {
   size_t operator()(const TrafficKey &key) const {
-    uint64_t hash = 1469598103934665603ull ^ uint64_t(uintptr_t(key.network));
+    uint64_t hash = 1469598103934665603ull;
     for (unsigned i = 0; i < key.size; ++i)
       hash = (hash ^ uint64_t(key.values[i])) * 1099511628211ull;
     return size_t(hash);
@@ -322,9 +332,11 @@ GroupTraffic NestAnalysis::groupTraffic(unsigned supplier, unsigned level,
     uint64_t hops = network.unicastHops(0);
     return {1, hops, hops, hops};
   }
+  // The network by what its hop counts depend on (never by address: an
+  // Arch freed and another built in its place must not share entries).
   TrafficKey key;
-  key.network = &network;
-  bool cacheable = key.push(int64_t(level) - int64_t(supplier));
+  bool cacheable = key.push(networkKeys[supplier]) &&
+                   key.push(int64_t(level) - int64_t(supplier));
   for (const NestLoop &loop : nest) {
     if (!loop.spatial || loop.level < supplier || loop.level >= level)
       continue;

@@ -112,6 +112,7 @@ public:
     std::vector<uint64_t> active; ///< [level], level <= L.
     std::vector<unsigned> spatialLoops;             ///< [level]: how many.
     std::vector<int64_t> scratchSpan, scratchReset; ///< For the queries.
+    std::vector<int64_t> networkKeys; ///< [level]: a network's identity.
   };
 
 private:
@@ -128,6 +129,7 @@ private:
   std::vector<unsigned> &spatialLoops = buffers.spatialLoops;
   std::vector<int64_t> &scratchSpan = buffers.scratchSpan;
   std::vector<int64_t> &scratchReset = buffers.scratchReset;
+  std::vector<int64_t> &networkKeys = buffers.networkKeys;
 
   void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
   GroupTraffic enumerateGroups(unsigned supplier, unsigned level,

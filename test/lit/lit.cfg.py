@@ -11,5 +11,6 @@ config.test_exec_root = os.path.join(config.tessel_bin_dir, "..", "test", "lit")
 
 config.environment["PATH"] = os.pathsep.join(
     [config.tessel_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+config.substitutions.append(("%root", config.tessel_source_dir))
 config.substitutions.append(("%zoo", os.path.join(config.tessel_source_dir, "workloads", "zoo")))
 config.substitutions.append(("%presets", os.path.join(config.tessel_source_dir, "arch", "presets")))

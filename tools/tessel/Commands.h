@@ -18,6 +18,7 @@ void addArchCommand(CLI::App &app, int &exitCode);
 void addCheckCommand(CLI::App &app, int &exitCode);
 void addEvalCommand(CLI::App &app, int &exitCode);
 void addMapCommand(CLI::App &app, int &exitCode);
+void addSimCommand(CLI::App &app, int &exitCode);
 void addValidateCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli

@@ -94,6 +94,33 @@ void printSummary(const std::vector<ModelSummary> &summary, std::ostream &os) {
   table.print(os, "  ");
 }
 
+void printReferences(const std::vector<CaseResult> &results,
+                     std::ostream &os) {
+  Table table({"reference case", "expected cycles", "simulated", "reuse"},
+              {false, true, true, true});
+  bool any = false;
+  for (const CaseResult &r : results) {
+    if (!r.spec.expectCycles || r.models.empty())
+      continue;
+    any = true;
+    double expected = double(*r.spec.expectCycles);
+    table.addRow(
+        {r.spec.name, withCommas(*r.spec.expectCycles),
+         r.sim ? withCommas(r.sim->cycles) + " (" +
+                     percent(errorPercent(double(r.sim->cycles), expected)) +
+                     ")"
+               : "-",
+         withCommas(r.models[0].cycles) + " (" +
+             percent(errorPercent(double(r.models[0].cycles), expected)) +
+             ")"});
+  }
+  if (!any)
+    return;
+  os << "reference cases (error vs the closed form or published figure; "
+        "sources in report.md):\n";
+  table.print(os, "  ");
+}
+
 int run(const ValidateCommandOptions &options) {
   Suite suite;
   try {
@@ -131,6 +158,7 @@ int run(const ValidateCommandOptions &options) {
   printCases(results, std::cout);
   if (!options.noSim)
     printSummary(summary, std::cout);
+  printReferences(results, std::cout);
   std::cout << "wrote " << options.out << "/report.md, report.json";
   for (const std::string &plot : plots)
     if (plot.size() > 4 && plot.substr(plot.size() - 4) == ".png")

@@ -18,6 +18,7 @@ int main(int argc, char **argv) {
   tessel::cli::addEvalCommand(app, exitCode);
   tessel::cli::addMapCommand(app, exitCode);
   tessel::cli::addValidateCommand(app, exitCode);
+  tessel::cli::addSimCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   try {

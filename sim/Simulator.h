@@ -1,0 +1,87 @@
+//===- sim/Simulator.h - Simulate a mapping cycle by cycle ------*- C++ -*-===//
+//
+// The simulator's public interface: (Problem, Arch, Mapping) lowered into a
+// SystemC model (sim/Plan.h, sim/Modules.h), simulated, and reported in the
+// shared Report (cycles, actions per level x tensor with the analytical
+// models' names, energy through arch/Energy.h's energyOf, utilization),
+// with the stall breakdown and, in functional mode, the check of the
+// output against a direct computation. docs/sim.md explains the model.
+//
+// SystemC elaborates once per process: simulate() may be called once per
+// process; simulateIsolated() runs it in a child process (any number of
+// times, and several at once with runIsolated).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_SIM_SIMULATOR_H
+#define TESSEL_SIM_SIMULATOR_H
+
+#include "model/Report.h"
+#include "sim/Engine.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessel {
+struct Arch;
+struct Mapping;
+struct Problem;
+} // namespace tessel
+
+namespace tessel::sim {
+
+struct SimOptions {
+  bool functional = false;            ///< Carry values and check the output.
+  uint64_t seed = 1;                  ///< Of the functional inputs.
+  std::string chromeTrace;            ///< Chrome trace-event JSON file, if set.
+  std::string vcd;                    ///< VCD file, if set.
+  std::string utilization;            ///< Utilization CSV file, if set.
+  uint64_t utilizationInterval = 100; ///< Cycles per CSV row and counter.
+  /// Prints a progress line to stderr about once a second, prefixed so.
+  bool progress = false;
+  std::string progressLabel;
+};
+
+struct SimResult {
+  Report report{0, 0};
+  std::vector<Stall> stalls;  ///< Cycles per cause; sums to cycles with
+  uint64_t computeCycles = 0; ///< the cycles in which a step issued.
+  uint64_t pes = 0;           ///< PEs the array steps (the mapping's).
+  double seconds = 0;         ///< Wall-clock time of the simulation.
+  bool functional = false;
+  std::string mismatch; ///< The first wrong output element, if any.
+  std::string error;    ///< Why the simulation could not run, if it failed.
+
+  /// Simulated PE-cycles per second of wall-clock time.
+  double peCyclesPerSecond() const {
+    return seconds > 0 ? double(pes) * double(report.cycles) / seconds : 0;
+  }
+};
+
+/// Simulates in this process. SystemC allows this once per process.
+/// Throws std::runtime_error for an unwritable trace file, std::logic_error
+/// if the simulation deadlocks (a bug).
+SimResult simulate(const Problem &problem, const Arch &arch,
+                   const Mapping &mapping, const SimOptions &options = {});
+
+/// simulate() in a forked child process; errors come back in `error`.
+SimResult simulateIsolated(const Problem &problem, const Arch &arch,
+                           const Mapping &mapping,
+                           const SimOptions &options = {});
+
+/// Runs `count` simulations, each in its own child process, at most `jobs`
+/// at a time; `task(i)` (called in the child) simulates the i-th. Results
+/// in order.
+std::vector<SimResult>
+runIsolated(size_t count, unsigned jobs,
+            const std::function<SimResult(size_t)> &task);
+
+/// A text form of a result, and back (for results crossing processes).
+std::string encodeResult(const SimResult &result);
+std::optional<SimResult> decodeResult(const std::string &text);
+
+} // namespace tessel::sim
+
+#endif // TESSEL_SIM_SIMULATOR_H

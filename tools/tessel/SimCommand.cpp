@@ -1,0 +1,350 @@
+//===- tools/tessel/SimCommand.cpp - `tessel sim` -------------------------===//
+//
+// Simulates each mapped op of a module cycle by cycle (sim/Simulator.h), each
+// in its own process (SystemC elaborates once per process), up to --jobs at
+// a time: the simulated Report beside the analytical "reuse" model's, the
+// stall breakdown, and with --functional the check of the output values.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Format.h"
+#include "MappedModule.h"
+
+#include "model/CostModel.h"
+#include "sim/Simulator.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+namespace tessel::cli {
+namespace {
+
+struct SimCommandOptions {
+  std::string file;
+  std::string arch;
+  std::string mapping;
+  bool functional = false;
+  uint64_t seed = 1;
+  std::string trace;
+  std::string vcd;
+  std::string util;
+  uint64_t utilInterval = 100;
+  bool json = false;
+  unsigned jobs = 1;
+};
+
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
+
+/// (sim - model) / model, as "+12.5%".
+std::string difference(double simulated, double modelled) {
+  if (modelled == 0)
+    return simulated == 0 ? "0.0%" : "-";
+  double change = (simulated - modelled) / modelled * 100;
+  return (change >= 0 ? "+" : "") + fixed(change, 1) + "%";
+}
+
+/// `path` with `.op` inserted before its extension, when several ops share
+/// one trace option.
+std::string perOpPath(const std::string &path, const std::string &op,
+                      bool several) {
+  if (path.empty() || !several)
+    return path;
+  size_t dot = path.find_last_of('.');
+  size_t slash = path.find_last_of('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return path + "." + op;
+  return path.substr(0, dot) + "." + op + path.substr(dot);
+}
+
+/// The Report as `tessel eval --json` prints it, plus the stall breakdown.
+llvm::json::Value reportJson(const Report &report, const Problem &problem,
+                             const Arch &arch,
+                             const std::vector<sim::Stall> *stalls) {
+  llvm::json::Array levels;
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    llvm::json::Array tensors;
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      const TensorEnergy &e = report.energy.at(l, t);
+      tensors.push_back(llvm::json::Object{
+          {"tensor", problem.tensors[t].name},
+          {"reads", a.reads},
+          {"fills", a.fills},
+          {"updates", a.updates},
+          {"networkWords", a.networkWords},
+          {"networkHops", a.networkHops},
+          {"energyPJ", llvm::json::Object{{"reads", e.reads},
+                                          {"fills", e.fills},
+                                          {"updates", e.updates},
+                                          {"network", e.network},
+                                          {"total", e.total()}}}});
+    }
+    levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
+                                        {"tensors", std::move(tensors)}});
+  }
+  llvm::json::Object resources;
+  for (const ResourceCycles &resource : report.resourceCycles)
+    resources[resource.resource] = resource.cycles;
+  llvm::json::Object object{{"model", report.evaluator},
+                            {"cycles", report.cycles},
+                            {"bottleneck", report.bottleneck},
+                            {"resourceCycles", std::move(resources)},
+                            {"macs", report.macs},
+                            {"executedMacs", report.executedMacs},
+                            {"utilization", report.utilization},
+                            {"energyPJ", report.energy.total()},
+                            {"macEnergyPJ", report.energy.macs},
+                            {"energyPerMacPJ", report.energyPerMac()},
+                            {"levels", std::move(levels)}};
+  if (stalls) {
+    llvm::json::Object stallJson;
+    for (const sim::Stall &stall : *stalls)
+      stallJson[stall.reason] = stall.cycles;
+    object["stalls"] = std::move(stallJson);
+  }
+  return object;
+}
+
+void printAccesses(const Report &report, const Problem &problem,
+                   const Arch &arch, std::ostream &os) {
+  Table table({"level", "tensor", "reads", "fills", "updates", "net words",
+               "net hops", "energy (pJ)"},
+              {false, false, true, true, true, true, true, true});
+  for (unsigned l = 0; l < arch.levelCount(); ++l)
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      if (!a.reads && !a.fills && !a.updates && !a.networkWords)
+        continue;
+      table.addRow({arch.levels[l].name, problem.tensors[t].name,
+                    withCommas(a.reads), withCommas(a.fills),
+                    withCommas(a.updates), withCommas(a.networkWords),
+                    withCommas(a.networkHops),
+                    fixed(report.energy.at(l, t).total(), 1)});
+    }
+  table.addRow({"MAC", "", "", "", "", "", "", fixed(report.energy.macs, 1)});
+  os << "  simulated accesses per level x tensor (words):\n";
+  table.print(os, "    ");
+}
+
+void printComparison(const sim::SimResult &result, const Report &reuse,
+                     std::ostream &os) {
+  const Report &report = result.report;
+  Table table({"", "sim", "reuse", "difference"}, {false, true, true, true});
+  table.addRow({"cycles", withCommas(report.cycles), withCommas(reuse.cycles),
+                difference(double(report.cycles), double(reuse.cycles))});
+  table.addRow({"energy", humanEnergy(report.energy.total()),
+                humanEnergy(reuse.energy.total()),
+                difference(report.energy.total(), reuse.energy.total())});
+  table.addRow({"utilization", percent(report.utilization),
+                percent(reuse.utilization),
+                difference(report.utilization, reuse.utilization)});
+  table.addRow(
+      {"MACs", withCommas(report.executedMacs), withCommas(reuse.executedMacs),
+       difference(double(report.executedMacs), double(reuse.executedMacs))});
+  table.print(os, "  ");
+}
+
+void printStalls(const sim::SimResult &result, std::ostream &os) {
+  uint64_t cycles = result.report.cycles;
+  Table table({"cycles spent", "cycles", "share"}, {false, true, true});
+  table.addRow({"computing (a step issued)", withCommas(result.computeCycles),
+                percent(cycles ? double(result.computeCycles) / cycles : 0)});
+  for (const sim::Stall &stall : result.stalls)
+    table.addRow({"stalled: " + stall.reason, withCommas(stall.cycles),
+                  percent(cycles ? double(stall.cycles) / cycles : 0)});
+  table.print(os, "  ");
+}
+
+int run(const SimCommandOptions &options) {
+  Arch arch;
+  std::vector<NamedMapping> yamlMappings;
+  if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
+    return 1;
+  MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
+  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  for (const Diagnostic &diagnostic : module.errors)
+    std::cerr << diagnostic.format() << "\n";
+  std::vector<const MappedOp *> ops;
+  for (const MappedOp &op : module.ops)
+    if (op.valid())
+      ops.push_back(&op);
+  if (module.ops.empty() && !module.workloads.hasErrors()) {
+    std::cerr << options.file
+              << ": error: no op carries a mapping; attach a tessel.mapping "
+                 "attribute or pass --mapping FILE.yaml\n";
+    return 1;
+  }
+  bool several = ops.size() > 1;
+  bool progress = isatty(2) && !options.json && options.jobs <= 1;
+  std::vector<sim::SimResult> results =
+      sim::runIsolated(ops.size(), options.jobs, [&](size_t i) {
+        const MappedOp &op = *ops[i];
+        sim::SimOptions simOptions;
+        simOptions.functional = options.functional;
+        simOptions.seed = options.seed;
+        simOptions.chromeTrace =
+            perOpPath(options.trace, op.problem.name, several);
+        simOptions.vcd = perOpPath(options.vcd, op.problem.name, several);
+        simOptions.utilization =
+            perOpPath(options.util, op.problem.name, several);
+        simOptions.utilizationInterval = options.utilInterval;
+        simOptions.progress = progress;
+        simOptions.progressLabel = op.problem.name + ": ";
+        return sim::simulate(op.problem, arch, op.mapping, simOptions);
+      });
+
+  std::unique_ptr<CostModel> reuseModel = createCostModel("reuse");
+  bool failed = module.workloads.hasErrors() || !module.errors.empty();
+  llvm::json::Array opsJson;
+  uint64_t totalCycles = 0, totalReuseCycles = 0;
+  double totalEnergy = 0, totalReuseEnergy = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const MappedOp &op = *ops[i];
+    const sim::SimResult &result = results[i];
+    if (!result.error.empty()) {
+      std::cerr << op.problem.source.file << ":" << op.problem.source.line
+                << ":" << op.problem.source.column << ": error: simulation of '"
+                << op.problem.name << "' failed: " << result.error << "\n";
+      failed = true;
+      continue;
+    }
+    if (!result.mismatch.empty()) {
+      std::cerr << op.problem.source.file << ":" << op.problem.source.line
+                << ":" << op.problem.source.column
+                << ": error: functional simulation of '" << op.problem.name
+                << "': " << result.mismatch << "\n";
+      failed = true;
+    }
+    Report reuse = *reuseModel->evaluate(op.problem, arch, op.mapping).report;
+    totalCycles += result.report.cycles;
+    totalReuseCycles += reuse.cycles;
+    totalEnergy += result.report.energy.total();
+    totalReuseEnergy += reuse.energy.total();
+    if (options.json) {
+      llvm::json::Object entry{
+          {"name", op.problem.name},
+          {"op", op.problem.opName},
+          {"sim", reportJson(result.report, op.problem, arch, &result.stalls)},
+          {"reuse", reportJson(reuse, op.problem, arch, nullptr)},
+          {"computeCycles", result.computeCycles},
+          {"differencePercent",
+           llvm::json::Object{
+               {"cycles", reuse.cycles ? (double(result.report.cycles) -
+                                          double(reuse.cycles)) /
+                                             double(reuse.cycles) * 100
+                                       : 0.0},
+               {"energy",
+                reuse.energy.total() != 0
+                    ? (result.report.energy.total() - reuse.energy.total()) /
+                          reuse.energy.total() * 100
+                    : 0.0}}},
+          {"simSeconds", result.seconds},
+          {"peCyclesPerSecond", result.peCyclesPerSecond()}};
+      if (result.functional)
+        entry["functional"] =
+            llvm::json::Object{{"passed", result.mismatch.empty()},
+                               {"mismatch", result.mismatch},
+                               {"seed", options.seed}};
+      opsJson.push_back(std::move(entry));
+      continue;
+    }
+    std::cout << op.problem.name << "  " << op.problem.opName << "  on "
+              << arch.name << "  (simulated)\n";
+    printLoopNest(op.problem, op.mapping, arch, std::cout);
+    printAccesses(result.report, op.problem, arch, std::cout);
+    printComparison(result, reuse, std::cout);
+    printStalls(result, std::cout);
+    if (result.functional)
+      std::cout << "  functional   "
+                << (result.mismatch.empty()
+                        ? "output equals the reference (seed " +
+                              std::to_string(options.seed) + ")"
+                        : "MISMATCH: " + result.mismatch)
+                << "\n";
+    std::cout << "  speed        " << withCommas(result.pes) << " PEs x "
+              << withCommas(result.report.cycles) << " cycles in "
+              << fixed(result.seconds, 3) << " s ("
+              << fixed(result.peCyclesPerSecond() / 1e6, 1)
+              << " M PE-cycles/s)\n\n";
+  }
+  if (options.json) {
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    stream << llvm::formatv(
+        "{0:2}", llvm::json::Value(llvm::json::Object{
+                     {"file", options.file},
+                     {"arch", arch.name},
+                     {"ops", std::move(opsJson)},
+                     {"total", llvm::json::Object{
+                                   {"cycles", totalCycles},
+                                   {"reuseCycles", totalReuseCycles},
+                                   {"energyPJ", totalEnergy},
+                                   {"reuseEnergyPJ", totalReuseEnergy}}}}));
+    std::cout << stream.str() << "\n";
+  } else if (!ops.empty()) {
+    std::cout << "module total: " << ops.size()
+              << (ops.size() == 1 ? " op, " : " ops, ")
+              << withCommas(totalCycles) << " cycles simulated ("
+              << difference(double(totalCycles), double(totalReuseCycles))
+              << " against reuse), " << humanEnergy(totalEnergy) << " ("
+              << difference(totalEnergy, totalReuseEnergy) << ")\n";
+  }
+  return failed ? 1 : 0;
+}
+
+} // namespace
+
+void addSimCommand(CLI::App &app, int &exitCode) {
+  auto options = std::make_shared<SimCommandOptions>();
+  CLI::App *sub = app.add_subcommand(
+      "sim", "Simulate each mapped op cycle by cycle (SystemC): cycles, "
+             "accesses and energy beside the reuse model's, the stall "
+             "breakdown, traces, and with --functional a check of the "
+             "output values.");
+  sub->add_option("FILE", options->file,
+                  "MLIR file whose ops carry tessel.mapping attributes")
+      ->required();
+  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  sub->add_option("--mapping", options->mapping,
+                  "Mapping YAML file (used instead of the ops' attributes)");
+  sub->add_flag("--functional", options->functional,
+                "Carry seeded random values and compare the output with a "
+                "direct computation of the op");
+  sub->add_option("--seed", options->seed,
+                  "Seed of the functional inputs (default 1)");
+  sub->add_option("--trace", options->trace,
+                  "Write a Chrome trace-event JSON (open it in Perfetto)");
+  sub->add_option("--vcd", options->vcd, "Write key signals as a VCD");
+  sub->add_option("--util", options->util,
+                  "Write PE utilization per interval as CSV");
+  sub->add_option("--util-interval", options->utilInterval,
+                  "Cycles per utilization row and trace counter (default "
+                  "100)");
+  sub->add_flag("--json", options->json, "Print JSON for machines");
+  sub->add_option("--jobs", options->jobs,
+                  "Simulations run at once, each in its own process "
+                  "(default 1)")
+      ->check(CLI::Range(1u, 256u));
+  sub->footer("Example: tessel sim mapped.mlir --arch arch/presets/tpu16.yaml "
+              "--functional --trace gemm.json\n"
+              "With several ops, trace files get the op's name before their "
+              "extension (gemm.json -> gemm.conv1.json).\n"
+              "Exit status: 1 if a mapping is invalid, a simulation fails or "
+              "a functional check finds a wrong value.");
+  sub->callback([options, &exitCode] { exitCode = run(*options); });
+}
+
+} // namespace tessel::cli
