@@ -240,15 +240,16 @@ std::string reportJson(const Suite &suite,
       evaluators[m.evaluator] = figuresJson(m, r);
     if (r.sim)
       evaluators["sim"] = figuresJson(*r.sim, r);
-    llvm::json::Object entry{{"name", r.spec.name},
-                             {"status", r.status},
-                             {"op", r.op},
-                             {"macs", r.macs},
-                             {"arch", fs::path(r.spec.archFile).filename().string()},
-                             {"mapping", r.mappingYaml},
-                             {"simulation", r.simStatus},
-                             {"simSeconds", r.simSeconds},
-                             {"evaluators", std::move(evaluators)}};
+    llvm::json::Object entry{
+        {"name", r.spec.name},
+        {"status", r.status},
+        {"op", r.op},
+        {"macs", r.macs},
+        {"arch", fs::path(r.spec.archFile).filename().string()},
+        {"mapping", r.mappingYaml},
+        {"simulation", r.simStatus},
+        {"simSeconds", r.simSeconds},
+        {"evaluators", std::move(evaluators)}};
     if (r.spec.expectCycles || r.spec.expectEnergyPJ) {
       llvm::json::Object expect{{"source", r.spec.source}};
       if (r.spec.expectCycles)

@@ -94,8 +94,7 @@ void printSummary(const std::vector<ModelSummary> &summary, std::ostream &os) {
   table.print(os, "  ");
 }
 
-void printReferences(const std::vector<CaseResult> &results,
-                     std::ostream &os) {
+void printReferences(const std::vector<CaseResult> &results, std::ostream &os) {
   Table table({"reference case", "expected cycles", "simulated", "reuse"},
               {false, true, true, true});
   bool any = false;
@@ -106,10 +105,10 @@ void printReferences(const std::vector<CaseResult> &results,
     double expected = double(*r.spec.expectCycles);
     table.addRow(
         {r.spec.name, withCommas(*r.spec.expectCycles),
-         r.sim ? withCommas(r.sim->cycles) + " (" +
-                     percent(errorPercent(double(r.sim->cycles), expected)) +
-                     ")"
-               : "-",
+         r.sim
+             ? withCommas(r.sim->cycles) + " (" +
+                   percent(errorPercent(double(r.sim->cycles), expected)) + ")"
+             : "-",
          withCommas(r.models[0].cycles) + " (" +
              percent(errorPercent(double(r.models[0].cycles), expected)) +
              ")"});
