@@ -119,10 +119,10 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
   for (const StorageLevel &level : arch.levels) {
     const Network &n = level.network;
     uint64_t tree = n.graph ? n.graph->fingerprint() : 0;
-    networkKeys.push_back(int64_t((tree ^ (uint64_t(level.fanout[0]) << 2) ^
-                                   (uint64_t(n.multicast) << 1) ^
-                                   uint64_t(n.reduction)) *
-                                  1099511628211ull));
+    networkKeys.push_back(
+        int64_t((tree ^ (uint64_t(level.fanout[0]) << 2) ^
+                 (uint64_t(n.multicast) << 1) ^ uint64_t(n.reduction)) *
+                1099511628211ull));
   }
 }
 
@@ -282,29 +282,25 @@ namespace {
 /// loop between the supplier and the level whether it spreads over the
 /// supplier's own children, its axis, factor and coordinate offsets.
 struct TrafficKey {
-  static constexpr unsigned kCapacity = 62;
-  unsigned size = 0;
-  int64_t values[kCapacity];
+  // Two independent 64-bit hashes of the values pushed: a 128-bit
+  // fingerprint (a collision would need ~2^64 distinct keys), so the memo
+  // compares 16 bytes instead of the whole list.
+  uint64_t first = 1469598103934665603ull;
+  uint64_t second = 0x9e3779b97f4a7c15ull;
 
-  bool push(int64_t value) {
-    if (size == kCapacity)
-      return false;
-    values[size++] = value;
-    return true;
+  void push(int64_t value) {
+    first = (first ^ uint64_t(value)) * 1099511628211ull;
+    second = (second + uint64_t(value) + 0x9e3779b97f4a7c15ull) *
+             0xbf58476d1ce4e5b9ull;
+    second ^= second >> 31;
   }
   bool operator==(const TrafficKey &other) const {
-    return size == other.size &&
-           std::equal(values, values + size, other.values);
+    return first == other.first && second == other.second;
   }
 };
 
 struct TrafficKeyHash {
-  size_t operator()(const TrafficKey &key) const {
-    uint64_t hash = 1469598103934665603ull;
-    for (unsigned i = 0; i < key.size; ++i)
-      hash = (hash ^ uint64_t(key.values[i])) * 1099511628211ull;
-    return size_t(hash);
-  }
+  size_t operator()(const TrafficKey &key) const { return size_t(key.first); }
 };
 
 using TrafficMemo =
@@ -335,19 +331,17 @@ GroupTraffic NestAnalysis::groupTraffic(unsigned supplier, unsigned level,
   // The network by what its hop counts depend on (never by address: an
   // Arch freed and another built in its place must not share entries).
   TrafficKey key;
-  bool cacheable = key.push(networkKeys[supplier]) &&
-                   key.push(int64_t(level) - int64_t(supplier));
+  key.push(networkKeys[supplier]);
+  key.push(int64_t(level) - int64_t(supplier));
   for (const NestLoop &loop : nest) {
     if (!loop.spatial || loop.level < supplier || loop.level >= level)
       continue;
-    cacheable = cacheable && key.push(loop.level == supplier) &&
-                key.push(int64_t(loop.axis)) && key.push(loop.factor);
+    key.push(loop.level == supplier);
+    key.push(int64_t(loop.axis));
+    key.push(loop.factor);
     for (const Projection &coordinate : problem.tensors[tensor].projection)
-      cacheable = cacheable &&
-                  key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
+      key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
   }
-  if (!cacheable)
-    return enumerateGroups(supplier, level, tensor);
   TrafficMemo &memo = trafficMemo();
   auto found = memo.find(key);
   if (found != memo.end())
