@@ -114,16 +114,8 @@ int run(const CheckOptions &options) {
   verifyOptions.maxPadding = options.maxPadding;
   MappedModule module =
       readMappedModule(options.file, arch, yamlMappings, verifyOptions);
-  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
-    std::cerr << diagnostic.format() << "\n";
-  for (const Diagnostic &diagnostic : module.errors)
-    std::cerr << diagnostic.format() << "\n";
-  if (module.ops.empty() && !module.workloads.hasErrors()) {
-    std::cerr << options.file
-              << ": error: no op carries a mapping; attach a tessel.mapping "
-                 "attribute or pass --mapping FILE.yaml\n";
+  if (!reportModuleDiagnostics(module, options.file))
     return 1;
-  }
   if (options.json) {
     llvm::json::Array ops;
     for (const MappedOp &op : module.ops)

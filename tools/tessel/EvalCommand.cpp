@@ -93,46 +93,6 @@ void printComparison(const std::vector<Report> &reports, std::ostream &os) {
   table.print(os, "  ");
 }
 
-llvm::json::Value reportJson(const Report &report, const Problem &problem,
-                             const Arch &arch) {
-  llvm::json::Array levels;
-  for (unsigned l = 0; l < arch.levelCount(); ++l) {
-    llvm::json::Array tensors;
-    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      const TensorActions &a = report.actions.at(l, t);
-      const TensorEnergy &e = report.energy.at(l, t);
-      tensors.push_back(llvm::json::Object{
-          {"tensor", problem.tensors[t].name},
-          {"reads", a.reads},
-          {"fills", a.fills},
-          {"updates", a.updates},
-          {"networkWords", a.networkWords},
-          {"networkHops", a.networkHops},
-          {"energyPJ", llvm::json::Object{{"reads", e.reads},
-                                          {"fills", e.fills},
-                                          {"updates", e.updates},
-                                          {"network", e.network},
-                                          {"total", e.total()}}}});
-    }
-    levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
-                                        {"tensors", std::move(tensors)}});
-  }
-  llvm::json::Object resources;
-  for (const ResourceCycles &resource : report.resourceCycles)
-    resources[resource.resource] = resource.cycles;
-  return llvm::json::Object{{"model", report.evaluator},
-                            {"cycles", report.cycles},
-                            {"bottleneck", report.bottleneck},
-                            {"resourceCycles", std::move(resources)},
-                            {"macs", report.macs},
-                            {"executedMacs", report.executedMacs},
-                            {"utilization", report.utilization},
-                            {"energyPJ", report.energy.total()},
-                            {"macEnergyPJ", report.energy.macs},
-                            {"energyPerMacPJ", report.energyPerMac()},
-                            {"levels", std::move(levels)}};
-}
-
 int run(const EvalOptions &options) {
   std::vector<std::string> modelNames =
       options.model == "all" ? costModelNames()
@@ -154,16 +114,8 @@ int run(const EvalOptions &options) {
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
   MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
-  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
-    std::cerr << diagnostic.format() << "\n";
-  for (const Diagnostic &diagnostic : module.errors)
-    std::cerr << diagnostic.format() << "\n";
-  if (module.ops.empty() && !module.workloads.hasErrors()) {
-    std::cerr << options.file
-              << ": error: no op carries a mapping; attach a tessel.mapping "
-                 "attribute or pass --mapping FILE.yaml\n";
+  if (!reportModuleDiagnostics(module, options.file))
     return 1;
-  }
 
   llvm::json::Array opsJson;
   std::vector<Report> totals;

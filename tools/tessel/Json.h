@@ -9,6 +9,12 @@
 #include <ostream>
 #include <string>
 
+namespace tessel {
+struct Arch;
+struct Problem;
+struct Report;
+} // namespace tessel
+
 namespace tessel::cli {
 
 /// Prints `value` as indented JSON and a newline.
@@ -18,6 +24,12 @@ inline void printJson(std::ostream &os, const llvm::json::Value &value) {
   stream << llvm::formatv("{0:2}", value);
   os << stream.str() << "\n";
 }
+
+/// A Report as `tessel eval --json` and `tessel sim --json` print it:
+/// cycles, resources, MACs, utilization, energy, and per level x tensor the
+/// counts and their energy.
+llvm::json::Object reportJson(const Report &report, const Problem &problem,
+                              const Arch &arch);
 
 } // namespace tessel::cli
 

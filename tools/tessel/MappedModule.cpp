@@ -23,6 +23,21 @@ std::string keptText(const Problem &problem, const LevelMapping &level) {
 
 } // namespace
 
+bool reportModuleDiagnostics(const MappedModule &module,
+                             const std::string &file) {
+  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  for (const Diagnostic &diagnostic : module.errors)
+    std::cerr << diagnostic.format() << "\n";
+  if (module.ops.empty() && !module.workloads.hasErrors()) {
+    std::cerr << file
+              << ": error: no op carries a mapping; attach a tessel.mapping "
+                 "attribute or pass --mapping FILE.yaml\n";
+    return false;
+  }
+  return true;
+}
+
 bool loadInputs(const std::string &archFile, const std::string &mappingFile,
                 Arch &arch, std::vector<NamedMapping> &mappings) {
   try {

@@ -43,6 +43,12 @@ MappedModule readMappedModule(const std::string &file, const Arch &arch,
                               const std::vector<NamedMapping> &yamlMappings,
                               const VerifyOptions &options);
 
+/// Prints the module's import diagnostics and invalid-mapping errors to
+/// stderr; returns false (after an error naming `file`) when the module
+/// read cleanly but no op carries a mapping.
+bool reportModuleDiagnostics(const MappedModule &module,
+                             const std::string &file);
+
 /// Loads the Arch and, if `mappingFile` is not empty, the mapping YAML;
 /// prints the error and returns false on bad input.
 bool loadInputs(const std::string &archFile, const std::string &mappingFile,

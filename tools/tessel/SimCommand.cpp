@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Json.h"
 #include "MappedModule.h"
 
 #include "model/CostModel.h"
@@ -69,45 +70,10 @@ std::string perOpPath(const std::string &path, const std::string &op,
 }
 
 /// The Report as `tessel eval --json` prints it, plus the stall breakdown.
-llvm::json::Value reportJson(const Report &report, const Problem &problem,
-                             const Arch &arch,
-                             const std::vector<sim::Stall> *stalls) {
-  llvm::json::Array levels;
-  for (unsigned l = 0; l < arch.levelCount(); ++l) {
-    llvm::json::Array tensors;
-    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      const TensorActions &a = report.actions.at(l, t);
-      const TensorEnergy &e = report.energy.at(l, t);
-      tensors.push_back(llvm::json::Object{
-          {"tensor", problem.tensors[t].name},
-          {"reads", a.reads},
-          {"fills", a.fills},
-          {"updates", a.updates},
-          {"networkWords", a.networkWords},
-          {"networkHops", a.networkHops},
-          {"energyPJ", llvm::json::Object{{"reads", e.reads},
-                                          {"fills", e.fills},
-                                          {"updates", e.updates},
-                                          {"network", e.network},
-                                          {"total", e.total()}}}});
-    }
-    levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
-                                        {"tensors", std::move(tensors)}});
-  }
-  llvm::json::Object resources;
-  for (const ResourceCycles &resource : report.resourceCycles)
-    resources[resource.resource] = resource.cycles;
-  llvm::json::Object object{{"model", report.evaluator},
-                            {"cycles", report.cycles},
-                            {"bottleneck", report.bottleneck},
-                            {"resourceCycles", std::move(resources)},
-                            {"macs", report.macs},
-                            {"executedMacs", report.executedMacs},
-                            {"utilization", report.utilization},
-                            {"energyPJ", report.energy.total()},
-                            {"macEnergyPJ", report.energy.macs},
-                            {"energyPerMacPJ", report.energyPerMac()},
-                            {"levels", std::move(levels)}};
+llvm::json::Value simReportJson(const Report &report, const Problem &problem,
+                                const Arch &arch,
+                                const std::vector<sim::Stall> *stalls) {
+  llvm::json::Object object = reportJson(report, problem, arch);
   if (stalls) {
     llvm::json::Object stallJson;
     for (const sim::Stall &stall : *stalls)
@@ -173,20 +139,12 @@ int run(const SimCommandOptions &options) {
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
   MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
-  for (const Diagnostic &diagnostic : module.workloads.diagnostics)
-    std::cerr << diagnostic.format() << "\n";
-  for (const Diagnostic &diagnostic : module.errors)
-    std::cerr << diagnostic.format() << "\n";
+  if (!reportModuleDiagnostics(module, options.file))
+    return 1;
   std::vector<const MappedOp *> ops;
   for (const MappedOp &op : module.ops)
     if (op.valid())
       ops.push_back(&op);
-  if (module.ops.empty() && !module.workloads.hasErrors()) {
-    std::cerr << options.file
-              << ": error: no op carries a mapping; attach a tessel.mapping "
-                 "attribute or pass --mapping FILE.yaml\n";
-    return 1;
-  }
   bool several = ops.size() > 1;
   bool progress = isatty(2) && !options.json && options.jobs <= 1;
   std::vector<sim::SimResult> results =
@@ -237,8 +195,9 @@ int run(const SimCommandOptions &options) {
       llvm::json::Object entry{
           {"name", op.problem.name},
           {"op", op.problem.opName},
-          {"sim", reportJson(result.report, op.problem, arch, &result.stalls)},
-          {"reuse", reportJson(reuse, op.problem, arch, nullptr)},
+          {"sim",
+           simReportJson(result.report, op.problem, arch, &result.stalls)},
+          {"reuse", simReportJson(reuse, op.problem, arch, nullptr)},
           {"computeCycles", result.computeCycles},
           {"differencePercent",
            llvm::json::Object{

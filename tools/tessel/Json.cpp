@@ -1,0 +1,50 @@
+//===- tools/tessel/Json.cpp ----------------------------------------------===//
+#include "Json.h"
+
+#include "arch/Arch.h"
+#include "model/Report.h"
+#include "workloads/Problem.h"
+
+namespace tessel::cli {
+
+llvm::json::Object reportJson(const Report &report, const Problem &problem,
+                              const Arch &arch) {
+  llvm::json::Array levels;
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    llvm::json::Array tensors;
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      const TensorActions &a = report.actions.at(l, t);
+      const TensorEnergy &e = report.energy.at(l, t);
+      tensors.push_back(llvm::json::Object{
+          {"tensor", problem.tensors[t].name},
+          {"reads", a.reads},
+          {"fills", a.fills},
+          {"updates", a.updates},
+          {"networkWords", a.networkWords},
+          {"networkHops", a.networkHops},
+          {"energyPJ", llvm::json::Object{{"reads", e.reads},
+                                          {"fills", e.fills},
+                                          {"updates", e.updates},
+                                          {"network", e.network},
+                                          {"total", e.total()}}}});
+    }
+    levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
+                                        {"tensors", std::move(tensors)}});
+  }
+  llvm::json::Object resources;
+  for (const ResourceCycles &resource : report.resourceCycles)
+    resources[resource.resource] = resource.cycles;
+  return llvm::json::Object{{"model", report.evaluator},
+                            {"cycles", report.cycles},
+                            {"bottleneck", report.bottleneck},
+                            {"resourceCycles", std::move(resources)},
+                            {"macs", report.macs},
+                            {"executedMacs", report.executedMacs},
+                            {"utilization", report.utilization},
+                            {"energyPJ", report.energy.total()},
+                            {"macEnergyPJ", report.energy.macs},
+                            {"energyPerMacPJ", report.energyPerMac()},
+                            {"levels", std::move(levels)}};
+}
+
+} // namespace tessel::cli
