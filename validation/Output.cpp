@@ -464,22 +464,20 @@ std::vector<std::string> compareToBaseline(const std::string &baselineJson,
                         ": no result in this run");
         continue;
       }
-      double wasCycles = was->getNumber("cycles").value_or(0);
-      double nowCycles = now->getNumber("cycles").value_or(0);
-      if (drifted(wasCycles, nowCycles, tolerances.cycles))
-        drift.push_back(
-            name + " " + evaluator.str() + " cycles: " + fixed(wasCycles, 0) +
-            " -> " + fixed(nowCycles, 0) + " (" +
-            signedPercent(errorPercent(nowCycles, wasCycles)) + ", tolerance " +
-            fixed(tolerances.cycles * 100, 1) + "%)");
-      double wasEnergy = was->getNumber("energyPJ").value_or(0);
-      double nowEnergy = now->getNumber("energyPJ").value_or(0);
-      if (drifted(wasEnergy, nowEnergy, tolerances.energy))
-        drift.push_back(
-            name + " " + evaluator.str() + " energy: " + fixed(wasEnergy, 1) +
-            " -> " + fixed(nowEnergy, 1) + " pJ (" +
-            signedPercent(errorPercent(nowEnergy, wasEnergy)) + ", tolerance " +
-            fixed(tolerances.energy * 100, 1) + "%)");
+      // One figure: its JSON key, how it reads, its unit and tolerance.
+      auto check = [&](const char *key, const char *label, int digits,
+                       const char *unit, double tolerance) {
+        double before = was->getNumber(key).value_or(0);
+        double after = now->getNumber(key).value_or(0);
+        if (drifted(before, after, tolerance))
+          drift.push_back(name + " " + evaluator.str() + " " + label + ": " +
+                          fixed(before, digits) + " -> " +
+                          fixed(after, digits) + unit + " (" +
+                          signedPercent(errorPercent(after, before)) +
+                          ", tolerance " + fixed(tolerance * 100, 1) + "%)");
+      };
+      check("cycles", "cycles", 0, "", tolerances.cycles);
+      check("energyPJ", "energy", 1, " pJ", tolerances.energy);
     }
   }
   return drift;
