@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "arch/ArchLoader.h"
-#include "mapper/search/Mapper.h"
+#include "mapper/Mapper.h"
 #include "workloads/LinalgImport.h"
 
 #include <benchmark/benchmark.h>

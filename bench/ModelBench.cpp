@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "arch/ArchLoader.h"
-#include "mapper/RandomMapping.h"
+#include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
 #include "workloads/LinalgImport.h"
 

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "arch/ArchLoader.h"
-#include "mapper/MappingYaml.h"
+#include "mapping/MappingYaml.h"
 #include "sim/Simulator.h"
 #include "workloads/LinalgImport.h"
 

@@ -18,8 +18,8 @@
 #ifndef TESSEL_MODEL_ACCOUNTING_H
 #define TESSEL_MODEL_ACCOUNTING_H
 
-#include "mapper/Mapping.h"
-#include "model/Report.h"
+#include "mapping/Mapping.h"
+#include "mapping/Report.h"
 
 namespace tessel {
 

@@ -10,8 +10,8 @@
 #ifndef TESSEL_MODEL_COSTMODEL_H
 #define TESSEL_MODEL_COSTMODEL_H
 
-#include "mapper/Mapping.h"
-#include "model/Report.h"
+#include "mapping/Mapping.h"
+#include "mapping/Report.h"
 
 #include <memory>
 #include <optional>

@@ -18,7 +18,7 @@
 #ifndef TESSEL_MODEL_NESTANALYSIS_H
 #define TESSEL_MODEL_NESTANALYSIS_H
 
-#include "mapper/Mapping.h"
+#include "mapping/Mapping.h"
 
 #include <cstdint>
 #include <vector>

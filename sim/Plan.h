@@ -27,7 +27,7 @@
 #define TESSEL_SIM_PLAN_H
 
 #include "arch/Arch.h"
-#include "mapper/Mapping.h"
+#include "mapping/Mapping.h"
 #include "workloads/Problem.h"
 
 #include <cstdint>

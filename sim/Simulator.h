@@ -15,7 +15,7 @@
 #ifndef TESSEL_SIM_SIMULATOR_H
 #define TESSEL_SIM_SIMULATOR_H
 
-#include "model/Report.h"
+#include "mapping/Report.h"
 #include "sim/Engine.h"
 
 #include <cstdint>

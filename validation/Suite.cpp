@@ -3,7 +3,7 @@
 
 #include "workloads/LinalgImport.h"
 
-#include "mapper/YamlReader.h"
+#include "support/YamlReader.h"
 
 #include <filesystem>
 #include <fstream>

@@ -2,8 +2,8 @@
 #include "validation/Validate.h"
 
 #include "arch/ArchLoader.h"
-#include "mapper/MappingYaml.h"
-#include "mapper/search/Mapper.h"
+#include "mapping/MappingYaml.h"
+#include "mapper/Mapper.h"
 #include "model/CostModel.h"
 #include "workloads/LinalgImport.h"
 

@@ -14,3 +14,5 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%root", config.tessel_source_dir))
 config.substitutions.append(("%zoo", os.path.join(config.tessel_source_dir, "workloads", "zoo")))
 config.substitutions.append(("%presets", os.path.join(config.tessel_source_dir, "arch", "presets")))
+import sys
+config.substitutions.append(("%python", sys.executable))

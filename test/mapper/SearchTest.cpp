@@ -1,7 +1,7 @@
 //===- test/mapper/SearchTest.cpp - Map space, constraints, mappers -------===//
 #include "../model/RandomCases.h"
 
-#include "mapper/search/Mapper.h"
+#include "mapper/Mapper.h"
 
 #include <gmock/gmock.h>
 

@@ -11,7 +11,7 @@
 #define TESSEL_TEST_MODEL_BRUTEFORCE_H
 
 #include "arch/Arch.h"
-#include "mapper/Mapping.h"
+#include "mapping/Mapping.h"
 #include "workloads/Problem.h"
 
 #include <cstdint>

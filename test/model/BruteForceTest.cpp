@@ -11,7 +11,7 @@
 #include "BruteForce.h"
 #include "RandomCases.h"
 
-#include "../mapper/RandomMapping.h"
+#include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
 
 namespace tessel {

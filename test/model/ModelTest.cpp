@@ -1,8 +1,8 @@
 //===- test/model/ModelTest.cpp - Models on hand-worked cases -------------===//
 #include "RandomCases.h"
 
-#include "../mapper/RandomMapping.h"
-#include "mapper/MappingYaml.h"
+#include "mapping/RandomMapping.h"
+#include "mapping/MappingYaml.h"
 #include "model/CostModel.h"
 
 #include <gmock/gmock.h>

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "../model/RandomCases.h"
 
-#include "mapper/RandomMapping.h"
+#include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
 #include "sim/Simulator.h"
 

@@ -1,11 +1,12 @@
 //===- tools/tessel-opt/tessel-opt.cpp - The MLIR driver ------------------===//
 //
 // mlir-opt with the tessel dialect, the dialects linalg modules use, and
-// Tessel's passes (--tessel-verify-mappings=arch=FILE.yaml).
+// Tessel's passes (--tessel-verify-mappings=arch=FILE.yaml, --tessel-map).
 //
 //===----------------------------------------------------------------------===//
-#include "mapper/Dialect/MappingAttr.h"
-#include "mapper/Dialect/TesselDialect.h"
+#include "mapping/Dialect/MappingAttr.h"
+#include "mapping/Dialect/TesselDialect.h"
+#include "tools/tessel-opt/MapPass.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -15,7 +16,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   tessel::registerWorkloadDialects(registry);
   registry.insert<tessel::dialect::TesselDialect>();
-  tessel::registerTesselPasses();
+  tessel::registerMappingPasses();
+  tessel::registerMapPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "tessel-opt: the MLIR driver of Tessel\n", registry));
 }

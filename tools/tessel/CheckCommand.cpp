@@ -10,7 +10,7 @@
 #include "MappedModule.h"
 
 #include "arch/Arch.h"
-#include "mapper/Mapping.h"
+#include "mapping/Mapping.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"

@@ -2,7 +2,7 @@
 #include "Json.h"
 
 #include "arch/Arch.h"
-#include "model/Report.h"
+#include "mapping/Report.h"
 #include "workloads/Problem.h"
 
 namespace tessel::cli {

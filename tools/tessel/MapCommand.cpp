@@ -11,8 +11,8 @@
 #include "Json.h"
 #include "MappedModule.h"
 
-#include "mapper/Dialect/MappingAttr.h"
-#include "mapper/search/Mapper.h"
+#include "mapping/Dialect/MappingAttr.h"
+#include "mapper/Mapper.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/MLIRContext.h"

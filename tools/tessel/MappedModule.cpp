@@ -3,7 +3,7 @@
 
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
-#include "mapper/Dialect/MappingAttr.h"
+#include "mapping/Dialect/MappingAttr.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/MLIRContext.h"

@@ -10,8 +10,8 @@
 #define TESSEL_TOOLS_MAPPEDMODULE_H
 
 #include "arch/Arch.h"
-#include "mapper/Mapping.h"
-#include "mapper/MappingYaml.h"
+#include "mapping/Mapping.h"
+#include "mapping/MappingYaml.h"
 #include "workloads/LinalgImport.h"
 
 #include <ostream>

@@ -1,0 +1,85 @@
+//===- mapper/GeneticMapper.cpp - A GAMMA-style genetic algorithm --===//
+//
+// After GAMMA (Kao & Krishna, ICCAD 2020): a population of mappings evolves
+// by tournament selection, crossover of per-dimension factors and per-level
+// orders and keeps, and mutation (moving a prime factor, swapping loops,
+// flipping a keep), with the best few carried over unchanged (elitism).
+//
+//===----------------------------------------------------------------------===//
+#include "mapper/Mappers.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace tessel {
+namespace {
+
+constexpr unsigned kPopulation = 64;
+constexpr unsigned kElite = 4;
+constexpr unsigned kTournament = 3;
+
+class GeneticMapper : public Mapper {
+public:
+  std::string name() const override { return "genetic"; }
+  std::string description() const override {
+    return "GAMMA-style genetic algorithm: tournament selection, crossover, "
+           "mutation, elitism";
+  }
+
+  SearchResult search(const MapSpace &space, const CostModel &model,
+                      const SearchOptions &options) const override {
+    SearchEngine engine(space, model, options, name());
+    std::mt19937_64 rng(options.seed);
+    std::vector<Genome> population;
+    for (unsigned i = 0; i < kPopulation; ++i)
+      population.push_back(space.random(rng));
+    std::vector<double> fitness = engine.evaluate(population);
+    population.resize(fitness.size());
+    while (!engine.done() && !population.empty()) {
+      std::vector<size_t> rank(population.size());
+      std::iota(rank.begin(), rank.end(), 0);
+      std::stable_sort(rank.begin(), rank.end(), [&](size_t a, size_t b) {
+        return fitness[a] < fitness[b];
+      });
+      auto select = [&]() -> const Genome & {
+        size_t pick = rng() % population.size();
+        for (unsigned k = 1; k < kTournament; ++k) {
+          size_t other = rng() % population.size();
+          if (fitness[other] < fitness[pick])
+            pick = other;
+        }
+        return population[pick];
+      };
+      std::vector<Genome> next;
+      std::vector<double> nextFitness;
+      for (unsigned e = 0; e < kElite && e < rank.size(); ++e) {
+        next.push_back(population[rank[e]]);
+        nextFitness.push_back(fitness[rank[e]]);
+      }
+      std::vector<Genome> children;
+      while (next.size() + children.size() < kPopulation) {
+        Genome child = rng() % 10 < 8 ? space.crossover(select(), select(), rng)
+                                      : select();
+        for (unsigned m = 1 + rng() % 2; m > 0; --m)
+          child = space.mutate(child, rng);
+        children.push_back(std::move(child));
+      }
+      std::vector<double> childFitness = engine.evaluate(children);
+      children.resize(childFitness.size());
+      next.insert(next.end(), children.begin(), children.end());
+      nextFitness.insert(nextFitness.end(), childFitness.begin(),
+                         childFitness.end());
+      population = std::move(next);
+      fitness = std::move(nextFitness);
+    }
+    return engine.result();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Mapper> createGeneticMapper() {
+  return std::make_unique<GeneticMapper>();
+}
+
+} // namespace tessel

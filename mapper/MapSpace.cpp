@@ -1,0 +1,816 @@
+//===- mapper/MapSpace.cpp -----------------------------------------===//
+#include "mapper/MapSpace.h"
+
+#include "arch/Arch.h"
+#include "mapping/RandomMapping.h"
+#include "workloads/Problem.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+namespace tessel {
+
+//===----------------------------------------------------------------------===//
+// SpaceCount
+//===----------------------------------------------------------------------===//
+
+void SpaceCount::updateLog() {
+  if (!exact)
+    return;
+  log = value == 0 ? -INFINITY : std::log10((long double)value);
+}
+
+SpaceCount &SpaceCount::operator+=(const SpaceCount &other) {
+  if (exact && other.exact && value + other.value >= value) {
+    value += other.value;
+    updateLog();
+    return *this;
+  }
+  double high = std::max(log, other.log), low = std::min(log, other.log);
+  log = high + std::log10(1 + std::pow(10.0, low - high));
+  exact = false;
+  return *this;
+}
+
+SpaceCount &SpaceCount::operator*=(const SpaceCount &other) {
+  if (exact && other.exact) {
+    if (value == 0 || other.value == 0) {
+      value = 0;
+      updateLog();
+      return *this;
+    }
+    unsigned __int128 product = value * other.value;
+    if (product / other.value == value) {
+      value = product;
+      updateLog();
+      return *this;
+    }
+  }
+  log += other.log;
+  exact = false;
+  return *this;
+}
+
+SpaceCount SpaceCount::scaled(const SpaceCount &count, double share) {
+  SpaceCount result;
+  if (share <= 0)
+    return result;
+  result.exact = false;
+  result.log = count.log + std::log10(share);
+  return result;
+}
+
+std::string SpaceCount::text() const {
+  unsigned __int128 rest = value;
+  std::string prefix;
+  if (!exact) {
+    if (log >= 18) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "10^%.1f", log);
+      return buffer;
+    }
+    prefix = "~"; // An estimate: show it rounded.
+    rest = (unsigned __int128)std::llround(std::pow(10.0, log));
+  }
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(rest % 10)));
+    rest /= 10;
+  } while (rest != 0);
+  std::string text;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (digits.size() - i) % 3 == 0)
+      text += ',';
+    text += digits[i];
+  }
+  return prefix + text;
+}
+
+namespace {
+
+constexpr unsigned kTemporal = 0, kSpatialX = 1, kSpatialY = 2;
+
+unsigned slotOf(unsigned level, unsigned kind) { return level * 3 + kind; }
+
+TensorRole roleOf(const Problem &problem, unsigned tensor) {
+  if (problem.tensors[tensor].isOutput)
+    return TensorRole::Output;
+  for (unsigned t = 0; t < tensor; ++t)
+    if (!problem.tensors[t].isOutput)
+      return TensorRole::Weight;
+  return TensorRole::Input;
+}
+
+SpaceCount factorial(unsigned n) {
+  SpaceCount result(1);
+  for (unsigned i = 2; i <= n; ++i)
+    result *= SpaceCount(i);
+  return result;
+}
+
+/// Ordered ways to write n as a product of `slots` factors.
+SpaceCount orderedFactorizations(int64_t n, unsigned slots) {
+  SpaceCount count(1);
+  std::vector<int64_t> primes = primeFactors(n);
+  for (size_t i = 0; i < primes.size();) {
+    size_t j = i;
+    while (j < primes.size() && primes[j] == primes[i])
+      ++j;
+    unsigned exponent = unsigned(j - i);
+    // C(exponent + slots - 1, slots - 1), exactly.
+    unsigned __int128 ways = 1;
+    for (unsigned k = 1; k <= exponent; ++k)
+      ways = ways * (slots - 1 + k) / k;
+    count *= SpaceCount(uint64_t(ways));
+    i = j;
+  }
+  return count;
+}
+
+[[noreturn]] void fail(const std::string &message) {
+  throw ConstraintError("error: " + message);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Binding the constraints
+//===----------------------------------------------------------------------===//
+
+MapSpace::MapSpace(const Problem &problem, const Arch &arch,
+                   const Constraints &constraints)
+    : problem_(problem), arch_(arch), constraints(constraints),
+      levels(arch.levelCount()), dims(problem.dims.size()), slots(3 * levels),
+      tensors(problem.tensors.size()) {
+  allowed.assign(dims, std::vector<bool>(slots, true));
+  fixedFactor.assign(dims, std::vector<int64_t>(slots, 0));
+  fixedOrder.assign(levels, std::nullopt);
+  fixedKeep.assign(levels, std::nullopt);
+  for (unsigned l = 0; l < levels; ++l) {
+    uint32_t mask = 0;
+    for (unsigned t = 0; t < tensors; ++t)
+      if (arch.levels[l].keepsRole(roleOf(problem, t)))
+        mask |= 1u << t;
+    allowedKeep.push_back(l == 0 ? (1u << tensors) - 1 : mask);
+    for (unsigned d = 0; d < dims; ++d) {
+      allowed[d][slotOf(l, kSpatialX)] = arch.levels[l].fanout[0] > 1;
+      allowed[d][slotOf(l, kSpatialY)] = arch.levels[l].fanout[1] > 1;
+    }
+  }
+  applyNetworks();
+  boundChoices.resize(dims);
+  for (unsigned d = 0; d < dims; ++d) {
+    int64_t bound = problem.dims[d].bound;
+    auto most = int64_t(std::floor(double(bound) * (1 + constraints.padding)));
+    for (int64_t b = bound; b <= std::max(bound, most); ++b)
+      boundChoices[d].push_back(b);
+  }
+  bindLevelConstraints();
+  applyDataflow();
+  for (unsigned d = 0; d < dims; ++d) {
+    bool anywhere = false;
+    for (unsigned s = 0; s < slots; ++s)
+      anywhere |= allowed[d][s] && fixedFactor[d][s] == 0;
+    int64_t fixedProduct = 1;
+    for (unsigned s = 0; s < slots; ++s)
+      fixedProduct *= std::max<int64_t>(1, fixedFactor[d][s]);
+    bool fits = false;
+    for (int64_t b : boundChoices[d])
+      fits |= b % fixedProduct == 0 && (anywhere || b == fixedProduct);
+    if (!fits)
+      fail("dimension '" + problem.dims[d].name + "' (bound " +
+           std::to_string(problem.dims[d].bound) +
+           ") cannot be mapped: its fixed factors multiply to " +
+           std::to_string(fixedProduct) +
+           (anywhere ? ", which divides no allowed bound"
+                     : " and every other slot is forbidden"));
+  }
+}
+
+void MapSpace::bindLevelConstraints() {
+  for (const LevelConstraint &c : constraints.levels) {
+    auto level = arch_.levelIndex(c.level);
+    if (!level) {
+      std::string names;
+      for (const StorageLevel &l : arch_.levels)
+        names += (names.empty() ? "" : ", ") + l.name;
+      fail("constraint on unknown level '" + c.level +
+           "'; the Arch's levels are " + names);
+    }
+    unsigned l = *level;
+    auto dimOf = [&](const std::string &name) {
+      auto dim = problem_.dimIndex(name);
+      if (!dim) {
+        std::string names;
+        for (const Dimension &d : problem_.dims)
+          names += (names.empty() ? "" : ", ") + d.name;
+        fail("level '" + c.level + "': unknown dimension '" + name +
+             "'; the op's dimensions are " + names);
+      }
+      return *dim;
+    };
+    for (const LoopSpec &loop : c.temporal)
+      fixedFactor[dimOf(loop.dim)][slotOf(l, kTemporal)] = loop.factor;
+    for (const SpatialLoopSpec &loop : c.spatial) {
+      unsigned axis = loop.axis == SpatialAxis::X ? 0 : 1;
+      if (loop.factor > int64_t(arch_.levels[l].fanout[axis]))
+        fail("level '" + c.level + "': fixed spatial factor " + loopText(loop) +
+             " exceeds the " + std::to_string(arch_.levels[l].fanout[axis]) +
+             " children on " + axisName(loop.axis));
+      fixedFactor[dimOf(loop.dim)][slotOf(l, 1 + axis)] = loop.factor;
+    }
+    for (const std::string &name : c.noSpatial) {
+      unsigned d = dimOf(name);
+      allowed[d][slotOf(l, kSpatialX)] = allowed[d][slotOf(l, kSpatialY)] =
+          false;
+    }
+    if (c.order) {
+      std::vector<unsigned> order;
+      for (const std::string &name : *c.order)
+        order.push_back(dimOf(name));
+      for (unsigned d = 0; d < dims; ++d)
+        if (std::find(order.begin(), order.end(), d) == order.end()) {
+          allowed[d][slotOf(l, kTemporal)] = false;
+          order.push_back(d);
+        }
+      fixedOrder[l] = order;
+    }
+    if (c.keep) {
+      uint32_t mask = 0;
+      for (const std::string &name : *c.keep) {
+        // A tensor of this op, or a role (input, weight, output) so that
+        // one file serves every op of a module.
+        std::optional<unsigned> tensor = problem_.tensorIndex(name);
+        if (auto role = tensorRoleNamed(name))
+          for (unsigned t = 0; t < tensors; ++t)
+            if (roleOf(problem_, t) == *role)
+              tensor = t;
+        if (!tensor) {
+          std::string names;
+          for (const Tensor &t : problem_.tensors)
+            names += t.name + ", ";
+          fail("level '" + c.level + "': unknown tensor '" + name +
+               "'; expected one of the op's tensors (" + names +
+               "or a role: input, weight, output)");
+        }
+        mask |= 1u << *tensor;
+      }
+      fixedKeep[l] = mask;
+    }
+  }
+}
+
+void MapSpace::applyNetworks() {
+  unsigned input = 0, output = problem_.outputIndex();
+  for (unsigned l = 0; l < levels; ++l) {
+    const Network &network = arch_.levels[l].network;
+    for (unsigned d = 0; d < dims; ++d) {
+      bool indexesAllInputs = true;
+      for (unsigned t = 0; t < tensors; ++t)
+        if (t != output && !problem_.tensors[t].isIndexedBy(d))
+          indexesAllInputs = false;
+      bool indexesOutput = problem_.tensors[output].isIndexedBy(d);
+      // Hardware: a systolic array forwards inputs along X and partial
+      // sums along Y (verifyMapping rejects the rest).
+      if (network.topology == "systolic") {
+        if (problem_.tensors[input].isIndexedBy(d))
+          allowed[d][slotOf(l, kSpatialX)] = false;
+        if (indexesOutput)
+          allowed[d][slotOf(l, kSpatialY)] = false;
+      }
+      // User: only what the network does natively (no broadcast by copies,
+      // no spatial reduction by the parent).
+      if (constraints.nativeNetworks &&
+          ((!network.multicast && !indexesAllInputs) ||
+           (!network.reduction && !indexesOutput)))
+        allowed[d][slotOf(l, kSpatialX)] = allowed[d][slotOf(l, kSpatialY)] =
+            false;
+    }
+  }
+}
+
+void MapSpace::applyDataflow() {
+  DataflowTemplate dataflow = constraints.dataflow;
+  if (dataflow == DataflowTemplate::None)
+    return;
+  unsigned inner = levels - 1;
+  if (dataflow == DataflowTemplate::RowStationary) {
+    // A convolution row primitive per PE: the window pair (p, r) of the
+    // first input coordinate like `oh + kh` spreads over the array above
+    // (p on X, r on Y); the PE walks the rest.
+    const Tensor &input = problem_.tensors[0];
+    const Tensor &output = problem_.output();
+    std::optional<std::pair<unsigned, unsigned>> window;
+    for (const Projection &coordinate : input.projection) {
+      if (coordinate.terms.size() != 2)
+        continue;
+      unsigned a = coordinate.terms[0].dim, b = coordinate.terms[1].dim;
+      if (output.isIndexedBy(a) && !output.isIndexedBy(b))
+        window = std::make_pair(a, b);
+      else if (output.isIndexedBy(b) && !output.isIndexedBy(a))
+        window = std::make_pair(b, a);
+      if (window)
+        break;
+    }
+    if (!window || levels < 2)
+      fail("row-stationary needs a convolution (an input coordinate that adds "
+           "an output loop and a window loop, like oh + kh) on an Arch with a "
+           "PE array; '" +
+           problem_.opName + "' on '" + arch_.name + "' has none");
+    unsigned array = levels - 2;
+    for (unsigned d = 0; d < dims; ++d) {
+      allowed[d][slotOf(array, kSpatialX)] =
+          allowed[d][slotOf(array, kSpatialX)] && d == window->first;
+      allowed[d][slotOf(array, kSpatialY)] =
+          allowed[d][slotOf(array, kSpatialY)] && d == window->second;
+    }
+    allowed[window->first][slotOf(inner, kTemporal)] = false;
+    allowed[window->second][slotOf(inner, kTemporal)] = false;
+    return;
+  }
+  unsigned stationary = dataflow == DataflowTemplate::OutputStationary
+                            ? problem_.outputIndex()
+                        : dataflow == DataflowTemplate::InputStationary ? 0
+                                                                        : 1;
+  // The stationary tensor's tile must not change while the innermost
+  // level's loops run: those loops may only walk dimensions it ignores.
+  for (unsigned d = 0; d < dims; ++d)
+    if (problem_.tensors[stationary].isIndexedBy(d))
+      allowed[d][slotOf(inner, kTemporal)] = false;
+}
+
+//===----------------------------------------------------------------------===//
+// Points
+//===----------------------------------------------------------------------===//
+
+Mapping MapSpace::decode(const Genome &genome) const {
+  Mapping mapping;
+  mapping.levels.resize(levels);
+  for (unsigned l = 0; l < levels; ++l) {
+    LevelMapping &level = mapping.levels[l];
+    for (unsigned d : genome.order[l]) {
+      int64_t factor = genome.factors[d][slotOf(l, kTemporal)];
+      if (factor > 1)
+        level.temporal.push_back({d, factor});
+    }
+    for (unsigned kind : {kSpatialX, kSpatialY})
+      for (unsigned d = 0; d < dims; ++d) {
+        int64_t factor = genome.factors[d][slotOf(l, kind)];
+        if (factor > 1)
+          level.spatial.push_back(
+              {d, factor, kind == kSpatialX ? SpatialAxis::X : SpatialAxis::Y});
+      }
+    level.keepMask = genome.keep[l];
+  }
+  return mapping;
+}
+
+bool MapSpace::fitsFanout(
+    const std::vector<std::vector<int64_t>> &factors) const {
+  for (unsigned l = 0; l < levels; ++l)
+    for (unsigned axis = 0; axis < 2; ++axis) {
+      int64_t used = 1;
+      for (unsigned d = 0; d < dims; ++d)
+        used *= factors[d][slotOf(l, 1 + axis)];
+      if (used > int64_t(arch_.levels[l].fanout[axis]))
+        return false;
+    }
+  return true;
+}
+
+void MapSpace::randomFactors(unsigned dim, Genome &genome,
+                             std::mt19937_64 &rng) const {
+  std::vector<int64_t> &factors = genome.factors[dim];
+  int64_t fixedProduct = 1;
+  for (unsigned s = 0; s < slots; ++s) {
+    factors[s] = std::max<int64_t>(1, fixedFactor[dim][s]);
+    fixedProduct *= factors[s];
+  }
+  // Usually the exact bound; with padding allowed, sometimes a larger one.
+  std::vector<int64_t> bounds;
+  for (int64_t b : boundChoices[dim])
+    if (b % fixedProduct == 0)
+      bounds.push_back(b);
+  int64_t bound = bounds.front();
+  if (bounds.size() > 1 && rng() % 2)
+    bound = bounds[1 + rng() % (bounds.size() - 1)];
+  std::vector<unsigned> open;
+  for (unsigned s = 0; s < slots; ++s)
+    if (allowed[dim][s] && fixedFactor[dim][s] == 0)
+      open.push_back(s);
+  if (open.empty())
+    return;
+  for (int64_t prime : primeFactors(bound / fixedProduct)) {
+    // Outer levels are likelier, so that tiles tend to fit.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      unsigned s = open[rng() % open.size()];
+      unsigned level = s / 3;
+      if (level != 0 && rng() % (levels + 1) < level)
+        continue;
+      factors[s] *= prime;
+      if (s % 3 == kTemporal || fitsFanout(genome.factors))
+        goto placed;
+      factors[s] /= prime;
+    }
+    {
+      // Fall back to the outermost open temporal slot, else any open slot.
+      unsigned fallback = open.front();
+      for (unsigned s : open)
+        if (s % 3 == kTemporal) {
+          fallback = s;
+          break;
+        }
+      factors[fallback] *= prime;
+    }
+  placed:;
+  }
+}
+
+Genome MapSpace::random(std::mt19937_64 &rng) const {
+  Genome genome;
+  genome.factors.assign(dims, std::vector<int64_t>(slots, 1));
+  std::vector<unsigned> dimOrder(dims);
+  std::iota(dimOrder.begin(), dimOrder.end(), 0);
+  std::shuffle(dimOrder.begin(), dimOrder.end(), rng);
+  for (unsigned d : dimOrder)
+    randomFactors(d, genome, rng);
+  for (unsigned l = 0; l < levels; ++l) {
+    std::vector<unsigned> order(dims);
+    std::iota(order.begin(), order.end(), 0);
+    if (fixedOrder[l])
+      order = *fixedOrder[l];
+    else
+      std::shuffle(order.begin(), order.end(), rng);
+    genome.order.push_back(order);
+    std::vector<uint32_t> keeps = keepChoices(l, true);
+    genome.keep.push_back(keeps[rng() % keeps.size()]);
+  }
+  return genome;
+}
+
+Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
+  Genome child = genome;
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    unsigned kind = rng() % 4;
+    if (kind <= 1) { // Move a prime factor of one dimension.
+      unsigned d = rng() % dims;
+      std::vector<unsigned> from, to;
+      for (unsigned s = 0; s < slots; ++s) {
+        if (!allowed[d][s] || fixedFactor[d][s] != 0)
+          continue;
+        to.push_back(s);
+        if (child.factors[d][s] > 1)
+          from.push_back(s);
+      }
+      if (from.empty() || to.size() < 2)
+        continue;
+      unsigned source = from[rng() % from.size()];
+      unsigned target = to[rng() % to.size()];
+      if (source == target)
+        continue;
+      std::vector<int64_t> primes = primeFactors(child.factors[d][source]);
+      int64_t prime = primes[rng() % primes.size()];
+      child.factors[d][source] /= prime;
+      child.factors[d][target] *= prime;
+      if (fitsFanout(child.factors))
+        return child;
+      child.factors[d][target] /= prime;
+      child.factors[d][source] *= prime;
+    } else if (kind == 2) { // Swap two loops of a level.
+      unsigned l = rng() % levels;
+      if (fixedOrder[l] || dims < 2)
+        continue;
+      unsigned a = rng() % dims, b = rng() % dims;
+      if (a == b)
+        continue;
+      std::swap(child.order[l][a], child.order[l][b]);
+      return child;
+    } else { // Keep or bypass a tensor at a level.
+      unsigned l = rng() % levels;
+      std::vector<uint32_t> keeps = keepChoices(l, true);
+      if (keeps.size() < 2)
+        continue;
+      uint32_t next = keeps[rng() % keeps.size()];
+      if (next == child.keep[l])
+        continue;
+      child.keep[l] = next;
+      return child;
+    }
+  }
+  // Padding: redraw one dimension's factors.
+  unsigned d = rng() % dims;
+  randomFactors(d, child, rng);
+  if (!fitsFanout(child.factors))
+    child.factors[d] = genome.factors[d];
+  return child;
+}
+
+Genome MapSpace::crossover(const Genome &a, const Genome &b,
+                           std::mt19937_64 &rng) const {
+  Genome child = a;
+  for (unsigned d = 0; d < dims; ++d)
+    if (rng() % 2)
+      child.factors[d] = b.factors[d];
+  if (!fitsFanout(child.factors))
+    child.factors = a.factors;
+  for (unsigned l = 0; l < levels; ++l) {
+    if (rng() % 2)
+      child.order[l] = b.order[l];
+    if (rng() % 2)
+      child.keep[l] = b.keep[l];
+  }
+  return child;
+}
+
+std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {
+  if (constraints.minUtilization <= 0)
+    return std::nullopt;
+  uint64_t used = 1;
+  for (const LevelMapping &level : mapping.levels)
+    for (const SpatialLoop &loop : level.spatial)
+      used *= uint64_t(loop.factor);
+  double utilization = double(used) / double(arch_.peCount());
+  if (utilization + 1e-12 >= constraints.minUtilization)
+    return std::nullopt;
+  return "spatial factors use " + std::to_string(used) + " of " +
+         std::to_string(arch_.peCount()) + " PEs, below the minimum " +
+         std::to_string(int(std::lround(constraints.minUtilization * 100))) +
+         "% utilization";
+}
+
+//===----------------------------------------------------------------------===//
+// Enumeration
+//===----------------------------------------------------------------------===//
+
+std::vector<std::vector<int64_t>> MapSpace::factorizations(unsigned dim,
+                                                           bool pruned) const {
+  std::vector<std::vector<int64_t>> result;
+  std::vector<int64_t> current(slots, 1);
+  std::function<void(unsigned, int64_t)> place = [&](unsigned s, int64_t rest) {
+    if (s + 1 == slots) {
+      bool ok =
+          pruned ? (allowed[dim][s] || rest == 1) &&
+                       (fixedFactor[dim][s] == 0 || fixedFactor[dim][s] == rest)
+                 : true;
+      unsigned level = s / 3, kind = s % 3;
+      if (pruned && kind != kTemporal &&
+          rest > int64_t(arch_.levels[level].fanout[kind - 1]))
+        ok = false;
+      if (ok) {
+        current[s] = rest;
+        result.push_back(current);
+      }
+      return;
+    }
+    for (int64_t f = 1; f <= rest; ++f) {
+      if (rest % f != 0)
+        continue;
+      if (pruned) {
+        if (f > 1 && !allowed[dim][s])
+          break;
+        if (fixedFactor[dim][s] != 0 && f != fixedFactor[dim][s])
+          continue;
+        unsigned level = s / 3, kind = s % 3;
+        if (kind != kTemporal &&
+            f > int64_t(arch_.levels[level].fanout[kind - 1]))
+          break;
+      }
+      current[s] = f;
+      place(s + 1, rest / f);
+    }
+    current[s] = 1;
+  };
+  if (pruned)
+    for (int64_t bound : boundChoices[dim])
+      place(0, bound);
+  else
+    place(0, problem_.dims[dim].bound);
+  return result;
+}
+
+std::vector<uint32_t> MapSpace::keepChoices(unsigned level, bool pruned) const {
+  std::vector<uint32_t> choices;
+  uint32_t all = (1u << tensors) - 1;
+  if (!pruned) {
+    for (uint32_t mask = 0; mask <= all; ++mask)
+      choices.push_back(mask);
+    return choices;
+  }
+  if (fixedKeep[level])
+    return {*fixedKeep[level]};
+  if (level == 0)
+    return {all};
+  for (uint32_t mask = 1; mask <= all; ++mask)
+    if ((mask & ~allowedKeep[level]) == 0)
+      choices.push_back(mask);
+  return choices;
+}
+
+bool MapSpace::enumerate(const std::function<bool(const Mapping &)> &visit,
+                         bool pruned) const {
+  std::vector<std::vector<std::vector<int64_t>>> options;
+  for (unsigned d = 0; d < dims; ++d)
+    options.push_back(factorizations(d, pruned));
+  std::vector<std::vector<uint32_t>> keeps;
+  for (unsigned l = 0; l < levels; ++l)
+    keeps.push_back(keepChoices(l, pruned));
+
+  Genome genome;
+  genome.factors.assign(dims, std::vector<int64_t>(slots, 1));
+  genome.order.assign(levels, {});
+  genome.keep.assign(levels, 0);
+
+  // Orders, then keeps, for one full choice of factors.
+  std::function<bool(unsigned)> orders, keepsAt;
+  keepsAt = [&](unsigned l) -> bool {
+    if (l == levels) {
+      Mapping mapping = decode(genome);
+      if (!pruned) // Every loop listed, factor-1 ones included.
+        for (unsigned level = 0; level < levels; ++level) {
+          mapping.levels[level].temporal.clear();
+          for (unsigned d : genome.order[level])
+            mapping.levels[level].temporal.push_back(
+                {d, genome.factors[d][slotOf(level, kTemporal)]});
+        }
+      return visit(mapping);
+    }
+    for (uint32_t mask : keeps[l]) {
+      genome.keep[l] = mask;
+      if (!keepsAt(l + 1))
+        return false;
+    }
+    return true;
+  };
+  orders = [&](unsigned l) -> bool {
+    if (l == levels)
+      return keepsAt(0);
+    std::vector<unsigned> order;
+    if (pruned && fixedOrder[l]) {
+      genome.order[l] = *fixedOrder[l];
+      return orders(l + 1);
+    }
+    for (unsigned d = 0; d < dims; ++d)
+      if (!pruned || genome.factors[d][slotOf(l, kTemporal)] > 1)
+        order.push_back(d);
+    std::sort(order.begin(), order.end());
+    do {
+      genome.order[l] = order;
+      if (!orders(l + 1))
+        return false;
+    } while (std::next_permutation(order.begin(), order.end()));
+    return true;
+  };
+  std::function<bool(unsigned)> factorsOf = [&](unsigned d) -> bool {
+    if (d == dims)
+      return orders(0);
+    for (const std::vector<int64_t> &option : options[d]) {
+      genome.factors[d] = option;
+      if (pruned && !fitsFanout(genome.factors))
+        continue;
+      if (!factorsOf(d + 1))
+        return false;
+    }
+    genome.factors[d].assign(slots, 1);
+    return true;
+  };
+  return factorsOf(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Sizes
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// One dimension's options grouped by what the counting needs: the factors
+/// in spatial slots and which levels get a temporal factor above 1.
+struct OptionClass {
+  std::vector<int64_t> spatial;   ///< [level * 2 + axis]
+  std::vector<unsigned> temporal; ///< [level]: 0 or 1
+  bool operator<(const OptionClass &other) const {
+    return std::tie(spatial, temporal) <
+           std::tie(other.spatial, other.temporal);
+  }
+};
+
+} // namespace
+
+std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
+                                       uint64_t seed) const {
+  std::vector<SpaceSize> result;
+  SpaceCount orderChoices(1), keepAll(1);
+  for (unsigned l = 0; l < levels; ++l) {
+    orderChoices *= factorial(dims);
+    keepAll *= SpaceCount(uint64_t(1) << tensors);
+  }
+  // Nothing pruned.
+  SpaceCount any = orderChoices * keepAll;
+  for (unsigned d = 0; d < dims; ++d)
+    any *= orderedFactorizations(problem_.dims[d].bound, slots);
+  result.push_back({"unconstrained", any, "factors x orders x keeps"});
+
+  // Counts factor choices with a DP over dimensions whose state is the
+  // spatial usage per level and axis (and, for pruned orders, the count of
+  // non-1 temporal loops per level); `weight` turns a final state into a
+  // number of orders.
+  auto count = [&](bool restricted, bool pruneOrders) {
+    std::map<std::pair<std::vector<int64_t>, std::vector<unsigned>>, SpaceCount>
+        states;
+    states[{std::vector<int64_t>(2 * levels, 1),
+            std::vector<unsigned>(levels, 0)}] = SpaceCount(1);
+    for (unsigned d = 0; d < dims; ++d) {
+      std::map<OptionClass, SpaceCount> classes;
+      std::vector<std::vector<int64_t>> options;
+      if (restricted) {
+        options = factorizations(d, true);
+      } else {
+        // Hardware only: any slot, spatial factors within fan-outs.
+        Constraints none;
+        none.padding = constraints.padding;
+        MapSpace plain(problem_, arch_, none);
+        options = plain.factorizations(d, true);
+      }
+      for (const std::vector<int64_t> &option : options) {
+        OptionClass c;
+        for (unsigned l = 0; l < levels; ++l) {
+          c.spatial.push_back(option[slotOf(l, kSpatialX)]);
+          c.spatial.push_back(option[slotOf(l, kSpatialY)]);
+          c.temporal.push_back(pruneOrders && option[slotOf(l, kTemporal)] > 1);
+        }
+        classes[c] += SpaceCount(1);
+      }
+      std::map<std::pair<std::vector<int64_t>, std::vector<unsigned>>,
+               SpaceCount>
+          next;
+      for (const auto &[state, ways] : states)
+        for (const auto &[c, n] : classes) {
+          std::vector<int64_t> usage = state.first;
+          bool fits = true;
+          for (unsigned i = 0; i < usage.size() && fits; ++i) {
+            usage[i] *= c.spatial[i];
+            fits = usage[i] <= int64_t(arch_.levels[i / 2].fanout[i % 2]);
+          }
+          if (!fits)
+            continue;
+          std::vector<unsigned> loops = state.second;
+          for (unsigned l = 0; l < levels; ++l)
+            loops[l] += c.temporal[l];
+          next[{usage, loops}] += ways * n;
+        }
+      states = std::move(next);
+    }
+    SpaceCount total(0);
+    for (const auto &[state, ways] : states) {
+      SpaceCount weighted = ways;
+      if (pruneOrders)
+        for (unsigned l = 0; l < levels; ++l)
+          if (!fixedOrder[l])
+            weighted *= factorial(state.second[l]);
+      total += weighted;
+    }
+    return total;
+  };
+
+  SpaceCount hardwareKeeps(1), userKeeps(1), userOrders(1);
+  for (unsigned l = 0; l < levels; ++l) {
+    hardwareKeeps *= SpaceCount(
+        l == 0 ? 1 : (uint64_t(1) << __builtin_popcount(allowedKeep[l])) - 1);
+    userKeeps *= SpaceCount(keepChoices(l, true).size());
+    userOrders *= fixedOrder[l] ? SpaceCount(1) : factorial(dims);
+  }
+  SpaceCount hardware = count(false, false) * orderChoices * hardwareKeeps;
+  result.push_back(
+      {"hardware", hardware,
+       constraints.padding > 0
+           ? "fan-outs, keepable tensors; padding up to " +
+                 std::to_string(int(std::lround(constraints.padding * 100))) +
+                 "% included"
+           : "fan-outs per axis, tensors each level may hold"});
+  SpaceCount user = count(true, false) * userOrders * userKeeps;
+  result.push_back({"user", user,
+                    "fixed factors, orders, keeps; dataflow template " +
+                        std::string(dataflowName(constraints.dataflow))});
+  SpaceCount pruned = count(true, true) * userKeeps;
+  result.push_back({"pruned", pruned, "orders of factor-1 loops collapsed"});
+  if (capacitySamples > 0) {
+    std::mt19937_64 rng(seed);
+    unsigned fit = 0;
+    for (unsigned i = 0; i < capacitySamples; ++i) {
+      Mapping mapping = decode(random(rng));
+      fit += verifyMapping(problem_, arch_, mapping, {constraints.padding})
+                 .empty() &&
+             !violation(mapping);
+    }
+    double share = double(fit) / capacitySamples;
+    char note[128];
+    std::snprintf(note, sizeof note,
+                  "estimated: %.1f%% of %u random points fit the capacities",
+                  share * 100, capacitySamples);
+    result.push_back({"capacity", SpaceCount::scaled(pruned, share), note});
+  }
+  return result;
+}
+
+} // namespace tessel

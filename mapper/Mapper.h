@@ -1,0 +1,137 @@
+//===- mapper/Mapper.h - Search algorithms behind one interface -*- C++
+//-*-===//
+//
+// A Mapper searches a MapSpace for the mapping a cost model rates best on an
+// objective. Mappers are registered by name (Mappers.cpp); each is one file.
+// They generate candidates in one thread from a seeded generator and hand
+// them to the SearchEngine in batches, which evaluates a batch on many
+// threads and folds the results in candidate order: the same seed gives the
+// same result whatever the thread count (a time budget, by its nature,
+// does not).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_MAPPER_MAPPER_H
+#define TESSEL_MAPPER_MAPPER_H
+
+#include "mapper/MapSpace.h"
+#include "model/CostModel.h"
+
+#include <chrono>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+/// What the search minimises: cycles, energy, energy-delay product, or
+/// cycles^w x energy^(1-w) (`weighted:w`; w = 0.5 ranks like EDP).
+struct Objective {
+  enum class Kind { Cycles, Energy, EnergyDelay, Weighted };
+  Kind kind = Kind::EnergyDelay;
+  double cycleWeight = 0.5;
+
+  double of(const Report &report) const;
+  std::string name() const;
+  /// "cycles", "energy", "edp", "weighted:0.7"; nullopt if malformed.
+  static std::optional<Objective> parse(const std::string &text);
+};
+
+/// A snapshot for progress lines.
+struct SearchProgress {
+  uint64_t evaluations = 0;
+  uint64_t valid = 0;
+  double seconds = 0;
+  double bestCost = std::numeric_limits<double>::infinity();
+};
+
+struct SearchOptions {
+  Objective objective;
+  uint64_t maxEvaluations = 20000; ///< 0: unlimited.
+  double maxSeconds = 0;           ///< 0: unlimited.
+  uint64_t patience = 0; ///< Stop after this many without improvement; 0: off.
+  unsigned threads = 1;
+  uint64_t seed = 1;
+  /// Called at most twice a second while searching.
+  std::function<void(const SearchProgress &)> onProgress;
+  /// Polled between batches; returning true stops the search (Ctrl-C).
+  std::function<bool()> stopRequested;
+};
+
+struct SearchResult {
+  std::string mapper;
+  std::optional<Mapping> best;
+  std::optional<Report> report; ///< The best mapping's Report.
+  double bestCost = std::numeric_limits<double>::infinity();
+  uint64_t evaluations = 0;
+  uint64_t valid = 0;
+  double seconds = 0;
+  std::string stopReason; ///< "budget", "time", "patience", "interrupted",
+                          ///< "exhausted".
+};
+
+class Mapper {
+public:
+  virtual ~Mapper() = default;
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  virtual SearchResult search(const MapSpace &space, const CostModel &model,
+                              const SearchOptions &options) const = 0;
+};
+
+std::unique_ptr<Mapper> createMapper(const std::string &name);
+std::vector<std::string> mapperNames();
+
+/// Evaluates candidates for a mapper: in parallel, folded in order, with
+/// the budgets, the best so far and the progress callback.
+class SearchEngine {
+public:
+  SearchEngine(const MapSpace &space, const CostModel &model,
+               const SearchOptions &options, std::string mapperName);
+  ~SearchEngine();
+
+  /// Costs of the candidates (infinity when invalid), in order. Evaluates
+  /// fewer when the evaluation budget ends inside the batch.
+  std::vector<double> evaluate(const std::vector<Genome> &batch);
+  std::vector<double> evaluate(const std::vector<Mapping> &batch);
+  /// Whether a budget, the patience or an interrupt says stop.
+  bool done();
+  /// Candidates the evaluation budget still allows (SIZE_MAX if none).
+  uint64_t remaining() const;
+  void finish(const std::string &reason) { finalReason = reason; }
+  SearchResult result() const;
+
+private:
+  struct Pool;
+  const MapSpace &space;
+  const CostModel &model;
+  const SearchOptions &options;
+  std::unique_ptr<Pool> pool;
+  SearchResult best;
+  uint64_t sinceImprovement = 0;
+  std::string finalReason;
+  std::chrono::steady_clock::time_point start, lastProgress;
+
+  std::vector<double> evaluateMappings(const std::vector<Mapping> &mappings);
+  void report();
+};
+
+/// A whole search request, as tools and passes make it.
+struct MapRequest {
+  std::string mapper = "genetic";
+  std::string model = "reuse";
+  Constraints constraints;
+  SearchOptions options;
+};
+
+/// Builds the op's map space and searches it. Throws ConstraintError for
+/// impossible constraints and std::invalid_argument for an unknown mapper
+/// or model (naming the known ones).
+SearchResult mapProblem(const Problem &problem, const Arch &arch,
+                        const MapRequest &request);
+
+} // namespace tessel
+
+#endif

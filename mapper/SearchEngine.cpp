@@ -1,0 +1,184 @@
+//===- mapper/SearchEngine.cpp - Parallel, deterministic evaluation ===//
+#include "mapper/Mapper.h"
+
+#include "arch/Arch.h"
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+namespace tessel {
+
+double Objective::of(const Report &report) const {
+  double cycles = double(report.cycles), energy = report.energy.total();
+  switch (kind) {
+  case Kind::Cycles:
+    return cycles;
+  case Kind::Energy:
+    return energy;
+  case Kind::EnergyDelay:
+    return cycles * energy;
+  case Kind::Weighted:
+    return std::pow(cycles, cycleWeight) * std::pow(energy, 1 - cycleWeight);
+  }
+  return cycles * energy;
+}
+
+std::string Objective::name() const {
+  switch (kind) {
+  case Kind::Cycles:
+    return "cycles";
+  case Kind::Energy:
+    return "energy";
+  case Kind::EnergyDelay:
+    return "edp";
+  case Kind::Weighted: {
+    char text[32];
+    std::snprintf(text, sizeof text, "weighted:%g", cycleWeight);
+    return text;
+  }
+  }
+  return "edp";
+}
+
+std::optional<Objective> Objective::parse(const std::string &text) {
+  Objective objective;
+  if (text == "cycles")
+    objective.kind = Kind::Cycles;
+  else if (text == "energy")
+    objective.kind = Kind::Energy;
+  else if (text == "edp")
+    objective.kind = Kind::EnergyDelay;
+  else if (text.rfind("weighted:", 0) == 0) {
+    char *end = nullptr;
+    std::string number = text.substr(9);
+    double weight = std::strtod(number.c_str(), &end);
+    if (number.empty() || *end != '\0' || weight < 0 || weight > 1)
+      return std::nullopt;
+    objective.kind = Kind::Weighted;
+    objective.cycleWeight = weight;
+  } else {
+    return std::nullopt;
+  }
+  return objective;
+}
+
+struct SearchEngine::Pool {
+  unsigned threads;
+
+  /// Runs job(i) for i in [0, count) on up to `threads` threads.
+  template <typename Job> void run(size_t count, const Job &job) {
+    unsigned workers = unsigned(std::min<size_t>(threads, count));
+    if (workers <= 1) {
+      for (size_t i = 0; i < count; ++i)
+        job(i);
+      return;
+    }
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < count; i = next++)
+        job(i);
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned w = 1; w < workers; ++w)
+      helpers.emplace_back(work);
+    work();
+    for (std::thread &helper : helpers)
+      helper.join();
+  }
+};
+
+SearchEngine::SearchEngine(const MapSpace &space, const CostModel &model,
+                           const SearchOptions &options, std::string mapperName)
+    : space(space), model(model), options(options),
+      pool(new Pool{std::max(1u, options.threads)}),
+      start(std::chrono::steady_clock::now()), lastProgress(start) {
+  best.mapper = std::move(mapperName);
+}
+
+SearchEngine::~SearchEngine() = default;
+
+uint64_t SearchEngine::remaining() const {
+  if (options.maxEvaluations == 0)
+    return UINT64_MAX;
+  return options.maxEvaluations > best.evaluations
+             ? options.maxEvaluations - best.evaluations
+             : 0;
+}
+
+std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
+  std::vector<Mapping> mappings;
+  size_t count = std::min<uint64_t>(batch.size(), remaining());
+  mappings.reserve(count);
+  for (size_t i = 0; i < count; ++i)
+    mappings.push_back(space.decode(batch[i]));
+  return evaluateMappings(mappings);
+}
+
+std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
+  if (batch.size() <= remaining())
+    return evaluateMappings(batch);
+  return evaluateMappings(std::vector<Mapping>(
+      batch.begin(), batch.begin() + ptrdiff_t(remaining())));
+}
+
+std::vector<double>
+SearchEngine::evaluateMappings(const std::vector<Mapping> &mappings) {
+  size_t count = mappings.size();
+  std::vector<std::optional<Report>> reports(count);
+  pool->run(count, [&](size_t i) {
+    if (space.violation(mappings[i]))
+      return;
+    Evaluation evaluation =
+        model.evaluate(space.problem(), space.arch(), mappings[i]);
+    reports[i] = std::move(evaluation.report);
+  });
+  std::vector<double> costs(count, std::numeric_limits<double>::infinity());
+  for (size_t i = 0; i < count; ++i) {
+    ++best.evaluations;
+    ++sinceImprovement;
+    if (!reports[i])
+      continue;
+    ++best.valid;
+    costs[i] = options.objective.of(*reports[i]);
+    if (costs[i] < best.bestCost) {
+      best.bestCost = costs[i];
+      best.best = mappings[i];
+      best.report = std::move(reports[i]);
+      sinceImprovement = 0;
+    }
+  }
+  report();
+  return costs;
+}
+
+void SearchEngine::report() {
+  auto now = std::chrono::steady_clock::now();
+  best.seconds = std::chrono::duration<double>(now - start).count();
+  if (!options.onProgress ||
+      std::chrono::duration<double>(now - lastProgress).count() < 0.5)
+    return;
+  lastProgress = now;
+  options.onProgress(
+      {best.evaluations, best.valid, best.seconds, best.bestCost});
+}
+
+bool SearchEngine::done() {
+  if (options.stopRequested && options.stopRequested())
+    finalReason = "interrupted";
+  else if (options.maxEvaluations && best.evaluations >= options.maxEvaluations)
+    finalReason = "budget";
+  else if (options.maxSeconds > 0 && best.seconds >= options.maxSeconds)
+    finalReason = "time";
+  else if (options.patience && sinceImprovement >= options.patience)
+    finalReason = "patience";
+  return !finalReason.empty();
+}
+
+SearchResult SearchEngine::result() const {
+  SearchResult result = best;
+  result.stopReason = finalReason.empty() ? "exhausted" : finalReason;
+  return result;
+}
+
+} // namespace tessel

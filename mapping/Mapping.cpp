@@ -1,0 +1,391 @@
+//===- mapping/Mapping.cpp - Binding and verifying mappings ----------------===//
+#include "mapping/Mapping.h"
+
+#include "arch/Arch.h"
+#include "workloads/Problem.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace tessel {
+namespace {
+
+/// The Arch's role for a Problem tensor: first input, second input, output.
+TensorRole roleOf(const Problem &problem, unsigned tensor) {
+  if (problem.tensors[tensor].isOutput)
+    return TensorRole::Output;
+  unsigned inputsBefore = 0;
+  for (unsigned t = 0; t < tensor; ++t)
+    inputsBefore += !problem.tensors[t].isOutput;
+  return inputsBefore == 0 ? TensorRole::Input : TensorRole::Weight;
+}
+
+std::string joinNames(const std::vector<std::string> &names) {
+  std::string text;
+  for (const std::string &name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+/// The `name` of each element of `items`.
+template <typename Range> std::vector<std::string> namesOf(const Range &items) {
+  std::vector<std::string> names;
+  for (const auto &item : items)
+    names.push_back(item.name);
+  return names;
+}
+
+/// Resolves a dimension name in level `levelName`; records an error if
+/// unknown.
+bool resolveDim(const Problem &problem, const std::string &levelName,
+                const std::string &dim, unsigned &index,
+                std::vector<MappingError> &errors) {
+  if (auto found = problem.dimIndex(dim)) {
+    index = *found;
+    return true;
+  }
+  errors.push_back({"level '" + levelName + "': unknown dimension '" + dim +
+                    "'; the op's dimensions are " +
+                    joinNames(namesOf(problem.dims))});
+  return false;
+}
+
+bool resolveLevel(const LevelSpec &spec, const Problem &problem,
+                  LevelMapping &level, std::vector<MappingError> &errors) {
+  bool ok = true;
+  std::set<unsigned> temporalSeen;
+  std::set<std::pair<unsigned, SpatialAxis>> spatialSeen;
+  for (const LoopSpec &loop : spec.temporal) {
+    unsigned dim = 0;
+    if (!resolveDim(problem, spec.level, loop.dim, dim, errors)) {
+      ok = false;
+      continue;
+    }
+    if (!temporalSeen.insert(dim).second) {
+      errors.push_back({"level '" + spec.level + "': dimension '" + loop.dim +
+                        "' appears twice in 'temporal'; give each "
+                        "dimension one factor per level"});
+      ok = false;
+    }
+    level.temporal.push_back({dim, loop.factor});
+  }
+  for (const SpatialLoopSpec &loop : spec.spatial) {
+    unsigned dim = 0;
+    if (!resolveDim(problem, spec.level, loop.dim, dim, errors)) {
+      ok = false;
+      continue;
+    }
+    if (!spatialSeen.insert({dim, loop.axis}).second) {
+      errors.push_back({"level '" + spec.level + "': dimension '" + loop.dim +
+                        "' appears twice on axis " + axisName(loop.axis) +
+                        " in 'spatial'"});
+      ok = false;
+    }
+    level.spatial.push_back({dim, loop.factor, loop.axis});
+  }
+  for (const std::string &tensor : spec.keep) {
+    if (auto index = problem.tensorIndex(tensor)) {
+      level.keepMask |= 1u << *index;
+      continue;
+    }
+    errors.push_back({"level '" + spec.level + "': unknown tensor '" + tensor +
+                      "' in 'keep'; the op's tensors are " +
+                      joinNames(namesOf(problem.tensors))});
+    ok = false;
+  }
+  return ok;
+}
+
+void checkBounds(const Problem &problem, const Mapping &mapping,
+                 const VerifyOptions &options,
+                 std::vector<MappingError> &errors) {
+  // Per dimension, the product of all its factors.
+  thread_local std::vector<int64_t> covered;
+  covered.assign(problem.dims.size(), 1);
+  for (const LevelMapping &level : mapping.levels) {
+    for (const Loop &loop : level.temporal)
+      covered[loop.dim] *= loop.factor;
+    for (const SpatialLoop &loop : level.spatial)
+      covered[loop.dim] *= loop.factor;
+  }
+  for (unsigned d = 0; d < problem.dims.size(); ++d) {
+    const Dimension &dim = problem.dims[d];
+    if (covered[d] == dim.bound)
+      continue;
+    if (covered[d] < dim.bound) {
+      errors.push_back({"dimension '" + dim.name +
+                        "': the product of its "
+                        "factors is " +
+                        std::to_string(covered[d]) + " but its bound is " +
+                        std::to_string(dim.bound) +
+                        "; the factors must multiply to " +
+                        std::to_string(dim.bound)});
+      continue;
+    }
+    double waste = double(covered[d] - dim.bound) / double(dim.bound);
+    if (waste > options.maxPadding)
+      errors.push_back(
+          {"dimension '" + dim.name +
+           "': the product of its "
+           "factors is " +
+           std::to_string(covered[d]) + ", padding its bound " +
+           std::to_string(dim.bound) + " by " +
+           std::to_string(int(std::lround(waste * 100))) +
+           "%, beyond the allowed " +
+           std::to_string(int(std::lround(options.maxPadding * 100))) + "%"});
+  }
+}
+
+void checkFanout(const Arch &arch, const Mapping &mapping,
+                 std::vector<MappingError> &errors) {
+  for (unsigned l = 0; l < arch.levels.size(); ++l) {
+    const StorageLevel &level = arch.levels[l];
+    for (SpatialAxis axis : {SpatialAxis::X, SpatialAxis::Y}) {
+      int64_t used = mapping.levels[l].spatialProduct(axis);
+      unsigned available = level.fanout[axis == SpatialAxis::X ? 0 : 1];
+      if (used > int64_t(available))
+        errors.push_back({"level '" + level.name + "': spatial factors on " +
+                          axisName(axis) + " multiply to " +
+                          std::to_string(used) + " but the level has " +
+                          std::to_string(available) + " children on " +
+                          axisName(axis)});
+    }
+  }
+}
+
+/// A systolic array forwards inputs along X and partial sums along Y (the
+/// weight-stationary dataflow its links allow): a spatial loop on X must
+/// not index the input, one on Y must not index the output.
+void checkSystolic(const Problem &problem, const Arch &arch,
+                   const Mapping &mapping, std::vector<MappingError> &errors) {
+  for (unsigned l = 0; l < arch.levels.size(); ++l) {
+    const StorageLevel &level = arch.levels[l];
+    if (level.network.topology != "systolic")
+      continue;
+    for (const SpatialLoop &loop : mapping.levels[l].spatial) {
+      bool onX = loop.axis == SpatialAxis::X;
+      unsigned tensor = 0;
+      for (unsigned t = 0; t < problem.tensors.size(); ++t)
+        if (roleOf(problem, t) ==
+            (onX ? TensorRole::Input : TensorRole::Output))
+          tensor = t;
+      if (!problem.tensors[tensor].isIndexedBy(loop.dim))
+        continue;
+      errors.push_back({"level '" + level.name +
+                        "': the systolic network forwards " +
+                        (onX ? "inputs along X" : "partial sums along Y") +
+                        ", so a spatial loop on " + axisName(loop.axis) +
+                        " must not index '" + problem.tensors[tensor].name +
+                        "', but '" + problem.dims[loop.dim].name + "' does"});
+    }
+  }
+}
+
+void checkKeeps(const Problem &problem, const Arch &arch,
+                const Mapping &mapping, std::vector<MappingError> &errors) {
+  for (unsigned l = 0; l < arch.levels.size(); ++l) {
+    const StorageLevel &level = arch.levels[l];
+    const LevelMapping &levelMapping = mapping.levels[l];
+    if (levelMapping.keepMask == 0)
+      errors.push_back({"level '" + level.name +
+                        "' keeps no tensor; keep at least one or remove its "
+                        "loops from the Arch"});
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      TensorRole role = roleOf(problem, t);
+      if (levelMapping.keeps(t) && !level.keepsRole(role))
+        errors.push_back({"level '" + level.name + "' keeps tensor '" +
+                          problem.tensors[t].name +
+                          "', but the Arch lets it "
+                          "hold no " +
+                          tensorRoleName(role) + " tensors"});
+      if (l == 0 && !levelMapping.keeps(t))
+        errors.push_back({"level '" + level.name +
+                          "' is the outermost and "
+                          "must keep every tensor, but bypasses '" +
+                          problem.tensors[t].name + "'"});
+    }
+  }
+}
+
+/// The capacity message of a level whose kept tiles overflow it.
+std::string overflowMessage(const Problem &problem, const StorageLevel &level,
+                            const LevelMapping &levelMapping,
+                            const std::vector<int64_t> &extents,
+                            uint64_t total) {
+  std::string parts;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    if (levelMapping.keeps(t))
+      parts += (parts.empty() ? "" : " + ") + problem.tensors[t].name + " " +
+               std::to_string(problem.footprint(t, extents));
+  return "level '" + level.name + "': the tiles it keeps need " +
+         std::to_string(total) + " words (" + parts + ") but it holds " +
+         std::to_string(level.capacity);
+}
+
+void checkCapacity(const Problem &problem, const Arch &arch,
+                   const Mapping &mapping, std::vector<MappingError> &errors) {
+  // Tile extents grow from the innermost level outwards.
+  thread_local std::vector<int64_t> extents;
+  extents.assign(problem.dims.size(), 1);
+  // Found inner to outer; reported outer to inner, as levels are listed.
+  std::vector<std::pair<unsigned, MappingError>> found;
+  for (unsigned l = arch.levels.size(); l-- > 0;) {
+    const LevelMapping &levelMapping = mapping.levels[l];
+    for (const Loop &loop : levelMapping.temporal)
+      extents[loop.dim] *= loop.factor;
+    for (const SpatialLoop &loop : levelMapping.spatial)
+      extents[loop.dim] *= loop.factor;
+    const StorageLevel &level = arch.levels[l];
+    if (level.isUnbounded())
+      continue;
+    uint64_t total = 0;
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      if (!levelMapping.keeps(t))
+        continue;
+      uint64_t words = problem.footprint(t, extents);
+      if (!level.partition) {
+        total += words;
+        continue;
+      }
+      TensorRole role = roleOf(problem, t);
+      uint64_t room = level.capacityFor(role);
+      if (words > room)
+        found.push_back(
+            {l,
+             {"level '" + level.name + "': the tile of '" +
+              problem.tensors[t].name + "' needs " + std::to_string(words) +
+              " words but its " + tensorRoleName(role) + " partition holds " +
+              std::to_string(room)}});
+    }
+    if (!level.partition && total > level.capacity)
+      found.push_back(
+          {l, {overflowMessage(problem, level, levelMapping, extents, total)}});
+  }
+  std::stable_sort(
+      found.begin(), found.end(),
+      [](const auto &a, const auto &b) { return a.first < b.first; });
+  for (auto &[level, error] : found)
+    errors.push_back(std::move(error));
+}
+
+} // namespace
+
+int64_t LevelMapping::spatialProduct(SpatialAxis axis) const {
+  int64_t product = 1;
+  for (const SpatialLoop &loop : spatial)
+    if (loop.axis == axis)
+      product *= loop.factor;
+  return product;
+}
+
+std::vector<int64_t> Mapping::tileExtents(unsigned level,
+                                          unsigned dimCount) const {
+  std::vector<int64_t> extents(dimCount, 1);
+  for (unsigned l = level; l < levels.size(); ++l) {
+    for (const Loop &loop : levels[l].temporal)
+      extents[loop.dim] *= loop.factor;
+    for (const SpatialLoop &loop : levels[l].spatial)
+      extents[loop.dim] *= loop.factor;
+  }
+  return extents;
+}
+
+std::vector<int64_t> Mapping::coveredBounds(unsigned dimCount) const {
+  return tileExtents(0, dimCount);
+}
+
+bool resolveMapping(const MappingSpec &spec, const Problem &problem,
+                    const Arch &arch, Mapping &mapping,
+                    std::vector<MappingError> &errors) {
+  size_t before = errors.size();
+  mapping.levels.clear();
+  if (spec.levels.size() != arch.levels.size()) {
+    std::vector<std::string> given;
+    for (const LevelSpec &level : spec.levels)
+      given.push_back(level.level);
+    errors.push_back({"the mapping has " + std::to_string(spec.levels.size()) +
+                      " levels (" + joinNames(given) + ") but the Arch '" +
+                      arch.name + "' has " +
+                      std::to_string(arch.levels.size()) + " (" +
+                      joinNames(namesOf(arch.levels)) + "), outer to inner"});
+    return false;
+  }
+  for (unsigned l = 0; l < spec.levels.size(); ++l) {
+    const LevelSpec &levelSpec = spec.levels[l];
+    if (levelSpec.level != arch.levels[l].name) {
+      bool known = arch.levelIndex(levelSpec.level).has_value();
+      errors.push_back({"mapping level " + std::to_string(l + 1) + " is '" +
+                        levelSpec.level + "' but Arch level " +
+                        std::to_string(l + 1) + " is '" + arch.levels[l].name +
+                        "'" +
+                        (known ? " (levels must be listed outer to inner: " +
+                                     joinNames(namesOf(arch.levels)) + ")"
+                               : "; the Arch's levels are " +
+                                     joinNames(namesOf(arch.levels)))});
+    }
+    LevelMapping level;
+    resolveLevel(levelSpec, problem, level, errors);
+    mapping.levels.push_back(std::move(level));
+  }
+  return errors.size() == before;
+}
+
+MappingSpec describeMapping(const Mapping &mapping, const Problem &problem,
+                            const Arch &arch) {
+  MappingSpec spec;
+  for (unsigned l = 0; l < mapping.levels.size(); ++l) {
+    const LevelMapping &level = mapping.levels[l];
+    LevelSpec levelSpec;
+    levelSpec.level = arch.levels[l].name;
+    for (const Loop &loop : level.temporal)
+      levelSpec.temporal.push_back({problem.dims[loop.dim].name, loop.factor});
+    for (const SpatialLoop &loop : level.spatial)
+      levelSpec.spatial.push_back(
+          {problem.dims[loop.dim].name, loop.factor, loop.axis});
+    for (unsigned t = 0; t < problem.tensors.size(); ++t)
+      if (level.keeps(t))
+        levelSpec.keep.push_back(problem.tensors[t].name);
+    spec.levels.push_back(std::move(levelSpec));
+  }
+  return spec;
+}
+
+std::vector<std::vector<uint64_t>> tileWords(const Problem &problem,
+                                             const Mapping &mapping) {
+  std::vector<std::vector<uint64_t>> words;
+  for (unsigned l = 0; l < mapping.levels.size(); ++l) {
+    std::vector<int64_t> extents = mapping.tileExtents(l, problem.dims.size());
+    std::vector<uint64_t> perTensor;
+    for (unsigned t = 0; t < problem.tensors.size(); ++t)
+      perTensor.push_back(problem.footprint(t, extents));
+    words.push_back(std::move(perTensor));
+  }
+  return words;
+}
+
+std::vector<MappingError> verifyMapping(const Problem &problem,
+                                        const Arch &arch,
+                                        const Mapping &mapping,
+                                        const VerifyOptions &options) {
+  std::vector<MappingError> errors;
+  checkBounds(problem, mapping, options, errors);
+  checkFanout(arch, mapping, errors);
+  checkSystolic(problem, arch, mapping, errors);
+  checkKeeps(problem, arch, mapping, errors);
+  checkCapacity(problem, arch, mapping, errors);
+  return errors;
+}
+
+std::vector<MappingError> verifyMapping(const Problem &problem,
+                                        const Arch &arch,
+                                        const MappingSpec &spec,
+                                        const VerifyOptions &options) {
+  std::vector<MappingError> errors;
+  Mapping mapping;
+  if (!resolveMapping(spec, problem, arch, mapping, errors))
+    return errors;
+  return verifyMapping(problem, arch, mapping, options);
+}
+
+} // namespace tessel

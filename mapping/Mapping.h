@@ -1,0 +1,104 @@
+//===- mapping/Mapping.h - A mapping bound to a Problem and an Arch -*- C++ -*-//
+//
+// The plain C++ value that hot code (models, search) works on: for each
+// storage level of the Arch, outer to inner, its temporal loops (outermost
+// first), its spatial loops over the level's children, and a bit per tensor
+// saying whether the level keeps it. Dimensions and tensors are indices into
+// the Problem; levels are positions in the Arch.
+//
+// A level holds the tile that its own loops and every inner level's loops
+// cover: the tile extent of a dimension at level L is the product of its
+// factors at L and below, temporal and spatial alike. Tiles are measured in
+// words, one tensor element per word (as Timeloop does).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_MAPPING_MAPPING_H
+#define TESSEL_MAPPING_MAPPING_H
+
+#include "mapping/MappingSpec.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+struct Arch;
+struct Problem;
+
+struct Loop {
+  unsigned dim = 0;
+  int64_t factor = 1;
+};
+
+struct SpatialLoop {
+  unsigned dim = 0;
+  int64_t factor = 1;
+  SpatialAxis axis = SpatialAxis::X;
+};
+
+struct LevelMapping {
+  std::vector<Loop> temporal;       ///< Outermost first.
+  std::vector<SpatialLoop> spatial; ///< Over this level's children.
+  uint32_t keepMask = 0;            ///< Bit t: the level keeps tensor t.
+
+  bool keeps(unsigned tensor) const { return (keepMask >> tensor) & 1u; }
+  /// Product of this level's spatial factors on `axis`.
+  int64_t spatialProduct(SpatialAxis axis) const;
+};
+
+struct Mapping {
+  std::vector<LevelMapping> levels; ///< One per Arch level, outer first.
+
+  /// Per dimension: the product of its factors at level `level` and every
+  /// level inside it (the extents of the tile that level holds).
+  std::vector<int64_t> tileExtents(unsigned level, unsigned dimCount) const;
+  /// Per dimension: the product of all its factors (the padded bounds).
+  std::vector<int64_t> coveredBounds(unsigned dimCount) const;
+};
+
+/// A located reason a mapping is not legal.
+struct MappingError {
+  std::string message;
+};
+
+/// Binds a named mapping to `problem` and `arch`. On failure returns false
+/// and appends every reason (unknown dimension, tensor or level names; a
+/// level list that does not match the Arch; repeated or malformed loops).
+bool resolveMapping(const MappingSpec &spec, const Problem &problem,
+                    const Arch &arch, Mapping &mapping,
+                    std::vector<MappingError> &errors);
+
+/// The named form of a bound mapping (exact inverse of resolveMapping).
+MappingSpec describeMapping(const Mapping &mapping, const Problem &problem,
+                            const Arch &arch);
+
+struct VerifyOptions {
+  /// How far a dimension's factors may overshoot its bound, as a fraction
+  /// of the bound (0: the product must equal the bound exactly).
+  double maxPadding = 0;
+};
+
+/// Every reason `mapping` is not legal for `problem` on `arch`: factor
+/// products that miss (or overshoot beyond padding) a bound, spatial factors
+/// beyond a fan-out, tiles that overflow a capacity, a level that keeps no
+/// tensor or keeps a tensor it cannot hold, an outermost level that does not
+/// keep every tensor. Empty when legal.
+std::vector<MappingError> verifyMapping(const Problem &problem,
+                                        const Arch &arch,
+                                        const Mapping &mapping,
+                                        const VerifyOptions &options = {});
+
+/// resolveMapping, then verifyMapping when it resolved.
+std::vector<MappingError> verifyMapping(const Problem &problem,
+                                        const Arch &arch,
+                                        const MappingSpec &spec,
+                                        const VerifyOptions &options = {});
+
+/// Words of each tensor's tile held at each level: result[level][tensor].
+std::vector<std::vector<uint64_t>> tileWords(const Problem &problem,
+                                             const Mapping &mapping);
+
+} // namespace tessel
+
+#endif // TESSEL_MAPPING_MAPPING_H

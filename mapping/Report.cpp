@@ -1,0 +1,19 @@
+//===- mapping/Report.cpp ---------------------------------------------------===//
+#include "mapping/Report.h"
+
+namespace tessel {
+
+void Report::settle(uint64_t peakMacsPerCycle) {
+  cycles = 0;
+  bottleneck.clear();
+  for (const ResourceCycles &resource : resourceCycles)
+    if (resource.cycles > cycles || bottleneck.empty()) {
+      cycles = resource.cycles;
+      bottleneck = resource.resource;
+    }
+  utilization = cycles && peakMacsPerCycle
+                    ? double(macs) / (double(cycles) * double(peakMacsPerCycle))
+                    : 0;
+}
+
+} // namespace tessel

@@ -1,0 +1,1 @@
+#include "workloads/Problem.h"

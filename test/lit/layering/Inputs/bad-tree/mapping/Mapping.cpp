@@ -1,0 +1,3 @@
+#include "mapping/Mapping.h"
+#include "mapper/Mapper.h"
+#include "mlir/IR/Builders.h"

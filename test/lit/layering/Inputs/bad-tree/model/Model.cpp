@@ -1,0 +1,3 @@
+#include <systemc>
+#include "../sim/Engine.h"
+#include "mapping/Report.h"

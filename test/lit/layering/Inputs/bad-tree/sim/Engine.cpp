@@ -1,0 +1,2 @@
+#include "sim/Engine.h"
+#include "model/CostModel.h"

@@ -1,0 +1,222 @@
+//===- test/mapping/MappingTest.cpp - Tiles and verification ---------------===//
+//
+// Tile sizes are worked out by hand from the projections in the comments.
+//
+//===----------------------------------------------------------------------===//
+#include "mapping/Mapping.h"
+#include "test/mapping/TestArch.h"
+#include "workloads/Problem.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace tessel {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::threeLevelArch;
+
+/// conv2d: O[n,oh,ow,f] += I[n, s*oh + d*kh, s*ow + d*kw, c] * W[kh,kw,c,f]
+/// with n=1, oh=ow=4, f=8, kh=kw=3, c=4.
+Problem conv(int64_t stride, int64_t dilation) {
+  Problem p;
+  p.name = "conv";
+  p.dims = {{"n", 1},  {"oh", 4}, {"ow", 4}, {"f", 8},
+            {"kh", 3}, {"kw", 3}, {"c", 4}};
+  Tensor in{"I",
+            16,
+            "f16",
+            {{{{0, 1}}, 0},
+             {{{1, stride}, {4, dilation}}, 0},
+             {{{2, stride}, {5, dilation}}, 0},
+             {{{6, 1}}, 0}},
+            {},
+            false};
+  Tensor w{"W",   16,
+           "f16", {{{{4, 1}}, 0}, {{{5, 1}}, 0}, {{{6, 1}}, 0}, {{{3, 1}}, 0}},
+           {},    false};
+  Tensor out{
+      "O",   16,
+      "f16", {{{{0, 1}}, 0}, {{{1, 1}}, 0}, {{{2, 1}}, 0}, {{{3, 1}}, 0}},
+      {},    true};
+  p.tensors = {in, w, out};
+  return p;
+}
+
+/// DRAM: f=2 oh=2 | Buffer: c=4, spatial f=4@X ow=4@Y | PE: oh=2 kh=3 kw=3.
+MappingSpec convSpec() {
+  MappingSpec spec;
+  spec.levels = {
+      {"DRAM", {{"f", 2}, {"oh", 2}}, {}, {"I", "W", "O"}},
+      {"Buffer",
+       {{"c", 4}},
+       {{"f", 4, SpatialAxis::X}, {"ow", 4, SpatialAxis::Y}},
+       {"I", "W", "O"}},
+      {"PE", {{"oh", 2}, {"kh", 3}, {"kw", 3}}, {}, {"I", "W", "O"}}};
+  return spec;
+}
+
+Mapping resolved(const MappingSpec &spec, const Problem &problem,
+                 const Arch &arch) {
+  Mapping mapping;
+  std::vector<MappingError> errors;
+  EXPECT_TRUE(resolveMapping(spec, problem, arch, mapping, errors));
+  for (const MappingError &error : errors)
+    ADD_FAILURE() << error.message;
+  return mapping;
+}
+
+TEST(Mapping, TileWordsOfAStridedConvolution) {
+  Problem problem = conv(/*stride=*/2, /*dilation=*/1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  Mapping mapping = resolved(convSpec(), problem, arch);
+  auto words = tileWords(problem, mapping);
+  // PE: oh=2 kh=3 kw=3 -> I rows 2*(2-1)+(3-1)+1 = 5, cols 3, c 1.
+  EXPECT_THAT(words[2], ElementsAre(5u * 3, 3u * 3, 2u));
+  // Buffer adds ow=4 f=4 c=4 -> I rows 5, cols 2*3+2+1 = 9, c 4.
+  EXPECT_THAT(words[1], ElementsAre(5u * 9 * 4, 3u * 3 * 4 * 4, 2u * 4 * 4));
+  // DRAM: the whole op; I is the 9x9x4 padded input.
+  EXPECT_THAT(words[0], ElementsAre(9u * 9 * 4, 3u * 3 * 4 * 8, 4u * 4 * 8));
+  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
+}
+
+TEST(Mapping, TileWordsOfADilatedConvolution) {
+  Problem problem = conv(/*stride=*/1, /*dilation=*/2);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  auto words = tileWords(problem, resolved(convSpec(), problem, arch));
+  // PE: rows (2-1) + 2*(3-1) + 1 = 6, cols 2*(3-1) + 1 = 5.
+  EXPECT_EQ(words[2][0], 6u * 5);
+  // Buffer: cols (4-1) + 2*2 + 1 = 8.
+  EXPECT_EQ(words[1][0], 6u * 8 * 4);
+}
+
+std::vector<std::string> messages(const std::vector<MappingError> &errors) {
+  std::vector<std::string> text;
+  for (const MappingError &error : errors)
+    text.push_back(error.message);
+  return text;
+}
+
+TEST(MappingVerify, FactorsMustCoverBounds) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels[0].temporal = {{"f", 2}}; // oh covered 2 of 4
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre("dimension 'oh': the product of its factors is 2 "
+                          "but its bound is 4; the factors must multiply to "
+                          "4"));
+}
+
+TEST(MappingVerify, PaddingIsAllowedOnlyUpToTheLimit) {
+  Problem problem = conv(2, 1);
+  problem.dims[3].bound = 7; // f=7 covered by 2*4 = 8: 14% padding
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre(HasSubstr("dimension 'f': the product of its "
+                                    "factors is 8, padding its bound 7 by "
+                                    "14%, beyond the allowed 0%")));
+  VerifyOptions options;
+  options.maxPadding = 0.15;
+  EXPECT_TRUE(verifyMapping(problem, arch, convSpec(), options).empty());
+}
+
+TEST(MappingVerify, SpatialFactorsMustFitTheFanout) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(2, 4, 4096, 64);
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre("level 'Buffer': spatial factors on X multiply to 4 "
+                          "but the level has 2 children on X"));
+}
+
+TEST(MappingVerify, TilesMustFitCapacityHalosIncluded) {
+  Problem problem = conv(2, 1);
+  // PE tiles: I 15 + W 9 + O 2 = 26 words.
+  Arch arch = threeLevelArch(4, 4, 4096, 25);
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre("level 'PE': the tiles it keeps need 26 words (I 15 "
+                          "+ W 9 + O 2) but it holds 25"));
+  // Bypassing W at the PE frees 9 words.
+  MappingSpec spec = convSpec();
+  spec.levels[2].keep = {"I", "O"};
+  EXPECT_TRUE(verifyMapping(problem, arch, spec).empty());
+}
+
+TEST(MappingVerify, PartitionedCapacityIsPerTensor) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  arch.levels[2].partition = PerRole<uint64_t>{16, 8, 4}; // I, W, O
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre("level 'PE': the tile of 'W' needs 9 words but its "
+                          "weight partition holds 8"));
+}
+
+TEST(MappingVerify, KeepRules) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  arch.levels[2].keeps = {true, false, true}; // PE cannot hold weights
+  MappingSpec spec = convSpec();
+  spec.levels[0].keep = {"I", "W"};
+  spec.levels[1].keep = {};
+  EXPECT_THAT(
+      messages(verifyMapping(problem, arch, spec)),
+      ElementsAre("level 'DRAM' is the outermost and must keep every tensor, "
+                  "but bypasses 'O'",
+                  "level 'Buffer' keeps no tensor; keep at least one or remove "
+                  "its loops from the Arch",
+                  "level 'PE' keeps tensor 'W', but the Arch lets it hold no "
+                  "weight tensors"));
+}
+
+TEST(MappingVerify, UnknownNamesAreAllReported) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels[1].level = "GLB";
+  spec.levels[1].temporal[0].dim = "ch";
+  spec.levels[2].keep = {"I", "Psum"};
+  EXPECT_THAT(
+      messages(verifyMapping(problem, arch, spec)),
+      ElementsAre("mapping level 2 is 'GLB' but Arch level 2 is 'Buffer'; "
+                  "the Arch's levels are DRAM, Buffer, PE",
+                  "level 'GLB': unknown dimension 'ch'; the op's dimensions "
+                  "are n, oh, ow, f, kh, kw, c",
+                  "level 'PE': unknown tensor 'Psum' in 'keep'; the op's "
+                  "tensors are I, W, O"));
+}
+
+TEST(MappingVerify, LevelListMustMatchTheArch) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels.pop_back();
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre("the mapping has 2 levels (DRAM, Buffer) but the "
+                          "Arch 'test' has 3 (DRAM, Buffer, PE), outer to "
+                          "inner"));
+}
+
+TEST(MappingVerify, SystolicArraysAllowTheirDataflowOnly) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  arch.levels[1].network.topology = "systolic";
+  // f on X (the input I ignores f) is fine; ow on Y indexes the output O.
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
+              ElementsAre("level 'Buffer': the systolic network forwards "
+                          "partial sums along Y, so a spatial loop on Y must "
+                          "not index 'O', but 'ow' does"));
+}
+
+TEST(MappingVerify, RepeatedLoops) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels[2].temporal.push_back({"kh", 1});
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre(HasSubstr("dimension 'kh' appears twice in "
+                                    "'temporal'")));
+}
+
+} // namespace
+} // namespace tessel
