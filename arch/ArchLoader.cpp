@@ -4,6 +4,7 @@
 #include "arch/ArchError.h"
 #include "arch/EnergyDefaults.h"
 #include "arch/Topologies.h"
+#include "support/YamlReader.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +16,18 @@
 #include <set>
 
 namespace tessel {
+
+/// ArchError keeps the position apart from the message.
+template <>
+[[noreturn]] void throwLocated<ArchError>(const std::string &file,
+                                          const YAML::Mark &mark,
+                                          const std::string &message) {
+  if (mark.is_null())
+    throw ArchError(file, 0, 0, message);
+  throw ArchError(file, unsigned(mark.line + 1), unsigned(mark.column + 1),
+                  message);
+}
+
 namespace {
 
 using Names = std::vector<std::string>;
@@ -33,6 +46,9 @@ const Names kComputeFields = {"datatype", "macsPerPE", "macEnergy",
                               "pipelineLatency"};
 /// More children than this under one level is a typo, not a design.
 const uint64_t kMaxChildren = uint64_t(1) << 20;
+/// Children of one level (256 x 256, a TPU v1 array): its network graph is
+/// built in tens of milliseconds. Larger machines nest levels.
+const uint64_t kMaxChildrenPerLevel = uint64_t(1) << 16;
 
 std::string joinNames(const Names &names) {
   std::string text;
@@ -350,11 +366,12 @@ void ArchReader::readKeeps(const YAML::Node &node, const std::string &context,
 void ArchReader::readFanout(const YAML::Node &node, const std::string &context,
                             StorageLevel &level) const {
   level.fanout = pair(node, context, "fanout", false);
-  if (level.childCount() > kMaxChildren)
+  if (level.childCount() > kMaxChildrenPerLevel)
     fail(node, context + ": field 'fanout' " + shapeText(level.fanout) +
                    " has " + std::to_string(level.childCount()) +
-                   " children; at most " + std::to_string(kMaxChildren) +
-                   " are supported");
+                   " children; at most " +
+                   std::to_string(kMaxChildrenPerLevel) +
+                   " per level are supported (nest levels for more)");
 }
 
 AccessEnergy ArchReader::readEnergy(const YAML::Node &node,
@@ -544,29 +561,15 @@ Arch ArchReader::read(const YAML::Node &root) const {
   return arch;
 }
 
-Arch parseDocument(const std::function<YAML::Node()> &load,
-                   const std::string &fileName) {
-  YAML::Node root;
-  try {
-    root = load();
-  } catch (const YAML::BadFile &) {
-    throw ArchError(fileName, 0, 0, "cannot open the file");
-  } catch (const YAML::Exception &error) {
-    throw ArchError(fileName, unsigned(error.mark.line + 1),
-                    unsigned(error.mark.column + 1),
-                    "malformed YAML: " + error.msg);
-  }
-  return ArchReader(fileName).read(root);
-}
-
 } // namespace
 
 Arch loadArch(const std::string &path) {
-  return parseDocument([&] { return YAML::LoadFile(path); }, path);
+  return parseArch(readYamlFile<ArchError>(path, "the Arch file"), path);
 }
 
 Arch parseArch(const std::string &text, const std::string &fileName) {
-  return parseDocument([&] { return YAML::Load(text); }, fileName);
+  YAML::Node root = loadYaml<ArchError>(text, fileName);
+  return ArchReader(fileName).read(root);
 }
 
 } // namespace tessel

@@ -3,9 +3,9 @@
 
 #include "support/YamlReader.h"
 
-#include <fstream>
+#include <algorithm>
+#include <map>
 #include <set>
-#include <sstream>
 
 namespace tessel {
 namespace {
@@ -47,18 +47,72 @@ public:
     LevelConstraint constraint;
     if (!node["level"])
       fail(node, "a level constraint needs 'level: NAME' (an Arch level)");
-    constraint.level = node["level"].as<std::string>();
+    constraint.level = get<std::string>(node["level"], "level");
     constraint.temporal =
         loops<LoopSpec>(node, constraint.level, "temporal", parseLoopText);
     constraint.spatial = loops<SpatialLoopSpec>(
         node, constraint.level, "spatial", parseSpatialLoopText);
     if (node["order"])
-      constraint.order = strings(node["order"], "order");
+      constraint.order = uniqueStrings(node["order"], "order");
     if (node["keep"])
-      constraint.keep = strings(node["keep"], "keep");
+      constraint.keep = uniqueStrings(node["keep"], "keep");
     if (node["noSpatial"])
-      constraint.noSpatial = strings(node["noSpatial"], "noSpatial");
+      constraint.noSpatial = uniqueStrings(node["noSpatial"], "noSpatial");
+    checkConsistent(node, constraint);
     return constraint;
+  }
+
+  /// A list of strings in which no item repeats.
+  std::vector<std::string> uniqueStrings(const YAML::Node &list,
+                                         const std::string &field) const {
+    std::vector<std::string> items = strings(list, field);
+    for (size_t i = 0; i < items.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (items[i] == items[j])
+          fail(list[i], "'" + field + "' lists '" + items[i] +
+                            "' twice; list each once");
+    return items;
+  }
+
+  /// Fixed factors that the level's other fields contradict: a dimension
+  /// fixed twice, a fixed temporal factor on a dimension 'order' leaves out
+  /// (which gets no temporal factor here), a fixed spatial factor on a
+  /// dimension 'noSpatial' forbids.
+  void checkConsistent(const YAML::Node &node,
+                       const LevelConstraint &constraint) const {
+    const std::string &level = constraint.level;
+    for (size_t i = 0; i < constraint.temporal.size(); ++i) {
+      const LoopSpec &loop = constraint.temporal[i];
+      for (size_t j = 0; j < i; ++j)
+        if (constraint.temporal[j].dim == loop.dim)
+          fail(node["temporal"][i], "level '" + level + "': 'temporal' fixes '" +
+                                        loop.dim + "' twice; give it once");
+      if (constraint.order && loop.factor > 1 &&
+          std::find(constraint.order->begin(), constraint.order->end(),
+                    loop.dim) == constraint.order->end())
+        fail(node["temporal"][i],
+             "level '" + level + "': 'temporal' fixes " + loopText(loop) +
+                 " but 'order' leaves '" + loop.dim +
+                 "' out, and a dimension left out of 'order' gets no "
+                 "temporal factor at this level; add '" +
+                 loop.dim + "' to 'order' or drop the fixed factor");
+    }
+    for (size_t i = 0; i < constraint.spatial.size(); ++i) {
+      const SpatialLoopSpec &loop = constraint.spatial[i];
+      for (size_t j = 0; j < i; ++j)
+        if (constraint.spatial[j].dim == loop.dim &&
+            constraint.spatial[j].axis == loop.axis)
+          fail(node["spatial"][i], "level '" + level + "': 'spatial' fixes '" +
+                                       loop.dim + "' on " +
+                                       axisName(loop.axis) +
+                                       " twice; give it once");
+      if (std::find(constraint.noSpatial.begin(), constraint.noSpatial.end(),
+                    loop.dim) != constraint.noSpatial.end())
+        fail(node["spatial"][i],
+             "level '" + level + "': 'spatial' fixes " + loopText(loop) +
+                 " but 'noSpatial' forbids spreading '" + loop.dim +
+                 "' here; drop one of the two");
+    }
   }
 
   Constraints document(const YAML::Node &root) const {
@@ -98,8 +152,17 @@ public:
     if (body["levels"]) {
       if (!body["levels"].IsSequence())
         fail(body["levels"], "'levels' must be a list of level constraints");
-      for (const YAML::Node &level : body["levels"])
+      std::map<std::string, YAML::Mark> seen;
+      for (const YAML::Node &level : body["levels"]) {
         constraints.levels.push_back(this->level(level));
+        const std::string &name = constraints.levels.back().level;
+        auto [first, inserted] = seen.emplace(name, level.Mark());
+        if (!inserted)
+          fail(level, "a second constraint on level '" + name +
+                          "' (the first is at line " +
+                          std::to_string(first->second.line + 1) +
+                          "); merge them into one");
+      }
     }
     return constraints;
   }
@@ -133,12 +196,8 @@ Constraints parseConstraints(const std::string &text,
 }
 
 Constraints loadConstraints(const std::string &path) {
-  std::ifstream in(path);
-  if (!in)
-    throw ConstraintError(path + ": error: cannot read the constraints file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parseConstraints(text.str(), path);
+  return parseConstraints(
+      readYamlFile<ConstraintError>(path, "the constraints file"), path);
 }
 
 } // namespace tessel

@@ -2,6 +2,7 @@
 #include "mapping/Mapping.h"
 
 #include "arch/Arch.h"
+#include "support/Checked.h"
 #include "workloads/Problem.h"
 
 #include <algorithm>
@@ -86,6 +87,11 @@ bool resolveLevel(const LevelSpec &spec, const Problem &problem,
   }
   for (const std::string &tensor : spec.keep) {
     if (auto index = problem.tensorIndex(tensor)) {
+      if (level.keepMask & (1u << *index)) {
+        errors.push_back({"level '" + spec.level + "': tensor '" + tensor +
+                          "' is listed twice in 'keep'; list each once"});
+        ok = false;
+      }
       level.keepMask |= 1u << *index;
       continue;
     }
@@ -97,20 +103,55 @@ bool resolveLevel(const LevelSpec &spec, const Problem &problem,
   return ok;
 }
 
-void checkBounds(const Problem &problem, const Mapping &mapping,
+/// "4611686018427387908 x 4": a dimension's factors, outer to inner.
+std::string factorsText(const Mapping &mapping, unsigned dim) {
+  std::string text;
+  auto add = [&](int64_t factor) {
+    text += (text.empty() ? "" : " x ") + std::to_string(factor);
+  };
+  for (const LevelMapping &level : mapping.levels) {
+    for (const Loop &loop : level.temporal)
+      if (loop.dim == dim)
+        add(loop.factor);
+    for (const SpatialLoop &loop : level.spatial)
+      if (loop.dim == dim)
+        add(loop.factor);
+  }
+  return text;
+}
+
+/// Returns false if some dimension's factors overflow 64 bits (then no tile
+/// size of this mapping can be formed).
+bool checkBounds(const Problem &problem, const Mapping &mapping,
                  const VerifyOptions &options,
                  std::vector<MappingError> &errors) {
   // Per dimension, the product of all its factors.
   thread_local std::vector<int64_t> covered;
+  thread_local std::vector<char> overflowed;
   covered.assign(problem.dims.size(), 1);
+  overflowed.assign(problem.dims.size(), 0);
+  auto multiply = [&](unsigned dim, int64_t factor) {
+    if (factor < 1 || !checkedMul(covered[dim], factor, covered[dim]))
+      overflowed[dim] = 1;
+  };
   for (const LevelMapping &level : mapping.levels) {
     for (const Loop &loop : level.temporal)
-      covered[loop.dim] *= loop.factor;
+      multiply(loop.dim, loop.factor);
     for (const SpatialLoop &loop : level.spatial)
-      covered[loop.dim] *= loop.factor;
+      multiply(loop.dim, loop.factor);
   }
+  bool fits = true;
   for (unsigned d = 0; d < problem.dims.size(); ++d) {
     const Dimension &dim = problem.dims[d];
+    if (overflowed[d]) {
+      errors.push_back({"dimension '" + dim.name + "': its factors (" +
+                        factorsText(mapping, d) +
+                        ") must be whole numbers >= 1 whose product fits in "
+                        "64 bits, and should multiply to its bound " +
+                        std::to_string(dim.bound)});
+      fits = false;
+      continue;
+    }
     if (covered[d] == dim.bound)
       continue;
     if (covered[d] < dim.bound) {
@@ -135,6 +176,7 @@ void checkBounds(const Problem &problem, const Mapping &mapping,
            "%, beyond the allowed " +
            std::to_string(int(std::lround(options.maxPadding * 100))) + "%"});
   }
+  return fits;
 }
 
 void checkFanout(const Arch &arch, const Mapping &mapping,
@@ -146,10 +188,11 @@ void checkFanout(const Arch &arch, const Mapping &mapping,
       unsigned available = level.fanout[axis == SpatialAxis::X ? 0 : 1];
       if (used > int64_t(available))
         errors.push_back({"level '" + level.name + "': spatial factors on " +
-                          axisName(axis) + " multiply to " +
-                          std::to_string(used) + " but the level has " +
-                          std::to_string(available) + " children on " +
-                          axisName(axis)});
+                              axisName(axis) + " multiply to " +
+                              std::to_string(used) + " but the level has " +
+                              std::to_string(available) + " children on " +
+                              axisName(axis),
+                          int(l)});
     }
   }
 }
@@ -177,14 +220,24 @@ void checkSystolic(const Problem &problem, const Arch &arch,
                         (onX ? "inputs along X" : "partial sums along Y") +
                         ", so a spatial loop on " + axisName(loop.axis) +
                         " must not index '" + problem.tensors[tensor].name +
-                        "', but '" + problem.dims[loop.dim].name + "' does"});
+                            "', but '" + problem.dims[loop.dim].name +
+                            "' does",
+                        int(l)});
     }
   }
+}
+
+/// Marks the errors from `first` on as being about level `level`.
+void attribute(std::vector<MappingError> &errors, size_t first,
+               unsigned level) {
+  for (size_t i = first; i < errors.size(); ++i)
+    errors[i].level = int(level);
 }
 
 void checkKeeps(const Problem &problem, const Arch &arch,
                 const Mapping &mapping, std::vector<MappingError> &errors) {
   for (unsigned l = 0; l < arch.levels.size(); ++l) {
+    size_t first = errors.size();
     const StorageLevel &level = arch.levels[l];
     const LevelMapping &levelMapping = mapping.levels[l];
     if (levelMapping.keepMask == 0)
@@ -205,6 +258,7 @@ void checkKeeps(const Problem &problem, const Arch &arch,
                           "must keep every tensor, but bypasses '" +
                           problem.tensors[t].name + "'"});
     }
+    attribute(errors, first, l);
   }
 }
 
@@ -233,9 +287,9 @@ void checkCapacity(const Problem &problem, const Arch &arch,
   for (unsigned l = arch.levels.size(); l-- > 0;) {
     const LevelMapping &levelMapping = mapping.levels[l];
     for (const Loop &loop : levelMapping.temporal)
-      extents[loop.dim] *= loop.factor;
+      extents[loop.dim] = saturatingMul(extents[loop.dim], loop.factor);
     for (const SpatialLoop &loop : levelMapping.spatial)
-      extents[loop.dim] *= loop.factor;
+      extents[loop.dim] = saturatingMul(extents[loop.dim], loop.factor);
     const StorageLevel &level = arch.levels[l];
     if (level.isUnbounded())
       continue;
@@ -245,7 +299,7 @@ void checkCapacity(const Problem &problem, const Arch &arch,
         continue;
       uint64_t words = problem.footprint(t, extents);
       if (!level.partition) {
-        total += words;
+        total = saturatingAdd(total, words);
         continue;
       }
       TensorRole role = roleOf(problem, t);
@@ -265,8 +319,10 @@ void checkCapacity(const Problem &problem, const Arch &arch,
   std::stable_sort(
       found.begin(), found.end(),
       [](const auto &a, const auto &b) { return a.first < b.first; });
-  for (auto &[level, error] : found)
+  for (auto &[level, error] : found) {
+    error.level = int(level);
     errors.push_back(std::move(error));
+  }
 }
 
 } // namespace
@@ -275,7 +331,7 @@ int64_t LevelMapping::spatialProduct(SpatialAxis axis) const {
   int64_t product = 1;
   for (const SpatialLoop &loop : spatial)
     if (loop.axis == axis)
-      product *= loop.factor;
+      product = saturatingMul(product, loop.factor);
   return product;
 }
 
@@ -284,9 +340,9 @@ std::vector<int64_t> Mapping::tileExtents(unsigned level,
   std::vector<int64_t> extents(dimCount, 1);
   for (unsigned l = level; l < levels.size(); ++l) {
     for (const Loop &loop : levels[l].temporal)
-      extents[loop.dim] *= loop.factor;
+      extents[loop.dim] = saturatingMul(extents[loop.dim], loop.factor);
     for (const SpatialLoop &loop : levels[l].spatial)
-      extents[loop.dim] *= loop.factor;
+      extents[loop.dim] = saturatingMul(extents[loop.dim], loop.factor);
   }
   return extents;
 }
@@ -313,6 +369,7 @@ bool resolveMapping(const MappingSpec &spec, const Problem &problem,
   }
   for (unsigned l = 0; l < spec.levels.size(); ++l) {
     const LevelSpec &levelSpec = spec.levels[l];
+    size_t first = errors.size();
     if (levelSpec.level != arch.levels[l].name) {
       bool known = arch.levelIndex(levelSpec.level).has_value();
       errors.push_back({"mapping level " + std::to_string(l + 1) + " is '" +
@@ -326,6 +383,7 @@ bool resolveMapping(const MappingSpec &spec, const Problem &problem,
     }
     LevelMapping level;
     resolveLevel(levelSpec, problem, level, errors);
+    attribute(errors, first, l);
     mapping.levels.push_back(std::move(level));
   }
   return errors.size() == before;
@@ -369,11 +427,12 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const Mapping &mapping,
                                         const VerifyOptions &options) {
   std::vector<MappingError> errors;
-  checkBounds(problem, mapping, options, errors);
+  bool factorsFit = checkBounds(problem, mapping, options, errors);
   checkFanout(arch, mapping, errors);
   checkSystolic(problem, arch, mapping, errors);
   checkKeeps(problem, arch, mapping, errors);
-  checkCapacity(problem, arch, mapping, errors);
+  if (factorsFit)
+    checkCapacity(problem, arch, mapping, errors);
   return errors;
 }
 
@@ -383,9 +442,20 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const VerifyOptions &options) {
   std::vector<MappingError> errors;
   Mapping mapping;
-  if (!resolveMapping(spec, problem, arch, mapping, errors))
-    return errors;
-  return verifyMapping(problem, arch, mapping, options);
+  if (resolveMapping(spec, problem, arch, mapping, errors))
+    errors = verifyMapping(problem, arch, mapping, options);
+  locateErrors(spec, errors);
+  return errors;
+}
+
+void locateErrors(const MappingSpec &spec, std::vector<MappingError> &errors) {
+  for (MappingError &error : errors) {
+    if (error.level >= 0 && size_t(error.level) < spec.levels.size() &&
+        !spec.levels[error.level].origin.empty())
+      error.where = spec.levels[error.level].origin;
+    else
+      error.where = spec.origin;
+  }
 }
 
 } // namespace tessel

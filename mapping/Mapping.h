@@ -57,9 +57,19 @@ struct Mapping {
   std::vector<int64_t> coveredBounds(unsigned dimCount) const;
 };
 
-/// A located reason a mapping is not legal.
+/// A reason a mapping is not legal.
 struct MappingError {
+  MappingError() = default;
+  MappingError(std::string message, int level = -1)
+      : message(std::move(message)), level(level) {}
+
   std::string message;
+  /// The level it is about (index into the Arch's levels), or -1 when it is
+  /// about the whole mapping (a dimension's factors over all levels).
+  int level = -1;
+  /// Where the mapping was written ("m.yaml:12:9"), when it came from a
+  /// file: the level's entry, else the mapping's. Set by locateErrors.
+  std::string where;
 };
 
 /// Binds a named mapping to `problem` and `arch`. On failure returns false
@@ -89,7 +99,12 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const Mapping &mapping,
                                         const VerifyOptions &options = {});
 
-/// resolveMapping, then verifyMapping when it resolved.
+/// Sets each error's `where` from the positions `spec` was read at (its
+/// level's origin, or the mapping's): errors then point at the mapping
+/// file, not at the op.
+void locateErrors(const MappingSpec &spec, std::vector<MappingError> &errors);
+
+/// resolveMapping, then verifyMapping when it resolved; errors located.
 std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const Arch &arch,
                                         const MappingSpec &spec,

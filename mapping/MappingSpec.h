@@ -43,6 +43,7 @@ struct LevelSpec {
   std::vector<LoopSpec> temporal;       ///< Outermost first.
   std::vector<SpatialLoopSpec> spatial; ///< Over this level's children.
   std::vector<std::string> keep;        ///< Tensors stored here.
+  std::string origin; ///< "file:line:col" it was read at, if from a file.
   bool operator==(const LevelSpec &other) const {
     return level == other.level && temporal == other.temporal &&
            spatial == other.spatial && keep == other.keep;
@@ -51,6 +52,7 @@ struct LevelSpec {
 
 struct MappingSpec {
   std::vector<LevelSpec> levels; ///< Outer (DRAM) to inner.
+  std::string origin; ///< "file:line:col" it was read at, if from a file.
   bool operator==(const MappingSpec &other) const {
     return levels == other.levels;
   }

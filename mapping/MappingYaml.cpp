@@ -14,9 +14,17 @@ class Reader : public YamlReader<MappingYamlError> {
 public:
   using YamlReader::YamlReader;
 
+  /// "file:line:col" of `node`, for errors found after reading.
+  std::string origin(const YAML::Node &node) const {
+    YAML::Mark mark = node.Mark();
+    return file + ":" + std::to_string(mark.line + 1) + ":" +
+           std::to_string(mark.column + 1);
+  }
+
   LevelSpec level(const YAML::Node &node) const {
     expectKeys(node, {"level", "temporal", "spatial", "keep"}, "a level");
     LevelSpec spec;
+    spec.origin = origin(node);
     if (!node["level"])
       fail(node, "a level needs 'level: NAME' (an Arch level name)");
     spec.level = node["level"].as<std::string>();
@@ -35,8 +43,9 @@ public:
   NamedMapping mapping(const YAML::Node &node) const {
     expectKeys(node, {"op", "levels"}, "a mapping");
     NamedMapping named;
+    named.mapping.origin = origin(node);
     if (node["op"])
-      named.op = node["op"].as<std::string>();
+      named.op = get<std::string>(node["op"], "op");
     const YAML::Node &levels = node["levels"];
     if (!levels || !levels.IsSequence() || levels.size() == 0)
       fail(node, "a mapping needs 'levels:', a list with one entry per Arch "
@@ -54,8 +63,21 @@ public:
     if (!list || !list.IsSequence())
       fail(root, "expected a top-level 'mappings:' list");
     std::vector<NamedMapping> result;
-    for (const YAML::Node &item : list)
+    std::map<std::string, YAML::Mark> seen;
+    for (const YAML::Node &item : list) {
       result.push_back(mapping(item));
+      const std::string &op = result.back().op;
+      auto [first, inserted] = seen.emplace(op, item.Mark());
+      if (!inserted)
+        fail(item, (op.empty() ? std::string("a second mapping without 'op'")
+                               : "a second mapping for op '" + op + "'") +
+                       " (the first is at line " +
+                       std::to_string(first->second.line + 1) +
+                       "); give each op one mapping");
+    }
+    if (result.size() > 1 && seen.count(""))
+      fail(list, "a mapping without 'op' applies to every op, so it must be "
+                 "the only one; name the op of each");
     return result;
   }
 };
@@ -80,12 +102,8 @@ std::vector<NamedMapping> parseMappingYaml(const std::string &text,
 }
 
 std::vector<NamedMapping> loadMappingYaml(const std::string &path) {
-  std::ifstream in(path);
-  if (!in)
-    throw MappingYamlError(path + ": error: cannot read the mapping file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parseMappingYaml(text.str(), path);
+  return parseMappingYaml(
+      readYamlFile<MappingYamlError>(path, "the mapping file"), path);
 }
 
 std::string mappingsToYaml(const std::vector<NamedMapping> &mappings) {

@@ -33,11 +33,17 @@ namespace {
 /// back: access latencies and network hops on the whole path, twice, plus
 /// the MAC pipeline.
 uint64_t fillDrainCycles(const Arch &arch) {
+  // Latencies come from the Arch loader, each bounded; saturating keeps an
+  // absurd Arch from wrapping (the resource sum then reports the overflow).
   uint64_t oneWay = 0;
   for (const StorageLevel &level : arch.levels)
-    oneWay += level.latency +
-              level.network.hopLatency * level.network.summary.unicastMaxHops;
-  return 2 * oneWay + arch.compute.pipelineLatency;
+    oneWay = saturatingAdd(
+        oneWay, saturatingAdd(uint64_t(level.latency),
+                              saturatingMul(uint64_t(level.network.hopLatency),
+                                            uint64_t(level.network.summary
+                                                         .unicastMaxHops))));
+  return saturatingAdd(saturatingMul<uint64_t>(2, oneWay),
+                       uint64_t(arch.compute.pipelineLatency));
 }
 
 class DataflowModel : public CostModel {

@@ -3,6 +3,7 @@
 #define TESSEL_MODEL_MODELS_H
 
 #include "model/CostModel.h"
+#include "support/Checked.h"
 
 namespace tessel {
 
@@ -27,8 +28,16 @@ Evaluation evaluateByCounting(const std::string &evaluator,
                               const Mapping &mapping, bool wrapReuse,
                               uint64_t extraCycles = 0);
 
-/// ceil(words / (wordsPerCycle * instances)).
-uint64_t cyclesFor(uint64_t words, double wordsPerCycle, uint64_t instances);
+/// ceil(words / (wordsPerCycle * instances)); a result beyond 64 bits marks
+/// `counts` as overflowed.
+uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
+                   uint64_t instances);
+
+/// The op's MACs, or (with an error added) nothing if they exceed 64 bits.
+std::optional<uint64_t> macsOf(const Problem &problem,
+                               std::vector<MappingError> &errors);
+/// The error of an evaluation whose counts exceed 64 bits.
+MappingError countOverflowError(const Problem &problem);
 
 } // namespace tessel
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -96,7 +97,7 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
     while (next > 0 && nest[next - 1].level == l) {
       NestLoop &loop = nest[--next];
       loop.stride = inner[loop.dim];
-      inner[loop.dim] *= loop.factor;
+      inner[loop.dim] = counts.mul(inner[loop.dim], loop.factor);
     }
     std::copy(inner.begin(), inner.end(), extents.begin() + l * dimCount);
   }
@@ -106,14 +107,15 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
   spatialLoops.assign(levels, 0);
   for (const NestLoop &loop : nest) {
     if (loop.spatial) {
-      active[loop.level + 1] *= uint64_t(loop.factor);
+      active[loop.level + 1] =
+          counts.mul(active[loop.level + 1], uint64_t(loop.factor));
       ++spatialLoops[loop.level];
     } else {
-      steps *= uint64_t(loop.factor);
+      steps = counts.mul(steps, uint64_t(loop.factor));
     }
   }
   for (unsigned l = 1; l <= levels; ++l)
-    active[l] *= active[l - 1];
+    active[l] = counts.mul(active[l], active[l - 1]);
   // Each network by what its hop counts depend on, for groupTraffic's memo.
   networkKeys.clear();
   for (const StorageLevel &level : arch.levels) {
@@ -132,7 +134,9 @@ uint64_t NestAnalysis::activeInstances(unsigned level) const {
   return active[level];
 }
 
-uint64_t NestAnalysis::executedMacs() const { return steps * active[levels]; }
+uint64_t NestAnalysis::executedMacs() const {
+  return counts.mul(steps, active[levels]);
+}
 
 void NestAnalysis::spans(unsigned level, unsigned tensor,
                          std::vector<int64_t> &out) const {
@@ -141,7 +145,11 @@ void NestAnalysis::spans(unsigned level, unsigned tensor,
   for (const Projection &coordinate : problem.tensors[tensor].projection) {
     int64_t span = 1;
     for (const ProjectionTerm &term : coordinate.terms)
-      span += std::llabs(term.coefficient) * (extent[term.dim] - 1);
+      span = counts.add(
+          span, counts.mul(term.coefficient < 0 ? counts.sub<int64_t>(
+                                                      0, term.coefficient)
+                                                : term.coefficient,
+                           extent[term.dim] - 1));
     out.push_back(span);
   }
 }
@@ -151,7 +159,7 @@ uint64_t NestAnalysis::tileWords(unsigned level, unsigned tensor) const {
   spans(level, tensor, span);
   uint64_t words = 1;
   for (int64_t s : span)
-    words *= uint64_t(s);
+    words = counts.mul(words, uint64_t(s));
   return words;
 }
 
@@ -162,7 +170,7 @@ uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
   spans(level, tensor, span);
   uint64_t tile = 1;
   for (int64_t s : span)
-    tile *= uint64_t(s);
+    tile = counts.mul(tile, uint64_t(s));
 
   // The temporal loops above `level` run outer to inner; walk them inner to
   // outer. `trips` is the product of the factors of the loops outside the
@@ -173,7 +181,7 @@ uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
   for (size_t i = 0; i < nest.size(); ++i) {
     const NestLoop &loop = nest[i];
     if (!loop.spatial && loop.level < level && loop.factor > 1) {
-      trips *= uint64_t(loop.factor);
+      trips = counts.mul(trips, uint64_t(loop.factor));
       innermost = i;
     }
   }
@@ -200,16 +208,23 @@ uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
     for (size_t c = 0; c < t.projection.size() && overlap; ++c) {
       int64_t offset = 0;
       for (const ProjectionTerm &term : t.projection[c].terms)
-        offset += term.coefficient *
-                  ((term.dim == loop.dim ? loop.stride : 0) - reset[term.dim]);
-      int64_t kept = span[c] - std::llabs(offset);
-      overlap *= kept > 0 ? uint64_t(kept) : 0;
+        offset = counts.add(
+            offset,
+            counts.mul(term.coefficient,
+                       counts.sub((term.dim == loop.dim ? loop.stride : 0),
+                                  reset[term.dim])));
+      int64_t kept = counts.sub(span[c], offset < 0 ? counts.sub<int64_t>(
+                                                          0, offset)
+                                                    : offset);
+      overlap = counts.mul(overlap, kept > 0 ? uint64_t(kept) : 0);
     }
     uint64_t entering = tile - overlap;
     if (!wrapReuse && entering != 0 && i != innermost)
       entering = tile;
-    total += trips * uint64_t(loop.factor - 1) * entering;
-    reset[loop.dim] += (loop.factor - 1) * loop.stride;
+    counts.accumulate(total,
+                      counts.mul(trips, uint64_t(loop.factor - 1), entering));
+    reset[loop.dim] = counts.add(reset[loop.dim],
+                                 counts.mul(loop.factor - 1, loop.stride));
   }
   return total;
 }
@@ -220,8 +235,11 @@ uint64_t NestAnalysis::visitedWords(unsigned level, unsigned tensor) const {
                 extents.begin() + (level + 1) * dimCount);
   for (const NestLoop &loop : nest)
     if (!loop.spatial && loop.level < level)
-      extent[loop.dim] *= loop.factor;
-  return problem.footprint(tensor, extent);
+      extent[loop.dim] = counts.mul(extent[loop.dim], loop.factor);
+  uint64_t words = problem.footprint(tensor, extent);
+  if (words == std::numeric_limits<uint64_t>::max())
+    counts.markOverflow(); // footprint() saturated.
+  return words;
 }
 
 uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,

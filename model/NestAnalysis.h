@@ -19,6 +19,7 @@
 #define TESSEL_MODEL_NESTANALYSIS_H
 
 #include "mapping/Mapping.h"
+#include "support/Checked.h"
 
 #include <cstdint>
 #include <vector>
@@ -104,6 +105,12 @@ public:
   /// The innermost level keeping `tensor` (it feeds the compute units).
   unsigned innermostKeeper(unsigned tensor) const;
 
+  /// The checked arithmetic every count of this analysis (and of the
+  /// accounting built on it) goes through; `overflowed()` is true once any
+  /// count did not fit in 64 bits, and then no count may be reported.
+  CheckedCounts &arithmetic() const { return counts; }
+  bool overflowed() const { return counts.overflowed(); }
+
   /// The analysis's storage; kept per thread between analyses so that the
   /// hot path does not allocate.
   struct Buffers {
@@ -122,6 +129,7 @@ private:
   unsigned levels;
   unsigned dimCount;
   uint64_t steps = 1;
+  mutable CheckedCounts counts;
   mutable Buffers buffers;
   std::vector<NestLoop> &nest = buffers.nest;
   std::vector<int64_t> &extents = buffers.extents;

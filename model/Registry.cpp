@@ -51,31 +51,65 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   evaluation.errors = verifyMapping(problem, arch, mapping);
   if (!evaluation.errors.empty())
     return evaluation;
+  std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
+  if (!macs)
+    return evaluation;
   NestAnalysis nest(problem, arch, mapping);
   Report report(arch.levelCount(), problem.tensors.size());
   report.evaluator = evaluator;
-  report.macs = problem.macs();
+  report.macs = *macs;
   report.executedMacs = nest.executedMacs();
   report.actions.macs = report.executedMacs;
   countAccesses(problem, mapping, nest, report, wrapReuse);
   addResourceCycles(arch, nest, report);
+  CheckedCounts &counts = nest.arithmetic();
   for (ResourceCycles &resource : report.resourceCycles)
-    resource.cycles += extraCycles;
+    resource.cycles = counts.add(resource.cycles, extraCycles);
+  if (nest.overflowed()) {
+    evaluation.errors.push_back(countOverflowError(problem));
+    return evaluation;
+  }
   energyOf(arch, report.actions, report.energy);
   report.settle(arch.peakMacsPerCycle());
   evaluation.report = std::move(report);
   return evaluation;
 }
 
-uint64_t cyclesFor(uint64_t words, double wordsPerCycle, uint64_t instances) {
+std::optional<uint64_t> macsOf(const Problem &problem,
+                               std::vector<MappingError> &errors) {
+  uint64_t product = 1;
+  for (const Dimension &dim : problem.dims)
+    if (dim.bound < 1 || !checkedMul(product, uint64_t(dim.bound), product)) {
+      errors.push_back(countOverflowError(problem));
+      return std::nullopt;
+    }
+  return product;
+}
+
+MappingError countOverflowError(const Problem &problem) {
+  std::string bounds;
+  for (const Dimension &dim : problem.dims)
+    bounds += (bounds.empty() ? "" : ", ") + dim.name + "=" +
+              std::to_string(dim.bound);
+  return {"'" + problem.name + "' (" + bounds +
+          "): a count of this mapping (MACs, accesses, network hops or "
+          "cycles) exceeds " +
+          countLimitText() +
+          ", the most a 64-bit count holds; split the op or use smaller "
+          "bounds"};
+}
+
+uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
+                   uint64_t instances) {
   if (words == 0)
     return 0;
-  return uint64_t(
+  return counts.fromDouble(
       std::ceil(double(words) / (wordsPerCycle * double(instances))));
 }
 
 void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
                        Report &report) {
+  CheckedCounts &counts = nest.arithmetic();
   uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
   report.resourceCycles.push_back(
       {"compute", (nest.temporalSteps() + lanes - 1) / lanes});
@@ -84,23 +118,23 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
     uint64_t reads = 0, writes = 0, networkWords = 0;
     for (unsigned t = 0; t < report.actions.tensorCount(); ++t) {
       const TensorActions &actions = report.actions.at(l, t);
-      reads += actions.reads;
-      writes += actions.fills + actions.updates;
-      networkWords += actions.networkWords;
+      counts.accumulate(reads, actions.reads);
+      counts.accumulate(writes, counts.add(actions.fills, actions.updates));
+      counts.accumulate(networkWords, actions.networkWords);
     }
     uint64_t instances = nest.activeInstances(l);
     if (level.readBandwidth)
       report.resourceCycles.push_back(
           {level.name + " read",
-           cyclesFor(reads, *level.readBandwidth, instances)});
+           cyclesFor(counts, reads, *level.readBandwidth, instances)});
     if (level.writeBandwidth)
       report.resourceCycles.push_back(
           {level.name + " write",
-           cyclesFor(writes, *level.writeBandwidth, instances)});
+           cyclesFor(counts, writes, *level.writeBandwidth, instances)});
     if (level.network.linkBandwidth)
       report.resourceCycles.push_back(
           {level.name + " network",
-           cyclesFor(networkWords, *level.network.linkBandwidth, instances)});
+           cyclesFor(counts, networkWords, *level.network.linkBandwidth, instances)});
   }
 }
 

@@ -19,12 +19,41 @@
 namespace tessel {
 namespace {
 
-/// Distinct values of one coordinate over the whole iteration space.
-uint64_t distinctValues(const Problem &problem, const Projection &coordinate) {
+/// Ranges up to this many values are enumerated exactly (a bitmap of 2 MiB).
+constexpr uint64_t kEnumeratedRange = uint64_t(1) << 24;
+
+/// Distinct values of one coordinate over the whole iteration space:
+/// exact when the terms leave no gaps (each coefficient, smallest first, at
+/// most one more than the reach of those before it: the common case of
+/// convolutions and contractions) or the range is small enough to
+/// enumerate; otherwise the most values any single term takes, a lower
+/// bound, which keeps the roofline a bound.
+uint64_t distinctValues(const Problem &problem, const Projection &coordinate,
+                        CheckedCounts &counts) {
+  std::vector<std::pair<uint64_t, uint64_t>> terms; // |coefficient|, bound.
+  for (const ProjectionTerm &term : coordinate.terms)
+    if (term.coefficient != 0 && problem.dims[term.dim].bound > 1)
+      terms.push_back({term.coefficient < 0 ? 0 - uint64_t(term.coefficient)
+                                            : uint64_t(term.coefficient),
+                       uint64_t(problem.dims[term.dim].bound)});
+  std::sort(terms.begin(), terms.end());
+  uint64_t reach = 0, largestTerm = 1;
+  bool contiguous = true, fits = true;
+  for (auto [coefficient, bound] : terms) {
+    contiguous &= coefficient <= reach + 1;
+    largestTerm = std::max(largestTerm, bound);
+    uint64_t termReach = 0;
+    fits = fits && checkedMul(coefficient, bound - 1, termReach) &&
+           checkedAdd(reach, termReach, reach);
+  }
+  if (fits && contiguous)
+    return counts.add<uint64_t>(reach, 1);
+  if (!fits || reach >= kEnumeratedRange)
+    return largestTerm;
   int64_t low = 0, high = 0;
   for (const ProjectionTerm &term : coordinate.terms) {
-    int64_t reach = term.coefficient * (problem.dims[term.dim].bound - 1);
-    (reach < 0 ? low : high) += reach;
+    int64_t termReach = term.coefficient * (problem.dims[term.dim].bound - 1);
+    (termReach < 0 ? low : high) += termReach;
   }
   std::vector<bool> seen(size_t(high - low + 1), false);
   seen[size_t(-low)] = true; // Every index 0.
@@ -42,7 +71,8 @@ uint64_t distinctValues(const Problem &problem, const Projection &coordinate) {
 /// Words of `tensor` that some MAC touches: a lower bound on the words any
 /// mapping moves from DRAM. Coordinates that share no dimension multiply;
 /// coordinates sharing one (a diagonal) count their largest alone.
-uint64_t touchedWords(const Problem &problem, unsigned tensor) {
+uint64_t touchedWords(const Problem &problem, unsigned tensor,
+                      CheckedCounts &counts) {
   const std::vector<Projection> &coordinates =
       problem.tensors[tensor].projection;
   uint64_t product = 1, shared = 1;
@@ -52,8 +82,8 @@ uint64_t touchedWords(const Problem &problem, unsigned tensor) {
     for (const ProjectionTerm &term : coordinate.terms)
       disjoint &= used.insert(term.dim).second;
   for (const Projection &coordinate : coordinates) {
-    uint64_t values = distinctValues(problem, coordinate);
-    product *= values;
+    uint64_t values = distinctValues(problem, coordinate, counts);
+    product = counts.mul(product, values);
     shared = std::max(shared, values);
   }
   return disjoint ? product : shared;
@@ -69,34 +99,44 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &) const override {
+    Evaluation evaluation;
+    std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
+    if (!macs)
+      return evaluation;
+    CheckedCounts counts;
     Report report(arch.levelCount(), problem.tensors.size());
     report.evaluator = name();
-    report.macs = report.executedMacs = report.actions.macs = problem.macs();
+    report.macs = report.executedMacs = report.actions.macs = *macs;
     uint64_t reads = 0, writes = 0;
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      uint64_t words = touchedWords(problem, t);
+      uint64_t words = touchedWords(problem, t, counts);
       TensorActions &dram = report.actions.at(0, t);
       if (problem.tensors[t].isOutput) {
         dram.updates = words;
-        writes += words;
+        counts.accumulate(writes, words);
       } else {
         dram.reads = words;
-        reads += words;
+        counts.accumulate(reads, words);
       }
     }
-    uint64_t peak = arch.peakMacsPerCycle();
+    uint64_t peak = std::max<uint64_t>(1, arch.peakMacsPerCycle());
     report.resourceCycles.push_back(
-        {"compute", (report.macs + peak - 1) / peak});
+        {"compute", report.macs / peak + (report.macs % peak != 0)});
     const StorageLevel &dram = arch.levels.front();
     if (dram.readBandwidth)
       report.resourceCycles.push_back(
-          {dram.name + " read", cyclesFor(reads, *dram.readBandwidth, 1)});
+          {dram.name + " read",
+           cyclesFor(counts, reads, *dram.readBandwidth, 1)});
     if (dram.writeBandwidth)
       report.resourceCycles.push_back(
-          {dram.name + " write", cyclesFor(writes, *dram.writeBandwidth, 1)});
+          {dram.name + " write",
+           cyclesFor(counts, writes, *dram.writeBandwidth, 1)});
+    if (counts.overflowed()) {
+      evaluation.errors.push_back(countOverflowError(problem));
+      return evaluation;
+    }
     report.energy = energyOf(arch, report.actions);
     report.settle(peak);
-    Evaluation evaluation;
     evaluation.report = std::move(report);
     return evaluation;
   }

@@ -1,4 +1,5 @@
-//===- support/YamlReader.h - Located errors for YAML inputs -----*- C++ -*-===//
+//===- support/YamlReader.h - Located errors for YAML inputs -----*- C++
+//-*-===//
 //
 // What every YAML reader of mappings, constraints and suites needs: errors
 // that name the file, line and column (`m.yaml:5:25: error: ...`), unknown
@@ -12,6 +13,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,14 +36,158 @@ inline std::string locatedMessage(const std::string &file,
   return where + ": error: " + message;
 }
 
-/// Parses YAML text; a syntax error throws Error at its position.
+/// Throws Error for `message` at `mark` in `file` (no position when the
+/// mark is null). Every error of the readers below goes through here; a
+/// layer whose error type is not built from the formatted text (ArchError)
+/// specialises it.
+template <typename Error>
+[[noreturn]] void throwLocated(const std::string &file, const YAML::Mark &mark,
+                               const std::string &message) {
+  throw Error(locatedMessage(file, mark, message));
+}
+
+/// A mark at 0-based `line` and `column`.
+inline YAML::Mark markAt(int line, int column) {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  mark.pos = 0;
+  mark.line = line;
+  mark.column = column;
+  return mark;
+}
+
+/// Limits on every YAML input: files larger than this are refused before
+/// parsing, and so are trees deeper or (aliases expanded) larger.
+constexpr size_t kMaxYamlBytes = size_t(16) << 20; // 16 MiB.
+constexpr unsigned kMaxYamlDepth = 64;
+constexpr size_t kMaxYamlNodes = 1000000;
+
+/// The position of byte `offset` in `text`.
+inline YAML::Mark markOf(const std::string &text, size_t offset) {
+  int line = 0, column = 0;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+  }
+  return markAt(line, column);
+}
+
+/// Rejects text no YAML input of Tessel's may hold: NUL bytes (a name with
+/// one would print cut short), or more than kMaxYamlBytes.
+template <typename Error>
+void checkYamlText(const std::string &text, const std::string &file) {
+  if (text.size() > kMaxYamlBytes)
+    throwLocated<Error>(file, YAML::Mark::null_mark(),
+                        "the text is " + std::to_string(text.size()) +
+                            " bytes; YAML inputs are limited to " +
+                            std::to_string(kMaxYamlBytes >> 20) + " MiB");
+  size_t nul = text.find('\0');
+  if (nul != std::string::npos)
+    throwLocated<Error>(file, markOf(text, nul),
+                        "NUL byte in the text; YAML inputs are plain text");
+}
+
+namespace detail {
+
+/// Duplicate keys (yaml-cpp keeps the first silently), depth and size.
+template <typename Error>
+void checkYamlTree(const YAML::Node &node, const std::string &file,
+                   unsigned depth, size_t &nodes) {
+  if (++nodes > kMaxYamlNodes)
+    throwLocated<Error>(file, node.Mark(),
+                        "more than " + std::to_string(kMaxYamlNodes) +
+                            " YAML nodes (aliases expanded); no "
+                            "Tessel input needs that many");
+  if (depth > kMaxYamlDepth)
+    throwLocated<Error>(file, node.Mark(),
+                        "nested deeper than " + std::to_string(kMaxYamlDepth) +
+                            " levels");
+  if (node.IsSequence()) {
+    for (const YAML::Node &item : node)
+      checkYamlTree<Error>(item, file, depth + 1, nodes);
+    return;
+  }
+  if (!node.IsMap())
+    return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto &entry : node) {
+    if (entry.first.IsScalar()) {
+      const std::string &key = entry.first.Scalar();
+      auto [where, inserted] = seen.emplace(key, entry.first.Mark());
+      if (!inserted)
+        throwLocated<Error>(file, entry.first.Mark(),
+                            "duplicate key '" + key + "' (first at line " +
+                                std::to_string(where->second.line + 1) +
+                                "); give each key once");
+    }
+    checkYamlTree<Error>(entry.first, file, depth + 1, nodes);
+    checkYamlTree<Error>(entry.second, file, depth + 1, nodes);
+  }
+}
+
+} // namespace detail
+
+/// Parses YAML text into one document. A syntax error, a second document
+/// ('---'), a duplicate key, NUL bytes, or a tree over the limits above
+/// throws Error at its position.
 template <typename Error>
 YAML::Node loadYaml(const std::string &text, const std::string &file) {
+  checkYamlText<Error>(text, file);
+  std::vector<YAML::Node> documents;
   try {
-    return YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException &error) {
-    throw Error(locatedMessage(file, error.mark, "malformed YAML: " + error.msg));
+    throwLocated<Error>(file, error.mark, "malformed YAML: " + error.msg);
+  } catch (const YAML::Exception &error) {
+    throwLocated<Error>(file, error.mark, "malformed YAML: " + error.msg);
   }
+  if (documents.size() > 1)
+    throwLocated<Error>(
+        file, documents[1].Mark(),
+        "a second YAML document ('---'); this file must hold one (put "
+        "several entries in one list instead)");
+  if (documents.empty())
+    return YAML::Node();
+  size_t nodes = 0;
+  detail::checkYamlTree<Error>(documents[0], file, 0, nodes);
+  return documents[0];
+}
+
+/// The text of a YAML input file, or Error naming the path and what is
+/// wrong with it (missing, a directory, unreadable, too large). `what` names
+/// the file for messages ("the Arch file").
+template <typename Error>
+std::string readYamlFile(const std::string &path, const std::string &what) {
+  std::error_code code;
+  std::filesystem::file_status status = std::filesystem::status(path, code);
+  if (code || !std::filesystem::exists(status))
+    throwLocated<Error>(path, YAML::Mark::null_mark(),
+                        "cannot read " + what + ": no such file");
+  if (std::filesystem::is_directory(status))
+    throwLocated<Error>(path, YAML::Mark::null_mark(),
+                        "cannot read " + what +
+                            ": it is a directory; give a YAML file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throwLocated<Error>(path, YAML::Mark::null_mark(),
+                        "cannot read " + what + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, size_t(in.gcount()));
+    if (text.size() > kMaxYamlBytes)
+      throwLocated<Error>(path, YAML::Mark::null_mark(),
+                          what + " is larger than " +
+                              std::to_string(kMaxYamlBytes >> 20) +
+                              " MiB, the limit for YAML inputs");
+  }
+  if (in.bad())
+    throwLocated<Error>(path, YAML::Mark::null_mark(),
+                        "cannot read " + what + ": " + std::strerror(errno));
+  return text;
 }
 
 template <typename Error> class YamlReader {
@@ -46,7 +196,7 @@ public:
 
   [[noreturn]] void fail(const YAML::Node &node,
                          const std::string &message) const {
-    throw Error(locatedMessage(file, node.Mark(), message));
+    throwLocated<Error>(file, node.Mark(), message);
   }
 
   /// Fails on a field not in `allowed`, listing the allowed ones.
@@ -76,12 +226,12 @@ public:
     }
   }
 
-  std::vector<std::string> strings(const YAML::Node &list,
-                                   const std::string &field,
-                                   const std::string &example = "[a, b]") const {
+  std::vector<std::string>
+  strings(const YAML::Node &list, const std::string &field,
+          const std::string &example = "[a, b]") const {
     if (!list.IsSequence())
-      fail(list, "'" + field + "' must be a list, e.g. " + field + ": " +
-                     example);
+      fail(list,
+           "'" + field + "' must be a list, e.g. " + field + ": " + example);
     std::vector<std::string> items;
     for (const YAML::Node &item : list) {
       if (!item.IsScalar())
@@ -94,11 +244,10 @@ public:
   /// The loops listed under `field` of a level node ("temporal" or
   /// "spatial"), each parsed by `parse`.
   template <typename LoopT>
-  std::vector<LoopT>
-  loops(const YAML::Node &levelNode, const std::string &level,
-        const std::string &field,
-        std::optional<std::string> (*parse)(const std::string &, LoopT &))
-      const {
+  std::vector<LoopT> loops(
+      const YAML::Node &levelNode, const std::string &level,
+      const std::string &field,
+      std::optional<std::string> (*parse)(const std::string &, LoopT &)) const {
     std::vector<LoopT> result;
     if (!levelNode[field])
       return result;

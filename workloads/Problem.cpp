@@ -1,6 +1,8 @@
 //===- workloads/Problem.cpp ----------------------------------------------===//
 #include "workloads/Problem.h"
 
+#include "support/Checked.h"
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -13,14 +15,30 @@ bool Tensor::isIndexedBy(unsigned dim) const {
   return false;
 }
 
+int64_t spanOf(const Projection &coordinate, const int64_t *extents) {
+  int64_t span = 1;
+  for (const ProjectionTerm &term : coordinate.terms) {
+    int64_t reach = saturatingMul<int64_t>(
+        term.coefficient == std::numeric_limits<int64_t>::min()
+            ? std::numeric_limits<int64_t>::max()
+            : std::llabs(term.coefficient),
+        extents[term.dim] - 1);
+    span = saturatingAdd(span, reach);
+  }
+  return span;
+}
+
 uint64_t Tensor::elements() const {
   uint64_t count = 1;
   for (int64_t extent : shape)
-    count *= static_cast<uint64_t>(extent);
+    count = saturatingMul(count, static_cast<uint64_t>(extent));
   return count;
 }
 
-uint64_t Tensor::bytes() const { return (elements() * elementBits + 7) / 8; }
+uint64_t Tensor::bytes() const {
+  uint64_t bits = saturatingMul(elements(), uint64_t(elementBits));
+  return bits / 8 + (bits % 8 != 0);
+}
 
 std::optional<unsigned> Problem::dimIndex(const std::string &dimName) const {
   for (unsigned i = 0; i < dims.size(); ++i)
@@ -71,24 +89,17 @@ std::vector<int64_t>
 Problem::footprintShape(unsigned tensor,
                         const std::vector<int64_t> &extents) const {
   std::vector<int64_t> shape;
-  for (const Projection &coordinate : tensors[tensor].projection) {
-    int64_t span = 1;
-    for (const ProjectionTerm &term : coordinate.terms)
-      span += std::llabs(term.coefficient) * (extents[term.dim] - 1);
-    shape.push_back(span);
-  }
+  for (const Projection &coordinate : tensors[tensor].projection)
+    shape.push_back(spanOf(coordinate, extents.data()));
   return shape;
 }
 
 uint64_t Problem::footprint(unsigned tensor,
                             const std::vector<int64_t> &extents) const {
   uint64_t product = 1;
-  for (const Projection &coordinate : tensors[tensor].projection) {
-    int64_t span = 1;
-    for (const ProjectionTerm &term : coordinate.terms)
-      span += std::llabs(term.coefficient) * (extents[term.dim] - 1);
-    product *= static_cast<uint64_t>(span);
-  }
+  for (const Projection &coordinate : tensors[tensor].projection)
+    product = saturatingMul(
+        product, static_cast<uint64_t>(spanOf(coordinate, extents.data())));
   return product;
 }
 

@@ -59,7 +59,7 @@ struct Tensor {
 
   /// Whether any coordinate of this tensor depends on `dim`.
   bool isIndexedBy(unsigned dim) const;
-  /// Elements in the declared shape.
+  /// Elements in the declared shape (saturates at UINT64_MAX).
   uint64_t elements() const;
   /// Bytes in the declared shape (elements x element width, rounded up).
   uint64_t bytes() const;
@@ -71,6 +71,11 @@ struct SourceRef {
   unsigned line = 0;
   unsigned column = 0;
 };
+
+/// Points one coordinate spans as each dimension d runs over
+/// [0, extents[d]): 1 + sum |c_i|*(extents[d_i] - 1). Saturates at INT64_MAX
+/// (a span that large fits no buffer).
+int64_t spanOf(const Projection &coordinate, const int64_t *extents);
 
 /// A perfectly nested loop with its tensors.
 struct Problem {
@@ -100,7 +105,7 @@ struct Problem {
   /// hold a dense box).
   std::vector<int64_t>
   footprintShape(unsigned tensor, const std::vector<int64_t> &extents) const;
-  /// Product of footprintShape().
+  /// Product of footprintShape(); saturates at UINT64_MAX.
   uint64_t footprint(unsigned tensor,
                      const std::vector<int64_t> &extents) const;
   /// All bounds, in dimension order.

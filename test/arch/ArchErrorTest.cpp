@@ -2,6 +2,7 @@
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 using namespace tessel;
@@ -105,7 +106,32 @@ TEST(ArchErrorTest, UnknownTopology) {
 TEST(ArchErrorTest, MissingFile) {
   ArchError error = fileError("no_such_file.yaml");
   expectAt(error, inputPath("no_such_file.yaml"), 0, 0);
-  EXPECT_EQ(error.message(), "cannot open the file");
+  EXPECT_EQ(error.message(), "cannot read the Arch file: no such file");
+}
+
+TEST(ArchErrorTest, DirectoryIsNotAFile) {
+  ArchError error = fileError(".");
+  EXPECT_EQ(error.message(),
+            "cannot read the Arch file: it is a directory; give a YAML file");
+}
+
+TEST(ArchErrorTest, SecondDocumentIsAnError) {
+  ArchError error = textError("name: a\nlevels: []\n---\nname: b\n");
+  expectAt(error, "inline.yaml", 4, 1);
+  EXPECT_THAT(error.message(), ::testing::HasSubstr("a second YAML document"));
+}
+
+TEST(ArchErrorTest, DuplicateKeyNamesBothLines) {
+  ArchError error = textError("name: a\nlevels: []\nname: b\n");
+  expectAt(error, "inline.yaml", 3, 1);
+  EXPECT_EQ(error.message(),
+            "duplicate key 'name' (first at line 1); give each key once");
+}
+
+TEST(ArchErrorTest, NulByteIsLocated) {
+  ArchError error = textError(std::string("name: a\nlevels: [\0]\n", 20));
+  expectAt(error, "inline.yaml", 2, 10);
+  EXPECT_THAT(error.message(), ::testing::HasSubstr("NUL byte"));
 }
 
 TEST(ArchErrorTest, UnknownTopLevelFieldSuggestsTheNearest) {
@@ -205,13 +231,27 @@ TEST(ArchErrorTest, TooManyInstances) {
   ArchError error = textError(
       "name: a\n"
       "levels:\n"
-      "  - {name: D, capacity: unbounded, fanout: 1048576, network: {topology: "
+      "  - {name: D, capacity: unbounded, fanout: 65536, network: {topology: "
       "bus}}\n"
-      "  - {name: E, capacity: 4, fanout: 1048576, network: {topology: bus}}\n"
-      "  - {name: F, capacity: 4, fanout: 1024, network: {topology: bus}}\n");
-  expectAt(error, "inline.yaml", 5, 36);
-  EXPECT_EQ(error.message(), "level 'F': field 'fanout' makes more than 2^48 "
+      "  - {name: E, capacity: 4, fanout: 65536, network: {topology: bus}}\n"
+      "  - {name: F, capacity: 4, fanout: 65536, network: {topology: bus}}\n"
+      "  - {name: G, capacity: 4, fanout: 2, network: {topology: bus}}\n");
+  expectAt(error, "inline.yaml", 6, 36);
+  EXPECT_EQ(error.message(), "level 'G': field 'fanout' makes more than 2^48 "
                              "instances below it");
+}
+
+TEST(ArchErrorTest, TooManyChildrenInOneLevel) {
+  ArchError error = textError(
+      "name: a\n"
+      "levels:\n"
+      "  - {name: D, capacity: unbounded, fanout: [1024, 1024], network: "
+      "{topology: tree}}\n"
+      "  - {name: E, capacity: 4}\n");
+  expectAt(error, "inline.yaml", 3, 44);
+  EXPECT_EQ(error.message(),
+            "level 'D': field 'fanout' 1024x1024 has 1048576 children; at "
+            "most 65536 per level are supported (nest levels for more)");
 }
 
 TEST(ArchErrorTest, NotAMapping) {

@@ -137,7 +137,6 @@ TEST(Mappers, SameSeedSameResultWhateverTheThreads) {
 TEST(Mappers, HeuristicsLandWithinFivePercentOfTheOptimum) {
   auto model = createCostModel("reuse");
   std::mt19937_64 rng(9);
-  Objective edp = *Objective::parse("edp");
   for (int trial = 0; trial < 6; ++trial) {
     int64_t m = pick(rng, 4, 8), n = pick(rng, 2, 4), k = pick(rng, 2, 6);
     Problem problem =

@@ -218,5 +218,62 @@ TEST(MappingVerify, RepeatedLoops) {
                                     "'temporal'")));
 }
 
+TEST(MappingVerify, RepeatedKeepIsAnError) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels[1].keep = {"I", "W", "W", "O"};
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre("level 'Buffer': tensor 'W' is listed twice in "
+                          "'keep'; list each once"));
+}
+
+// (2^62 + 1) x 2 = 2^63 + 2 does not fit a signed 64-bit product. (With a
+// wrapping multiply, (2^62 + 1) x 4 = 2^64 + 4 would wrap to oh's bound 4 and
+// the mapping would pass: the bug this guards against.)
+TEST(MappingVerify, FactorProductsThatOverflowAreRejected) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.levels[0].temporal = {{"f", 2}, {"oh", 4611686018427387905}};
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre("dimension 'oh': its factors (4611686018427387905 "
+                          "x 2) must be whole numbers >= 1 whose product fits "
+                          "in 64 bits, and should multiply to its bound 4"));
+}
+
+TEST(MappingVerify, SpatialProductsThatOverflowAreRejected) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  // 2^33 * 2^31 wraps to 0 in 64 bits: it must not pass the fan-out check.
+  spec.levels[1].spatial = {{"f", int64_t(1) << 33, SpatialAxis::X},
+                            {"ow", int64_t(1) << 31, SpatialAxis::X}};
+  std::vector<std::string> found = messages(verifyMapping(problem, arch, spec));
+  EXPECT_THAT(found, ::testing::Contains(HasSubstr(
+                         "spatial factors on X multiply to "
+                         "9223372036854775807 but the level has 4 children")));
+}
+
+TEST(MappingVerify, ErrorsPointAtTheLevelTheyAreAbout) {
+  Problem problem = conv(2, 1);
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  MappingSpec spec = convSpec();
+  spec.origin = "m.yaml:2:5";
+  spec.levels[0].origin = "m.yaml:4:9";
+  spec.levels[1].origin = "m.yaml:7:9";
+  spec.levels[2].origin = "m.yaml:11:9";
+  spec.levels[1].keep = {"I", "I", "W", "O"}; // About level 1.
+  spec.levels[0].temporal = {{"f", 2}};       // About dimension oh.
+  std::vector<MappingError> errors = verifyMapping(problem, arch, spec);
+  ASSERT_EQ(errors.size(), 1u); // Resolving fails first, on the keep list.
+  EXPECT_EQ(errors[0].where, "m.yaml:7:9");
+  spec.levels[1].keep = {"I", "W", "O"};
+  errors = verifyMapping(problem, arch, spec);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].where, "m.yaml:2:5");
+  EXPECT_EQ(errors[0].level, -1);
+}
+
 } // namespace
 } // namespace tessel
