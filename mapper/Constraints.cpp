@@ -45,6 +45,8 @@ public:
                {"level", "temporal", "spatial", "order", "keep", "noSpatial"},
                "a level constraint");
     LevelConstraint constraint;
+    constraint.origin = file + ":" + std::to_string(node.Mark().line + 1) +
+                        ":" + std::to_string(node.Mark().column + 1);
     if (!node["level"])
       fail(node, "a level constraint needs 'level: NAME' (an Arch level)");
     constraint.level = get<std::string>(node["level"], "level");
@@ -85,8 +87,9 @@ public:
       const LoopSpec &loop = constraint.temporal[i];
       for (size_t j = 0; j < i; ++j)
         if (constraint.temporal[j].dim == loop.dim)
-          fail(node["temporal"][i], "level '" + level + "': 'temporal' fixes '" +
-                                        loop.dim + "' twice; give it once");
+          fail(node["temporal"][i], "level '" + level +
+                                        "': 'temporal' fixes '" + loop.dim +
+                                        "' twice; give it once");
       if (constraint.order && loop.factor > 1 &&
           std::find(constraint.order->begin(), constraint.order->end(),
                     loop.dim) == constraint.order->end())
@@ -102,16 +105,15 @@ public:
       for (size_t j = 0; j < i; ++j)
         if (constraint.spatial[j].dim == loop.dim &&
             constraint.spatial[j].axis == loop.axis)
-          fail(node["spatial"][i], "level '" + level + "': 'spatial' fixes '" +
-                                       loop.dim + "' on " +
-                                       axisName(loop.axis) +
-                                       " twice; give it once");
+          fail(node["spatial"][i],
+               "level '" + level + "': 'spatial' fixes '" + loop.dim + "' on " +
+                   axisName(loop.axis) + " twice; give it once");
       if (std::find(constraint.noSpatial.begin(), constraint.noSpatial.end(),
                     loop.dim) != constraint.noSpatial.end())
-        fail(node["spatial"][i],
-             "level '" + level + "': 'spatial' fixes " + loopText(loop) +
-                 " but 'noSpatial' forbids spreading '" + loop.dim +
-                 "' here; drop one of the two");
+        fail(node["spatial"][i], "level '" + level + "': 'spatial' fixes " +
+                                     loopText(loop) +
+                                     " but 'noSpatial' forbids spreading '" +
+                                     loop.dim + "' here; drop one of the two");
     }
   }
 
@@ -125,6 +127,7 @@ public:
         {"padding", "minUtilization", "dataflow", "nativeNetworks", "levels"},
         "'constraints'");
     Constraints constraints;
+    constraints.file = file;
     if (body["padding"])
       constraints.padding = fraction(body["padding"], "padding", 1.0);
     if (body["minUtilization"])
@@ -166,7 +169,6 @@ public:
     }
     return constraints;
   }
-
 };
 
 } // namespace

@@ -49,6 +49,7 @@ struct LevelConstraint {
   std::optional<std::vector<std::string>> order; ///< Outermost first.
   std::optional<std::vector<std::string>> keep;
   std::vector<std::string> noSpatial;
+  std::string origin; ///< "file:line:col" it was read at, if from a file.
 };
 
 struct Constraints {
@@ -61,9 +62,12 @@ struct Constraints {
   /// it cannot reduce (no spatial reduction by the parent).
   bool nativeNetworks = false;
   std::vector<LevelConstraint> levels;
+  std::string file; ///< The file it was read from, if any.
 };
 
-/// Bad constraint YAML; what() reads `file.yaml:3:7: error: ...`.
+/// Bad constraint YAML, or constraints that do not fit an op; what() reads
+/// `file.yaml:3:7: error: ...` (just the message for constraints built in
+/// code).
 class ConstraintError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;

@@ -3,6 +3,7 @@
 
 #include "arch/Arch.h"
 #include "mapping/RandomMapping.h"
+#include "support/Checked.h"
 #include "workloads/Problem.h"
 
 #include <algorithm>
@@ -129,8 +130,10 @@ SpaceCount orderedFactorizations(int64_t n, unsigned slots) {
   return count;
 }
 
-[[noreturn]] void fail(const std::string &message) {
-  throw ConstraintError("error: " + message);
+/// `message` at `where` (a constraint's origin, or the constraints file).
+[[noreturn]] void fail(const std::string &where, const std::string &message) {
+  throw ConstraintError(where.empty() ? message
+                                      : where + ": error: " + message);
 }
 
 } // namespace
@@ -174,18 +177,23 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
     for (unsigned s = 0; s < slots; ++s)
       anywhere |= allowed[d][s] && fixedFactor[d][s] == 0;
     int64_t fixedProduct = 1;
+    bool productFits = true;
     for (unsigned s = 0; s < slots; ++s)
-      fixedProduct *= std::max<int64_t>(1, fixedFactor[d][s]);
+      productFits &= checkedMul(
+          fixedProduct, std::max<int64_t>(1, fixedFactor[d][s]), fixedProduct);
     bool fits = false;
     for (int64_t b : boundChoices[d])
-      fits |= b % fixedProduct == 0 && (anywhere || b == fixedProduct);
+      fits |= productFits && b % fixedProduct == 0 &&
+              (anywhere || b == fixedProduct);
     if (!fits)
-      fail("dimension '" + problem.dims[d].name + "' (bound " +
-           std::to_string(problem.dims[d].bound) +
-           ") cannot be mapped: its fixed factors multiply to " +
-           std::to_string(fixedProduct) +
-           (anywhere ? ", which divides no allowed bound"
-                     : " and every other slot is forbidden"));
+      fail(constraints.file,
+           "dimension '" + problem.dims[d].name + "' (bound " +
+               std::to_string(problem.dims[d].bound) +
+               ") cannot be mapped: its fixed factors multiply to " +
+               (productFits ? std::to_string(fixedProduct)
+                            : std::string("more than 2^63")) +
+               (anywhere ? ", which divides no allowed bound"
+                         : " and every other slot is forbidden"));
   }
 }
 
@@ -196,8 +204,8 @@ void MapSpace::bindLevelConstraints() {
       std::string names;
       for (const StorageLevel &l : arch_.levels)
         names += (names.empty() ? "" : ", ") + l.name;
-      fail("constraint on unknown level '" + c.level +
-           "'; the Arch's levels are " + names);
+      fail(c.origin, "constraint on unknown level '" + c.level +
+                         "'; the Arch's levels are " + names);
     }
     unsigned l = *level;
     auto dimOf = [&](const std::string &name) {
@@ -206,8 +214,8 @@ void MapSpace::bindLevelConstraints() {
         std::string names;
         for (const Dimension &d : problem_.dims)
           names += (names.empty() ? "" : ", ") + d.name;
-        fail("level '" + c.level + "': unknown dimension '" + name +
-             "'; the op's dimensions are " + names);
+        fail(c.origin, "level '" + c.level + "': unknown dimension '" + name +
+                           "'; the op's dimensions are " + names);
       }
       return *dim;
     };
@@ -216,9 +224,10 @@ void MapSpace::bindLevelConstraints() {
     for (const SpatialLoopSpec &loop : c.spatial) {
       unsigned axis = loop.axis == SpatialAxis::X ? 0 : 1;
       if (loop.factor > int64_t(arch_.levels[l].fanout[axis]))
-        fail("level '" + c.level + "': fixed spatial factor " + loopText(loop) +
-             " exceeds the " + std::to_string(arch_.levels[l].fanout[axis]) +
-             " children on " + axisName(loop.axis));
+        fail(c.origin, "level '" + c.level + "': fixed spatial factor " +
+                           loopText(loop) + " exceeds the " +
+                           std::to_string(arch_.levels[l].fanout[axis]) +
+                           " children on " + axisName(loop.axis));
       fixedFactor[dimOf(loop.dim)][slotOf(l, 1 + axis)] = loop.factor;
     }
     for (const std::string &name : c.noSpatial) {
@@ -251,9 +260,9 @@ void MapSpace::bindLevelConstraints() {
           std::string names;
           for (const Tensor &t : problem_.tensors)
             names += t.name + ", ";
-          fail("level '" + c.level + "': unknown tensor '" + name +
-               "'; expected one of the op's tensors (" + names +
-               "or a role: input, weight, output)");
+          fail(c.origin, "level '" + c.level + "': unknown tensor '" + name +
+                             "'; expected one of the op's tensors (" + names +
+                             "or a role: input, weight, output)");
         }
         mask |= 1u << *tensor;
       }
@@ -315,10 +324,11 @@ void MapSpace::applyDataflow() {
         break;
     }
     if (!window || levels < 2)
-      fail("row-stationary needs a convolution (an input coordinate that adds "
+      fail(constraints.file,
+           "row-stationary needs a convolution (an input coordinate that adds "
            "an output loop and a window loop, like oh + kh) on an Arch with a "
            "PE array; '" +
-           problem_.opName + "' on '" + arch_.name + "' has none");
+               problem_.opName + "' on '" + arch_.name + "' has none");
     unsigned array = levels - 2;
     for (unsigned d = 0; d < dims; ++d) {
       allowed[d][slotOf(array, kSpatialX)] =

@@ -6,13 +6,22 @@
 #include "sim/Modules.h"
 #include "sim/Plan.h"
 
+#include "support/Files.h"
+#include "support/Interrupt.h"
+
 #include <poll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -39,32 +48,147 @@ void settleReport(const Arch &arch, const Engine &engine, SimResult &result) {
           : 0;
 }
 
-/// Opens a VCD trace at exactly `path` (SystemC appends ".vcd").
+/// The current simulated cycle.
+uint64_t cycleNow() {
+  return uint64_t(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
+}
+
+/// Opens a VCD trace at exactly `path` (SystemC appends ".vcd"). A path
+/// that is not a regular file (/dev/null, /dev/full, a pipe) gets the VCD
+/// through a temporary file copied into it at the end, so that nothing is
+/// created beside a device. Stops growing at `limit` bytes (0: none).
 struct VcdFile {
   sc_core::sc_trace_file *file = nullptr;
   std::string path, written;
+  bool viaCopy = false;
+  uint64_t limit = 0;
+  bool cut = false;
+  uint64_t cutAt = 0;
 
-  explicit VcdFile(const std::string &target) : path(target) {
+  VcdFile(const std::string &target, uint64_t limitBytes)
+      : path(target), limit(limitBytes) {
     if (path.empty())
       return;
-    std::string base = path.size() > 4 && path.substr(path.size() - 4) == ".vcd"
-                           ? path.substr(0, path.size() - 4)
-                           : path + ".tmp";
+    struct stat info;
+    bool special = stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
+    std::string base;
+    if (special) {
+      viaCopy = true;
+      base = (std::filesystem::temp_directory_path() /
+              ("tessel-vcd-" + std::to_string(getpid())))
+                 .string();
+    } else if (path.size() > 4 && path.substr(path.size() - 4) == ".vcd") {
+      base = path.substr(0, path.size() - 4);
+    } else {
+      base = path + ".tmp";
+    }
     written = base + ".vcd";
     file = sc_core::sc_create_vcd_trace_file(base.c_str());
     if (!file)
       throw std::runtime_error(path + ": error: cannot write the file");
     file->set_time_unit(1, sc_core::SC_NS);
   }
-  void close() {
-    if (!file)
+
+  /// Stops tracing when the file passed its limit (checked now and then).
+  void checkLimit() {
+    if (!file || !limit || cut)
       return;
-    sc_core::sc_close_vcd_trace_file(file);
-    file = nullptr;
-    if (written != path)
-      std::rename(written.c_str(), path.c_str());
+    struct stat info;
+    if (stat(written.c_str(), &info) == 0 && uint64_t(info.st_size) > limit) {
+      cut = true;
+      cutAt = cycleNow();
+      sc_core::sc_close_vcd_trace_file(file);
+      file = nullptr;
+    }
+  }
+
+  /// Cuts the closed file at the last timestamp before the limit, so that
+  /// it ends on a whole time step (VCD needs no closing).
+  void truncateToLimit() {
+    struct stat info;
+    if (!limit || stat(written.c_str(), &info) != 0 ||
+        uint64_t(info.st_size) <= limit)
+      return;
+    if (!cut) {
+      cut = true;
+      cutAt = cycleNow();
+    }
+    std::ifstream in(written, std::ios::binary);
+    uint64_t window = std::min<uint64_t>(limit, 1 << 16);
+    std::string text(window, '\0');
+    in.seekg(std::streamoff(limit - window));
+    in.read(&text[0], std::streamsize(window));
+    size_t at = text.rfind("\n#");
+    if (at == std::string::npos)
+      return;
+    uint64_t end = limit - window + at + 1;
+    std::string stamp = text.substr(at + 2, text.find('\n', at + 1) - at - 2);
+    cutAt = std::strtoull(stamp.c_str(), nullptr, 10);
+    if (::truncate(written.c_str(), off_t(end)) != 0)
+      return;
+  }
+
+  /// Closes and moves the file into place: "" or what went wrong.
+  std::string close() {
+    if (file) {
+      sc_core::sc_close_vcd_trace_file(file);
+      file = nullptr;
+    } else if (written.empty()) {
+      return "";
+    }
+    truncateToLimit();
+    std::string problem;
+    if (viaCopy) {
+      std::ifstream in(written, std::ios::binary);
+      std::ofstream out(path, std::ios::binary);
+      if (!out)
+        problem = path + ": error: cannot write the file: " + errorText(errno);
+      else {
+        out << in.rdbuf();
+        problem = streamError(out, path);
+      }
+      std::remove(written.c_str());
+    } else if (written != path &&
+               std::rename(written.c_str(), path.c_str()) != 0) {
+      problem = "error writing " + path + ": " + errorText(errno);
+    }
+    written.clear();
+    return problem;
   }
 };
+
+/// Stops the simulation when SIGINT or SIGTERM arrives, and keeps the VCD
+/// under its limit: a method woken every kPollCycles simulated cycles (a
+/// plain check of a flag; it changes nothing the simulation computes).
+class Watchdog : public sc_core::sc_module {
+public:
+  static constexpr double kPollCycles = 1024;
+  SC_HAS_PROCESS(Watchdog);
+  Watchdog(sc_core::sc_module_name name, VcdFile &vcd)
+      : sc_module(name), vcd(vcd) {
+    SC_METHOD(tick);
+  }
+  bool fired = false;
+
+private:
+  VcdFile &vcd;
+  void tick() {
+    if (interrupted()) {
+      fired = true;
+      sc_core::sc_stop();
+      return;
+    }
+    vcd.checkLimit();
+    next_trigger(sc_core::sc_time(kPollCycles, sc_core::SC_NS));
+  }
+};
+
+std::string cutWarning(const std::string &path, uint64_t limit,
+                       uint64_t cycle) {
+  return path + ": warning: the trace reached its size limit of " +
+         byteSize(limit) + " at cycle " + std::to_string(cycle) +
+         "; later events are left out (the file is complete up to there)";
+}
 
 } // namespace
 
@@ -75,17 +199,25 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
   Plan plan(problem, arch, mapping);
+  if (interrupted()) {
+    SimResult stopped;
+    stopped.interrupted = true;
+    stopped.error = "interrupted by " + interruptSignalName() +
+                    " before the simulation started";
+    return stopped;
+  }
   std::unique_ptr<Datapath> datapath;
   if (options.functional)
     datapath = std::make_unique<Datapath>(plan, options.seed);
   std::unique_ptr<ChromeTrace> trace;
   if (!options.chromeTrace.empty())
-    trace = std::make_unique<ChromeTrace>(options.chromeTrace);
+    trace = std::make_unique<ChromeTrace>(options.chromeTrace,
+                                          options.traceLimitBytes);
   std::unique_ptr<UtilizationCsv> csv;
   if (!options.utilization.empty())
-    csv = std::make_unique<UtilizationCsv>(options.utilization,
-                                           options.utilizationInterval,
-                                           plan.instances[plan.levels].count);
+    csv = std::make_unique<UtilizationCsv>(
+        options.utilization, options.utilizationInterval,
+        plan.instances[plan.levels].count, options.traceLimitBytes);
   Engine engine(plan, datapath.get(), trace.get());
   ProgressFn progress;
   if (options.progress)
@@ -96,7 +228,7 @@ SimResult simulate(const Problem &problem, const Arch &arch,
                    double(cycles) / seconds / 1e6);
       std::fflush(stderr);
     };
-  VcdFile vcd(options.vcd);
+  VcdFile vcd(options.vcd, options.traceLimitBytes);
   SimTop top("tessel", plan, engine, vcd.file != nullptr, csv.get(),
              trace.get(), options.utilizationInterval, progress);
   if (vcd.file) {
@@ -114,19 +246,53 @@ SimResult simulate(const Problem &problem, const Arch &arch,
       sc_core::sc_trace(vcd.file, network->words,
                         std::string(network->basename()) + ".words");
   }
+  Watchdog watchdog("watchdog", vcd);
   auto started = std::chrono::steady_clock::now();
   sc_core::sc_start();
   SimResult result;
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  vcd.close();
+  uint64_t stoppedAt = cycleNow();
   if (options.progress)
     std::fprintf(stderr, "\r%*s\r", 60, "");
+  if (csv)
+    csv->finish(watchdog.fired ? stoppedAt : engine.cycles());
+  // Every trace file is closed and checked, interrupted or not.
+  std::vector<std::string> writeErrors;
+  for (std::string problem :
+       {vcd.close(), trace ? trace->close() : std::string(),
+        csv ? csv->close() : std::string()})
+    if (!problem.empty())
+      writeErrors.push_back(problem);
+  if (vcd.cut)
+    result.warnings.push_back(
+        cutWarning(options.vcd, options.traceLimitBytes, vcd.cutAt));
+  if (trace && trace->truncated())
+    result.warnings.push_back(cutWarning(
+        options.chromeTrace, options.traceLimitBytes, trace->truncatedAt()));
+  if (csv && csv->truncated())
+    result.warnings.push_back(cutWarning(
+        options.utilization, options.traceLimitBytes, csv->truncatedAt()));
+  if (watchdog.fired) {
+    result.interrupted = true;
+    result.error = "interrupted by " + interruptSignalName() + " at cycle " +
+                   std::to_string(stoppedAt) +
+                   (trace || csv || !options.vcd.empty()
+                        ? " (the traces hold the cycles simulated so far)"
+                        : "");
+    for (const std::string &problem : writeErrors)
+      result.error += "; " + problem;
+    return result;
+  }
+  if (!writeErrors.empty()) {
+    std::string joined;
+    for (const std::string &problem : writeErrors)
+      joined += (joined.empty() ? "" : "; ") + problem;
+    throw std::runtime_error(joined);
+  }
   if (!engine.finished())
     throw std::logic_error("sim: the simulation stopped before the end");
-  if (csv)
-    csv->finish(engine.cycles());
   result.report = Report(arch.levelCount(), problem.tensors.size());
   Report &report = result.report;
   report.evaluator = "sim";
@@ -173,7 +339,7 @@ std::string encodeResult(const SimResult &result) {
   os.precision(17);
   const Report &report = result.report;
   const ActionCounts &actions = report.actions;
-  os << "tessel-sim-result 1 " << actions.levelCount() << ' '
+  os << "tessel-sim-result 2 " << actions.levelCount() << ' '
      << actions.tensorCount() << ' ';
   putString(os, report.evaluator);
   os << report.cycles << ' ' << report.macs << ' ' << report.executedMacs << ' '
@@ -202,6 +368,9 @@ std::string encodeResult(const SimResult &result) {
      << ' ' << result.functional << ' ';
   putString(os, result.mismatch);
   putString(os, result.error);
+  os << result.interrupted << ' ' << result.warnings.size() << ' ';
+  for (const std::string &warning : result.warnings)
+    putString(os, warning);
   return os.str();
 }
 
@@ -211,7 +380,7 @@ std::optional<SimResult> decodeResult(const std::string &text) {
   int version = 0;
   unsigned levels = 0, tensors = 0;
   if (!(is >> magic >> version >> levels >> tensors) ||
-      magic != "tessel-sim-result" || version != 1 || levels > 1000 ||
+      magic != "tessel-sim-result" || version != 2 || levels > 1000 ||
       tensors > 1000)
     return std::nullopt;
   SimResult result;
@@ -254,6 +423,14 @@ std::optional<SimResult> decodeResult(const std::string &text) {
   getString(is, result.mismatch);
   is.get();
   getString(is, result.error);
+  size_t warnings = 0;
+  is >> result.interrupted >> warnings;
+  for (size_t i = 0; i < warnings && i < 1000 && is; ++i) {
+    std::string warning;
+    is.get();
+    getString(is, warning);
+    result.warnings.push_back(warning);
+  }
   if (!is)
     return std::nullopt;
   return result;
@@ -268,20 +445,36 @@ runIsolated(size_t count, unsigned jobs,
     size_t index;
     std::string output;
   };
+  using Clock = std::chrono::steady_clock;
   std::vector<SimResult> results(count);
   std::vector<Child> running;
   size_t next = 0;
   jobs = std::max(1u, jobs);
+  pid_t parent = getpid();
+  bool stopping = false, killed = false;
+  Clock::time_point deadline;
   auto launch = [&](size_t index) {
     int fds[2];
     if (pipe(fds) != 0)
-      throw std::runtime_error("sim: cannot create a pipe");
+      throw std::runtime_error("sim: cannot create a pipe: " +
+                               errorText(errno));
     std::fflush(stdout);
     std::fflush(stderr);
     pid_t pid = fork();
-    if (pid < 0)
-      throw std::runtime_error("sim: cannot start a process");
+    if (pid < 0) {
+      int error = errno;
+      close(fds[0]);
+      close(fds[1]);
+      throw std::runtime_error("sim: cannot start a process: " +
+                               errorText(error));
+    }
     if (pid == 0) {
+      // Die with the parent, whatever kills it; stop cleanly on SIGINT
+      // and SIGTERM (the parent forwards them).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent)
+        _exit(1);
+      installInterruptHandlers();
       close(fds[0]);
       SimResult result;
       try {
@@ -294,24 +487,49 @@ runIsolated(size_t count, unsigned jobs,
       size_t left = text.size();
       while (left) {
         ssize_t written = write(fds[1], data, left);
+        if (written < 0 && errno == EINTR)
+          continue;
         if (written <= 0)
           break;
         data += written;
         left -= size_t(written);
       }
       close(fds[1]);
+      std::fflush(stderr);
       _exit(0);
     }
     close(fds[1]);
     running.push_back({pid, fds[0], index, {}});
   };
   while (next < count || !running.empty()) {
-    while (next < count && running.size() < jobs)
+    if (!stopping && interrupted()) {
+      // Tell the running children; give them a moment to close traces.
+      stopping = true;
+      deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(
+                                        kChildGraceSeconds));
+      for (const Child &child : running)
+        kill(child.pid, interruptSignal());
+      for (; next < count; ++next) {
+        results[next].interrupted = true;
+        results[next].error = "not run: interrupted by " +
+                              interruptSignalName() + " before it started";
+      }
+    }
+    if (stopping && !killed && Clock::now() >= deadline) {
+      killed = true;
+      for (const Child &child : running)
+        kill(child.pid, SIGKILL);
+    }
+    while (!stopping && next < count && running.size() < jobs)
       launch(next++);
+    if (running.empty())
+      break;
     std::vector<pollfd> polls;
     for (const Child &child : running)
       polls.push_back({child.fd, POLLIN, 0});
-    if (poll(polls.data(), polls.size(), -1) < 0)
+    // A timeout, so that a signal delivered to another thread is seen.
+    if (poll(polls.data(), polls.size(), 50) <= 0)
       continue;
     for (size_t i = running.size(); i-- > 0;) {
       if (!(polls[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -323,14 +541,22 @@ runIsolated(size_t count, unsigned jobs,
         child.output.append(buffer, size_t(got));
         continue;
       }
+      if (got < 0 && errno == EINTR)
+        continue;
       close(child.fd);
       int status = 0;
-      waitpid(child.pid, &status, 0);
+      while (waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
       std::optional<SimResult> decoded = decodeResult(child.output);
+      SimResult &result = results[child.index];
       if (decoded) {
-        results[child.index] = std::move(*decoded);
+        result = std::move(*decoded);
+      } else if (stopping) {
+        result.interrupted = true;
+        result.error = "interrupted by " + interruptSignalName() +
+                       (killed ? " (killed: it did not stop in time)" : "");
       } else {
-        results[child.index].error =
+        result.error =
             WIFSIGNALED(status) ? "the simulation process died (signal " +
                                       std::to_string(WTERMSIG(status)) + ")"
                                 : "the simulation process returned no result";

@@ -32,6 +32,9 @@ struct Problem;
 
 namespace tessel::sim {
 
+/// The default size limit of each trace file (Chrome JSON, VCD, CSV).
+constexpr uint64_t kDefaultTraceLimitBytes = uint64_t(256) << 20;
+
 struct SimOptions {
   bool functional = false;            ///< Carry values and check the output.
   uint64_t seed = 1;                  ///< Of the functional inputs.
@@ -39,6 +42,9 @@ struct SimOptions {
   std::string vcd;                    ///< VCD file, if set.
   std::string utilization;            ///< Utilization CSV file, if set.
   uint64_t utilizationInterval = 100; ///< Cycles per CSV row and counter.
+  /// Each trace file stops growing here (still a complete file; the
+  /// result's warnings say at which cycle). 0: no limit.
+  uint64_t traceLimitBytes = kDefaultTraceLimitBytes;
   /// Prints a progress line to stderr about once a second, prefixed so.
   bool progress = false;
   std::string progressLabel;
@@ -53,6 +59,10 @@ struct SimResult {
   bool functional = false;
   std::string mismatch; ///< The first wrong output element, if any.
   std::string error;    ///< Why the simulation could not run, if it failed.
+  /// SIGINT or SIGTERM stopped it (support/Interrupt.h): `error` says at
+  /// which cycle; the traces hold what was simulated, closed cleanly.
+  bool interrupted = false;
+  std::vector<std::string> warnings; ///< E.g. a trace cut at its limit.
 
   /// Simulated PE-cycles per second of wall-clock time.
   double peCyclesPerSecond() const {
@@ -62,7 +72,9 @@ struct SimResult {
 
 /// Simulates in this process. SystemC allows this once per process.
 /// Throws std::runtime_error for an unwritable trace file, std::logic_error
-/// if the simulation deadlocks (a bug).
+/// if the simulation deadlocks (a bug). Polls interrupted() every few
+/// thousand cycles: on SIGINT/SIGTERM it stops, closes the traces and
+/// returns a result with `interrupted` set.
 SimResult simulate(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, const SimOptions &options = {});
 
@@ -73,7 +85,15 @@ SimResult simulateIsolated(const Problem &problem, const Arch &arch,
 
 /// Runs `count` simulations, each in its own child process, at most `jobs`
 /// at a time; `task(i)` (called in the child) simulates the i-th. Results
-/// in order.
+/// in order. The children stay in the caller's process group (so a
+/// supervisor that kills the group kills them too) and die with the
+/// caller (PR_SET_PDEATHSIG). On SIGINT/SIGTERM in the caller, no new
+/// child starts, the running ones are told (SIGTERM) and given
+/// kChildGraceSeconds to close their traces, then killed; every child is
+/// waited for. Results of children that did not finish say so in `error`
+/// with `interrupted` set.
+constexpr double kChildGraceSeconds = 0.8;
+
 std::vector<SimResult>
 runIsolated(size_t count, unsigned jobs,
             const std::function<SimResult(size_t)> &task);

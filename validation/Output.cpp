@@ -1,6 +1,8 @@
 //===- validation/Output.cpp ----------------------------------------------===//
 #include "validation/Output.h"
 
+#include "support/Files.h"
+
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -331,6 +333,9 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
         data << " " << m.cycles;
       data << " " << r.spec.name << "\n";
     }
+    why = streamError(data, (dir / "cycles.dat").string());
+    if (!why.empty())
+      return written;
   }
   {
     std::ofstream data(dir / "energy.dat");
@@ -359,6 +364,9 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
              << (l < ref->levelEnergyPJ.size() ? ref->levelEnergyPJ[l] : 0);
       data << " " << ref->macEnergyPJ << "\n";
     }
+    why = streamError(data, (dir / "energy.dat").string());
+    if (!why.empty())
+      return written;
   }
   for (const char *format : {"png", "svg"}) {
     std::string terminal = std::string(format) == "png"
@@ -401,6 +409,10 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
            << "set xtics rotate by 30 right\n"
            << "plot for [i=2:*] 'energy.dat' using i:xtic(1) title "
               "columnheader(i)\n";
+    why = streamError(script,
+                      (dir / (std::string("plots-") + format + ".gp")).string());
+    if (!why.empty())
+      return written;
   }
   for (const char *format : {"png", "svg"}) {
     std::string command = "cd '" + dir.string() + "' && gnuplot plots-" +

@@ -5,6 +5,7 @@
 
 #include "support/YamlReader.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,10 +16,56 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// How deep `include:` may nest (a suite including one including one ...).
+constexpr size_t kMaxIncludeDepth = 16;
+
+/// The suites being read, outermost first (canonical paths, and as given).
+struct IncludeChain {
+  std::vector<std::string> canonical, shown;
+  std::string text(const std::string &last) const {
+    std::string joined;
+    for (const std::string &file : shown)
+      joined += file + " -> ";
+    return joined + last;
+  }
+};
+
+std::string canonicalPath(const std::string &path) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path : canonical.string();
+}
+
+Suite loadSuiteIn(const std::string &path, const std::string &root,
+                  IncludeChain &chain);
+
 class Reader : public YamlReader<SuiteError> {
 public:
-  Reader(std::string file, std::string root)
-      : YamlReader(std::move(file)), root(std::move(root)) {}
+  Reader(std::string file, std::string root, IncludeChain &chain)
+      : YamlReader(std::move(file)), root(std::move(root)), chain(chain) {}
+
+  /// A number >= `min` (or > `min` when `strict`), finite.
+  double bounded(const YAML::Node &node, const std::string &field,
+                 double min, bool strict, const std::string &unit) const {
+    double value = get<double>(node, field);
+    if (!std::isfinite(value) || value < min || (strict && value == min)) {
+      std::ostringstream os;
+      os << "'" << field << "' must be a number " << (strict ? "> " : ">= ")
+         << min << " (" << unit << "), got " << node.as<std::string>();
+      fail(node, os.str());
+    }
+    return value;
+  }
+
+  /// A whole number >= 0: negative text is an error, never a wrap.
+  uint64_t whole(const YAML::Node &node, const std::string &field,
+                 const std::string &unit) const {
+    std::string text = node.IsScalar() ? node.as<std::string>() : "";
+    if (!text.empty() && text[0] == '-')
+      fail(node, "'" + field + "' must be a whole number >= 0 (" + unit +
+                     "), got " + text);
+    return get<uint64_t>(node, field);
+  }
 
   std::string existing(const YAML::Node &node, const std::string &path,
                        const std::string &what) const {
@@ -105,9 +152,9 @@ public:
     if (node["mapper"])
       c.mapper = get<std::string>(node["mapper"], "mapper");
     if (node["seed"])
-      c.seed = get<uint64_t>(node["seed"], "seed");
+      c.seed = whole(node["seed"], "seed", "a seed");
     if (node["budget"])
-      c.budget = get<uint64_t>(node["budget"], "budget");
+      c.budget = whole(node["budget"], "budget", "evaluations");
     if (node["objective"])
       c.objective = get<std::string>(node["objective"], "objective");
   }
@@ -142,7 +189,7 @@ public:
     if (node["expect"]) {
       expectKeys(node["expect"], {"cycles", "energyPJ"}, "'expect'");
       if (node["expect"]["cycles"])
-        c.expectCycles = get<uint64_t>(node["expect"]["cycles"], "cycles");
+        c.expectCycles = whole(node["expect"]["cycles"], "cycles", "cycles");
       if (node["expect"]["energyPJ"])
         c.expectEnergyPJ = get<double>(node["expect"]["energyPJ"], "energyPJ");
       if (!node["source"])
@@ -169,22 +216,35 @@ public:
       expectKeys(root["tolerances"], {"cycles", "energy"}, "'tolerances'");
       if (root["tolerances"]["cycles"])
         suite.tolerances.cycles =
-            get<double>(root["tolerances"]["cycles"], "cycles");
+            bounded(root["tolerances"]["cycles"], "cycles", 0, false,
+                    "a relative drift, 0.01 = 1%");
       if (root["tolerances"]["energy"])
         suite.tolerances.energy =
-            get<double>(root["tolerances"]["energy"], "energy");
+            bounded(root["tolerances"]["energy"], "energy", 0, false,
+                    "a relative drift, 0.01 = 1%");
     }
     if (root["simTimeoutSeconds"])
-      suite.simTimeoutSeconds =
-          get<double>(root["simTimeoutSeconds"], "simTimeoutSeconds");
-    if (root["include"])
+      suite.simTimeoutSeconds = bounded(
+          root["simTimeoutSeconds"], "simTimeoutSeconds", 0, true, "seconds");
+    if (root["include"]) {
+      if (!root["include"].IsSequence())
+        fail(root["include"], "'include' must be a list of suite files");
       for (const YAML::Node &include : root["include"]) {
-        std::string path = existing(
-            include, get<std::string>(include, "include"), "included suite");
-        Suite included = loadSuite(path, this->root);
+        std::string given = get<std::string>(include, "include");
+        std::string path = existing(include, given, "included suite");
+        std::string canonical = canonicalPath(path);
+        for (const std::string &open : chain.canonical)
+          if (open == canonical)
+            fail(include, "suite include cycle: " + chain.text(path));
+        if (chain.canonical.size() >= kMaxIncludeDepth)
+          fail(include, "suites nest deeper than " +
+                            std::to_string(kMaxIncludeDepth) +
+                            " includes: " + chain.text(path));
+        Suite included = loadSuiteIn(path, this->root, chain);
         suite.cases.insert(suite.cases.end(), included.cases.begin(),
                            included.cases.end());
       }
+    }
     if (root["cases"]) {
       if (!root["cases"].IsSequence())
         fail(root["cases"], "'cases' must be a list");
@@ -203,23 +263,37 @@ public:
 
 private:
   std::string root;
+  IncludeChain &chain;
 };
+
+Suite parseSuiteIn(const std::string &text, const std::string &fileName,
+                   const std::string &root, IncludeChain &chain) {
+  YAML::Node document = loadYaml<SuiteError>(text, fileName);
+  chain.canonical.push_back(canonicalPath(fileName));
+  chain.shown.push_back(fileName);
+  Suite suite = Reader(fileName, root, chain).document(document);
+  chain.canonical.pop_back();
+  chain.shown.pop_back();
+  return suite;
+}
+
+Suite loadSuiteIn(const std::string &path, const std::string &root,
+                  IncludeChain &chain) {
+  std::string text = readYamlFile<SuiteError>(path, "the suite file");
+  return parseSuiteIn(text, path, root, chain);
+}
 
 } // namespace
 
 Suite parseSuite(const std::string &text, const std::string &fileName,
                  const std::string &root) {
-  YAML::Node document = loadYaml<SuiteError>(text, fileName);
-  return Reader(fileName, root).document(document);
+  IncludeChain chain;
+  return parseSuiteIn(text, fileName, root, chain);
 }
 
 Suite loadSuite(const std::string &path, const std::string &root) {
-  std::ifstream in(path);
-  if (!in)
-    throw SuiteError(path + ": error: cannot read the suite file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parseSuite(text.str(), path, root);
+  IncludeChain chain;
+  return loadSuiteIn(path, root, chain);
 }
 
 } // namespace tessel

@@ -5,6 +5,8 @@
 #include "mapping/MappingYaml.h"
 #include "mapper/Mapper.h"
 #include "model/CostModel.h"
+#include "support/Files.h"
+#include "support/Interrupt.h"
 #include "workloads/LinalgImport.h"
 
 #include "llvm/Support/JSON.h"
@@ -16,6 +18,9 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -81,7 +86,12 @@ void prepare(CaseResult &result, const ValidateOptions &options,
     if (!objective)
       throw std::runtime_error("unknown objective '" + spec.objective + "'");
     request.options.objective = *objective;
+    request.options.stopRequested = [] { return interrupted(); };
     SearchResult found = mapProblem(*problem, arch, request);
+    if (interrupted()) {
+      result.interrupted = true;
+      throw std::runtime_error("interrupted while searching a mapping");
+    }
     if (!found.best)
       throw std::runtime_error(
           "the " + spec.mapper + " mapper found no valid mapping in " +
@@ -106,11 +116,15 @@ void prepare(CaseResult &result, const ValidateOptions &options,
   }
   fs::path base = fs::path(options.workDirectory) / spec.name;
   mappingPath = base.string() + ".mapping.yaml";
-  std::ofstream(mappingPath) << result.mappingYaml;
+  std::string problemText = writeTextFile(mappingPath, result.mappingYaml);
+  if (!problemText.empty())
+    throw std::runtime_error(problemText);
   mlirPath = spec.mlirFile;
   if (!spec.inlineMlir.empty()) {
     mlirPath = base.string() + ".mlir";
-    std::ofstream(mlirPath) << spec.inlineMlir;
+    problemText = writeTextFile(mlirPath, spec.inlineMlir);
+    if (!problemText.empty())
+      throw std::runtime_error(problemText);
   }
 }
 
@@ -192,40 +206,84 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   std::vector<std::string> args = {
       options.tesselPath,   "sim",       mlirPath,    "--arch",
       result.spec.archFile, "--mapping", mappingPath, "--json"};
+  std::vector<char *> argv;
+  for (std::string &arg : args)
+    argv.push_back(arg.data());
+  argv.push_back(nullptr);
   auto start = std::chrono::steady_clock::now();
+  pid_t parent = getpid();
   pid_t child = fork();
   if (child == 0) {
-    std::FILE *o = std::freopen(out.c_str(), "w", stdout);
-    std::FILE *e = std::freopen(err.c_str(), "w", stderr);
-    (void)o, (void)e;
-    std::vector<char *> argv;
-    for (std::string &arg : args)
-      argv.push_back(arg.data());
-    argv.push_back(nullptr);
+    // Only async-signal-safe calls between fork and exec (threads run).
+    // Its own process group, so that a timeout or an interrupt kills
+    // `tessel sim` and the simulation it forks together; and death with
+    // this process, whatever kills it.
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(126);
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (o < 0 || e < 0)
+      _exit(126);
+    dup2(o, STDOUT_FILENO);
+    dup2(e, STDERR_FILENO);
     execv(argv[0], argv.data());
     _exit(127);
   }
   if (child < 0) {
-    result.simStatus = "crashed: could not start a process";
+    result.simStatus = "crashed: could not start a process: " +
+                       errorText(errno);
     return;
   }
+  setpgid(child, child); // Also here: no race with the kill below.
   int status = 0;
+  bool timedOut = false, stopped = false;
+  std::chrono::steady_clock::time_point graceEnd;
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
   while (true) {
-    pid_t done = waitpid(child, &status, WNOHANG);
-    double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
-    result.simSeconds = elapsed;
-    if (done == child)
+    // Sees the exit without reaping, so that the group id is still ours
+    // when the group is killed below.
+    siginfo_t info{};
+    int waited = waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG | WNOWAIT);
+    result.simSeconds = elapsed();
+    if (waited == 0 && info.si_pid == child)
       break;
-    if (elapsed > timeoutSeconds) {
-      kill(child, SIGKILL);
-      waitpid(child, &status, 0);
-      result.simStatus =
-          "timed out after " + std::to_string(int(timeoutSeconds)) + " s";
-      return;
+    if (waited < 0 && errno != EINTR)
+      break;
+    if (!timedOut && !stopped && result.simSeconds > timeoutSeconds) {
+      timedOut = true;
+      kill(-child, SIGKILL);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!timedOut && !stopped && interrupted()) {
+      // Let `tessel sim` close its files, then make sure.
+      stopped = true;
+      kill(-child, SIGTERM);
+      graceEnd = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(800);
+    }
+    if (stopped && std::chrono::steady_clock::now() >= graceEnd)
+      kill(-child, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // Whatever the leader left behind in its group goes with it.
+  kill(-child, SIGKILL);
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timedOut) {
+    std::ostringstream text;
+    text << "timed out after " << timeoutSeconds << " s";
+    result.simStatus = text.str();
+    return;
+  }
+  if (stopped) {
+    result.interrupted = true;
+    result.simStatus = "interrupted by " + interruptSignalName();
+    return;
   }
   std::ifstream log(err);
   std::string firstLine;
@@ -273,12 +331,19 @@ std::vector<std::string> countDifferences(const CaseResult &result,
 
 std::vector<CaseResult> runSuite(const Suite &suite,
                                  const ValidateOptions &options) {
-  fs::create_directories(options.workDirectory);
+  std::string problem = makeDirectories(options.workDirectory);
+  if (!problem.empty())
+    throw std::runtime_error(problem);
   std::vector<CaseResult> results(suite.cases.size());
   std::vector<std::string> mlirPaths(results.size()),
       mappingPaths(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     results[i].spec = suite.cases[i];
+    if (interrupted()) {
+      results[i].interrupted = true;
+      results[i].status = "not run (interrupted)";
+      continue;
+    }
     if (options.progress)
       options.progress("preparing " + std::to_string(i + 1) + "/" +
                        std::to_string(results.size()) + ": " +
@@ -295,6 +360,11 @@ std::vector<CaseResult> runSuite(const Suite &suite,
   std::mutex progressLock;
   auto worker = [&] {
     for (size_t i = next++; i < results.size(); i = next++) {
+      if (interrupted() && results[i].status == "ok") {
+        results[i].interrupted = true;
+        results[i].simStatus = "not run (interrupted)";
+        continue;
+      }
       if (results[i].status == "ok")
         simulate(results[i], options, suite.simTimeoutSeconds, mlirPaths[i],
                  mappingPaths[i]);

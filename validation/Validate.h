@@ -5,7 +5,11 @@
 // process) and the simulator (`tessel sim`, one child process per case, up
 // to `jobs` at once, each with a timeout), and compares them figure by
 // figure. A case whose simulation crashes or times out is reported as such;
-// the other cases' results are kept.
+// the other cases' results are kept. Each simulation is its own process
+// group, killed as a group (no grandchild outlives a timeout or an
+// interrupt). On SIGINT/SIGTERM (support/Interrupt.h) no case starts, the
+// running simulations are stopped, and the unfinished cases come back with
+// `interrupted` set.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_VALIDATION_VALIDATE_H
@@ -46,6 +50,8 @@ struct CaseResult {
   std::optional<Figures> sim;
   std::string simStatus = "not run"; ///< "ok", "crashed: ...", "timed out".
   double simSeconds = 0;
+  /// SIGINT or SIGTERM stopped the run before this case finished.
+  bool interrupted = false;
 };
 
 struct ValidateOptions {

@@ -1,6 +1,7 @@
 //===- workloads/LinalgImport.cpp - Problems from MLIR files --------------===//
 #include "workloads/LinalgImport.h"
 #include "workloads/LinalgToProblem.h"
+#include "support/Checked.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -45,6 +46,21 @@ importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
              const std::function<void(mlir::Operation *)> &whenRead = nullptr) {
   WorkloadSet set;
   set.file = name;
+  llvm::StringRef text = buffer->getBuffer();
+  size_t nul = text.find('\0');
+  if (nul != llvm::StringRef::npos) {
+    llvm::StringRef before = text.take_front(nul);
+    size_t lineStart = before.rfind('\n');
+    Diagnostic entry;
+    entry.where = {name, unsigned(before.count('\n') + 1),
+                   unsigned(nul - (lineStart == llvm::StringRef::npos
+                                       ? 0
+                                       : lineStart + 1) +
+                            1)};
+    entry.message = "NUL byte in the text; MLIR files are plain text";
+    set.diagnostics.push_back(std::move(entry));
+    return set;
+  }
   context.printOpOnDiagnostic(false);
   context.printStackTraceOnDiagnostic(false);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
@@ -138,7 +154,7 @@ bool WorkloadSet::hasErrors() const {
 uint64_t WorkloadSet::totalMacs() const {
   uint64_t total = 0;
   for (const Problem &problem : problems)
-    total += problem.macs();
+    total = saturatingAdd(total, problem.macs());
   return total;
 }
 

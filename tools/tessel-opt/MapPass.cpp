@@ -10,6 +10,7 @@
 #include "arch/ArchLoader.h"
 #include "mapper/Mapper.h"
 #include "mapping/Dialect/MappingAttr.h"
+#include "support/Interrupt.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -47,8 +48,10 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
       llvm::cl::init("edp")};
   Option<std::string> constraints{*this, "constraints",
                                   llvm::cl::desc("Constraints YAML file")};
-  Option<uint64_t> budget{*this, "budget", llvm::cl::desc("Evaluations per op"),
-                          llvm::cl::init(20000)};
+  Option<uint64_t> budget{
+      *this, "budget",
+      llvm::cl::desc("Evaluations per op (a whole number >= 0; 0 = unlimited)"),
+      llvm::cl::init(20000)};
   Option<uint64_t> seed{*this, "seed", llvm::cl::desc("Random seed"),
                         llvm::cl::init(1)};
 
@@ -80,7 +83,13 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
       return signalPassFailure();
     }
     request.options.objective = *parsed;
+    // SIGINT/SIGTERM stop the search (installed here, after LLVM's own
+    // handlers): the ops mapped so far keep their mappings, the others are
+    // left unmapped, and tessel-opt prints the module and exits 130.
+    installInterruptHandlers();
+    request.options.stopRequested = [] { return interrupted(); };
     bool failed = false;
+    size_t ops = 0, mapped = 0;
     module.walk([&](Operation *op) {
       if (!isLinalgWorkloadOp(op) ||
           op->hasAttr(dialect::TesselDialect::kMappingAttrName))
@@ -88,8 +97,13 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
       std::optional<Problem> problem = problemFromLinalgOp(op);
       if (!problem)
         return;
+      ++ops;
+      if (interrupted())
+        return;
       try {
         SearchResult result = mapProblem(*problem, arch, request);
+        if (!result.best && interrupted())
+          return;
         if (!result.best) {
           op->emitError() << "no valid mapping found in " << result.evaluations
                           << " evaluations";
@@ -100,11 +114,17 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
             dialect::TesselDialect::kMappingAttrName,
             attrFromSpec(op->getContext(),
                          describeMapping(*result.best, *problem, arch)));
+        ++mapped;
       } catch (const std::exception &error) {
         op->emitError() << "cannot map: " << error.what();
         failed = true;
       }
     });
+    if (interrupted())
+      llvm::errs() << "tessel-opt: interrupted by " << interruptSignalName()
+                   << "; " << mapped << " of " << ops
+                   << " ops mapped (the op being searched keeps its best "
+                      "mapping so far), the module so far is printed\n";
     if (failed)
       signalPassFailure();
   }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "mapping/Dialect/MappingAttr.h"
 #include "mapping/Dialect/TesselDialect.h"
+#include "support/Interrupt.h"
 #include "tools/tessel-opt/MapPass.h"
 #include "workloads/LinalgToProblem.h"
 
@@ -18,6 +19,8 @@ int main(int argc, char **argv) {
   registry.insert<tessel::dialect::TesselDialect>();
   tessel::registerMappingPasses();
   tessel::registerMapPass();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  int status = mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "tessel-opt: the MLIR driver of Tessel\n", registry));
+  // --tessel-map stops on SIGINT/SIGTERM and prints what it mapped.
+  return tessel::interrupted() ? tessel::kInterruptedExitCode : status;
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Options.h"
 #include "Json.h"
 #include "MappedModule.h"
 
@@ -143,10 +144,10 @@ void addCheckCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
-  sub->add_option("--max-padding", options->maxPadding,
-                  "How far factors may overshoot a bound, as a fraction "
-                  "(default 0: exact)")
-      ->check(CLI::Range(0.0, 10.0));
+  addRealOption(sub, "--max-padding", options->maxPadding, 0.0, 10.0,
+                "a fraction of the bound",
+                "How far factors may overshoot a bound, as a fraction "
+                "(default 0: exact)");
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer("Example: tessel check mapped.mlir --arch "
               "arch/presets/tpu16.yaml\n"

@@ -11,6 +11,7 @@
 #include "MappedModule.h"
 
 #include "model/CostModel.h"
+#include "support/Checked.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -119,20 +120,35 @@ int run(const EvalOptions &options) {
 
   llvm::json::Array opsJson;
   std::vector<Report> totals;
+  bool failedEvaluations = false;
   for (const MappedOp &op : module.ops) {
     if (!op.valid())
       continue;
     std::vector<Report> reports;
-    for (const auto &model : models)
-      reports.push_back(*model->evaluate(op.problem, arch, op.mapping).report);
+    for (const auto &model : models) {
+      Evaluation evaluation = model->evaluate(op.problem, arch, op.mapping);
+      for (const MappingError &error : evaluation.errors)
+        std::cerr << op.problem.source.file << ":" << op.problem.source.line
+                  << ":" << op.problem.source.column << ": error: model '"
+                  << model->name() << "' cannot evaluate '" << op.problem.name
+                  << "': " << error.message << "\n";
+      if (!evaluation.report)
+        break;
+      reports.push_back(std::move(*evaluation.report));
+    }
+    if (reports.size() != models.size()) {
+      failedEvaluations = true;
+      continue;
+    }
     if (totals.empty())
       for (const Report &report : reports) {
         totals.emplace_back(arch.levelCount(), 0);
         totals.back().evaluator = report.evaluator;
       }
     for (size_t m = 0; m < reports.size(); ++m) {
-      totals[m].cycles += reports[m].cycles;
-      totals[m].macs += reports[m].macs;
+      // Module totals saturate rather than wrap (each op's counts fit).
+      totals[m].cycles = saturatingAdd(totals[m].cycles, reports[m].cycles);
+      totals[m].macs = saturatingAdd(totals[m].macs, reports[m].macs);
       totals[m].energy.macs += reports[m].energy.total();
     }
     if (options.json) {
@@ -182,7 +198,10 @@ int run(const EvalOptions &options) {
                          3)
                 << " pJ/MAC)\n";
   }
-  return module.workloads.hasErrors() || !module.errors.empty() ? 1 : 0;
+  return module.workloads.hasErrors() || !module.errors.empty() ||
+                 failedEvaluations
+             ? 1
+             : 0;
 }
 
 } // namespace

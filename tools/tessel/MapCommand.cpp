@@ -10,9 +10,11 @@
 #include "Format.h"
 #include "Json.h"
 #include "MappedModule.h"
+#include "Options.h"
 
 #include "mapping/Dialect/MappingAttr.h"
 #include "mapper/Mapper.h"
+#include "support/Interrupt.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -22,8 +24,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -42,10 +42,6 @@ struct MapOptions {
   bool space = false;
   bool progress = false;
 };
-
-std::atomic<bool> interrupted{false};
-
-void onInterrupt(int) { interrupted = true; }
 
 std::string scientific(double value) {
   char text[32];
@@ -84,9 +80,14 @@ void printTable(const std::vector<OpOutcome> &outcomes,
   for (const OpOutcome &outcome : outcomes) {
     const SearchResult &r = outcome.result;
     if (!outcome.error.empty() || !r.report) {
+      bool skipped = r.stopReason == "not searched";
       table.addRow({outcome.name, options.request.mapper,
-                    withCommas(r.evaluations), "", "no valid mapping", "", "",
-                    "", outcome.error.empty() ? r.stopReason : "error"});
+                    withCommas(r.evaluations), "",
+                    skipped ? "-" : "no valid mapping", "", "",
+                    "",
+                    outcome.error.empty() || r.stopReason == "not searched"
+                        ? r.stopReason
+                        : "error"});
       continue;
     }
     cycles += r.report->cycles;
@@ -100,11 +101,18 @@ void printTable(const std::vector<OpOutcome> &outcomes,
          r.stopReason});
   }
   table.addRule();
-  table.addRow({"total", "", "", "", "", withCommas(cycles),
-                humanEnergy(energy), "", ""});
+  // An interrupted run has no module total: the ops left out would make it
+  // look smaller than it is.
+  bool complete = !interrupted();
+  table.addRow({complete ? "total" : "total so far", "", "", "", "",
+                withCommas(cycles), humanEnergy(energy), "", ""});
   table.print(os);
-  os << "module: " << withCommas(cycles) << " cycles, " << humanEnergy(energy)
-     << ", EDP " << scientific(double(cycles) * energy) << " cycle*pJ\n";
+  if (complete)
+    os << "module: " << withCommas(cycles) << " cycles, "
+       << humanEnergy(energy) << ", EDP "
+       << scientific(double(cycles) * energy) << " cycle*pJ\n";
+  else
+    os << "module: incomplete (interrupted), no total\n";
 }
 
 int run(MapOptions &options) {
@@ -116,6 +124,10 @@ int run(MapOptions &options) {
     return 1;
   }
   options.request.options.objective = *objective;
+  // Inputs are checked by their readers (the path and what is wrong);
+  // the output before the search, not after it.
+  if (!checkOutputFiles({options.output}))
+    return 1;
   Arch arch;
   std::vector<NamedMapping> none;
   if (!loadInputs(options.arch, "", arch, none))
@@ -129,8 +141,7 @@ int run(MapOptions &options) {
     }
   }
   bool showProgress = options.progress || isatty(STDERR_FILENO);
-  std::signal(SIGINT, onInterrupt);
-  options.request.options.stopRequested = [] { return interrupted.load(); };
+  options.request.options.stopRequested = [] { return interrupted(); };
 
   mlir::DialectRegistry registry;
   registerWorkloadDialects(registry);
@@ -139,13 +150,15 @@ int run(MapOptions &options) {
   std::vector<OpOutcome> outcomes;
   bool failed = false;
   size_t opIndex = 0;
+  bool written = false;
   WorkloadSet set = importLinalgFile(
       options.file, context,
       [&](mlir::Operation *op, const Problem &problem) {
         ++opIndex;
         OpOutcome outcome;
         outcome.name = problem.name;
-        if (interrupted) {
+        if (interrupted()) {
+          outcome.result.stopReason = "not searched";
           outcome.error = "interrupted before this op";
           outcomes.push_back(std::move(outcome));
           return;
@@ -171,9 +184,17 @@ int run(MapOptions &options) {
           outcome.result = mapProblem(problem, arch, request);
         } catch (const std::exception &error) {
           outcome.error = error.what();
-          std::cerr << problem.source.file << ":" << problem.source.line << ":"
-                    << problem.source.column << ": error: cannot map '"
-                    << problem.name << "': " << error.what() << "\n";
+          std::string where = problem.source.file + ":" +
+                              std::to_string(problem.source.line) + ":" +
+                              std::to_string(problem.source.column);
+          if (outcome.error.find(": error: ") != std::string::npos)
+            // Located in the constraints file: that is what to fix.
+            std::cerr << outcome.error << "\n"
+                      << where << ": note: while mapping '" << problem.name
+                      << "'\n";
+          else
+            std::cerr << where << ": error: cannot map '" << problem.name
+                      << "': " << outcome.error << "\n";
           failed = true;
         }
         if (showProgress)
@@ -201,6 +222,15 @@ int run(MapOptions &options) {
         }
         module->print(out);
         out << "\n";
+        out.close();
+        if (out.has_error()) {
+          std::cerr << "error writing " << options.output << ": "
+                    << out.error().message() << "\n";
+          out.clear_error();
+          failed = true;
+          return;
+        }
+        written = true;
       });
   for (const Diagnostic &diagnostic : set.diagnostics)
     std::cerr << diagnostic.format() << "\n";
@@ -226,16 +256,25 @@ int run(MapOptions &options) {
                              {"arch", arch.name},
                              {"objective", options.objective},
                              {"seed", options.request.options.seed},
+                             {"interrupted", interrupted()},
                              {"ops", std::move(ops)}}));
   } else if (!outcomes.empty()) {
     printTable(outcomes, options, std::cout);
     if (options.output.empty())
       std::cout << "(write the mapped module with -o mapped.mlir)\n";
-    else
+    else if (written)
       std::cout << "mapped module written to " << options.output << "\n";
   }
-  if (interrupted)
-    std::cerr << "interrupted: kept the best mapping found so far\n";
+  if (interrupted()) {
+    size_t mapped = 0;
+    for (const OpOutcome &outcome : outcomes)
+      mapped += outcome.result.best ? 1 : 0;
+    return reportInterrupted(
+        std::to_string(mapped) + " of " + std::to_string(outcomes.size()) +
+        " ops mapped (the op being searched keeps its best mapping so far), " +
+        (written ? "results so far written to " + options.output
+                 : std::string("results so far printed above")));
+  }
   return set.hasErrors() || failed ? 1 : 0;
 }
 
@@ -260,17 +299,20 @@ void addMapCommand(CLI::App &app, int &exitCode) {
                   "cycles^W x energy^(1-W)");
   sub->add_option("--constraints", options->constraints,
                   "Constraints YAML (docs/constraints.md)");
-  sub->add_option("--budget", options->request.options.maxEvaluations,
-                  "Evaluations per op (default 20000; 0 = unlimited)");
-  sub->add_option("--time", options->request.options.maxSeconds,
-                  "Seconds per op (default unlimited)");
-  sub->add_option("--patience", options->request.options.patience,
-                  "Stop an op after this many evaluations without "
-                  "improvement");
-  sub->add_option("--threads", options->request.options.threads,
-                  "Threads (the result does not depend on it)")
-      ->check(CLI::Range(1u, 256u));
-  sub->add_option("--seed", options->request.options.seed, "Random seed");
+  addWholeOption(sub, "--budget", options->request.options.maxEvaluations, 0,
+                 UINT64_MAX, "evaluations",
+                 "Evaluations per op (default 20000; 0 = unlimited)");
+  addRealOption(sub, "--time", options->request.options.maxSeconds, 0,
+                1e9, "seconds", "Seconds per op (default 0 = unlimited)");
+  addWholeOption(sub, "--patience", options->request.options.patience, 0,
+                 UINT64_MAX, "evaluations",
+                 "Stop an op after this many evaluations without "
+                 "improvement (default 0 = off)");
+  addWholeOption(sub, "--threads", options->request.options.threads, 1u,
+                 256u, "threads",
+                 "Threads (the result does not depend on it)");
+  addWholeOption(sub, "--seed", options->request.options.seed, 0, UINT64_MAX,
+                 "a seed", "Random seed (default 1)");
   sub->add_option("-o,--output", options->output,
                   "Write the module with tessel.mapping attributes here");
   sub->add_flag("--space", options->space,
@@ -280,8 +322,8 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer("Example: tessel map workloads/zoo/resnet50.mlir --arch "
               "arch/presets/eyeriss.yaml --mapper genetic --budget 5000 -o "
-              "mapped.mlir\nCtrl-C stops the search and keeps the best found "
-              "so far.");
+              "mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
+              "mapping found so far, writes what is done and exits 130.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 

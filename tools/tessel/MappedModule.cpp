@@ -21,6 +21,24 @@ std::string keptText(const Problem &problem, const LevelMapping &level) {
   return text.empty() ? "nothing (bypassed)" : text;
 }
 
+/// "m.yaml:12:9" as a SourceRef (the whole text as the file if it has no
+/// position).
+SourceRef sourceOf(const std::string &where) {
+  SourceRef ref;
+  size_t column = where.rfind(':');
+  size_t line = column == std::string::npos || column == 0
+                    ? std::string::npos
+                    : where.rfind(':', column - 1);
+  if (line == std::string::npos) {
+    ref.file = where;
+    return ref;
+  }
+  ref.file = where.substr(0, line);
+  ref.line = unsigned(std::stoul(where.substr(line + 1, column - line - 1)));
+  ref.column = unsigned(std::stoul(where.substr(column + 1)));
+  return ref;
+}
+
 } // namespace
 
 bool reportModuleDiagnostics(const MappedModule &module,
@@ -30,6 +48,8 @@ bool reportModuleDiagnostics(const MappedModule &module,
   for (const Diagnostic &diagnostic : module.errors)
     std::cerr << diagnostic.format() << "\n";
   if (module.ops.empty() && !module.workloads.hasErrors()) {
+    if (!module.errors.empty())
+      return false;
     std::cerr << file
               << ": error: no op carries a mapping; attach a tessel.mapping "
                  "attribute or pass --mapping FILE.yaml\n";
@@ -83,12 +103,41 @@ MappedModule readMappedModule(const std::string &file, const Arch &arch,
                                         entry.mapping, entry.errors);
         if (entry.resolved)
           entry.errors = verifyMapping(problem, arch, entry.mapping, options);
-        for (const MappingError &error : entry.errors)
+        locateErrors(entry.spec, entry.errors);
+        for (const MappingError &error : entry.errors) {
+          std::string message =
+              "invalid mapping of '" + problem.name + "': " + error.message;
+          if (error.where.empty()) {
+            module.errors.push_back(
+                {Diagnostic::Severity::Error, problem.source, message});
+            continue;
+          }
+          // The mapping file is what is wrong; the op is where it applies.
           module.errors.push_back(
-              {Diagnostic::Severity::Error, problem.source,
-               "invalid mapping of '" + problem.name + "': " + error.message});
+              {Diagnostic::Severity::Error, sourceOf(error.where), message});
+          module.errors.push_back({Diagnostic::Severity::Note, problem.source,
+                                   "op '" + problem.name + "' is here"});
+        }
         module.ops.push_back(std::move(entry));
       });
+  // A mapping for an op the module does not have is a mistake (a typo, or
+  // the wrong module), never silently unused.
+  std::string opNames;
+  for (const Problem &problem : module.workloads.problems)
+    opNames += (opNames.empty() ? "" : ", ") + problem.name;
+  for (const NamedMapping &named : yamlMappings) {
+    if (named.op.empty())
+      continue;
+    bool used = false;
+    for (const Problem &problem : module.workloads.problems)
+      used |= problem.name == named.op;
+    if (!used && !module.workloads.hasErrors())
+      module.errors.push_back(
+          {Diagnostic::Severity::Error, sourceOf(named.mapping.origin),
+           "the mapping names op '" + named.op + "', but " + file +
+               " has no op of that name; its ops are: " +
+               (opNames.empty() ? std::string("none") : opNames)});
+  }
   return module;
 }
 

@@ -10,9 +10,11 @@
 #include "Format.h"
 #include "Json.h"
 #include "MappedModule.h"
+#include "Options.h"
 
 #include "model/CostModel.h"
 #include "sim/Simulator.h"
+#include "support/Interrupt.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -36,6 +38,7 @@ struct SimCommandOptions {
   std::string vcd;
   std::string util;
   uint64_t utilInterval = 100;
+  uint64_t traceLimit = sim::kDefaultTraceLimitBytes;
   bool json = false;
   unsigned jobs = 1;
 };
@@ -146,6 +149,14 @@ int run(const SimCommandOptions &options) {
     if (op.valid())
       ops.push_back(&op);
   bool several = ops.size() > 1;
+  // Every trace path is checked before the first simulation starts.
+  std::vector<std::string> outputs;
+  for (const MappedOp *op : ops)
+    for (const std::string *path : {&options.trace, &options.vcd,
+                                    &options.util})
+      outputs.push_back(perOpPath(*path, op->problem.name, several));
+  if (!checkOutputFiles(outputs))
+    return 1;
   bool progress = isatty(2) && !options.json && options.jobs <= 1;
   std::vector<sim::SimResult> results =
       sim::runIsolated(ops.size(), options.jobs, [&](size_t i) {
@@ -159,6 +170,7 @@ int run(const SimCommandOptions &options) {
         simOptions.utilization =
             perOpPath(options.util, op.problem.name, several);
         simOptions.utilizationInterval = options.utilInterval;
+        simOptions.traceLimitBytes = options.traceLimit;
         simOptions.progress = progress;
         simOptions.progressLabel = op.problem.name + ": ";
         return sim::simulate(op.problem, arch, op.mapping, simOptions);
@@ -169,9 +181,18 @@ int run(const SimCommandOptions &options) {
   llvm::json::Array opsJson;
   uint64_t totalCycles = 0, totalReuseCycles = 0;
   double totalEnergy = 0, totalReuseEnergy = 0;
+  size_t finished = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const MappedOp &op = *ops[i];
     const sim::SimResult &result = results[i];
+    for (const std::string &warning : result.warnings)
+      std::cerr << warning << " (--trace-limit raises the limit)\n";
+    if (result.interrupted) {
+      std::cerr << op.problem.source.file << ":" << op.problem.source.line
+                << ":" << op.problem.source.column << ": note: simulation of '"
+                << op.problem.name << "': " << result.error << "\n";
+      continue;
+    }
     if (!result.error.empty()) {
       std::cerr << op.problem.source.file << ":" << op.problem.source.line
                 << ":" << op.problem.source.column << ": error: simulation of '"
@@ -186,6 +207,7 @@ int run(const SimCommandOptions &options) {
                 << "': " << result.mismatch << "\n";
       failed = true;
     }
+    ++finished;
     Report reuse = *reuseModel->evaluate(op.problem, arch, op.mapping).report;
     totalCycles += result.report.cycles;
     totalReuseCycles += reuse.cycles;
@@ -239,6 +261,7 @@ int run(const SimCommandOptions &options) {
               << fixed(result.peCyclesPerSecond() / 1e6, 1)
               << " M PE-cycles/s)\n\n";
   }
+  bool stopped = interrupted();
   if (options.json) {
     std::string text;
     llvm::raw_string_ostream stream(text);
@@ -247,13 +270,14 @@ int run(const SimCommandOptions &options) {
                      {"file", options.file},
                      {"arch", arch.name},
                      {"ops", std::move(opsJson)},
+                     {"interrupted", stopped},
                      {"total", llvm::json::Object{
                                    {"cycles", totalCycles},
                                    {"reuseCycles", totalReuseCycles},
                                    {"energyPJ", totalEnergy},
                                    {"reuseEnergyPJ", totalReuseEnergy}}}}));
     std::cout << stream.str() << "\n";
-  } else if (!ops.empty()) {
+  } else if (!ops.empty() && !stopped) {
     std::cout << "module total: " << ops.size()
               << (ops.size() == 1 ? " op, " : " ops, ")
               << withCommas(totalCycles) << " cycles simulated ("
@@ -261,6 +285,13 @@ int run(const SimCommandOptions &options) {
               << " against reuse), " << humanEnergy(totalEnergy) << " ("
               << difference(totalEnergy, totalReuseEnergy) << ")\n";
   }
+  if (stopped)
+    return reportInterrupted(
+        std::to_string(finished) + " of " + std::to_string(ops.size()) +
+        (ops.size() == 1 ? " op" : " ops") + " simulated" +
+        (options.trace.empty() && options.vcd.empty() && options.util.empty()
+             ? std::string()
+             : ", the traces so far closed cleanly"));
   return failed ? 1 : 0;
 }
 
@@ -282,27 +313,33 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");
-  sub->add_option("--seed", options->seed,
-                  "Seed of the functional inputs (default 1)");
+  addWholeOption(sub, "--seed", options->seed, 0, UINT64_MAX, "a seed",
+                 "Seed of the functional inputs (default 1)");
   sub->add_option("--trace", options->trace,
                   "Write a Chrome trace-event JSON (open it in Perfetto)");
   sub->add_option("--vcd", options->vcd, "Write key signals as a VCD");
   sub->add_option("--util", options->util,
                   "Write PE utilization per interval as CSV");
-  sub->add_option("--util-interval", options->utilInterval,
-                  "Cycles per utilization row and trace counter (default "
-                  "100)");
+  addWholeOption(sub, "--util-interval", options->utilInterval, 1,
+                 UINT64_MAX, "cycles",
+                 "Cycles per utilization row and trace counter (default "
+                 "100)");
+  addByteSizeOption(sub, "--trace-limit", options->traceLimit, 4096,
+                    uint64_t(1) << 40,
+                    "Size limit of each trace file (bytes, or with K, M, G; "
+                    "default 256M): past it later events are left out and "
+                    "the file stays complete");
   sub->add_flag("--json", options->json, "Print JSON for machines");
-  sub->add_option("--jobs", options->jobs,
-                  "Simulations run at once, each in its own process "
-                  "(default 1)")
-      ->check(CLI::Range(1u, 256u));
+  addWholeOption(sub, "--jobs", options->jobs, 1u, 256u, "processes",
+                 "Simulations run at once, each in its own process "
+                 "(default 1)");
   sub->footer("Example: tessel sim mapped.mlir --arch arch/presets/tpu16.yaml "
               "--functional --trace gemm.json\n"
               "With several ops, trace files get the op's name before their "
               "extension (gemm.json -> gemm.conv1.json).\n"
               "Exit status: 1 if a mapping is invalid, a simulation fails or "
-              "a functional check finds a wrong value.");
+              "a functional check finds a wrong value; 130 when SIGINT or "
+              "SIGTERM stopped it (the traces so far are closed cleanly).");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 

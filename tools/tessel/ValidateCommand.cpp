@@ -7,10 +7,14 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "Options.h"
 
+#include "support/Files.h"
+#include "support/Interrupt.h"
 #include "validation/Output.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -129,10 +133,28 @@ int run(const ValidateCommandOptions &options) {
     return 1;
   }
   namespace fs = std::filesystem;
-  fs::create_directories(options.out);
+  std::string problem = makeDirectories(options.out);
+  if (!problem.empty()) {
+    std::cerr << problem << " (--out names the report's directory)\n";
+    return 1;
+  }
+  if (!options.baseline.empty()) {
+    problem = unreadableFile(options.baseline);
+    if (!problem.empty()) {
+      std::cerr << problem << " (--baseline names an earlier report.json)\n";
+      return 1;
+    }
+  }
   ValidateOptions run;
   run.root = options.root;
-  run.tesselPath = fs::read_symlink("/proc/self/exe").string();
+  std::error_code error;
+  run.tesselPath = fs::read_symlink("/proc/self/exe", error).string();
+  if (error) {
+    std::cerr << "tessel validate: error: cannot find the tessel binary "
+                 "(/proc/self/exe): "
+              << error.message() << "\n";
+    return 1;
+  }
   run.simulate = !options.noSim;
   run.jobs = options.jobs;
   run.workDirectory = (fs::path(options.out) / "cases").string();
@@ -143,16 +165,45 @@ int run(const ValidateCommandOptions &options) {
     else
       std::cerr << "[validate] " << line << "\n";
   };
-  std::vector<CaseResult> results = runSuite(suite, run);
+  std::vector<CaseResult> results;
+  try {
+    results = runSuite(suite, run);
+  } catch (const std::runtime_error &failure) {
+    std::cerr << failure.what() << "\n";
+    return 1;
+  }
   if (terminal)
     std::cerr << "\r\033[K";
+  // Interrupted: the report holds the cases that finished.
+  bool stopped = interrupted();
+  size_t total = results.size();
+  if (stopped)
+    results.erase(std::remove_if(results.begin(), results.end(),
+                                 [](const CaseResult &r) {
+                                   return r.interrupted;
+                                 }),
+                  results.end());
   std::vector<ModelSummary> summary = summarize(results);
   std::string why;
-  std::vector<std::string> plots = writePlots(results, options.out, why);
+  std::vector<std::string> plots =
+      stopped || results.empty() ? std::vector<std::string>{}
+                                 : writePlots(results, options.out, why);
   std::string json = reportJson(suite, results, summary);
-  std::ofstream(fs::path(options.out) / "report.json") << json;
-  std::ofstream markdown(fs::path(options.out) / "report.md");
+  std::ostringstream markdown;
   writeMarkdown(suite, results, summary, plots, markdown);
+  if (stopped)
+    markdown << "\n**Interrupted by " << interruptSignalName() << ":** "
+             << results.size() << " of " << total
+             << " cases finished; only those are in this report.\n";
+  for (const auto &[name, text] :
+       {std::pair<std::string, std::string>{"report.json", json},
+        {"report.md", markdown.str()}}) {
+    problem = writeTextFile((fs::path(options.out) / name).string(), text);
+    if (!problem.empty()) {
+      std::cerr << problem << "\n";
+      return 1;
+    }
+  }
 
   printCases(results, std::cout);
   if (!options.noSim)
@@ -162,9 +213,14 @@ int run(const ValidateCommandOptions &options) {
   for (const std::string &plot : plots)
     if (plot.size() > 4 && plot.substr(plot.size() - 4) == ".png")
       std::cout << ", " << plot;
-  std::cout << " (and .svg)\n";
-  if (plots.empty())
+  std::cout << (plots.empty() ? "\n" : " (and .svg)\n");
+  if (plots.empty() && !why.empty())
     std::cerr << "warning: no plots: " << why << "\n";
+  if (stopped)
+    return reportInterrupted(std::to_string(results.size()) + " of " +
+                             std::to_string(total) +
+                             " cases finished, results so far written to " +
+                             options.out + "/report.md and report.json");
 
   int status = 0;
   for (const CaseResult &r : results)
@@ -210,8 +266,8 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
                   "check a baseline.");
   sub->add_option("SUITE", options->suite, "Suite YAML (docs/validation.md)")
       ->required();
-  sub->add_option("--jobs", options->jobs, "Simulations run at once")
-      ->check(CLI::Range(1u, 64u));
+  addWholeOption(sub, "--jobs", options->jobs, 1u, 64u, "processes",
+                 "Simulations run at once (default 1)");
   sub->add_option("--out", options->out,
                   "Directory for report.md, report.json and plots "
                   "(default validation-out)");
@@ -223,7 +279,10 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--no-sim", options->noSim,
                 "Analytical models only (no simulator runs)");
   sub->footer("Example: tessel validate validation/suites/quick.yaml --jobs 2 "
-              "--out out --baseline validation/baselines/quick.json");
+              "--out out --baseline validation/baselines/quick.json\n"
+              "SIGINT or SIGTERM stops the run: the simulations are killed "
+              "(each is its own process group), the finished cases are "
+              "written to the report, exit 130.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 

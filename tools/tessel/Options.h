@@ -1,0 +1,76 @@
+//===- tools/tessel/Options.h - Checked numeric options ---------*- C++ -*-===//
+//
+// Every numeric option of `tessel` is read here: a whole number or a real
+// within a stated range and unit, refused otherwise with a message that
+// names the option, the range, the unit and what was given, e.g.
+//   tessel map: --budget must be a whole number >= 0 (evaluations), got '-5'
+// (unsigned options never wrap negative text). Usage errors exit with
+// kUsageExitCode.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_TOOLS_OPTIONS_H
+#define TESSEL_TOOLS_OPTIONS_H
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace tessel::cli {
+
+/// Exit status of a command line that cannot be parsed.
+constexpr int kUsageExitCode = 2;
+
+/// A command-line error: the message is printed after "tessel COMMAND: ".
+class UsageError : public CLI::ParseError {
+public:
+  explicit UsageError(const std::string &message)
+      : CLI::ParseError("UsageError", message, kUsageExitCode) {}
+};
+
+/// A whole-number option in [min, max] of `unit` ("evaluations").
+CLI::Option *addWholeOption(CLI::App *app, const std::string &name,
+                            uint64_t &target, uint64_t min, uint64_t max,
+                            const std::string &unit,
+                            const std::string &description);
+CLI::Option *addWholeOption(CLI::App *app, const std::string &name,
+                            unsigned &target, unsigned min, unsigned max,
+                            const std::string &unit,
+                            const std::string &description);
+
+/// A real option in [min, max] of `unit` (finite; "inf" and "nan" refused).
+CLI::Option *addRealOption(CLI::App *app, const std::string &name,
+                           double &target, double min, double max,
+                           const std::string &unit,
+                           const std::string &description);
+
+/// A size in bytes with an optional K, M or G suffix (binary: 1K = 1024),
+/// in [min, max].
+CLI::Option *addByteSizeOption(CLI::App *app, const std::string &name,
+                               uint64_t &target, uint64_t min, uint64_t max,
+                               const std::string &description);
+
+/// Parses a whole number the strict way (digits only, no sign, no spaces,
+/// no suffix, no overflow); false otherwise.
+bool parseWhole(const std::string &text, uint64_t &value);
+
+/// Prints "PATH: error: cannot read the file: WHY" for each non-empty path
+/// that is missing, a directory or unreadable; false if any is. "-"
+/// (stdin) passes when `allowStdin`.
+bool checkInputFiles(const std::vector<std::string> &paths,
+                     bool allowStdin = false);
+/// The same for files to be written (an existing directory, a missing
+/// parent, no permission).
+bool checkOutputFiles(const std::vector<std::string> &paths);
+
+/// "tessel: interrupted by SIGINT; WHAT" on stderr; returns 130.
+int reportInterrupted(const std::string &what);
+
+/// "tessel map: MESSAGE" for a CLI11 error, naming the subcommand parsed.
+std::string usageMessage(const CLI::App *app, const CLI::Error &error);
+
+} // namespace tessel::cli
+
+#endif
