@@ -6,6 +6,7 @@
 #include "sim/Modules.h"
 #include "sim/Plan.h"
 
+#include "support/Checked.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
 
@@ -50,7 +51,8 @@ void settleReport(const Arch &arch, const Engine &engine, SimResult &result) {
 
 /// The current simulated cycle.
 uint64_t cycleNow() {
-  return uint64_t(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_NS));
+  return uint64_t(sc_core::sc_time_stamp() /
+                  sc_core::sc_time(1, sc_core::SC_NS));
 }
 
 /// Opens a VCD trace at exactly `path` (SystemC appends ".vcd"). A path
@@ -191,6 +193,16 @@ std::string cutWarning(const std::string &path, uint64_t limit,
 }
 
 } // namespace
+
+SimulationSize minimumSimulationSize(const Arch &arch, const Mapping &mapping) {
+  SimulationSize size;
+  size.cycles = 1;
+  for (const LevelMapping &level : mapping.levels)
+    for (const Loop &loop : level.temporal)
+      size.cycles = saturatingMul(size.cycles, uint64_t(loop.factor));
+  size.peCycles = saturatingMul(size.cycles, arch.peCount());
+  return size;
+}
 
 SimResult simulate(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, const SimOptions &options) {
@@ -505,9 +517,9 @@ runIsolated(size_t count, unsigned jobs,
     if (!stopping && interrupted()) {
       // Tell the running children; give them a moment to close traces.
       stopping = true;
-      deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(
-                                        kChildGraceSeconds));
+      deadline =
+          Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(kChildGraceSeconds));
       for (const Child &child : running)
         kill(child.pid, interruptSignal());
       for (; next < count; ++next) {
@@ -556,10 +568,10 @@ runIsolated(size_t count, unsigned jobs,
         result.error = "interrupted by " + interruptSignalName() +
                        (killed ? " (killed: it did not stop in time)" : "");
       } else {
-        result.error =
-            WIFSIGNALED(status) ? "the simulation process died (signal " +
-                                      std::to_string(WTERMSIG(status)) + ")"
-                                : "the simulation process returned no result";
+        result.error = WIFSIGNALED(status)
+                           ? "the simulation process died (signal " +
+                                 std::to_string(WTERMSIG(status)) + ")"
+                           : "the simulation process returned no result";
       }
       running.erase(running.begin() + long(i));
     }

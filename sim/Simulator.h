@@ -70,6 +70,28 @@ struct SimResult {
   }
 };
 
+/// The least a simulation of `mapping` must step, known before it starts:
+/// at least as many cycles as temporal steps (the product of the temporal
+/// factors), every PE of the array stepped on each. Saturates.
+struct SimulationSize {
+  uint64_t cycles = 0;
+  uint64_t peCycles = 0;
+  /// Wall-clock seconds at the rates below (a lower bound, roughly).
+  double seconds() const {
+    return double(cycles) * kSecondsPerCycle +
+           double(peCycles) * kSecondsPerPeCycle;
+  }
+  /// What this simulator costs per cycle and per PE-cycle, fitted to
+  /// tessel_sim_bench (Eyeriss 168 PEs, TPU 256 PEs) and to a 16-PE array,
+  /// 2026-12-01 on the 2-core machine: 170-400 ns per cycle in all.
+  static constexpr double kSecondsPerCycle = 150e-9;
+  static constexpr double kSecondsPerPeCycle = 1e-9;
+};
+SimulationSize minimumSimulationSize(const Arch &arch, const Mapping &mapping);
+/// Simulations estimated longer than this must be asked for (`tessel sim
+/// --long`).
+constexpr double kLongSimulationSeconds = 60;
+
 /// Simulates in this process. SystemC allows this once per process.
 /// Throws std::runtime_error for an unwritable trace file, std::logic_error
 /// if the simulation deadlocks (a bug). Polls interrupted() every few

@@ -2,8 +2,8 @@
 #include "validation/Validate.h"
 
 #include "arch/ArchLoader.h"
-#include "mapping/MappingYaml.h"
 #include "mapper/Mapper.h"
+#include "mapping/MappingYaml.h"
 #include "model/CostModel.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
@@ -12,14 +12,14 @@
 #include "llvm/Support/JSON.h"
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <cerrno>
-#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
@@ -203,9 +203,10 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   fs::path base = fs::path(options.workDirectory) / result.spec.name;
   std::string out = base.string() + ".sim.json",
               err = base.string() + ".sim.log";
+  // --long: the case's timeout, not the size estimate, bounds this run.
   std::vector<std::string> args = {
-      options.tesselPath,   "sim",       mlirPath,    "--arch",
-      result.spec.archFile, "--mapping", mappingPath, "--json"};
+      options.tesselPath, "sim",       mlirPath, "--arch", result.spec.archFile,
+      "--mapping",        mappingPath, "--json", "--long"};
   std::vector<char *> argv;
   for (std::string &arg : args)
     argv.push_back(arg.data());
@@ -232,8 +233,8 @@ void simulate(CaseResult &result, const ValidateOptions &options,
     _exit(127);
   }
   if (child < 0) {
-    result.simStatus = "crashed: could not start a process: " +
-                       errorText(errno);
+    result.simStatus =
+        "crashed: could not start a process: " + errorText(errno);
     return;
   }
   setpgid(child, child); // Also here: no race with the kill below.
@@ -263,8 +264,8 @@ void simulate(CaseResult &result, const ValidateOptions &options,
       // Let `tessel sim` close its files, then make sure.
       stopped = true;
       kill(-child, SIGTERM);
-      graceEnd = std::chrono::steady_clock::now() +
-                 std::chrono::milliseconds(800);
+      graceEnd =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
     }
     if (stopped && std::chrono::steady_clock::now() >= graceEnd)
       kill(-child, SIGKILL);

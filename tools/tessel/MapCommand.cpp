@@ -12,8 +12,8 @@
 #include "MappedModule.h"
 #include "Options.h"
 
-#include "mapping/Dialect/MappingAttr.h"
 #include "mapper/Mapper.h"
+#include "mapping/Dialect/MappingAttr.h"
 #include "support/Interrupt.h"
 #include "workloads/LinalgToProblem.h"
 
@@ -83,8 +83,7 @@ void printTable(const std::vector<OpOutcome> &outcomes,
       bool skipped = r.stopReason == "not searched";
       table.addRow({outcome.name, options.request.mapper,
                     withCommas(r.evaluations), "",
-                    skipped ? "-" : "no valid mapping", "", "",
-                    "",
+                    skipped ? "-" : "no valid mapping", "", "", "",
                     outcome.error.empty() || r.stopReason == "not searched"
                         ? r.stopReason
                         : "error"});
@@ -108,9 +107,8 @@ void printTable(const std::vector<OpOutcome> &outcomes,
                 withCommas(cycles), humanEnergy(energy), "", ""});
   table.print(os);
   if (complete)
-    os << "module: " << withCommas(cycles) << " cycles, "
-       << humanEnergy(energy) << ", EDP "
-       << scientific(double(cycles) * energy) << " cycle*pJ\n";
+    os << "module: " << withCommas(cycles) << " cycles, " << humanEnergy(energy)
+       << ", EDP " << scientific(double(cycles) * energy) << " cycle*pJ\n";
   else
     os << "module: incomplete (interrupted), no total\n";
 }
@@ -302,15 +300,14 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   addWholeOption(sub, "--budget", options->request.options.maxEvaluations, 0,
                  UINT64_MAX, "evaluations",
                  "Evaluations per op (default 20000; 0 = unlimited)");
-  addRealOption(sub, "--time", options->request.options.maxSeconds, 0,
-                1e9, "seconds", "Seconds per op (default 0 = unlimited)");
+  addRealOption(sub, "--time", options->request.options.maxSeconds, 0, 1e9,
+                "seconds", "Seconds per op (default 0 = unlimited)");
   addWholeOption(sub, "--patience", options->request.options.patience, 0,
                  UINT64_MAX, "evaluations",
                  "Stop an op after this many evaluations without "
                  "improvement (default 0 = off)");
-  addWholeOption(sub, "--threads", options->request.options.threads, 1u,
-                 256u, "threads",
-                 "Threads (the result does not depend on it)");
+  addWholeOption(sub, "--threads", options->request.options.threads, 1u, 256u,
+                 "threads", "Threads (the result does not depend on it)");
   addWholeOption(sub, "--seed", options->request.options.seed, 0, UINT64_MAX,
                  "a seed", "Random seed (default 1)");
   sub->add_option("-o,--output", options->output,
@@ -320,10 +317,11 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--progress", options->progress,
                 "Show the progress line even when stderr is not a terminal");
   sub->add_flag("--json", options->json, "Print JSON for machines");
-  sub->footer("Example: tessel map workloads/zoo/resnet50.mlir --arch "
-              "arch/presets/eyeriss.yaml --mapper genetic --budget 5000 -o "
-              "mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
-              "mapping found so far, writes what is done and exits 130.");
+  sub->footer(
+      "Example: tessel map workloads/zoo/resnet50.mlir --arch "
+      "arch/presets/eyeriss.yaml --mapper genetic --budget 5000 -o "
+      "mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
+      "mapping found so far, writes what is done and exits 130.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 

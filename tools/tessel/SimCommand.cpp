@@ -41,7 +41,61 @@ struct SimCommandOptions {
   uint64_t traceLimit = sim::kDefaultTraceLimitBytes;
   bool json = false;
   unsigned jobs = 1;
+  bool long_ = false;
 };
+
+/// "1.2e+12" for a count people read as a size.
+std::string roughly(uint64_t value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", double(value));
+  return text;
+}
+
+/// "33 min" / "4.1 h" / "12 s".
+std::string duration(double seconds) {
+  char text[32];
+  if (seconds < 120)
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  else if (seconds < 7200)
+    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  else if (seconds < 3 * 86400)
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  else if (seconds < 2 * 365.0 * 86400)
+    std::snprintf(text, sizeof text, "%.0f days", seconds / 86400);
+  else
+    std::snprintf(text, sizeof text, "%.2g years", seconds / (365.0 * 86400));
+  return text;
+}
+
+/// Ops whose simulation would run long are refused unless --long asks
+/// for them, with the estimate; returns false if any was refused.
+bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
+                          const Arch &arch, bool allowLong) {
+  bool ok = true;
+  for (const MappedOp *op : ops) {
+    sim::SimulationSize size = sim::minimumSimulationSize(arch, op->mapping);
+    double seconds = size.seconds();
+    if (seconds <= sim::kLongSimulationSeconds)
+      continue;
+    std::string estimate = roughly(size.cycles) + " cycles x " +
+                           std::to_string(arch.peCount()) + " PEs, about " +
+                           duration(seconds) + " or more";
+    if (allowLong) {
+      std::cerr << "tessel sim: '" << op->problem.name
+                << "' simulates at least " << estimate << "\n";
+      continue;
+    }
+    const SourceRef &where = op->problem.source;
+    std::cerr << where.file << ":" << where.line << ":" << where.column
+              << ": error: simulating '" << op->problem.name
+              << "' takes at least " << estimate << " (over the "
+              << sim::kLongSimulationSeconds
+              << " s limit); pass --long to run it, or evaluate it with "
+                 "'tessel eval'\n";
+    ok = false;
+  }
+  return ok;
+}
 
 std::string fixed(double value, int digits) {
   char text[64];
@@ -152,10 +206,12 @@ int run(const SimCommandOptions &options) {
   // Every trace path is checked before the first simulation starts.
   std::vector<std::string> outputs;
   for (const MappedOp *op : ops)
-    for (const std::string *path : {&options.trace, &options.vcd,
-                                    &options.util})
+    for (const std::string *path :
+         {&options.trace, &options.vcd, &options.util})
       outputs.push_back(perOpPath(*path, op->problem.name, several));
   if (!checkOutputFiles(outputs))
+    return 1;
+  if (!checkSimulationSizes(ops, arch, options.long_))
     return 1;
   bool progress = isatty(2) && !options.json && options.jobs <= 1;
   std::vector<sim::SimResult> results =
@@ -320,8 +376,8 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--vcd", options->vcd, "Write key signals as a VCD");
   sub->add_option("--util", options->util,
                   "Write PE utilization per interval as CSV");
-  addWholeOption(sub, "--util-interval", options->utilInterval, 1,
-                 UINT64_MAX, "cycles",
+  addWholeOption(sub, "--util-interval", options->utilInterval, 1, UINT64_MAX,
+                 "cycles",
                  "Cycles per utilization row and trace counter (default "
                  "100)");
   addByteSizeOption(sub, "--trace-limit", options->traceLimit, 4096,
@@ -330,6 +386,9 @@ void addSimCommand(CLI::App &app, int &exitCode) {
                     "default 256M): past it later events are left out and "
                     "the file stays complete");
   sub->add_flag("--json", options->json, "Print JSON for machines");
+  sub->add_flag("--long", options->long_,
+                "Run simulations estimated to take more than a minute; "
+                "without it they are refused with the estimate");
   addWholeOption(sub, "--jobs", options->jobs, 1u, 256u, "processes",
                  "Simulations run at once, each in its own process "
                  "(default 1)");
