@@ -22,12 +22,12 @@ namespace {
 /// Ranges up to this many values are enumerated exactly (a bitmap of 2 MiB).
 constexpr uint64_t kEnumeratedRange = uint64_t(1) << 24;
 
-/// Distinct values of one coordinate over the whole iteration space:
-/// exact when the terms leave no gaps (each coefficient, smallest first, at
-/// most one more than the reach of those before it: the common case of
-/// convolutions and contractions) or the range is small enough to
-/// enumerate; otherwise the most values any single term takes, a lower
-/// bound, which keeps the roofline a bound.
+/// Distinct values of one coordinate over the whole iteration space, exact
+/// when (smallest coefficient first) each coefficient is at most one more
+/// than the reach of those before it (no gaps: convolutions' `p + r`), or
+/// larger than that reach (no collisions: a flattened index `i + N*j`), or
+/// the range is small enough to enumerate; otherwise the most values any
+/// single term takes, a lower bound, which keeps the roofline a bound.
 uint64_t distinctValues(const Problem &problem, const Projection &coordinate,
                         CheckedCounts &counts) {
   std::vector<std::pair<uint64_t, uint64_t>> terms; // |coefficient|, bound.
@@ -37,17 +37,22 @@ uint64_t distinctValues(const Problem &problem, const Projection &coordinate,
                                             : uint64_t(term.coefficient),
                        uint64_t(problem.dims[term.dim].bound)});
   std::sort(terms.begin(), terms.end());
-  uint64_t reach = 0, largestTerm = 1;
-  bool contiguous = true, fits = true;
+  uint64_t reach = 0, largestTerm = 1, combinations = 1;
+  bool contiguous = true, separable = true, fits = true, combinationsFit = true;
   for (auto [coefficient, bound] : terms) {
     contiguous &= coefficient <= reach + 1;
+    separable &= coefficient > reach;
     largestTerm = std::max(largestTerm, bound);
+    combinationsFit =
+        combinationsFit && checkedMul(combinations, bound, combinations);
     uint64_t termReach = 0;
     fits = fits && checkedMul(coefficient, bound - 1, termReach) &&
            checkedAdd(reach, termReach, reach);
   }
   if (fits && contiguous)
     return counts.add<uint64_t>(reach, 1);
+  if (combinationsFit && separable)
+    return combinations;
   if (!fits || reach >= kEnumeratedRange)
     return largestTerm;
   int64_t low = 0, high = 0;

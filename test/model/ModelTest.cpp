@@ -1,11 +1,14 @@
 //===- test/model/ModelTest.cpp - Models on hand-worked cases -------------===//
 #include "RandomCases.h"
 
-#include "mapping/RandomMapping.h"
 #include "mapping/MappingYaml.h"
+#include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
 
 #include <gmock/gmock.h>
+
+#include <array>
+#include <set>
 
 namespace tessel {
 namespace {
@@ -118,6 +121,54 @@ TEST_F(Gemm, RooflineIsTheCompulsoryBound) {
   EXPECT_EQ(roofline.cycles, 16u);
   EXPECT_EQ(roofline.actions.at(0, 0).reads, 8u);
   EXPECT_EQ(roofline.actions.at(0, 2).updates, 4u);
+}
+
+/// out[i] += in[a*i + b*j] * w[j], i < I, j < J: the roofline reads each
+/// input word that some MAC touches once.
+Problem strided(int64_t a, int64_t b, int64_t bound_i, int64_t bound_j) {
+  Problem p;
+  p.name = "strided";
+  p.dims = {{"i", bound_i}, {"j", bound_j}};
+  p.tensors = {{"in",
+                32,
+                "f32",
+                {{{{0, a}, {1, b}}, 0}},
+                {a * (bound_i - 1) + b * (bound_j - 1) + 1},
+                false},
+               {"w", 32, "f32", {{{{1, 1}}, 0}}, {bound_j}, false},
+               {"out", 32, "f32", {{{{0, 1}}, 0}}, {bound_i}, true}};
+  return p;
+}
+
+// The reference: every index the loop nest touches, in a set.
+uint64_t touchedByBruteForce(int64_t a, int64_t b, int64_t bound_i,
+                             int64_t bound_j) {
+  std::set<int64_t> seen;
+  for (int64_t i = 0; i < bound_i; ++i)
+    for (int64_t j = 0; j < bound_j; ++j)
+      seen.insert(a * i + b * j);
+  return seen.size();
+}
+
+TEST(Roofline, TouchedWordsOfStridedCoordinatesAreExact) {
+  Arch arch = parseArch(kTwoUnits, "two.yaml");
+  Mapping none; // The roofline does not read the mapping.
+  // Gapless (i + j), collision-free (i + 8j, i + 10^9 j: a flattened index
+  // whose range 7*10^9 must not be enumerated), and neither (2i + 3j).
+  for (auto [a, b, bi, bj] :
+       std::vector<std::array<int64_t, 4>>{{1, 1, 4, 3},
+                                           {1, 8, 8, 8},
+                                           {1, 1000000000, 8, 8},
+                                           {2, 3, 3, 3},
+                                           {3, 5, 7, 6}}) {
+    Problem problem = strided(a, b, bi, bj);
+    Evaluation evaluation =
+        createCostModel("roofline")->evaluate(problem, arch, none);
+    ASSERT_TRUE(evaluation.valid());
+    EXPECT_EQ(evaluation.report->actions.at(0, 0).reads,
+              touchedByBruteForce(a, b, bi, bj))
+        << a << "*i + " << b << "*j, i < " << bi << ", j < " << bj;
+  }
 }
 
 // out[n,p,f] += in[n, p + r, c] * w[r, c, f] with n=f=c=1, P=4, R=3.
