@@ -11,14 +11,17 @@
 #ifndef TESSEL_SUPPORT_YAMLREADER_H
 #define TESSEL_SUPPORT_YAMLREADER_H
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -130,30 +133,72 @@ void checkYamlTree(const YAML::Node &node, const std::string &file,
 
 } // namespace detail
 
-/// Parses YAML text into one document. A syntax error, a second document
-/// ('---'), a duplicate key, NUL bytes, or a tree over the limits above
-/// throws Error at its position.
+namespace detail {
+
+/// Records where documents start and ignores everything else.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark &mark) override {
+    marks.push_back(mark);
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                const std::string &) override {}
+  void OnSequenceStart(const YAML::Mark &, const std::string &,
+                       YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+/// Where a second document starts, if the text has one. Parses at most two
+/// documents: yaml-cpp's LoadAll never returns on some malformed text (a
+/// ',' after a flow collection reports new empty documents forever).
 template <typename Error>
-YAML::Node loadYaml(const std::string &text, const std::string &file) {
-  checkYamlText<Error>(text, file);
-  std::vector<YAML::Node> documents;
+std::optional<YAML::Mark> secondDocument(const std::string &text,
+                                         const std::string &file) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
   try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::ParserException &error) {
-    throwLocated<Error>(file, error.mark, "malformed YAML: " + error.msg);
+    if (parser.HandleNextDocument(starts) &&
+        parser.HandleNextDocument(starts) && starts.marks.size() > 1)
+      return starts.marks[1];
   } catch (const YAML::Exception &error) {
     throwLocated<Error>(file, error.mark, "malformed YAML: " + error.msg);
   }
-  if (documents.size() > 1)
+  return std::nullopt;
+}
+
+} // namespace detail
+
+/// Parses YAML text into one document. A syntax error, a second document
+/// ('---') or text after the document, a duplicate key, NUL bytes, or a
+/// tree over the limits above throws Error at its position.
+template <typename Error>
+YAML::Node loadYaml(const std::string &text, const std::string &file) {
+  checkYamlText<Error>(text, file);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception &error) {
+    throwLocated<Error>(file, error.mark, "malformed YAML: " + error.msg);
+  }
+  if (std::optional<YAML::Mark> second =
+          detail::secondDocument<Error>(text, file)) {
+    bool marked = text.compare(size_t(std::max(0, second->pos)), 3, "---") == 0;
     throwLocated<Error>(
-        file, documents[1].Mark(),
-        "a second YAML document ('---'); this file must hold one (put "
-        "several entries in one list instead)");
-  if (documents.empty())
-    return YAML::Node();
+        file, *second,
+        marked ? "a second YAML document ('---'); this file must hold one "
+                 "(put several entries in one list instead)"
+               : "unexpected text after the end of the YAML document");
+  }
   size_t nodes = 0;
-  detail::checkYamlTree<Error>(documents[0], file, 0, nodes);
-  return documents[0];
+  detail::checkYamlTree<Error>(root, file, 0, nodes);
+  return root;
 }
 
 /// The text of a YAML input file, or Error naming the path and what is

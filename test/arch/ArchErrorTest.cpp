@@ -117,8 +117,16 @@ TEST(ArchErrorTest, DirectoryIsNotAFile) {
 
 TEST(ArchErrorTest, SecondDocumentIsAnError) {
   ArchError error = textError("name: a\nlevels: []\n---\nname: b\n");
-  expectAt(error, "inline.yaml", 4, 1);
+  expectAt(error, "inline.yaml", 3, 1);
   EXPECT_THAT(error.message(), ::testing::HasSubstr("a second YAML document"));
+}
+
+// yaml-cpp's LoadAll never returned on this (found by fuzz_arch).
+TEST(ArchErrorTest, TextAfterTheDocumentIsAnError) {
+  ArchError error = textError("[a]\n,");
+  expectAt(error, "inline.yaml", 2, 1);
+  EXPECT_EQ(error.message(),
+            "unexpected text after the end of the YAML document");
 }
 
 TEST(ArchErrorTest, DuplicateKeyNamesBothLines) {
