@@ -194,8 +194,13 @@ std::string cutWarning(const std::string &path, uint64_t limit,
 
 } // namespace
 
-SimulationSize minimumSimulationSize(const Arch &arch, const Mapping &mapping) {
+SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
+                                     const Mapping &mapping) {
   SimulationSize size;
+  std::vector<int64_t> whole = mapping.coveredBounds(problem.dims.size());
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    size.backingWords =
+        saturatingAdd(size.backingWords, problem.footprint(t, whole));
   size.cycles = 1;
   for (const LevelMapping &level : mapping.levels)
     for (const Loop &loop : level.temporal)

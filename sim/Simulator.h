@@ -17,6 +17,7 @@
 
 #include "mapping/Report.h"
 #include "sim/Engine.h"
+#include "support/Checked.h"
 
 #include <cstdint>
 #include <functional>
@@ -76,6 +77,13 @@ struct SimResult {
 struct SimulationSize {
   uint64_t cycles = 0;
   uint64_t peCycles = 0;
+  /// Words of the tensors' boxes in the backing store: a functional
+  /// simulation holds each as a 64-bit value, a timed one as a bit.
+  uint64_t backingWords = 0;
+  uint64_t bytes(bool functional) const {
+    return functional ? saturatingMul<uint64_t>(backingWords, 8)
+                      : backingWords / 8;
+  }
   /// Wall-clock seconds at the rates below (a lower bound, roughly).
   double seconds() const {
     return double(cycles) * kSecondsPerCycle +
@@ -87,7 +95,10 @@ struct SimulationSize {
   static constexpr double kSecondsPerCycle = 150e-9;
   static constexpr double kSecondsPerPeCycle = 1e-9;
 };
-SimulationSize minimumSimulationSize(const Arch &arch, const Mapping &mapping);
+SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
+                                     const Mapping &mapping);
+/// Simulations needing more memory than this for their tensors are refused.
+constexpr uint64_t kMaxSimulationBytes = uint64_t(4) << 30; // 4 GiB.
 /// Simulations estimated longer than this must be asked for (`tessel sim
 /// --long`).
 constexpr double kLongSimulationSeconds = 60;

@@ -70,10 +70,24 @@ std::string duration(double seconds) {
 /// Ops whose simulation would run long are refused unless --long asks
 /// for them, with the estimate; returns false if any was refused.
 bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
-                          const Arch &arch, bool allowLong) {
+                          const Arch &arch, bool allowLong, bool functional) {
   bool ok = true;
   for (const MappedOp *op : ops) {
-    sim::SimulationSize size = sim::minimumSimulationSize(arch, op->mapping);
+    sim::SimulationSize size =
+        sim::minimumSimulationSize(op->problem, arch, op->mapping);
+    const SourceRef &where = op->problem.source;
+    if (size.bytes(functional) > sim::kMaxSimulationBytes) {
+      std::cerr << where.file << ":" << where.line << ":" << where.column
+                << ": error: simulating '" << op->problem.name
+                << "' would hold " << roughly(size.backingWords)
+                << " words of tensors (" << roughly(size.bytes(functional))
+                << " bytes"
+                << (functional ? " of values" : " of occupancy bits")
+                << "), more than the " << (sim::kMaxSimulationBytes >> 30)
+                << " GiB limit; evaluate it with 'tessel eval'\n";
+      ok = false;
+      continue;
+    }
     double seconds = size.seconds();
     if (seconds <= sim::kLongSimulationSeconds)
       continue;
@@ -85,7 +99,6 @@ bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
                 << "' simulates at least " << estimate << "\n";
       continue;
     }
-    const SourceRef &where = op->problem.source;
     std::cerr << where.file << ":" << where.line << ":" << where.column
               << ": error: simulating '" << op->problem.name
               << "' takes at least " << estimate << " (over the "
@@ -211,7 +224,7 @@ int run(const SimCommandOptions &options) {
       outputs.push_back(perOpPath(*path, op->problem.name, several));
   if (!checkOutputFiles(outputs))
     return 1;
-  if (!checkSimulationSizes(ops, arch, options.long_))
+  if (!checkSimulationSizes(ops, arch, options.long_, options.functional))
     return 1;
   bool progress = isatty(2) && !options.json && options.jobs <= 1;
   std::vector<sim::SimResult> results =
