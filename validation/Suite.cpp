@@ -1,10 +1,12 @@
 //===- validation/Suite.cpp -----------------------------------------------===//
 #include "validation/Suite.h"
 
+#include "mapper/Mapper.h"
 #include "workloads/LinalgImport.h"
 
 #include "support/YamlReader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -45,8 +47,8 @@ public:
       : YamlReader(std::move(file)), root(std::move(root)), chain(chain) {}
 
   /// A number >= `min` (or > `min` when `strict`), finite.
-  double bounded(const YAML::Node &node, const std::string &field,
-                 double min, bool strict, const std::string &unit) const {
+  double bounded(const YAML::Node &node, const std::string &field, double min,
+                 bool strict, const std::string &unit) const {
     double value = get<double>(node, field);
     if (!std::isfinite(value) || value < min || (strict && value == min)) {
       std::ostringstream os;
@@ -149,14 +151,24 @@ public:
           node["file"], get<std::string>(node["file"], "file"), "mapping file");
       return;
     }
-    if (node["mapper"])
+    if (node["mapper"]) {
       c.mapper = get<std::string>(node["mapper"], "mapper");
+      std::vector<std::string> names = mapperNames();
+      if (std::find(names.begin(), names.end(), c.mapper) == names.end())
+        fail(node["mapper"], "unknown mapper '" + c.mapper +
+                                 "'; expected one of: " + joined(names));
+    }
     if (node["seed"])
       c.seed = whole(node["seed"], "seed", "a seed");
     if (node["budget"])
       c.budget = whole(node["budget"], "budget", "evaluations");
-    if (node["objective"])
+    if (node["objective"]) {
       c.objective = get<std::string>(node["objective"], "objective");
+      if (!Objective::parse(c.objective))
+        fail(node["objective"], "unknown objective '" + c.objective +
+                                    "'; expected cycles, energy, edp or "
+                                    "weighted:W");
+    }
   }
 
   CaseSpec testCase(const YAML::Node &node) const {

@@ -289,7 +289,18 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
   sub->add_option("--mapper", options->request.mapper,
                   "exhaustive, random, hillclimb, annealing or genetic "
-                  "(default genetic)");
+                  "(default genetic)")
+      ->check(CLI::Validator(
+          [](std::string &name) -> std::string {
+            std::vector<std::string> names = mapperNames();
+            if (std::find(names.begin(), names.end(), name) != names.end())
+              return "";
+            std::string known;
+            for (const std::string &n : names)
+              known += (known.empty() ? "" : ", ") + n;
+            return "must be one of: " + known + "; got '" + name + "'";
+          },
+          "MAPPER"));
   sub->add_option("--model", options->request.model,
                   "Cost model (default reuse)");
   sub->add_option("--objective", options->objective,

@@ -44,6 +44,19 @@ int runTessel(int argc, char **argv) {
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);
   tessel::installInterruptHandlers();
+  // A misspelt command would otherwise read as "a subcommand is required".
+  std::string commands;
+  bool known = argc < 2 || argv[1][0] == '-';
+  for (CLI::App *sub : app.get_subcommands({})) {
+    commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    known |= sub->get_name() == argv[1];
+  }
+  if (!known) {
+    std::cerr << "tessel: unknown command '" << argv[1]
+              << "'; the commands are: " << commands
+              << "\nRun 'tessel --help' for the options.\n";
+    return tessel::cli::kUsageExitCode;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &error) {
