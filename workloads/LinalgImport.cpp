@@ -1,7 +1,7 @@
 //===- workloads/LinalgImport.cpp - Problems from MLIR files --------------===//
 #include "workloads/LinalgImport.h"
-#include "workloads/LinalgToProblem.h"
 #include "support/Checked.h"
+#include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -39,11 +39,11 @@ SourceRef locate(mlir::Location loc) {
   return ref;
 }
 
-WorkloadSet
-importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
-             const std::string &name, mlir::MLIRContext &context,
-             const LinalgOpVisitor &visit,
-             const std::function<void(mlir::Operation *)> &whenRead = nullptr) {
+WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                         const std::string &name, mlir::MLIRContext &context,
+                         const LinalgOpVisitor &visit,
+                         const std::function<void(mlir::Operation *)> &whenRead,
+                         const ImportOptions &options) {
   WorkloadSet set;
   set.file = name;
   llvm::StringRef text = buffer->getBuffer();
@@ -52,11 +52,10 @@ importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
     llvm::StringRef before = text.take_front(nul);
     size_t lineStart = before.rfind('\n');
     Diagnostic entry;
-    entry.where = {name, unsigned(before.count('\n') + 1),
-                   unsigned(nul - (lineStart == llvm::StringRef::npos
-                                       ? 0
-                                       : lineStart + 1) +
-                            1)};
+    entry.where = {
+        name, unsigned(before.count('\n') + 1),
+        unsigned(nul -
+                 (lineStart == llvm::StringRef::npos ? 0 : lineStart + 1) + 1)};
     entry.message = "NUL byte in the text; MLIR files are plain text";
     set.diagnostics.push_back(std::move(entry));
     return set;
@@ -87,9 +86,29 @@ importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                  "could not parse the file as an MLIR module"});
     return set;
   }
+  std::optional<unsigned> lowered = lowerTosaToLinalg(module->getOperation());
+  if (!lowered)
+    return set; // The lowering's errors are in the diagnostics.
+  if (*lowered > 0)
+    set.diagnostics.push_back(
+        {Diagnostic::Severity::Note,
+         {name, 0, 0},
+         "lowered " + std::to_string(*lowered) +
+             " TOSA ops to linalg in-process (tosa-to-linalg-named, "
+             "tosa-to-linalg, tosa-to-arith, tosa-to-tensor)"});
   module->walk([&](mlir::Operation *op) {
-    if (!isLinalgWorkloadOp(op))
+    if (!isLinalgWorkloadOp(op)) {
+      std::optional<SetAsideOp> aside = setAsideOp(op);
+      if (!aside)
+        return;
+      if (options.strict)
+        op->emitError() << "'" << aside->opName << "' (" << aside->kind
+                        << ") is not a tensor contraction; --strict makes "
+                           "such ops errors";
+      else
+        set.setAside.push_back(std::move(*aside));
       return;
+    }
     std::optional<Problem> problem = problemFromLinalgOp(op);
     if (!problem)
       return;
@@ -101,8 +120,12 @@ importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
     set.diagnostics.push_back(
         {Diagnostic::Severity::Warning,
          {name, 0, 0},
-         "no linalg multiply-accumulate ops found (expected linalg.matmul, "
-         "linalg.conv_*, linalg.generic, ...)"});
+         set.setAside.empty()
+             ? "no linalg multiply-accumulate ops found (expected "
+               "linalg.matmul, linalg.conv_*, linalg.generic, ...)"
+             : "no tensor contractions found; " +
+                   std::to_string(set.setAside.size()) +
+                   " ops that do no multiply-accumulate were set aside"});
   if (whenRead)
     whenRead(module->getOperation());
   return set;
@@ -161,23 +184,27 @@ uint64_t WorkloadSet::totalMacs() const {
 WorkloadSet
 importLinalgFile(const std::string &path, mlir::MLIRContext &context,
                  const LinalgOpVisitor &visit,
-                 const std::function<void(mlir::Operation *)> &whenRead) {
+                 const std::function<void(mlir::Operation *)> &whenRead,
+                 const ImportOptions &options) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
   if (!buffer)
     return unreadable(path, buffer.getError().message());
-  return importBuffer(std::move(*buffer), path, context, visit, whenRead);
+  return importBuffer(std::move(*buffer), path, context, visit, whenRead,
+                      options);
 }
 
-WorkloadSet importLinalgFile(const std::string &path) {
+WorkloadSet importLinalgFile(const std::string &path,
+                             const ImportOptions &options) {
   auto context = workloadContext();
-  return importLinalgFile(path, *context, nullptr);
+  return importLinalgFile(path, *context, nullptr, nullptr, options);
 }
 
 WorkloadSet importLinalgSource(const std::string &source,
-                               const std::string &bufferName) {
+                               const std::string &bufferName,
+                               const ImportOptions &options) {
   auto context = workloadContext();
   return importBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, bufferName),
-                      bufferName, *context, nullptr);
+                      bufferName, *context, nullptr, nullptr, options);
 }
 
 } // namespace tessel

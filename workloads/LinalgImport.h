@@ -1,10 +1,15 @@
 //===- workloads/LinalgImport.h - Problems from MLIR files ------*- C++ -*-===//
 //
-// Reads an MLIR module and turns every linalg op in it into a Problem, from
-// the op's indexing maps and static loop ranges (never from its name). An op
-// that cannot be a Problem (dynamic shapes, a body that is not a
-// multiply-accumulate, indexing that is not a linear combination of loop
-// indices) yields an error at its location; the other ops are still read.
+// Reads an MLIR module and turns every tensor contraction in it (a linalg op
+// whose body multiplies two inputs into an accumulated output, zero points
+// of quantized ops allowed) into a Problem, from the op's indexing maps and
+// static loop ranges (never from its name). Ops that do no
+// multiply-accumulate (elementwise, pooling, reductions, softmax, fills,
+// transposes, pads, reshapes) are set aside and listed; with `strict` they
+// are errors. A contraction that cannot be a Problem (dynamic shapes,
+// indexing that is not a linear combination of loop indices) yields an error
+// at its location; the other ops are still read. Modules with TOSA ops are
+// lowered to linalg in-process first (upstream's tosa-to-linalg pipelines).
 //
 // This header is MLIR-free; see LinalgToProblem.h for the MLIR-level entry.
 //
@@ -18,6 +23,21 @@
 #include <vector>
 
 namespace tessel {
+
+/// An op that is read but not mapped: it performs no multiply-accumulate.
+struct SetAsideOp {
+  std::string name;      ///< As Problem names are chosen (docs/workloads.md).
+  std::string opName;    ///< e.g. "linalg.generic", "tensor.pad".
+  std::string kind;      ///< "elementwise", "pooling", "reduction", "fill", ...
+  uint64_t elements = 0; ///< Of its result.
+  uint64_t bytes = 0;    ///< Its operands' and results' bytes: what it moves.
+  SourceRef source;
+};
+
+struct ImportOptions {
+  /// Ops that are not tensor contractions are errors, not set aside.
+  bool strict = false;
+};
 
 /// A located message, printed as `file:line:col: error: message`.
 struct Diagnostic {
@@ -33,6 +53,7 @@ struct Diagnostic {
 struct WorkloadSet {
   std::string file;
   std::vector<Problem> problems;
+  std::vector<SetAsideOp> setAside; ///< In module order.
   std::vector<Diagnostic> diagnostics;
 
   bool hasErrors() const;
@@ -40,10 +61,12 @@ struct WorkloadSet {
 };
 
 /// Reads the MLIR file at `path` ("-" for standard input).
-WorkloadSet importLinalgFile(const std::string &path);
+WorkloadSet importLinalgFile(const std::string &path,
+                             const ImportOptions &options = {});
 /// Reads MLIR source text; `bufferName` names it in messages.
 WorkloadSet importLinalgSource(const std::string &source,
-                               const std::string &bufferName);
+                               const std::string &bufferName,
+                               const ImportOptions &options = {});
 
 } // namespace tessel
 

@@ -1,6 +1,11 @@
 //===- workloads/LinalgToProblem.cpp - One linalg op to a Problem ---------===//
 #include "workloads/LinalgToProblem.h"
 
+#include "support/Checked.h"
+
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -9,7 +14,10 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/Interfaces/CastInterfaces.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -59,21 +67,39 @@ const llvm::StringMap<NamingConvention> &namedOpConventions() {
     t["linalg.conv_3d_ncdhw_fcdhw"] = {
         {"n", "od", "oh", "ow", "f", "kd", "kh", "kw", "c"}, conv};
     t["linalg.depthwise_conv_1d_nwc_wc"] = {{"n", "ow", "c", "kw"}, conv};
+    t["linalg.depthwise_conv_2d_nhwc_hwcm"] = {
+        {"n", "oh", "ow", "c", "m", "kh", "kw"}, conv};
     t["linalg.depthwise_conv_2d_nhwc_hwc"] = {
         {"n", "oh", "ow", "c", "kh", "kw"}, conv};
     t["linalg.depthwise_conv_2d_nchw_chw"] = {
         {"n", "oh", "ow", "c", "kh", "kw"}, conv};
     t["linalg.depthwise_conv_3d_ndhwc_dhwc"] = {
         {"n", "od", "oh", "ow", "kd", "kh", "kw", "c"}, conv};
+    // Quantized variants: the same loops (zero points are not tensors).
+    for (const char *name :
+         {"conv_2d_nhwc_hwcf", "conv_2d_nhwc_fhwc", "conv_2d_nchw_fchw",
+          "depthwise_conv_2d_nhwc_hwc", "depthwise_conv_2d_nhwc_hwcm"}) {
+      NamingConvention plain = t[std::string("linalg.") + name];
+      t[std::string("linalg.") + name + "_q"] = plain;
+    }
+    t["linalg.quantized_matmul"] = t["linalg.matmul"];
+    t["linalg.quantized_batch_matmul"] = t["linalg.batch_matmul"];
     return t;
   }();
   return table;
 }
 
-/// Ops that move data without arithmetic: skipped with a warning.
-bool isDataMovement(Operation *op) {
-  return isa<linalg::FillOp, linalg::CopyOp, linalg::TransposeOp,
-             linalg::BroadcastOp>(op);
+/// The kind of a linalg op that moves data without arithmetic, if it is one.
+std::optional<std::string> dataMovementKind(Operation *op) {
+  if (isa<linalg::FillOp>(op))
+    return "fill";
+  if (isa<linalg::CopyOp>(op))
+    return "copy";
+  if (isa<linalg::TransposeOp>(op))
+    return "transpose";
+  if (isa<linalg::BroadcastOp>(op))
+    return "broadcast";
+  return std::nullopt;
 }
 
 /// Reads a string-array attribute such as `tessel.dims = ["a", "b"]`.
@@ -146,31 +172,71 @@ bool isMul(Operation *op) {
   return isa_and_nonnull<arith::MulFOp, arith::MulIOp>(op);
 }
 
-/// Whether the body computes `out + in0 * in1` (casts allowed, any operand
-/// order): the multiply-accumulate every Problem assumes.
-bool isMultiplyAccumulate(linalg::LinalgOp op) {
+bool isSub(Operation *op) {
+  return isa_and_nonnull<arith::SubFOp, arith::SubIOp>(op);
+}
+
+/// Whether input `number` of `op` is a scalar operand (a quantized op's
+/// zero point): not a tensor, or indexed by a map with no results.
+bool isScalarInput(linalg::LinalgOp op, unsigned number) {
+  OpOperand *operand = op.getDpsInputOperand(number);
+  return !isa<ShapedType>(operand->get().getType()) ||
+         op.getMatchingIndexingMap(operand).getNumResults() == 0;
+}
+
+/// The two inputs (operand numbers) a contraction multiplies: its body
+/// yields `out + f(in_a) * g(in_b)` where f and g are casts and subtractions
+/// of scalar inputs (zero points), in any operand order. Every other input
+/// must be such a scalar. Nothing if the body is anything else.
+std::optional<std::pair<unsigned, unsigned>>
+multipliedInputs(linalg::LinalgOp op) {
   Block *body = op.getBlock();
-  if (!body || body->getNumArguments() != 3)
-    return false;
+  unsigned inputs = op.getNumDpsInputs();
+  if (!body || op.getNumDpsInits() != 1 ||
+      body->getNumArguments() != inputs + 1)
+    return std::nullopt;
+  auto scalarArgument = [&](Value value) {
+    auto arg = dyn_cast<BlockArgument>(throughCasts(value));
+    return arg && arg.getOwner() == body && arg.getArgNumber() < inputs &&
+           isScalarInput(op, arg.getArgNumber());
+  };
+  // Through casts and `x - zeroPoint` back to a block argument.
+  auto source = [&](Value value) -> std::optional<unsigned> {
+    value = throughCasts(value);
+    while (Operation *def = value.getDefiningOp()) {
+      if (!isSub(def) || !scalarArgument(def->getOperand(1)))
+        return std::nullopt;
+      value = throughCasts(def->getOperand(0));
+    }
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (!arg || arg.getOwner() != body || arg.getArgNumber() >= inputs ||
+        isScalarInput(op, arg.getArgNumber()))
+      return std::nullopt;
+    return arg.getArgNumber();
+  };
   Operation *yield = body->getTerminator();
   if (!yield || yield->getNumOperands() != 1)
-    return false;
+    return std::nullopt;
   Operation *add = throughCasts(yield->getOperand(0)).getDefiningOp();
   if (!isAdd(add))
-    return false;
-  Value acc = body->getArgument(2);
+    return std::nullopt;
+  Value acc = body->getArgument(inputs);
   for (unsigned side = 0; side < 2; ++side) {
     if (throughCasts(add->getOperand(side)) != acc)
       continue;
     Operation *mul = throughCasts(add->getOperand(1 - side)).getDefiningOp();
     if (!isMul(mul))
-      return false;
-    Value lhs = throughCasts(mul->getOperand(0));
-    Value rhs = throughCasts(mul->getOperand(1));
-    Value a = body->getArgument(0), b = body->getArgument(1);
-    return (lhs == a && rhs == b) || (lhs == b && rhs == a);
+      return std::nullopt;
+    std::optional<unsigned> a = source(mul->getOperand(0));
+    std::optional<unsigned> b = source(mul->getOperand(1));
+    if (!a || !b || *a == *b)
+      return std::nullopt;
+    for (unsigned i = 0; i < inputs; ++i)
+      if (i != *a && i != *b && !isScalarInput(op, i))
+        return std::nullopt; // A third tensor input.
+    return std::make_pair(std::min(*a, *b), std::max(*a, *b));
   }
-  return false;
+  return std::nullopt;
 }
 
 unsigned elementBitsOf(Type element) {
@@ -211,31 +277,149 @@ SourceRef sourceOf(Location loc) {
   return ref;
 }
 
-std::string problemName(Operation *op) {
+/// The name of `loc("name")` (a NameLoc anywhere in the location).
+std::optional<std::string> nameFromLocation(Location loc) {
+  std::optional<std::string> name;
+  loc->walk([&](Location nested) {
+    if (auto named = dyn_cast<NameLoc>(nested)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (name && name->empty())
+    name.reset();
+  return name;
+}
+
+/// `loc("name")`, else the function's name, with ".i" when the function
+/// has several ops that `counts` (contractions, or set aside ops of one
+/// kind, named "func.kind.i").
+std::string opName(Operation *op,
+                   const std::function<bool(Operation *)> &counts,
+                   const std::string &infix) {
+  if (std::optional<std::string> name = nameFromLocation(op->getLoc()))
+    return *name;
   auto func = op->getParentOfType<func::FuncOp>();
-  if (!func)
-    return op->getName().getStringRef().str();
-  std::string name = func.getSymName().str();
+  std::string name =
+      func ? func.getSymName().str() : op->getName().getStringRef().str();
   unsigned index = 0, total = 0;
-  func.walk([&](Operation *other) {
-    if (!isLinalgWorkloadOp(other) || isDataMovement(other))
+  Operation *scope = func ? func.getOperation() : op->getParentOp();
+  if (!scope)
+    return name + infix;
+  scope->walk([&](Operation *other) {
+    if (!counts(other))
       return;
     if (other == op)
       index = total;
     ++total;
   });
-  return total > 1 ? name + "." + std::to_string(index) : name;
+  return total > 1 || !infix.empty()
+             ? name + infix + "." + std::to_string(index)
+             : name;
+}
+
+std::string problemName(Operation *op) {
+  return opName(op, isLinalgWorkloadOp, "");
 }
 
 } // namespace
 
 void registerWorkloadDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, memref::MemRefDialect,
-                  tensor::TensorDialect>();
+  // Registering only records constructors: a dialect loads when a file
+  // uses it.
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
 }
 
-bool isLinalgWorkloadOp(Operation *op) { return isa<linalg::LinalgOp>(op); }
+std::optional<unsigned> lowerTosaToLinalg(Operation *module) {
+  unsigned tosaOps = 0;
+  module->walk([&](Operation *op) {
+    tosaOps += op->getDialect() && op->getDialect()->getNamespace() == "tosa";
+  });
+  if (tosaOps == 0)
+    return 0u;
+  PassManager pm(module->getContext(), module->getName().getStringRef());
+  OpPassManager &perFunction = pm.nest<func::FuncOp>();
+  perFunction.addPass(tosa::createTosaToLinalgNamed());
+  perFunction.addPass(tosa::createTosaToLinalg());
+  perFunction.addPass(tosa::createTosaToArith());
+  perFunction.addPass(tosa::createTosaToTensor());
+  if (failed(pm.run(module)))
+    return std::nullopt;
+  return tosaOps;
+}
+
+bool isLinalgWorkloadOp(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && !dataMovementKind(op) &&
+         multipliedInputs(linalgOp).has_value();
+}
+
+std::optional<std::string> setAsideKind(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (std::optional<std::string> kind = dataMovementKind(op))
+      return kind;
+    if (multipliedInputs(linalgOp))
+      return std::nullopt; // A contraction.
+    if (name.starts_with("linalg.pooling_"))
+      return std::string("pooling");
+    bool reduces = linalgOp.getNumReductionLoops() > 0;
+    return std::string(reduces ? "reduction" : "elementwise");
+  }
+  if (isa<linalg::SoftmaxOp>(op))
+    return std::string("softmax");
+  if (isa<tensor::PadOp>(op))
+    return std::string("pad");
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::ReshapeOp>(
+          op))
+    return std::string("reshape");
+  if (isa<tensor::ConcatOp>(op))
+    return std::string("concat");
+  if (isa<tensor::ExtractSliceOp, tensor::InsertSliceOp>(op))
+    return std::string("slice");
+  return std::nullopt;
+}
+
+std::optional<SetAsideOp> setAsideOp(Operation *op) {
+  std::optional<std::string> kind = setAsideKind(op);
+  if (!kind)
+    return std::nullopt;
+  SetAsideOp entry;
+  entry.kind = *kind;
+  entry.opName = op->getName().getStringRef().str();
+  entry.name = opName(
+      op, [&](Operation *other) { return setAsideKind(other) == *kind; },
+      "." + *kind);
+  entry.source = sourceOf(op->getLoc());
+  auto bytesOf = [](Type type) -> uint64_t {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasStaticShape())
+      return 0;
+    uint64_t bits =
+        saturatingMul(uint64_t(shaped.getNumElements()),
+                      uint64_t(elementBitsOf(shaped.getElementType())));
+    return bits / 8 + (bits % 8 != 0);
+  };
+  for (Value operand : op->getOperands())
+    entry.bytes = saturatingAdd(entry.bytes, bytesOf(operand.getType()));
+  for (Value result : op->getResults())
+    entry.bytes = saturatingAdd(entry.bytes, bytesOf(result.getType()));
+  if (op->getNumResults() > 0)
+    if (auto shaped = dyn_cast<ShapedType>(op->getResult(0).getType()))
+      if (shaped.hasStaticShape())
+        entry.elements = uint64_t(shaped.getNumElements());
+  // Buffer semantics (no results): the output operand's elements.
+  if (op->getNumResults() == 0)
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+      if (dps.getNumDpsInits() > 0)
+        if (auto shaped =
+                dyn_cast<ShapedType>(dps.getDpsInitOperand(0)->get().getType()))
+          if (shaped.hasStaticShape())
+            entry.elements = uint64_t(shaped.getNumElements());
+  return entry;
+}
 
 std::optional<Problem> problemFromLinalgOp(Operation *operation) {
   auto op = dyn_cast<linalg::LinalgOp>(operation);
@@ -244,26 +428,14 @@ std::optional<Problem> problemFromLinalgOp(Operation *operation) {
     return std::nullopt;
   }
   StringRef opName = operation->getName().getStringRef();
-  if (isDataMovement(operation)) {
-    operation->emitWarning()
-        << "skipped: '" << opName
-        << "' moves data and performs no multiply-accumulate";
-    return std::nullopt;
-  }
-  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1) {
-    operation->emitError()
-        << "'" << opName << "' has " << op.getNumDpsInputs() << " inputs and "
-        << op.getNumDpsInits()
-        << " outputs; a Problem needs two inputs multiplied into one "
-           "accumulated output";
-    return std::nullopt;
-  }
-  if (!isMultiplyAccumulate(op)) {
+  std::optional<std::pair<unsigned, unsigned>> multiplied =
+      dataMovementKind(operation) ? std::nullopt : multipliedInputs(op);
+  if (!multiplied) {
     operation->emitError()
         << "'" << opName
-        << "' body is not a multiply-accumulate; a Problem needs a body that "
-           "yields out + in0 * in1 (arith.mulf/muli then addf/addi, casts "
-           "allowed)";
+        << "' is not a tensor contraction: a Problem needs a body that yields "
+           "out + in_a * in_b (arith.mulf/muli then addf/addi; casts and "
+           "subtracted scalar zero points allowed)";
     return std::nullopt;
   }
 
@@ -277,6 +449,9 @@ std::optional<Problem> problemFromLinalgOp(Operation *operation) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   for (OpOperand &operand : operation->getOpOperands()) {
     unsigned number = operand.getOperandNumber();
+    if (!op.isDpsInit(&operand) && number != multiplied->first &&
+        number != multiplied->second)
+      continue; // A zero point: a scalar, no loops of its own.
     auto shaped = dyn_cast<ShapedType>(operand.get().getType());
     if (!shaped) {
       operation->emitError()

@@ -303,11 +303,28 @@ func.func @add(%a: tensor<8xf32>, %b: tensor<8xf32>, %c: tensor<8xf32>) -> tenso
   return %0 : tensor<8xf32>
 }
 )";
+  // Set aside, not an error: 8 f32 elements out; it moves 3 operands and
+  // one result of 8 x 4 bytes each.
   WorkloadSet set = importLinalgSource(source, "add.mlir");
-  std::vector<std::string> errors = errorsOf(set);
+  EXPECT_FALSE(set.hasErrors());
+  EXPECT_TRUE(set.problems.empty());
+  ASSERT_EQ(set.setAside.size(), 1u);
+  const SetAsideOp &aside = set.setAside[0];
+  EXPECT_EQ(aside.name, "add.elementwise.0");
+  EXPECT_EQ(aside.opName, "linalg.generic");
+  EXPECT_EQ(aside.kind, "elementwise");
+  EXPECT_EQ(aside.elements, 8u);
+  EXPECT_EQ(aside.bytes, 4u * 32);
+  EXPECT_EQ(aside.source.line, 3u);
+  // --strict makes it an error at the op.
+  ImportOptions strict;
+  strict.strict = true;
+  std::vector<std::string> errors =
+      errorsOf(importLinalgSource(source, "add.mlir", strict));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_THAT(errors[0], HasSubstr("add.mlir:3:8: error: 'linalg.generic' "
-                                   "body is not a multiply-accumulate"));
+                                   "(elementwise) is not a tensor "
+                                   "contraction"));
 }
 
 TEST(LinalgImportErrors, NonLinearIndexing) {
@@ -351,9 +368,110 @@ TEST(LinalgImportErrors, FillIsSkippedWithAWarningOnly) {
 )";
   WorkloadSet set = importLinalgSource(source, "fill.mlir");
   EXPECT_FALSE(set.hasErrors());
+  ASSERT_EQ(set.setAside.size(), 1u);
+  EXPECT_EQ(set.setAside[0].kind, "fill");
+  EXPECT_EQ(set.setAside[0].elements, 8u);
+  EXPECT_EQ(set.setAside[0].bytes, 2u * 32); // The scalar is no tensor.
   ASSERT_FALSE(set.diagnostics.empty());
   EXPECT_THAT(set.diagnostics[0].format(),
-              HasSubstr("fill.mlir:3:8: warning: skipped: 'linalg.fill'"));
+              HasSubstr("warning: no tensor contractions found; 1 ops"));
+}
+
+// i8 x i8 -> i32 with zero points: C[m,n] += (A[m,k] - za) * (B[k,n] - zb).
+TEST(LinalgImportQuantized, QuantizedMatmulIsItsMacs) {
+  const char *source =
+      R"(func.func @q(%a: tensor<4x8xi8>, %b: tensor<8x2xi8>, %c: tensor<4x2xi32>) -> tensor<4x2xi32> {
+  %za = arith.constant 3 : i32
+  %zb = arith.constant -5 : i32
+  %r = linalg.quantized_matmul ins(%a, %b, %za, %zb : tensor<4x8xi8>, tensor<8x2xi8>, i32, i32) outs(%c : tensor<4x2xi32>) -> tensor<4x2xi32>
+  return %r : tensor<4x2xi32>
+}
+)";
+  WorkloadSet set = importLinalgSource(source, "q.mlir");
+  ASSERT_FALSE(set.hasErrors()) << set.diagnostics[0].format();
+  ASSERT_EQ(set.problems.size(), 1u);
+  const Problem &p = set.problems[0];
+  EXPECT_EQ(p.opName, "linalg.quantized_matmul");
+  ASSERT_EQ(p.dims.size(), 3u);
+  EXPECT_EQ(p.dims[0].name, "m");
+  EXPECT_EQ(p.dims[2].name, "k");
+  EXPECT_EQ(p.macs(), 4u * 2 * 8);
+  ASSERT_EQ(p.tensors.size(), 3u);
+  EXPECT_EQ(p.tensors[0].elementType, "i8");
+  EXPECT_EQ(p.tensors[1].elementType, "i8");
+  EXPECT_EQ(p.tensors[2].elementType, "i32");
+  EXPECT_EQ(p.tensors[2].elementBits, 32u);
+}
+
+// A module in TOSA is lowered in-process: tosa.matmul is a batch matmul.
+TEST(LinalgImportTosa, TosaIsLoweredBeforeImport) {
+  const char *source =
+      R"(func.func @mm(%a: tensor<1x16x32xf32>, %b: tensor<1x32x8xf32>) -> tensor<1x16x8xf32> {
+  %0 = tosa.matmul %a, %b : (tensor<1x16x32xf32>, tensor<1x32x8xf32>) -> tensor<1x16x8xf32>
+  return %0 : tensor<1x16x8xf32>
+}
+)";
+  WorkloadSet set = importLinalgSource(source, "mm.tosa.mlir");
+  ASSERT_FALSE(set.hasErrors()) << set.diagnostics[0].format();
+  ASSERT_EQ(set.problems.size(), 1u);
+  EXPECT_EQ(set.problems[0].opName, "linalg.batch_matmul");
+  EXPECT_EQ(set.problems[0].name, "mm");
+  EXPECT_EQ(set.problems[0].macs(), 16u * 32 * 8);
+  EXPECT_EQ(set.problems[0].source.line, 2u); // The TOSA op's line.
+  bool noted = false;
+  for (const Diagnostic &d : set.diagnostics)
+    noted |=
+        d.format().find("lowered 1 TOSA ops to linalg") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(LinalgImportNames, LocationNamesWinAndSurviveGeneralization) {
+  const char *named =
+      R"(func.func @net(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%c : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %s = linalg.matmul ins(%a, %b : tensor<2x3xf32>, tensor<3x4xf32>) outs(%r : tensor<2x4xf32>) -> tensor<2x4xf32> loc("fc2")
+  return %s : tensor<2x4xf32>
+}
+)";
+  // The same function after --linalg-generalize-named-ops: the fill is a
+  // linalg.generic now, and must not shift the matmul's index.
+  const char *generalized = R"(#s = affine_map<(d0, d1) -> ()>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#a = affine_map<(d0, d1, d2) -> (d0, d2)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+#c = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @net(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>, %c: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %z = arith.constant 0.0 : f32
+  %f = linalg.generic {indexing_maps = [#s, #id], iterator_types = ["parallel", "parallel"]} ins(%z : f32) outs(%c : tensor<2x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x4xf32>
+  %r = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<2x3xf32>, tensor<3x4xf32>) outs(%f : tensor<2x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %t = arith.addf %o, %m : f32
+    linalg.yield %t : f32
+  } -> tensor<2x4xf32>
+  %s = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<2x3xf32>, tensor<3x4xf32>) outs(%r : tensor<2x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %m = arith.mulf %x, %y : f32
+    %t = arith.addf %o, %m : f32
+    linalg.yield %t : f32
+  } -> tensor<2x4xf32> loc("fc2")
+  return %s : tensor<2x4xf32>
+}
+)";
+  for (const char *source : {named, generalized}) {
+    WorkloadSet set = importLinalgSource(source, "net.mlir");
+    ASSERT_FALSE(set.hasErrors()) << set.diagnostics[0].format();
+    ASSERT_EQ(set.problems.size(), 2u);
+    EXPECT_EQ(set.problems[0].name, "net.0");
+    EXPECT_EQ(set.problems[1].name, "fc2");
+    ASSERT_EQ(set.setAside.size(), 1u);
+    EXPECT_EQ(set.setAside[0].elements, 8u);
+  }
 }
 
 } // namespace

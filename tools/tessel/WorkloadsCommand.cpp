@@ -8,6 +8,7 @@
 #include "Format.h"
 #include "Json.h"
 
+#include "support/Checked.h"
 #include "workloads/LinalgImport.h"
 
 #include "llvm/Support/JSON.h"
@@ -24,7 +25,27 @@ struct WorkloadsOptions {
   std::string file;
   bool json = false;
   bool brief = false;
+  bool strict = false;
 };
+
+/// The ops read but not mapped, one line each.
+void printSetAside(const WorkloadSet &set, std::ostream &os) {
+  if (set.setAside.empty())
+    return;
+  os << "\nnot tensor contractions (not mapped):\n";
+  Table table({"op", "kind", "operation", "elements", "bytes moved"},
+              {false, false, false, true, true});
+  uint64_t bytes = 0;
+  for (const SetAsideOp &op : set.setAside) {
+    table.addRow({op.name, op.kind, op.opName, withCommas(op.elements),
+                  withCommas(op.bytes)});
+    bytes = saturatingAdd(bytes, op.bytes);
+  }
+  table.addRule();
+  table.addRow({"total", std::to_string(set.setAside.size()) + " ops", "", "",
+                withCommas(bytes)});
+  table.print(os);
+}
 
 std::string reductionText(const Problem &problem) {
   std::string text;
@@ -124,21 +145,34 @@ llvm::json::Value problemJson(const Problem &problem) {
 }
 
 void printJson(const WorkloadSet &set, std::ostream &os) {
-  llvm::json::Array problems, diagnostics;
+  llvm::json::Array problems, diagnostics, setAside;
   for (const Problem &problem : set.problems)
     problems.push_back(problemJson(problem));
+  for (const SetAsideOp &op : set.setAside)
+    setAside.push_back(llvm::json::Object{
+        {"name", op.name},
+        {"op", op.opName},
+        {"kind", op.kind},
+        {"elements", op.elements},
+        {"bytes", op.bytes},
+        {"source", llvm::json::Object{{"file", op.source.file},
+                                      {"line", op.source.line},
+                                      {"column", op.source.column}}}});
   for (const Diagnostic &diagnostic : set.diagnostics)
     diagnostics.push_back(diagnostic.format());
   llvm::json::Value document =
       llvm::json::Object{{"file", set.file},
                          {"ops", std::move(problems)},
+                         {"notContractions", std::move(setAside)},
                          {"totalMacs", set.totalMacs()},
                          {"diagnostics", std::move(diagnostics)}};
   tessel::cli::printJson(os, document);
 }
 
 int run(const WorkloadsOptions &options) {
-  WorkloadSet set = importLinalgFile(options.file);
+  ImportOptions importOptions;
+  importOptions.strict = options.strict;
+  WorkloadSet set = importLinalgFile(options.file, importOptions);
   for (const Diagnostic &diagnostic : set.diagnostics)
     std::cerr << diagnostic.format() << "\n";
   if (options.json) {
@@ -149,6 +183,8 @@ int run(const WorkloadsOptions &options) {
         printProblem(problem, std::cout);
     printBrief(set, std::cout);
   }
+  if (!options.json)
+    printSetAside(set, std::cout);
   return set.hasErrors() ? 1 : 0;
 }
 
@@ -164,9 +200,14 @@ void addWorkloadsCommand(CLI::App &app, int &exitCode) {
       ->required();
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->add_flag("--brief", options->brief, "One line per op");
+  sub->add_flag("--strict", options->strict,
+                "Ops that are not tensor contractions (elementwise, pooling, "
+                "reductions, softmax, fills, pads, reshapes) are errors "
+                "instead of being listed as not mapped");
   sub->footer("Example: tessel workloads workloads/zoo/resnet50.mlir --brief\n"
               "Exit status: 1 if an op could not be read (each error names "
-              "file:line:col).");
+              "file:line:col), or with --strict if an op is not a tensor "
+              "contraction.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 
