@@ -12,6 +12,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <set>
 
@@ -565,6 +566,68 @@ Arch ArchReader::read(const YAML::Node &root) const {
 
 Arch loadArch(const std::string &path) {
   return parseArch(readYamlFile<ArchError>(path, "the Arch file"), path);
+}
+
+std::string presetDirectory(const std::string &root) {
+  namespace fs = std::filesystem;
+  // This file is arch/ArchLoader.cpp of the repository it was built from
+  // (CMake compiles sources by absolute path).
+  fs::path base = root.empty() ? fs::path(__FILE__).parent_path()
+                               : fs::path(root) / "arch";
+  return (base / "presets").string();
+}
+
+std::vector<std::string> presetNames(const std::string &root) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> names;
+  std::error_code error;
+  for (fs::directory_iterator entry(presetDirectory(root), error), end;
+       !error && entry != end; entry.increment(error))
+    if (entry->path().extension() == ".yaml")
+      names.push_back(entry->path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string presetFile(const std::string &name, const std::string &root) {
+  namespace fs = std::filesystem;
+  if (name.empty() || name.find('/') != std::string::npos)
+    return "";
+  fs::path preset = fs::path(presetDirectory(root)) / (name + ".yaml");
+  std::error_code error;
+  return fs::is_regular_file(preset, error) ? preset.string() : "";
+}
+
+std::string presetChoices(const std::string &name, const std::string &root) {
+  Names names = presetNames(root);
+  return "; presets are: " + joinNames(names) + suggestion(name, names);
+}
+
+std::string resolveArchFile(const std::string &nameOrPath,
+                            const std::string &root) {
+  auto endsWith = [&](const std::string &suffix) {
+    return nameOrPath.size() >= suffix.size() &&
+           nameOrPath.compare(nameOrPath.size() - suffix.size(),
+                              suffix.size(), suffix) == 0;
+  };
+  bool looksLikePath = nameOrPath.find('/') != std::string::npos ||
+                       endsWith(".yaml") || endsWith(".yml");
+  if (!looksLikePath) {
+    std::string preset = presetFile(nameOrPath, root);
+    if (!preset.empty())
+      return preset;
+  }
+  std::error_code error;
+  if (looksLikePath || std::filesystem::exists(nameOrPath, error))
+    return nameOrPath;
+  throw ArchError(nameOrPath, 0, 0,
+                  "unknown preset or missing file '" + nameOrPath + "'" +
+                      presetChoices(nameOrPath, root));
+}
+
+Arch loadArchByNameOrPath(const std::string &nameOrPath,
+                          const std::string &root) {
+  return loadArch(resolveArchFile(nameOrPath, root));
 }
 
 Arch parseArch(const std::string &text, const std::string &fileName) {

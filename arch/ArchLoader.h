@@ -12,11 +12,34 @@
 #include "arch/Arch.h"
 
 #include <string>
+#include <vector>
 
 namespace tessel {
 
 /// Reads the accelerator described in the YAML file at `path`.
 Arch loadArch(const std::string &path);
+
+/// The presets' directory: `root`/arch/presets, or with an empty `root` the
+/// presets beside this library's source (the repository it was built from,
+/// so the build tree finds them).
+std::string presetDirectory(const std::string &root = "");
+/// The presets' names (arch/presets/NAME.yaml), sorted.
+std::vector<std::string> presetNames(const std::string &root = "");
+/// The file of preset `name` ("eyeriss"), or "" if there is none.
+std::string presetFile(const std::string &name, const std::string &root = "");
+/// "; presets are: eyeriss, maeri, ... (did you mean 'eyeriss'?)", for the
+/// message about an unknown preset `name`.
+std::string presetChoices(const std::string &name,
+                          const std::string &root = "");
+/// What an `--arch` value names: a preset's file for a preset name (no '/',
+/// no .yaml), else the path as given when it exists or looks like a path.
+/// Throws ArchError "unknown preset or missing file 'eyerss'; presets are:
+/// eyeriss, ... (did you mean 'eyeriss'?)" otherwise.
+std::string resolveArchFile(const std::string &nameOrPath,
+                            const std::string &root = "");
+/// loadArch(resolveArchFile(nameOrPath, root)).
+Arch loadArchByNameOrPath(const std::string &nameOrPath,
+                          const std::string &root = "");
 /// Reads an accelerator from YAML `text`; `fileName` names it in messages.
 Arch parseArch(const std::string &text, const std::string &fileName);
 

@@ -39,6 +39,22 @@ std::string commas(uint64_t value) {
   return text;
 }
 
+/// The unit of an energy axis: the largest that keeps the highest bar at
+/// or above 1.
+struct EnergyScale {
+  const char *name = "pJ";
+  double picojoules = 1;
+};
+
+EnergyScale energyScaleFor(double highestPJ) {
+  static const EnergyScale scales[] = {
+      {"pJ", 1}, {"nJ", 1e3}, {"uJ", 1e6}, {"mJ", 1e9}, {"J", 1e12}};
+  unsigned s = 0;
+  while (s < 4 && highestPJ >= scales[s + 1].picojoules)
+    ++s;
+  return scales[s];
+}
+
 llvm::json::Value figuresJson(const Figures &f, const CaseResult &result) {
   llvm::json::Array counts;
   size_t tensors = result.tensors.size();
@@ -300,10 +316,6 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
     return written;
   }
   fs::path dir(directory);
-  // The reference is the simulator when it ran, else the reuse model.
-  auto reference = [](const CaseResult &r) -> const Figures * {
-    return r.sim ? &*r.sim : (r.models.empty() ? nullptr : &r.models[0]);
-  };
   std::vector<std::string> models;
   for (const CaseResult &r : results)
     if (!r.models.empty()) {
@@ -311,12 +323,27 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
         models.push_back(m.evaluator);
       break;
     }
-  std::string refName = "simulated";
+  // The reference is the simulator. Cases it did not run are left out of
+  // the plots; with no simulation at all (--no-sim) the plots compare the
+  // models with the reuse model and say so ("model only").
   bool anySim =
       std::any_of(results.begin(), results.end(),
                   [](const CaseResult &r) { return r.sim.has_value(); });
-  if (!anySim)
-    refName = "reuse model";
+  std::string refName = anySim ? "simulated" : "reuse model";
+  auto reference = [anySim](const CaseResult &r) -> const Figures * {
+    if (anySim)
+      return r.sim ? &*r.sim : nullptr;
+    return r.models.empty() ? nullptr : &r.models[0];
+  };
+  size_t leftOut = 0;
+  for (const CaseResult &r : results)
+    leftOut += reference(r) == nullptr;
+  std::string note =
+      !anySim ? " (model only: no simulation)"
+      : leftOut ? " (" + std::to_string(leftOut) + " of " +
+                      std::to_string(results.size()) +
+                      " cases without a simulation left out)"
+                : "";
   {
     std::ofstream data(dir / "cycles.dat");
     data << "# case reference";
@@ -337,6 +364,7 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
     if (!why.empty())
       return written;
   }
+  EnergyScale energyScale;
   {
     std::ofstream data(dir / "energy.dat");
     std::vector<const CaseResult *> largest;
@@ -349,20 +377,34 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
                      });
     if (largest.size() > 6)
       largest.resize(6);
-    size_t levels = 0;
-    for (const CaseResult *r : largest)
-      levels = std::max(levels, r->levels.size());
+    // A level's name in the legend; cases on different accelerators join
+    // their names at one depth ("GlobalBuffer/GLB").
+    std::vector<std::string> levelNames;
+    double highest = 0;
+    for (const CaseResult *r : largest) {
+      for (size_t l = 0; l < r->levels.size(); ++l) {
+        if (levelNames.size() <= l)
+          levelNames.emplace_back();
+        std::string &name = levelNames[l];
+        if (("/" + name + "/").find("/" + r->levels[l] + "/") ==
+            std::string::npos)
+          name += (name.empty() ? "" : "/") + r->levels[l];
+      }
+      highest = std::max(highest, reference(*r)->energyPJ);
+    }
+    energyScale = energyScaleFor(highest);
     data << "case";
-    for (size_t l = 0; l < levels; ++l)
-      data << " level" << l;
+    for (const std::string &name : levelNames)
+      data << " " << name;
     data << " MAC\n";
     for (const CaseResult *r : largest) {
       const Figures *ref = reference(*r);
       data << r->spec.name;
-      for (size_t l = 0; l < levels; ++l)
+      for (size_t l = 0; l < levelNames.size(); ++l)
         data << " "
-             << (l < ref->levelEnergyPJ.size() ? ref->levelEnergyPJ[l] : 0);
-      data << " " << ref->macEnergyPJ << "\n";
+             << (l < ref->levelEnergyPJ.size() ? ref->levelEnergyPJ[l] : 0) /
+                    energyScale.picojoules;
+      data << " " << ref->macEnergyPJ / energyScale.picojoules << "\n";
     }
     why = streamError(data, (dir / "energy.dat").string());
     if (!why.empty())
@@ -373,39 +415,56 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
                                ? "pngcairo size 900,600"
                                : "svg size 900,600";
     std::ofstream script(dir / (std::string("plots-") + format + ".gp"));
+    // Every legend sits outside the plot, where it covers no data.
     script << "set terminal " << terminal << " noenhanced\n"
            << "set datafile commentschars '#'\n"
-           << "set key top left\nset grid\n";
+           << "set key outside right top\nset grid\n";
     // Model vs reference cycles, log-log, y = x.
     script << "set output 'cycles-scatter." << format << "'\n"
            << "set logscale xy\nset xlabel '" << refName
            << " cycles'\nset ylabel 'model cycles'\n"
-           << "set title 'Model vs " << refName << " cycles'\n"
+           << "set title 'Model vs " << refName << " cycles" << note << "'\n"
            << "plot x title 'y = x' lc rgb 'gray'";
+    // A shape, size and colour per model, the same in every plot; the
+    // first model's markers are the largest, so that one drawn over it
+    // still shows.
+    static const int shapes[] = {7, 5, 9, 11, 13};
+    static const char *colours[] = {"#009e73", "#56b4e9", "#e69f00",
+                                    "#cc79a7", "#0072b2"};
+    auto marker = [&](size_t m) {
+      return std::string(" with points pt ") + std::to_string(shapes[m % 5]) +
+             (m == 0 ? " ps 1.7" : " ps 1.1") + " lc rgb '" + colours[m % 5] +
+             "' title '" + models[m] + "'";
+    };
     for (size_t m = 0; m < models.size(); ++m)
-      script << ", 'cycles.dat' using 2:" << (3 + m) << " with points pt 7 "
-             << "title '" << models[m] << "'";
+      script << ", 'cycles.dat' using 2:" << (3 + m) << marker(m);
     script << "\nunset logscale\n";
-    // Error per case.
+    // Error per case: one marker per case and model, no lines (the cases
+    // are unrelated), models side by side at each case.
     script << "set output 'cycles-error." << format << "'\n"
            << "set xlabel 'case'\nset ylabel 'cycles error (%)'\n"
-           << "set title 'Cycles error vs " << refName << " by case'\n"
+           << "set title 'Cycles error vs " << refName << " by case" << note
+           << "'\n"
            << "set xtics rotate by 45 right\n"
-           << "set bmargin 12\nset lmargin 12\nset offsets 0.5, 0.5, 0, 0\n"
-           << "plot 0 notitle lc rgb 'gray'";
-    for (size_t m = 0; m < models.size(); ++m)
-      script << ", 'cycles.dat' using 1:((column(" << (3 + m)
-             << ")-column(2))/column(2)*100):xtic(" << (3 + models.size())
-             << ") with linespoints pt 7 title '" << models[m] << "'";
+           << "set offsets 0.5, 0.5, 0, 0\n"
+           << "plot 0 notitle lc rgb 'gray', 'cycles.dat' using 1:(NaN):xtic("
+           << (3 + models.size()) << ") notitle";
+    for (size_t m = 0; m < models.size(); ++m) {
+      double shift = (double(m) - double(models.size() - 1) / 2) * 0.12;
+      script << ", 'cycles.dat' using ($1" << (shift < 0 ? "" : "+") << shift
+             << "):((column(" << (3 + m) << ")-column(2))/column(2)*100)"
+             << marker(m);
+    }
     script << "\nset xtics norotate\nset offsets 0, 0, 0, 0\n";
     // Energy per level, stacked, for the largest cases.
     script << "set output 'energy-breakdown." << format << "'\n"
-           << "set lmargin 14\nset style data histograms\nset style histogram "
+           << "set style data histograms\nset style histogram "
               "rowstacked\n"
            << "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
-           << "set ylabel 'energy (pJ)'\nset xlabel ''\n"
+           << "set ylabel 'energy (" << energyScale.name
+           << ")'\nset xlabel ''\n"
            << "set title 'Energy per level (" << refName
-           << "), largest cases'\nset key outside right\n"
+           << "), largest cases" << note << "'\n"
            << "set xtics rotate by 30 right\n"
            << "plot for [i=2:*] 'energy.dat' using i:xtic(1) title "
               "columnheader(i)\n";

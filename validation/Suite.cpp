@@ -1,6 +1,7 @@
 //===- validation/Suite.cpp -----------------------------------------------===//
 #include "validation/Suite.h"
 
+#include "arch/ArchLoader.h"
 #include "mapper/Mapper.h"
 #include "workloads/LinalgImport.h"
 
@@ -186,16 +187,18 @@ public:
     if (!node["arch"])
       fail(node, "case '" + c.name + "' needs 'arch' (a preset or a file)");
     std::string arch = get<std::string>(node["arch"], "arch");
-    fs::path preset = fs::path(root) / "arch/presets" / (arch + ".yaml");
-    if (fs::exists(preset))
-      c.archFile = preset.string();
+    // Presets are found as `tessel --arch NAME` finds them (arch/).
+    std::string preset = arch.find(".yaml") == std::string::npos
+                             ? presetFile(arch, root)
+                             : std::string();
+    if (!preset.empty())
+      c.archFile = preset;
     else if (arch.find('/') != std::string::npos ||
              arch.find(".yaml") != std::string::npos)
       c.archFile = existing(node["arch"], arch, "arch file");
     else
       fail(node["arch"],
-           "unknown preset '" + arch + "'; presets are: " +
-               joined(names(fs::path(root) / "arch/presets", ".yaml")));
+           "unknown preset '" + arch + "'" + presetChoices(arch, root));
     if (node["mapping"])
       mapping(node["mapping"], c);
     if (node["expect"]) {

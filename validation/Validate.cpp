@@ -128,23 +128,43 @@ void prepare(CaseResult &result, const ValidateOptions &options,
   }
 }
 
-/// Finds the simulator's report in `tessel sim --json` output: the first
-/// object with "cycles" and "levels" whose model is "sim".
-const llvm::json::Object *findSimReport(const llvm::json::Value &value) {
-  if (const llvm::json::Object *object = value.getAsObject()) {
-    auto model = object->getString("model");
-    if (object->get("cycles") && object->get("levels") && model &&
+/// Finds the simulator's report of op `op` in `tessel sim --json` output:
+/// the "sim" object of the entry of "ops" named `op`. The other ops of the
+/// module (and their errors) are not this case's.
+const llvm::json::Object *findSimReport(const llvm::json::Value &value,
+                                        const std::string &op) {
+  const llvm::json::Object *root = value.getAsObject();
+  const llvm::json::Array *ops = root ? root->getArray("ops") : nullptr;
+  if (!ops)
+    return nullptr;
+  for (const llvm::json::Value &entry : *ops) {
+    const llvm::json::Object *object = entry.getAsObject();
+    auto name = object ? object->getString("name") : std::nullopt;
+    if (!name || *name != op)
+      continue;
+    const llvm::json::Object *report = object->getObject("sim");
+    auto model = report ? report->getString("model") : std::nullopt;
+    if (report && report->get("cycles") && report->get("levels") && model &&
         *model == "sim")
-      return object;
-    for (const auto &entry : *object)
-      if (const llvm::json::Object *found = findSimReport(entry.second))
-        return found;
-  } else if (const llvm::json::Array *array = value.getAsArray()) {
-    for (const llvm::json::Value &element : *array)
-      if (const llvm::json::Object *found = findSimReport(element))
-        return found;
+      return report;
   }
   return nullptr;
+}
+
+/// The reason a simulation failed, from its log: the first error about
+/// `op`, else the first error (warnings and notes are not reasons).
+std::string firstError(const std::string &logPath, const std::string &op) {
+  std::ifstream log(logPath);
+  std::string line, first;
+  while (std::getline(log, line)) {
+    if (line.find("error:") == std::string::npos)
+      continue;
+    if (line.find("'" + op + "'") != std::string::npos)
+      return line;
+    if (first.empty())
+      first = line;
+  }
+  return first;
 }
 
 std::optional<Figures> parseSimReport(const std::string &text,
@@ -155,9 +175,9 @@ std::optional<Figures> parseSimReport(const std::string &text,
     why = "its output is not JSON: " + llvm::toString(parsed.takeError());
     return std::nullopt;
   }
-  const llvm::json::Object *report = findSimReport(*parsed);
+  const llvm::json::Object *report = findSimReport(*parsed, result.op);
   if (!report) {
-    why = "its JSON holds no report with \"model\": \"sim\"";
+    why = "its JSON holds no simulated report of '" + result.op + "'";
     return std::nullopt;
   }
   Figures figures;
@@ -286,24 +306,29 @@ void simulate(CaseResult &result, const ValidateOptions &options,
     result.simStatus = "interrupted by " + interruptSignalName();
     return;
   }
-  std::ifstream log(err);
-  std::string firstLine;
-  std::getline(log, firstLine);
+  std::string error = firstError(err, result.op);
+  std::string log = " (log: " + err + ")";
   if (WIFSIGNALED(status)) {
     result.simStatus = "crashed: signal " + std::to_string(WTERMSIG(status)) +
-                       (firstLine.empty() ? "" : " (" + firstLine + ")");
+                       (error.empty() ? log : " (" + error + ")");
     return;
   }
-  if (WEXITSTATUS(status) != 0) {
-    result.simStatus = "failed (exit " + std::to_string(WEXITSTATUS(status)) +
-                       ")" + (firstLine.empty() ? "" : ": " + firstLine);
-    return;
-  }
+  // `tessel sim` exits 1 when any op of the module fails (an unreadable op
+  // beside this one): the case's status is its own op's report.
   std::stringstream text;
   text << std::ifstream(out).rdbuf();
   std::string why;
   result.sim = parseSimReport(text.str(), result, why);
-  result.simStatus = result.sim ? "ok" : "failed: " + why;
+  if (result.sim) {
+    result.simStatus = "ok";
+    return;
+  }
+  if (WEXITSTATUS(status) != 0) {
+    result.simStatus = "failed (exit " + std::to_string(WEXITSTATUS(status)) +
+                       ")" + (error.empty() ? log : ": " + error);
+    return;
+  }
+  result.simStatus = "failed: " + why;
 }
 
 } // namespace

@@ -73,8 +73,10 @@ struct VerifyMappingsPass
            "its loop nest on the given accelerator";
   }
 
-  Option<std::string> archPath{*this, "arch",
-                               llvm::cl::desc("Accelerator YAML file")};
+  Option<std::string> archPath{
+      *this, "arch",
+      llvm::cl::desc("Accelerator: a preset name (eyeriss, tpu16, ...) "
+                     "or a YAML file")};
   Option<double> maxPadding{
       *this, "max-padding",
       llvm::cl::desc("Allowed overshoot of a bound by its factors, as a "
@@ -85,12 +87,12 @@ struct VerifyMappingsPass
     ModuleOp module = getOperation();
     if (archPath.empty()) {
       module.emitError("--tessel-verify-mappings needs the accelerator: "
-                       "--tessel-verify-mappings=arch=FILE.yaml");
+                       "--tessel-verify-mappings=arch=PRESET|FILE.yaml");
       return signalPassFailure();
     }
     Arch arch;
     try {
-      arch = loadArch(archPath);
+      arch = loadArchByNameOrPath(archPath);
     } catch (const ArchError &error) {
       module.emitError() << error.what();
       return signalPassFailure();

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace tessel {
 namespace {
@@ -28,7 +29,8 @@ TEST(Suite, ErrorsAreLocatedAndSayWhatIsValid) {
   EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
                          "op: conv1}\n    arch: eyeriz\n"),
               HasSubstr("s.yaml:4:11: error: unknown preset 'eyeriz'; presets "
-                        "are: eyeriss, maeri, nvdla, simba, tpu128, tpu16"));
+                        "are: eyeriss, maeri, nvdla, simba, tpu128, tpu16 "
+                        "(did you mean 'eyeriss'?)"));
   EXPECT_THAT(suiteError("cases:\n  - name: a\n    workload: {zoo: resnet50, "
                          "op: conv99}\n    arch: eyeriss\n"),
               HasSubstr("s.yaml:3:35: error: unknown op 'conv99' in "));
@@ -86,6 +88,17 @@ ValidateOptions optionsWith(const std::string &tessel) {
   return options;
 }
 
+/// `tessel sim --json` output with a simulated report of 1,000 cycles for
+/// each op named.
+std::string simJson(const std::vector<std::string> &ops) {
+  std::string json = R"({"ops":[)";
+  for (size_t i = 0; i < ops.size(); ++i)
+    json += std::string(i ? "," : "") + R"({"name":")" + ops[i] +
+            R"(","sim":{"model":"sim","cycles":1000,"energyPJ":5.5,)"
+            R"("levels":[],"stalls":{"DRAM data":12}}})";
+  return json + "]}";
+}
+
 TEST(Validate, CrashesAndTimeoutsAreReportedAndOtherResultsKept) {
   // The simulator crashes on the first case and hangs on the second.
   std::string script = fakeTessel(
@@ -102,10 +115,8 @@ TEST(Validate, CrashesAndTimeoutsAreReportedAndOtherResultsKept) {
 }
 
 TEST(Validate, ReadsTheSimulatorsReport) {
-  // A simulator that reports 1,000 cycles and 1 of each action everywhere.
-  std::string report = R"({"ops":[{"name":"fc8","reports":[{"model":"sim",)"
-                       R"("cycles":1000,"energyPJ":5.5,"levels":[],)"
-                       R"("stalls":{"DRAM data":12}}]}]})";
+  // A simulator that reports 1,000 cycles for either case's op.
+  std::string report = simJson({"fc8", "top_mlp_2"});
   std::string script = fakeTessel("echo '" + report + "'");
   ValidateOptions options = optionsWith(script);
   std::vector<CaseResult> results = runSuite(twoCases(), options);
@@ -122,6 +133,75 @@ TEST(Validate, ReadsTheSimulatorsReport) {
                        std::abs(errorPercent(
                            double(results[1].models[0].cycles), 1000))),
               1e-9);
+}
+
+TEST(Validate, AnotherOpsFailureIsNotTheCases) {
+  // `tessel sim` exits 1 because another op of the module cannot be read,
+  // with a warning first; this case's op was simulated.
+  std::string script = fakeTessel(
+      "echo 'net.mlir:1:1: warning: something about another op' >&2\n"
+      "echo \"net.mlir:2:8: error: cannot read 'other'\" >&2\n"
+      "echo '" + simJson({"fc8"}) + "'\nexit 1");
+  std::vector<CaseResult> results = runSuite(twoCases(), optionsWith(script));
+  EXPECT_EQ(results[0].simStatus, "ok");
+  ASSERT_TRUE(results[0].sim.has_value());
+  EXPECT_EQ(results[0].sim->cycles, 1000u);
+  // The second case's op (top_mlp_2) has no report: failed, with the error
+  // (not the warning) as the reason.
+  EXPECT_FALSE(results[1].sim.has_value());
+  EXPECT_THAT(results[1].simStatus,
+              HasSubstr("failed (exit 1): net.mlir:2:8: error: cannot read "
+                        "'other'"));
+  EXPECT_THAT(results[1].simStatus, ::testing::Not(HasSubstr("warning")));
+}
+
+TEST(Validate, TheReasonIsTheErrorAboutTheCasesOp) {
+  std::string script = fakeTessel(
+      "echo 'net.mlir:1:1: warning: a warning' >&2\n"
+      "echo \"net.mlir:2:8: error: cannot read 'other'\" >&2\n"
+      "echo \"net.mlir:3:8: error: simulating 'fc8' takes too long\" >&2\n"
+      "exit 1");
+  std::vector<CaseResult> results = runSuite(twoCases(), optionsWith(script));
+  EXPECT_EQ(results[0].simStatus,
+            "failed (exit 1): net.mlir:3:8: error: simulating 'fc8' takes "
+            "too long");
+}
+
+std::string fileText(const fs::path &path) {
+  std::stringstream text;
+  text << std::ifstream(path).rdbuf();
+  return text.str();
+}
+
+TEST(Plots, CasesWithoutASimulationAreLeftOutAndLegendsNameLevels) {
+  // Only the first case's op is simulated.
+  std::string script = fakeTessel("echo '" + simJson({"fc8"}) + "'");
+  ValidateOptions options = optionsWith(script);
+  std::vector<CaseResult> results = runSuite(twoCases(), options);
+  ASSERT_TRUE(results[0].sim.has_value());
+  ASSERT_FALSE(results[1].sim.has_value());
+  fs::path dir = fs::path(options.workDirectory) / "plots";
+  fs::create_directories(dir);
+  std::string why;
+  std::vector<std::string> plots = writePlots(results, dir.string(), why);
+  ASSERT_FALSE(plots.empty()) << why;
+  // The unsimulated case is in no plot (it used to appear with the reuse
+  // model's figures labelled "simulated").
+  std::string cycles = fileText(dir / "cycles.dat");
+  EXPECT_THAT(cycles, HasSubstr(" first\n"));
+  EXPECT_THAT(cycles, ::testing::Not(HasSubstr("second")));
+  std::string energy = fileText(dir / "energy.dat");
+  EXPECT_THAT(energy, ::testing::Not(HasSubstr("second")));
+  // Level names, not level0..level3, in the energy legend.
+  EXPECT_THAT(energy, HasSubstr("case " + results[0].levels[0] + " "));
+  EXPECT_THAT(energy, ::testing::Not(HasSubstr("level0")));
+  std::string gnuplotScript = fileText(dir / "plots-png.gp");
+  EXPECT_THAT(gnuplotScript, HasSubstr("(1 of 2 cases without a simulation left "
+                                 "out)"));
+  // Markers without lines between unrelated cases; legends off the data.
+  EXPECT_THAT(gnuplotScript, ::testing::Not(HasSubstr("lines")));
+  EXPECT_THAT(gnuplotScript, HasSubstr("set key outside"));
+  EXPECT_THAT(gnuplotScript, ::testing::Not(HasSubstr("set key top left")));
 }
 
 TEST(Baseline, AHandEditedFigureFailsTheComparison) {

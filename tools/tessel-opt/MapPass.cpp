@@ -17,12 +17,15 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include <algorithm>
+#include <tuple>
+
 using namespace mlir;
 
 namespace tessel {
 namespace {
 
-/// `--tessel-map=arch=FILE.yaml [mapper=...] ...`: maps every linalg op
+/// `--tessel-map=arch=PRESET|FILE.yaml [mapper=...] ...`: maps every linalg op
 /// without a mapping and attaches the best one found.
 struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(MapPass)
@@ -36,8 +39,10 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
            "it as tessel.mapping";
   }
 
-  Option<std::string> archPath{*this, "arch",
-                               llvm::cl::desc("Accelerator YAML file")};
+  Option<std::string> archPath{
+      *this, "arch",
+      llvm::cl::desc("Accelerator: a preset (arch/presets/NAME.yaml) or a "
+                     "YAML file")};
   Option<std::string> mapper{*this, "mapper",
                              llvm::cl::desc("Search algorithm"),
                              llvm::cl::init("genetic")};
@@ -62,6 +67,18 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
                        "--tessel-map=arch=FILE.yaml");
       return signalPassFailure();
     }
+    // An unknown mapper or model stops the pass before any op is touched.
+    for (const auto &[kind, name, names] :
+         {std::make_tuple("mapper", mapper.getValue(), mapperNames()),
+          std::make_tuple("model", model.getValue(), costModelNames())})
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        std::string known;
+        for (const std::string &n : names)
+          known += (known.empty() ? "" : ", ") + n;
+        module.emitError() << "--tessel-map: unknown " << kind << " '" << name
+                           << "'; expected one of: " << known;
+        return signalPassFailure();
+      }
     MapRequest request;
     request.mapper = mapper;
     request.model = model;
@@ -69,7 +86,7 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
     request.options.seed = seed;
     Arch arch;
     try {
-      arch = loadArch(archPath);
+      arch = loadArchByNameOrPath(archPath);
       if (!constraints.empty())
         request.constraints = loadConstraints(constraints);
     } catch (const std::exception &error) {
@@ -95,8 +112,11 @@ struct MapPass : public PassWrapper<MapPass, OperationPass<ModuleOp>> {
           op->hasAttr(dialect::TesselDialect::kMappingAttrName))
         return;
       std::optional<Problem> problem = problemFromLinalgOp(op);
-      if (!problem)
+      if (!problem) {
+        // The error is emitted at the op; `tessel map` exits 1 for it too.
+        failed = true;
         return;
+      }
       ++ops;
       if (interrupted())
         return;

@@ -218,7 +218,7 @@ void printJson(const Arch &arch, std::ostream &os) {
 
 int run(const ArchOptions &options) {
   try {
-    Arch arch = loadArch(options.file);
+    Arch arch = loadArchByNameOrPath(options.file);
     if (options.json) {
       printJson(arch, std::cout);
       return 0;
@@ -242,7 +242,12 @@ void addArchCommand(CLI::App &app, int &exitCode) {
       "arch", "Print an accelerator described in YAML: storage levels, "
               "instances, capacities, bandwidths, networks with their hop "
               "counts, peak MACs per cycle and the energy table.");
-  sub->add_option("FILE", options->file, "Accelerator YAML file")->required();
+  std::string presets;
+  for (const std::string &name : presetNames())
+    presets += (presets.empty() ? "" : ", ") + name;
+  sub->add_option("ARCH", options->file,
+                  "A preset (" + presets + ") or an accelerator YAML file")
+      ->required();
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }

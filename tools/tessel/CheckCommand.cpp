@@ -141,7 +141,7 @@ void addCheckCommand(CLI::App &app, int &exitCode) {
                   "MLIR file whose ops carry "
                   "tessel.mapping attributes")
       ->required();
-  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   addRealOption(sub, "--max-padding", options->maxPadding, 0.0, 10.0,
@@ -149,8 +149,7 @@ void addCheckCommand(CLI::App &app, int &exitCode) {
                 "How far factors may overshoot a bound, as a fraction "
                 "(default 0: exact)");
   sub->add_flag("--json", options->json, "Print JSON for machines");
-  sub->footer("Example: tessel check mapped.mlir --arch "
-              "arch/presets/tpu16.yaml\n"
+  sub->footer("Example: tessel check mapped.mlir --arch tpu16\n"
               "Exit status: 1 if any mapping is invalid; each reason is "
               "printed as file:line:col: error: ...");
   sub->callback([options, &exitCode] { exitCode = run(*options); });

@@ -20,6 +20,7 @@ void addEvalCommand(CLI::App &app, int &exitCode);
 void addMapCommand(CLI::App &app, int &exitCode);
 void addSimCommand(CLI::App &app, int &exitCode);
 void addValidateCommand(CLI::App &app, int &exitCode);
+void addRunCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

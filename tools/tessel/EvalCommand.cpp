@@ -9,6 +9,7 @@
 #include "Format.h"
 #include "Json.h"
 #include "MappedModule.h"
+#include "Options.h"
 
 #include "model/CostModel.h"
 #include "support/Checked.h"
@@ -17,6 +18,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -42,8 +44,11 @@ std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
 
 void printAccesses(const Report &report, const Problem &problem,
                    const Arch &arch, std::ostream &os) {
+  // One unit for the energy column, the total's.
+  EnergyUnit unit = energyUnitFor(report.energy.total());
+  int digits = unit.picojoules == 1 ? 1 : 3;
   Table table({"level", "tensor", "reads", "fills", "updates", "net words",
-               "net hops", "energy (pJ)"},
+               "net hops", std::string("energy (") + unit.name + ")"},
               {false, false, true, true, true, true, true, true});
   for (unsigned l = 0; l < arch.levelCount(); ++l) {
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
@@ -54,13 +59,14 @@ void printAccesses(const Report &report, const Problem &problem,
                     withCommas(a.reads), withCommas(a.fills),
                     withCommas(a.updates), withCommas(a.networkWords),
                     withCommas(a.networkHops),
-                    fixed(report.energy.at(l, t).total(), 1)});
+                    energyIn(report.energy.at(l, t).total(), unit, digits)});
     }
   }
-  table.addRow({"MAC", "", "", "", "", "", "", fixed(report.energy.macs, 1)});
+  table.addRow(
+      {"MAC", "", "", "", "", "", "", energyIn(report.energy.macs, unit, digits)});
   table.addRule();
   table.addRow(
-      {"total", "", "", "", "", "", "", fixed(report.energy.total(), 1)});
+      {"total", "", "", "", "", "", "", energyIn(report.energy.total(), unit, digits)});
   os << "  accesses per level x tensor (words):\n";
   table.print(os, "    ");
 }
@@ -83,12 +89,16 @@ void printTotals(const Report &report, std::ostream &os) {
 }
 
 void printComparison(const std::vector<Report> &reports, std::ostream &os) {
-  Table table(
-      {"model", "cycles", "energy", "pJ/MAC", "utilization", "bottleneck"},
-      {false, true, true, true, true, false});
+  double largest = 0;
+  for (const Report &report : reports)
+    largest = std::max(largest, report.energy.total());
+  EnergyUnit unit = energyUnitFor(largest);
+  Table table({"model", "cycles", std::string("energy (") + unit.name + ")",
+               "pJ/MAC", "utilization", "bottleneck"},
+              {false, true, true, true, true, false});
   for (const Report &report : reports)
     table.addRow({report.evaluator, withCommas(report.cycles),
-                  humanEnergy(report.energy.total()),
+                  energyIn(report.energy.total(), unit),
                   fixed(report.energyPerMac(), 3), percent(report.utilization),
                   report.bottleneck});
   table.print(os, "  ");
@@ -215,14 +225,14 @@ void addEvalCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file,
                   "MLIR file whose ops carry tessel.mapping attributes")
       ->required();
-  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
-  sub->add_option("--model", options->model,
-                  "reuse (default), dataflow, roofline, or all (a comparison)");
+  addModelOption(sub, options->model, true,
+                 "reuse (default), dataflow, roofline, or all (a comparison)");
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer(
-      "Example: tessel eval mapped.mlir --arch arch/presets/eyeriss.yaml "
+      "Example: tessel eval mapped.mlir --arch eyeriss "
       "--model all\n"
       "Exit status: 1 if any mapping is invalid (each reason printed "
       "as file:line:col: error: ...).");

@@ -4,6 +4,7 @@
 #include "arch/Arch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace tessel::cli {
@@ -35,17 +36,34 @@ std::string humanBytes(uint64_t bytes) {
   return text;
 }
 
-std::string humanEnergy(double picojoules) {
-  static const char *units[] = {"pJ", "nJ", "uJ", "mJ", "J"};
-  double value = picojoules;
+EnergyUnit energyUnitFor(double largestPicojoules) {
+  static const EnergyUnit units[] = {
+      {"pJ", 1}, {"nJ", 1e3}, {"uJ", 1e6}, {"mJ", 1e9}, {"J", 1e12}};
   unsigned unit = 0;
-  while (value >= 1000 && unit < 4) {
-    value /= 1000;
+  while (unit < 4 && std::abs(largestPicojoules) >= units[unit + 1].picojoules)
     ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f %s", value, units[unit]);
+  return units[unit];
+}
+
+std::string energyIn(double picojoules, EnergyUnit unit, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, picojoules / unit.picojoules);
   return text;
+}
+
+std::string humanEnergy(double picojoules) {
+  EnergyUnit unit = energyUnitFor(picojoules);
+  return energyIn(picojoules, unit) + " " + unit.name;
+}
+
+std::string objectiveUnit(const std::string &objective) {
+  if (objective == "cycles")
+    return "cycles";
+  if (objective == "energy")
+    return "pJ";
+  if (objective == "edp")
+    return "cycle*pJ";
+  return "";
 }
 
 std::string joinShape(const std::vector<int64_t> &shape) {

@@ -20,6 +20,20 @@ std::string humanBytes(uint64_t bytes);
 /// 692672.0 -> "692.67 nJ": picojoules in the largest unit that keeps the
 /// value at or above 1 (exact values stay in JSON, in pJ).
 std::string humanEnergy(double picojoules);
+/// A unit of energy for a whole table column: its name and its size in pJ.
+struct EnergyUnit {
+  const char *name;
+  double picojoules;
+};
+/// The largest of pJ, nJ, uJ, mJ, J that keeps `largestPicojoules` at or
+/// above 1: a column takes the unit of its largest value, so every cell
+/// of it reads in one unit.
+EnergyUnit energyUnitFor(double largestPicojoules);
+/// `picojoules` in `unit`, without the unit: (677760000, mJ) -> "0.68".
+std::string energyIn(double picojoules, EnergyUnit unit, int digits = 2);
+/// The unit of a cost (an --objective's value): "cycles", "pJ",
+/// "cycle*pJ" for edp, "" for a weighted product.
+std::string objectiveUnit(const std::string &objective);
 /// {1, 230, 3} -> "1x230x3".
 std::string joinShape(const std::vector<int64_t> &shape);
 

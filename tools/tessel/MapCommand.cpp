@@ -72,8 +72,18 @@ void printSpace(const Problem &problem, const MapSpace &space,
 
 void printTable(const std::vector<OpOutcome> &outcomes,
                 const MapOptions &options, std::ostream &os) {
-  Table table({"op", "mapper", "evaluations", "valid", options.objective,
-               "cycles", "energy", "time (s)", "stopped by"},
+  // One unit for the energy column: the total's (the largest value).
+  double largest = 0;
+  for (const OpOutcome &outcome : outcomes)
+    if (outcome.error.empty() && outcome.result.report)
+      largest += outcome.result.report->energy.total();
+  EnergyUnit unit = energyUnitFor(largest);
+  std::string costUnit = objectiveUnit(options.objective);
+  Table table({"op", "mapper", "evaluations", "valid",
+               options.objective +
+                   (costUnit.empty() ? "" : " (" + costUnit + ")"),
+               "cycles", std::string("energy (") + unit.name + ")",
+               "time (s)", "stopped by"},
               {false, false, true, true, true, true, true, true, false});
   uint64_t cycles = 0;
   double energy = 0;
@@ -96,7 +106,7 @@ void printTable(const std::vector<OpOutcome> &outcomes,
          std::to_string(r.evaluations ? 100 * r.valid / r.evaluations : 0) +
              "%",
          scientific(r.bestCost), withCommas(r.report->cycles),
-         humanEnergy(r.report->energy.total()), fixedSeconds(r.seconds),
+         energyIn(r.report->energy.total(), unit), fixedSeconds(r.seconds),
          r.stopReason});
   }
   table.addRule();
@@ -104,7 +114,7 @@ void printTable(const std::vector<OpOutcome> &outcomes,
   // look smaller than it is.
   bool complete = !interrupted();
   table.addRow({complete ? "total" : "total so far", "", "", "", "",
-                withCommas(cycles), humanEnergy(energy), "", ""});
+                withCommas(cycles), energyIn(energy, unit), "", ""});
   table.print(os);
   if (complete)
     os << "module: " << withCommas(cycles) << " cycles, " << humanEnergy(energy)
@@ -114,14 +124,8 @@ void printTable(const std::vector<OpOutcome> &outcomes,
 }
 
 int run(MapOptions &options) {
-  auto objective = Objective::parse(options.objective);
-  if (!objective) {
-    std::cerr << "error: unknown objective '" << options.objective
-              << "'; expected cycles, energy, edp or weighted:W (0 <= W <= "
-                 "1)\n";
-    return 1;
-  }
-  options.request.options.objective = *objective;
+  // Checked when parsed (addObjectiveOption).
+  options.request.options.objective = *Objective::parse(options.objective);
   // Inputs are checked by their readers (the path and what is wrong);
   // the output before the search, not after it.
   if (!checkOutputFiles({options.output}))
@@ -286,7 +290,7 @@ void addMapCommand(CLI::App &app, int &exitCode) {
              "module.");
   sub->add_option("FILE", options->file, "MLIR file with linalg ops")
       ->required();
-  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  addArchOption(sub, options->arch);
   sub->add_option("--mapper", options->request.mapper,
                   "exhaustive, random, hillclimb, annealing or genetic "
                   "(default genetic)")
@@ -301,11 +305,9 @@ void addMapCommand(CLI::App &app, int &exitCode) {
             return "must be one of: " + known + "; got '" + name + "'";
           },
           "MAPPER"));
-  sub->add_option("--model", options->request.model,
-                  "Cost model (default reuse)");
-  sub->add_option("--objective", options->objective,
-                  "cycles, energy, edp (default) or weighted:W = "
-                  "cycles^W x energy^(1-W)");
+  addModelOption(sub, options->request.model, false,
+                 "Cost model: reuse (default), dataflow or roofline");
+  addObjectiveOption(sub, options->objective);
   sub->add_option("--constraints", options->constraints,
                   "Constraints YAML (docs/constraints.md)");
   addWholeOption(sub, "--budget", options->request.options.maxEvaluations, 0,
@@ -329,9 +331,8 @@ void addMapCommand(CLI::App &app, int &exitCode) {
                 "Show the progress line even when stderr is not a terminal");
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer(
-      "Example: tessel map workloads/zoo/resnet50.mlir --arch "
-      "arch/presets/eyeriss.yaml --mapper genetic --budget 5000 -o "
-      "mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
+      "Example: tessel map workloads/zoo/resnet50.mlir --arch eyeriss "
+      "--mapper genetic --budget 5000 -o mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
       "mapping found so far, writes what is done and exits 130.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }

@@ -61,7 +61,7 @@ bool reportModuleDiagnostics(const MappedModule &module,
 bool loadInputs(const std::string &archFile, const std::string &mappingFile,
                 Arch &arch, std::vector<NamedMapping> &mappings) {
   try {
-    arch = loadArch(archFile);
+    arch = loadArchByNameOrPath(archFile);
     if (!mappingFile.empty())
       mappings = loadMappingYaml(mappingFile);
   } catch (const ArchError &error) {

@@ -1,9 +1,13 @@
 //===- tools/tessel/Options.cpp -------------------------------------------===//
 #include "Options.h"
 
+#include "arch/ArchLoader.h"
+#include "mapper/Mapper.h"
+#include "model/CostModel.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <cstdlib>
@@ -23,6 +27,13 @@ std::string wholeRange(uint64_t min, uint64_t max) {
       max == std::numeric_limits<unsigned>::max())
     return ">= " + std::to_string(min);
   return "from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+std::string joined(const std::vector<std::string> &names) {
+  std::string text;
+  for (const std::string &name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text;
 }
 
 std::string single(const CLI::results_t &results) {
@@ -52,6 +63,54 @@ CLI::Option *wholeOption(CLI::App *app, const std::string &name,
 }
 
 } // namespace
+
+CLI::Option *addJobsOption(CLI::App *app, unsigned &target,
+                           const std::string &description) {
+  return addWholeOption(app, "--jobs", target, 1u, kMaxJobs, "processes",
+                        description);
+}
+
+CLI::Option *addArchOption(CLI::App *app, std::string &target) {
+  return app
+      ->add_option("--arch", target,
+                   "Accelerator: a preset (" + joined(presetNames()) +
+                       ") or a YAML file")
+      ->type_name("PRESET|FILE")
+      ->required();
+}
+
+CLI::Option *addModelOption(CLI::App *app, std::string &target,
+                            bool allowAll, const std::string &description) {
+  return app->add_option("--model", target, description)
+      ->check(CLI::Validator(
+          [allowAll](std::string &name) -> std::string {
+            std::vector<std::string> names = costModelNames();
+            if (std::find(names.begin(), names.end(), name) != names.end() ||
+                (allowAll && name == "all"))
+              return "";
+            if (allowAll)
+              names.push_back("all");
+            return "must be one of: " + joined(names) + "; got '" + name +
+                   "'";
+          },
+          "MODEL"));
+}
+
+CLI::Option *addObjectiveOption(CLI::App *app, std::string &target) {
+  return app
+      ->add_option("--objective", target,
+                   "cycles, energy, edp (default) or weighted:W = "
+                   "cycles^W x energy^(1-W)")
+      ->check(CLI::Validator(
+          [](std::string &text) -> std::string {
+            if (Objective::parse(text))
+              return "";
+            return "must be cycles, energy, edp or weighted:W (0 <= W <= "
+                   "1); got '" +
+                   text + "'";
+          },
+          "OBJECTIVE"));
+}
 
 bool parseWhole(const std::string &text, uint64_t &value) {
   if (text.empty() || text.size() > 20)

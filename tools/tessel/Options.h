@@ -52,6 +52,21 @@ CLI::Option *addByteSizeOption(CLI::App *app, const std::string &name,
                                uint64_t &target, uint64_t min, uint64_t max,
                                const std::string &description);
 
+/// `--jobs N`: processes run at once (sim, validate), 1 to kMaxJobs.
+constexpr unsigned kMaxJobs = 256;
+CLI::Option *addJobsOption(CLI::App *app, unsigned &target,
+                           const std::string &description);
+
+/// `--arch`: a preset name (arch/presets/NAME.yaml, listed in the help) or
+/// an accelerator YAML file; resolved when loaded (loadArchByNameOrPath).
+CLI::Option *addArchOption(CLI::App *app, std::string &target);
+/// `--model`: a cost model's name (or "all" when `allowAll`); any other
+/// value is a usage error naming the valid ones.
+CLI::Option *addModelOption(CLI::App *app, std::string &target,
+                            bool allowAll, const std::string &description);
+/// `--objective`: cycles, energy, edp or weighted:W, checked when parsed.
+CLI::Option *addObjectiveOption(CLI::App *app, std::string &target);
+
 /// Parses a whole number the strict way (digits only, no sign, no spaces,
 /// no suffix, no overflow); false otherwise.
 bool parseWhole(const std::string &text, uint64_t &value);

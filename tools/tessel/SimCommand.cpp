@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -33,7 +34,7 @@ struct SimCommandOptions {
   std::string arch;
   std::string mapping;
   bool functional = false;
-  uint64_t seed = 1;
+  uint64_t dataSeed = 1;
   std::string trace;
   std::string vcd;
   std::string util;
@@ -155,8 +156,11 @@ llvm::json::Value simReportJson(const Report &report, const Problem &problem,
 
 void printAccesses(const Report &report, const Problem &problem,
                    const Arch &arch, std::ostream &os) {
+  // One unit for the energy column, the total's.
+  EnergyUnit unit = energyUnitFor(report.energy.total());
+  int digits = unit.picojoules == 1 ? 1 : 3;
   Table table({"level", "tensor", "reads", "fills", "updates", "net words",
-               "net hops", "energy (pJ)"},
+               "net hops", std::string("energy (") + unit.name + ")"},
               {false, false, true, true, true, true, true, true});
   for (unsigned l = 0; l < arch.levelCount(); ++l)
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
@@ -167,9 +171,10 @@ void printAccesses(const Report &report, const Problem &problem,
                     withCommas(a.reads), withCommas(a.fills),
                     withCommas(a.updates), withCommas(a.networkWords),
                     withCommas(a.networkHops),
-                    fixed(report.energy.at(l, t).total(), 1)});
+                    energyIn(report.energy.at(l, t).total(), unit, digits)});
     }
-  table.addRow({"MAC", "", "", "", "", "", "", fixed(report.energy.macs, 1)});
+  table.addRow(
+      {"MAC", "", "", "", "", "", "", energyIn(report.energy.macs, unit, digits)});
   os << "  simulated accesses per level x tensor (words):\n";
   table.print(os, "    ");
 }
@@ -180,8 +185,12 @@ void printComparison(const sim::SimResult &result, const Report &reuse,
   Table table({"", "sim", "reuse", "difference"}, {false, true, true, true});
   table.addRow({"cycles", withCommas(report.cycles), withCommas(reuse.cycles),
                 difference(double(report.cycles), double(reuse.cycles))});
-  table.addRow({"energy", humanEnergy(report.energy.total()),
-                humanEnergy(reuse.energy.total()),
+  // Both in one unit, the larger value's.
+  EnergyUnit unit =
+      energyUnitFor(std::max(report.energy.total(), reuse.energy.total()));
+  table.addRow({"energy",
+                energyIn(report.energy.total(), unit) + " " + unit.name,
+                energyIn(reuse.energy.total(), unit) + " " + unit.name,
                 difference(report.energy.total(), reuse.energy.total())});
   table.addRow({"utilization", percent(report.utilization),
                 percent(reuse.utilization),
@@ -232,7 +241,7 @@ int run(const SimCommandOptions &options) {
         const MappedOp &op = *ops[i];
         sim::SimOptions simOptions;
         simOptions.functional = options.functional;
-        simOptions.seed = options.seed;
+        simOptions.seed = options.dataSeed;
         simOptions.chromeTrace =
             perOpPath(options.trace, op.problem.name, several);
         simOptions.vcd = perOpPath(options.vcd, op.problem.name, several);
@@ -307,7 +316,7 @@ int run(const SimCommandOptions &options) {
         entry["functional"] =
             llvm::json::Object{{"passed", result.mismatch.empty()},
                                {"mismatch", result.mismatch},
-                               {"seed", options.seed}};
+                               {"dataSeed", options.dataSeed}};
       opsJson.push_back(std::move(entry));
       continue;
     }
@@ -320,8 +329,8 @@ int run(const SimCommandOptions &options) {
     if (result.functional)
       std::cout << "  functional   "
                 << (result.mismatch.empty()
-                        ? "output equals the reference (seed " +
-                              std::to_string(options.seed) + ")"
+                        ? "output equals the reference (data seed " +
+                              std::to_string(options.dataSeed) + ")"
                         : "MISMATCH: " + result.mismatch)
                 << "\n";
     std::cout << "  speed        " << withCommas(result.pes) << " PEs x "
@@ -376,14 +385,27 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file,
                   "MLIR file whose ops carry tessel.mapping attributes")
       ->required();
-  sub->add_option("--arch", options->arch, "Accelerator YAML file")->required();
+  addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");
-  addWholeOption(sub, "--seed", options->seed, 0, UINT64_MAX, "a seed",
-                 "Seed of the functional inputs (default 1)");
+  addWholeOption(sub, "--data-seed", options->dataSeed, 0, UINT64_MAX,
+                 "a seed",
+                 "Seed of the functional input values (default 1)");
+  // --seed is the search's seed (tessel map); here it was renamed.
+  sub->add_option(
+         "--seed",
+         [](const CLI::results_t &) -> bool {
+           throw UsageError("--seed is now --data-seed (the seed of the "
+                            "functional input values; --seed is the search "
+                            "seed of 'tessel map')");
+         },
+         "")
+      ->group("")
+      ->type_size(1)
+      ->expected(1);
   sub->add_option("--trace", options->trace,
                   "Write a Chrome trace-event JSON (open it in Perfetto)");
   sub->add_option("--vcd", options->vcd, "Write key signals as a VCD");
@@ -402,10 +424,10 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--long", options->long_,
                 "Run simulations estimated to take more than a minute; "
                 "without it they are refused with the estimate");
-  addWholeOption(sub, "--jobs", options->jobs, 1u, 256u, "processes",
-                 "Simulations run at once, each in its own process "
-                 "(default 1)");
-  sub->footer("Example: tessel sim mapped.mlir --arch arch/presets/tpu16.yaml "
+  addJobsOption(sub, options->jobs,
+                "Simulations run at once, each in its own process "
+                "(default 1)");
+  sub->footer("Example: tessel sim mapped.mlir --arch tpu16 "
               "--functional --trace gemm.json\n"
               "With several ops, trace files get the op's name before their "
               "extension (gemm.json -> gemm.conv1.json).\n"

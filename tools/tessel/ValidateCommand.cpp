@@ -266,8 +266,9 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
                   "check a baseline.");
   sub->add_option("SUITE", options->suite, "Suite YAML (docs/validation.md)")
       ->required();
-  addWholeOption(sub, "--jobs", options->jobs, 1u, 64u, "processes",
-                 "Simulations run at once (default 1)");
+  addJobsOption(sub, options->jobs,
+                "Simulations run at once, each in its own process "
+                "(default 1)");
   sub->add_option("--out", options->out,
                   "Directory for report.md, report.json and plots "
                   "(default validation-out)");

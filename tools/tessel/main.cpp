@@ -1,6 +1,7 @@
 //===- tools/tessel/main.cpp - The `tessel` command -----------------------===//
 //
-// Parses the command line (usage errors: "tessel COMMAND: ..." and exit 2),
+// Parses the command line (usage errors: "tessel COMMAND: ..." and exit 2;
+// `tessel` alone prints the command list and exits 2),
 // runs the subcommand, checks that everything written to stdout got there,
 // and turns anything that escapes into "tessel: internal error: ..." with
 // exit 70 instead of an abort. SIGINT and SIGTERM are polled by the long
@@ -40,13 +41,19 @@ int runTessel(int argc, char **argv) {
   tessel::cli::addMapCommand(app, exitCode);
   tessel::cli::addValidateCommand(app, exitCode);
   tessel::cli::addSimCommand(app, exitCode);
+  tessel::cli::addRunCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);
   tessel::installInterruptHandlers();
+  // No command: the command list (the --help text), as a usage error.
+  if (argc < 2) {
+    std::cerr << app.help();
+    return tessel::cli::kUsageExitCode;
+  }
   // A misspelt command would otherwise read as "a subcommand is required".
   std::string commands;
-  bool known = argc < 2 || argv[1][0] == '-';
+  bool known = argv[1][0] == '-';
   for (CLI::App *sub : app.get_subcommands({})) {
     commands += (commands.empty() ? "" : ", ") + sub->get_name();
     known |= sub->get_name() == argv[1];

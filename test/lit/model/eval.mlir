@@ -9,6 +9,7 @@
 // DRAM 160 + 120 + 20 hops = 300 pJ, Buf 28 + 32 + 48 = 108 pJ, MACs 8 pJ.
 
 // CHECK:      model reuse
+// CHECK:      level  tensor  reads  fills  updates  net words  net hops  energy (pJ)
 // CHECK:      DRAM   A  8  0  0  8  8  88.0
 // CHECK-NEXT: DRAM   B  8  0  0  8  8  88.0
 // CHECK-NEXT: DRAM   C  0  0  4  4  4  124.0
@@ -24,14 +25,15 @@
 // CHECK-NEXT: utilization  50.0%
 // CHECK:      module total (reuse): 1 op, 16 cycles, 416.00 pJ, 16 MACs (26.000 pJ/MAC)
 
-// ALL:      reuse     16  416.00 pJ  26.000  50.0%  DRAM read
-// ALL-NEXT: dataflow  43  416.00 pJ  26.000  18.6%  DRAM read (+27 fill/drain)
+// ALL:      model     cycles  energy (pJ)  pJ/MAC  utilization  bottleneck
+// ALL:      reuse     16  416.00  26.000  50.0%  DRAM read
+// ALL-NEXT: dataflow  43  416.00  26.000  18.6%  DRAM read (+27 fill/drain)
 // ALL-NEXT: roofline  16
 
 // JSON:      "model": "reuse"
 // JSON:      "energyPJ": 416
 
-// UNKNOWN: error: unknown model 'timeloop'; expected one of: reuse, dataflow, roofline, all
+// UNKNOWN: tessel eval: --model: must be one of: reuse, dataflow, roofline, all; got 'timeloop'
 
 func.func @gemm(%a: tensor<2x4xf32>, %b: tensor<4x2xf32>, %c: tensor<2x2xf32>) -> tensor<2x2xf32> {
   %r = linalg.matmul {tessel.mapping = #tessel.mapping<
