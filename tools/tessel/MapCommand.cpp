@@ -14,6 +14,8 @@
 
 #include "mapper/Mapper.h"
 #include "mapping/Dialect/MappingAttr.h"
+#include "mapping/MappingYaml.h"
+#include "support/Checked.h"
 #include "support/Interrupt.h"
 #include "workloads/LinalgToProblem.h"
 
@@ -24,7 +26,10 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -59,7 +64,59 @@ struct OpOutcome {
   std::string name;
   SearchResult result;
   std::string error;
+  std::optional<MappingSpec> spec; ///< The best mapping, by name.
 };
+
+/// Whether -o names a mapping YAML file rather than an MLIR module.
+bool isYamlPath(const std::string &path) {
+  auto endsWith = [&](const std::string &suffix) {
+    return path.size() >= suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) ==
+               0;
+  };
+  return endsWith(".yaml") || endsWith(".yml");
+}
+
+/// A mapping as JSON: per level its loops and kept tensors.
+llvm::json::Value mappingJson(const MappingSpec &spec) {
+  llvm::json::Array levels;
+  for (const LevelSpec &level : spec.levels) {
+    llvm::json::Array temporal, spatial, keep;
+    for (const LoopSpec &loop : level.temporal)
+      temporal.push_back(
+          llvm::json::Object{{"dim", loop.dim}, {"factor", loop.factor}});
+    for (const SpatialLoopSpec &loop : level.spatial)
+      spatial.push_back(llvm::json::Object{{"dim", loop.dim},
+                                           {"factor", loop.factor},
+                                           {"axis", axisName(loop.axis)}});
+    for (const std::string &tensor : level.keep)
+      keep.push_back(tensor);
+    levels.push_back(llvm::json::Object{{"level", level.level},
+                                        {"temporal", std::move(temporal)},
+                                        {"spatial", std::move(spatial)},
+                                        {"keep", std::move(keep)}});
+  }
+  return llvm::json::Value(std::move(levels));
+}
+
+/// Writes the mappings found as a mapping YAML file (what check, eval and
+/// sim read with --mapping); false after an error.
+bool writeMappingsYaml(const std::vector<OpOutcome> &outcomes,
+                       const std::string &path) {
+  std::vector<NamedMapping> mappings;
+  for (const OpOutcome &outcome : outcomes)
+    if (outcome.spec)
+      mappings.push_back({outcome.name, *outcome.spec});
+  std::ofstream out(path);
+  out << mappingsToYaml(mappings);
+  out.close();
+  if (!out) {
+    std::cerr << "error writing " << path << ": " << std::strerror(errno)
+              << "\n";
+    return false;
+  }
+  return true;
+}
 
 void printSpace(const Problem &problem, const MapSpace &space,
                 std::ostream &os) {
@@ -79,12 +136,12 @@ void printTable(const std::vector<OpOutcome> &outcomes,
       largest += outcome.result.report->energy.total();
   EnergyUnit unit = energyUnitFor(largest);
   std::string costUnit = objectiveUnit(options.objective);
-  Table table({"op", "mapper", "evaluations", "valid",
-               options.objective +
-                   (costUnit.empty() ? "" : " (" + costUnit + ")"),
-               "cycles", std::string("energy (") + unit.name + ")",
-               "time (s)", "stopped by"},
-              {false, false, true, true, true, true, true, true, false});
+  Table table(
+      {"op", "mapper", "evaluations", "valid",
+       options.objective + (costUnit.empty() ? "" : " (" + costUnit + ")"),
+       "cycles", std::string("energy (") + unit.name + ")", "time (s)",
+       "stopped by"},
+      {false, false, true, true, true, true, true, true, false});
   uint64_t cycles = 0;
   double energy = 0;
   for (const OpOutcome &outcome : outcomes) {
@@ -201,17 +258,16 @@ int run(MapOptions &options) {
         }
         if (showProgress)
           std::fprintf(stderr, "\r%80s\r", "");
-        if (outcome.result.best)
-          op->setAttr(
-              dialect::TesselDialect::kMappingAttrName,
-              attrFromSpec(&context, describeMapping(*outcome.result.best,
-                                                     problem, arch)));
-        else if (outcome.error.empty())
+        if (outcome.result.best) {
+          outcome.spec = describeMapping(*outcome.result.best, problem, arch);
+          op->setAttr(dialect::TesselDialect::kMappingAttrName,
+                      attrFromSpec(&context, *outcome.spec));
+        } else if (outcome.error.empty())
           failed = true;
         outcomes.push_back(std::move(outcome));
       },
       [&](mlir::Operation *module) {
-        if (options.output.empty())
+        if (options.output.empty() || isYamlPath(options.output))
           return;
         std::error_code error;
         llvm::raw_fd_ostream out(options.output, error, llvm::sys::fs::OF_Text);
@@ -236,6 +292,10 @@ int run(MapOptions &options) {
       });
   for (const Diagnostic &diagnostic : set.diagnostics)
     std::cerr << diagnostic.format() << "\n";
+  if (!options.output.empty() && isYamlPath(options.output)) {
+    written = writeMappingsYaml(outcomes, options.output);
+    failed |= !written;
+  }
   if (options.json) {
     llvm::json::Array ops;
     for (const OpOutcome &outcome : outcomes) {
@@ -251,21 +311,41 @@ int run(MapOptions &options) {
         entry["cycles"] = r.report->cycles;
         entry["energyPJ"] = r.report->energy.total();
       }
+      if (outcome.spec)
+        entry["mapping"] = mappingJson(*outcome.spec);
       ops.push_back(std::move(entry));
     }
+    uint64_t cycles = 0, mapped = 0;
+    double energy = 0;
+    for (const OpOutcome &outcome : outcomes)
+      if (outcome.result.report) {
+        cycles = saturatingAdd(cycles, outcome.result.report->cycles);
+        energy += outcome.result.report->energy.total();
+        ++mapped;
+      }
+    llvm::json::Object total{
+        {"ops", int64_t(outcomes.size())},
+        {"mapped", mapped},
+        {"cycles", cycles},
+        {"energyPJ", energy},
+        {"edp", double(cycles) * energy},
+        {"complete", mapped == outcomes.size() && !interrupted()}};
     printJson(std::cout, llvm::json::Value(llvm::json::Object{
                              {"file", options.file},
                              {"arch", arch.name},
                              {"objective", options.objective},
                              {"seed", options.request.options.seed},
                              {"interrupted", interrupted()},
-                             {"ops", std::move(ops)}}));
+                             {"ops", std::move(ops)},
+                             {"total", std::move(total)}}));
   } else if (!outcomes.empty()) {
     printTable(outcomes, options, std::cout);
     if (options.output.empty())
       std::cout << "(write the mapped module with -o mapped.mlir)\n";
     else if (written)
-      std::cout << "mapped module written to " << options.output << "\n";
+      std::cout << (isYamlPath(options.output) ? "mappings written to "
+                                               : "mapped module written to ")
+                << options.output << "\n";
   }
   if (interrupted()) {
     size_t mapped = 0;
@@ -324,16 +404,18 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   addWholeOption(sub, "--seed", options->request.options.seed, 0, UINT64_MAX,
                  "a seed", "Random seed (default 1)");
   sub->add_option("-o,--output", options->output,
-                  "Write the module with tessel.mapping attributes here");
+                  "Write the module with tessel.mapping attributes here, or, "
+                  "for a name ending in .yaml, the mappings as a mapping YAML "
+                  "file (what check, eval and sim read with --mapping)");
   sub->add_flag("--space", options->space,
                 "Print each op's map-space size per constraint family");
   sub->add_flag("--progress", options->progress,
                 "Show the progress line even when stderr is not a terminal");
   sub->add_flag("--json", options->json, "Print JSON for machines");
-  sub->footer(
-      "Example: tessel map workloads/zoo/resnet50.mlir --arch eyeriss "
-      "--mapper genetic --budget 5000 -o mapped.mlir\nCtrl-C (or SIGTERM) stops the search, keeps the best "
-      "mapping found so far, writes what is done and exits 130.");
+  sub->footer("Example: tessel map workloads/zoo/resnet50.mlir --arch eyeriss "
+              "--mapper genetic --budget 5000 -o mapped.mlir\nCtrl-C (or "
+              "SIGTERM) stops the search, keeps the best "
+              "mapping found so far, writes what is done and exits 130.");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 
