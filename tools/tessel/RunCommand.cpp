@@ -64,8 +64,11 @@ std::string errorText(const LayerResult &layer) {
 }
 
 void printTable(const NetworkRun &run, bool simulated, std::ostream &os) {
-  std::vector<std::string> header = {"layer",       "MACs", "cycles",
-                                     "energy (pJ)", "util", "bottleneck"};
+  // One unit for the column, chosen by its largest entry (the total).
+  EnergyUnit unit = energyUnitFor(run.totalEnergy(false));
+  std::vector<std::string> header = {
+      "layer", "MACs",      "cycles", std::string("energy (") + unit.name + ")",
+      "util",  "bottleneck"};
   std::vector<bool> right = {false, true, true, true, true, false};
   if (simulated) {
     header.insert(header.end(), {"sim cycles", "error"});
@@ -79,7 +82,7 @@ void printTable(const NetworkRun &run, bool simulated, std::ostream &os) {
                                     withCommas(layer.problem.macs())};
     if (layer.model)
       row.insert(row.end(), {withCommas(layer.model->cycles),
-                             withCommas(uint64_t(layer.model->energy.total())),
+                             energyIn(layer.model->energy.total(), unit),
                              percentText(layer.model->utilization),
                              layer.model->bottleneck});
     else
@@ -96,7 +99,7 @@ void printTable(const NetworkRun &run, bool simulated, std::ostream &os) {
       "total (" + std::to_string(run.layers.size()) + " layers)",
       withCommas(run.totalMacs()),
       withCommas(run.totalCycles(false)),
-      withCommas(uint64_t(run.totalEnergy(false))),
+      energyIn(run.totalEnergy(false), unit),
       "",
       ""};
   if (simulated)
