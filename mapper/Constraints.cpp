@@ -67,7 +67,7 @@ public:
   /// A list of strings in which no item repeats.
   std::vector<std::string> uniqueStrings(const YAML::Node &list,
                                          const std::string &field) const {
-    std::vector<std::string> items = strings(list, field);
+    std::vector<std::string> items = names(list, field);
     for (size_t i = 0; i < items.size(); ++i)
       for (size_t j = 0; j < i; ++j)
         if (items[i] == items[j])

@@ -32,7 +32,7 @@ public:
       fail(node, "level '" + spec.level +
                      "' needs 'keep: [...]' listing the tensors it stores "
                      "([] bypasses all)");
-    spec.keep = strings(node["keep"], "keep", "[A, B]");
+    spec.keep = names(node["keep"], "keep", "[A, B]");
     spec.temporal =
         loops<LoopSpec>(node, spec.level, "temporal", parseLoopText);
     spec.spatial = loops<SpatialLoopSpec>(node, spec.level, "spatial",

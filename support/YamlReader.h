@@ -15,14 +15,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -146,8 +147,8 @@ struct DocumentStarts : YAML::EventHandler {
   void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t,
                 const std::string &) override {}
-  void OnSequenceStart(const YAML::Mark &, const std::string &,
-                       YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
   void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t,
                   YAML::EmitterStyle::value) override {}
@@ -282,6 +283,26 @@ public:
       if (!item.IsScalar())
         fail(item, "each item of '" + field + "' must be a plain string");
       items.push_back(item.as<std::string>());
+    }
+    return items;
+  }
+
+  /// A list of names (tensors, dimensions, roles): each item a non-empty
+  /// run of letters, digits and `_ . - $`, so that it prints back as it
+  /// reads (a YAML tag such as `!O` reads as an empty string).
+  std::vector<std::string> names(const YAML::Node &list,
+                                 const std::string &field,
+                                 const std::string &example = "[a, b]") const {
+    std::vector<std::string> items = strings(list, field, example);
+    for (size_t i = 0; i < items.size(); ++i) {
+      bool ok = !items[i].empty();
+      for (char c : items[i])
+        ok &= std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+              c == '.' || c == '-' || c == '$';
+      if (!ok)
+        fail(list[i], "each item of '" + field +
+                          "' must be a name (letters, digits, _ . - $), got '" +
+                          items[i] + "'");
     }
     return items;
   }

@@ -74,7 +74,8 @@ public:
                        const std::string &what) const {
     fs::path resolved =
         fs::path(path).is_absolute() ? fs::path(path) : fs::path(root) / path;
-    if (!fs::exists(resolved))
+    std::error_code code; // A name too long for the OS must not throw.
+    if (!fs::exists(resolved, code))
       fail(node, what + " '" + path + "' does not exist (looked for " +
                      resolved.string() + ")");
     return resolved.string();
@@ -83,8 +84,9 @@ public:
   std::vector<std::string> names(const fs::path &directory,
                                  const std::string &extension) const {
     std::vector<std::string> found;
-    if (fs::exists(directory))
-      for (const auto &entry : fs::directory_iterator(directory))
+    std::error_code code;
+    if (fs::exists(directory, code))
+      for (const auto &entry : fs::directory_iterator(directory, code))
         if (entry.path().extension() == extension)
           found.push_back(entry.path().stem().string());
     std::sort(found.begin(), found.end());
@@ -115,7 +117,8 @@ public:
     if (node["zoo"]) {
       std::string model = get<std::string>(node["zoo"], "zoo");
       fs::path path = fs::path(root) / "workloads/zoo" / (model + ".mlir");
-      if (!fs::exists(path))
+      std::error_code code;
+      if (!fs::exists(path, code))
         fail(node["zoo"],
              "unknown zoo model '" + model + "'; the zoo has: " +
                  joined(names(fs::path(root) / "workloads/zoo", ".mlir")));

@@ -118,7 +118,7 @@ bool writeOutputs(const NetworkRun &run, const Arch &arch,
                   const std::string &out) {
   std::error_code code;
   fs::create_directories(out, code);
-  if (code || !fs::is_directory(out)) {
+  if (code || !fs::is_directory(out, code)) {
     std::cerr << out << ": error: cannot create the directory: "
               << (code ? code.message() : "it exists and is not a directory")
               << " (--out names where the results go)\n";
