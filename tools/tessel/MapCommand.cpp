@@ -209,6 +209,10 @@ int run(MapOptions &options) {
   std::vector<OpOutcome> outcomes;
   bool failed = false;
   size_t opIndex = 0;
+  // The number of ops, for "op i of N": a first, cheap read (parsing is
+  // milliseconds against seconds of search).
+  size_t opCount =
+      showProgress ? importLinalgFile(options.file).problems.size() : 0;
   bool written = false;
   WorkloadSet set = importLinalgFile(
       options.file, context,
@@ -226,9 +230,9 @@ int run(MapOptions &options) {
         if (showProgress)
           request.options.onProgress = [&](const SearchProgress &p) {
             std::fprintf(stderr,
-                         "\r[map %zu] %s: %llu evaluations (%.0f/s), %.0f%% "
-                         "valid, best %s %s   ",
-                         opIndex, problem.name.c_str(),
+                         "\r[map op %zu of %zu] %s: %llu evaluations "
+                         "(%.0f/s), %.0f%% valid, best %s %s   ",
+                         opIndex, opCount, problem.name.c_str(),
                          (unsigned long long)p.evaluations,
                          p.evaluations / std::max(p.seconds, 1e-9),
                          p.evaluations ? 100.0 * p.valid / p.evaluations : 0.0,
