@@ -1,8 +1,10 @@
-//===- mapping/MappingYaml.cpp ---------------------------------------------===//
+//===- mapping/MappingYaml.cpp
+//---------------------------------------------===//
 #include "mapping/MappingYaml.h"
 
 #include "support/YamlReader.h"
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,6 +15,21 @@ namespace {
 class Reader : public YamlReader<MappingYamlError> {
 public:
   using YamlReader::YamlReader;
+
+  /// A name that fits on one line: non-empty, no control characters.
+  std::string line(const YAML::Node &node, const std::string &field) const {
+    if (!node.IsScalar())
+      fail(node, "'" + field + "' must be a plain string");
+    std::string text = node.Scalar();
+    bool ok = !text.empty();
+    for (char c : text)
+      ok &= static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+    if (!ok)
+      fail(node, "'" + field +
+                     "' must be a non-empty name on one line (no line breaks "
+                     "or control characters)");
+    return text;
+  }
 
   /// "file:line:col" of `node`, for errors found after reading.
   std::string origin(const YAML::Node &node) const {
@@ -27,7 +44,7 @@ public:
     spec.origin = origin(node);
     if (!node["level"])
       fail(node, "a level needs 'level: NAME' (an Arch level name)");
-    spec.level = node["level"].as<std::string>();
+    spec.level = line(node["level"], "level");
     if (!node["keep"])
       fail(node, "level '" + spec.level +
                      "' needs 'keep: [...]' listing the tensors it stores "
@@ -45,7 +62,7 @@ public:
     NamedMapping named;
     named.mapping.origin = origin(node);
     if (node["op"])
-      named.op = get<std::string>(node["op"], "op");
+      named.op = line(node["op"], "op");
     const YAML::Node &levels = node["levels"];
     if (!levels || !levels.IsSequence() || levels.size() == 0)
       fail(node, "a mapping needs 'levels:', a list with one entry per Arch "
@@ -82,10 +99,32 @@ public:
   }
 };
 
+/// `text` as a YAML scalar that reads back as itself: plain when it is
+/// made of name characters, else double-quoted ("DR #AM" would otherwise
+/// read back as "DR", the rest a comment).
+std::string scalar(const std::string &text) {
+  auto nameChar = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '.' || c == '$';
+  };
+  bool plain = !text.empty() && nameChar(text.front());
+  for (char c : text)
+    plain &= nameChar(c) || c == '-' || c == '/' || c == '=' || c == '@';
+  if (plain)
+    return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 std::string flowList(const std::vector<std::string> &items) {
   std::string text = "[";
   for (size_t i = 0; i < items.size(); ++i)
-    text += (i ? ", " : "") + items[i];
+    text += (i ? ", " : "") + scalar(items[i]);
   return text + "]";
 }
 
@@ -111,12 +150,12 @@ std::string mappingsToYaml(const std::vector<NamedMapping> &mappings) {
   for (const NamedMapping &named : mappings) {
     std::string indent = "  - ";
     if (!named.op.empty()) {
-      text += "  - op: " + named.op + "\n";
+      text += "  - op: " + scalar(named.op) + "\n";
       indent = "    ";
     }
     text += indent + "levels:\n";
     for (const LevelSpec &level : named.mapping.levels) {
-      text += "      - level: " + level.level + "\n";
+      text += "      - level: " + scalar(level.level) + "\n";
       if (!level.temporal.empty()) {
         std::vector<std::string> loops;
         for (const LoopSpec &loop : level.temporal)

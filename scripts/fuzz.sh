@@ -14,7 +14,7 @@ usage: scripts/fuzz.sh [-j N] [--keep] [--build-only] [SECONDS] [HARNESS...]
 Builds the harnesses into \$TESSEL_FUZZ_BUILD_DIR (default $BUILD) with
 clang-19 -fsanitize=fuzzer,address,undefined (installing clang-19 and
 libclang-rt-19-dev from Debian if missing), then runs each HARNESS for
-SECONDS (default 60), niced, starting from its seed corpus
+SECONDS (default 60; 0: no run, e.g. with --keep), niced, starting from its seed corpus
 test/fuzz/corpus/HARNESS and its dictionary test/fuzz/HARNESS.dict.
 
 Harnesses (default all): $ALL
@@ -22,11 +22,12 @@ Harnesses (default all): $ALL
   -j N          run N harnesses at once (default 1)
   --keep        afterwards, add to test/fuzz/corpus/HARNESS the inputs of the
                 grown corpus that cover something new (files over 4 KB left
-                out; libFuzzer -merge=1)
+                out; libFuzzer -merge=1; at most 400 files, the largest
+                added ones dropped first)
   --build-only  build, do not run
 
 Each harness runs in libFuzzer's fork mode and keeps going after a crash,
-timeout (10 s per input) or out-of-memory (2 GB); the inputs are written to
+timeout (5 s per input; 20 s for suite) or out-of-memory (2 GB); the inputs are written to
 BUILD/findings/HARNESS/ (crash-*, timeout-*, oom-*); the growing corpus is in
 BUILD/corpus/HARNESS and the log in BUILD/logs/HARNESS.log. A summary line per
 harness ends the run: seconds, executions, corpus size, crashes, timeouts,
@@ -40,6 +41,7 @@ EOF
 SECONDS_EACH=60
 PARALLEL=1
 KEEP=0
+KEEP_MAX=400
 BUILD_ONLY=0
 HARNESSES=""
 while [ $# -gt 0 ]; do
@@ -100,6 +102,13 @@ max_len() {
   esac
 }
 
+timeout_of() {
+  case "$1" in
+  suite) echo 20 ;; # parses zoo modules and inline MLIR
+  *) echo 5 ;;
+  esac
+}
+
 # UBSan: -fno-sanitize-recover=undefined makes every report fatal; print
 # where. The ASan build needs no suppressions (test/fuzz/NoLlvmPoisoning.h).
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -114,7 +123,7 @@ run_one() {
   # shellcheck disable=SC2086
   nice -n 19 "$BUILD/bin/fuzz/fuzz_$h" -fork=1 -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 -max_total_time="$SECONDS_EACH" \
-    -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$h")" $dict \
+    -timeout="$(timeout_of "$h")" -rss_limit_mb=2048 -max_len="$(max_len "$h")" $dict \
     -artifact_prefix="$BUILD/findings/$h/" \
     "$BUILD/corpus/$h" "$ROOT/test/fuzz/corpus/$h" >"$log" 2>&1
   # Fork mode's status lines read
@@ -130,9 +139,11 @@ run_one() {
     >"$BUILD/logs/$h.summary"
 }
 
-echo "== fuzzing ($SECONDS_EACH s each, $PARALLEL at once):$HARNESSES"
 running=0
-for h in $HARNESSES; do
+[ "$SECONDS_EACH" = 0 ] && HARNESSES_RUN="" || HARNESSES_RUN=$HARNESSES
+[ -n "$HARNESSES_RUN" ] &&
+  echo "== fuzzing ($SECONDS_EACH s each, $PARALLEL at once):$HARNESSES"
+for h in $HARNESSES_RUN; do
   run_one "$h" &
   running=$((running + 1))
   if [ "$running" -ge "$PARALLEL" ]; then
@@ -150,14 +161,22 @@ if [ "$KEEP" = 1 ]; then
     nice -n 19 "$BUILD/bin/fuzz/fuzz_$h" -merge=1 -max_len="$(max_len "$h")" \
       "$ROOT/test/fuzz/corpus/$h" "$BUILD/corpus/$h" \
       >"$BUILD/logs/$h.merge.log" 2>&1
-    echo "$h: test/fuzz/corpus/$h: $before -> $(ls "$ROOT/test/fuzz/corpus/$h" | wc -l) files"
+    # At most $KEEP_MAX files: the largest added inputs (named by their
+    # SHA-1) are dropped first; the hand-written seeds always stay.
+    seeds="$ROOT/test/fuzz/corpus/$h"
+    extra=$(($(ls "$seeds" | wc -l) - KEEP_MAX))
+    if [ "$extra" -gt 0 ]; then
+      ls -S "$seeds" | grep -E '^[0-9a-f]{40}$' | head -n "$extra" |
+        while read -r f; do rm -f "$seeds/$f"; done
+    fi
+    echo "$h: test/fuzz/corpus/$h: $before -> $(ls "$seeds" | wc -l) files"
   done
 fi
 
 echo "== summary"
 status=0
 for h in $HARNESSES; do
-  cat "$BUILD/logs/$h.summary"
+  [ -f "$BUILD/logs/$h.summary" ] && cat "$BUILD/logs/$h.summary"
   [ -n "$(find "$BUILD/findings/$h" -type f)" ] && status=1
 done
 exit $status

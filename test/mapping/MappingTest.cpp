@@ -1,9 +1,11 @@
-//===- test/mapping/MappingTest.cpp - Tiles and verification ---------------===//
+//===- test/mapping/MappingTest.cpp - Tiles and verification
+//---------------===//
 //
 // Tile sizes are worked out by hand from the projections in the comments.
 //
 //===----------------------------------------------------------------------===//
 #include "mapping/Mapping.h"
+#include "mapping/MappingYaml.h"
 #include "test/mapping/TestArch.h"
 #include "workloads/Problem.h"
 
@@ -273,6 +275,35 @@ TEST(MappingVerify, ErrorsPointAtTheLevelTheyAreAbout) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].where, "m.yaml:2:5");
   EXPECT_EQ(errors[0].level, -1);
+}
+
+} // namespace
+} // namespace tessel
+
+namespace tessel {
+namespace {
+
+// Found by fuzz_mapping_yaml: names that YAML would read differently if
+// printed plain ("DR #AM" reads back as "DR") are quoted, so the written
+// mapping reads back equal.
+TEST(MappingYaml, NamesThatNeedQuotesRoundTrip) {
+  MappingSpec spec;
+  spec.levels = {{"DR #AM", {{"m", 4}}, {}, {"A"}},
+                 {"a: b", {}, {{"n", 2, SpatialAxis::Y}}, {"B"}},
+                 {"\"q\"", {}, {}, {"C"}}};
+  std::vector<NamedMapping> written = {{"op [1]", spec}};
+  std::vector<NamedMapping> read =
+      parseMappingYaml(mappingsToYaml(written), "round.yaml");
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].op, "op [1]");
+  EXPECT_TRUE(read[0].mapping == spec);
+}
+
+TEST(MappingYaml, NamesMustFitOnOneLine) {
+  EXPECT_THROW(parseMappingYaml("mappings:\n  - levels:\n      - level: "
+                                "\"A\\nB\"\n        keep: [A]\n",
+                                "n.yaml"),
+               MappingYamlError);
 }
 
 } // namespace
