@@ -101,3 +101,17 @@ func.func @levels(%a: tensor<16x32xf32>, %b: tensor<32x8xf32>, %c: tensor<16x8xf
   return %r : tensor<16x8xf32>
 }
 
+
+// -----
+
+// Factors whose product wraps in 64 bits to the bound (4611686018427387908
+// x 4 = 2^64 + 16) are an overflow, never a legal mapping.
+func.func @overflow(%a: tensor<16x32xf32>, %b: tensor<32x8xf32>, %c: tensor<16x8xf32>) -> tensor<16x8xf32> {
+  // expected-error @+1 {{invalid mapping: dimension 'm': its factors (4611686018427387908 x 4) must be whole numbers >= 1 whose product fits in 64 bits, and should multiply to its bound 16}}
+  %r = linalg.matmul {tessel.mapping = #tessel.mapping<
+      DRAM: temporal [m=4611686018427387908, n=2] keep [A, B, C],
+      Buffer: temporal [k=8] spatial [n=4 @X, k=4 @Y] keep [A, C],
+      PE: temporal [m=4] keep [B]>}
+    ins(%a, %b : tensor<16x32xf32>, tensor<32x8xf32>) outs(%c : tensor<16x8xf32>) -> tensor<16x8xf32>
+  return %r : tensor<16x8xf32>
+}
