@@ -31,10 +31,4 @@ if(TESSEL_FUZZ OR TESSEL_SANITIZE)
   add_compile_options(
     "SHELL:-include ${CMAKE_CURRENT_LIST_DIR}/NoLlvmPoisoning.h")
   add_link_options(-fsanitize=address,undefined)
-  # libsystemc.so's main() needs sc_main, defined in sim/Modules.cpp; a
-  # program that links libtessel_sim.a without using anything else of that
-  # object (tessel_validation_tests, fuzz_suite, built with clang) fails with
-  # "libsystemc.so: undefined reference to `sc_main'". Make the linker take
-  # it. (Harmless where sim/ is not linked.)
-  add_link_options(-Wl,-u,sc_main)
 endif()
