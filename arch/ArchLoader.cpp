@@ -564,6 +564,53 @@ Arch ArchReader::read(const YAML::Node &root) const {
 
 } // namespace
 
+void rebuildArch(Arch &arch) {
+  auto fail = [&](const std::string &message) {
+    throw ArchError(arch.file.empty() ? arch.name : arch.file, 0, 0, message);
+  };
+  if (arch.levels.empty())
+    fail("arch '" + arch.name + "' has no levels");
+  uint64_t instances = 1;
+  for (StorageLevel &level : arch.levels) {
+    std::string context = "level '" + level.name + "'";
+    if (level.fanout[0] == 0 || level.fanout[1] == 0)
+      fail(context + ": the fan-out must be at least 1x1");
+    if (level.childCount() > kMaxChildrenPerLevel)
+      fail(context + ": a fan-out of " + std::to_string(level.childCount()) +
+           " children; at most " + std::to_string(kMaxChildrenPerLevel) +
+           " per level are supported (nest levels for more)");
+    if (instances > (uint64_t(1) << 48) / level.childCount())
+      fail(context + ": the fan-outs make more than 2^48 instances");
+    instances *= level.childCount();
+    if (!level.isUnbounded() && level.capacity == 0 && !level.partition)
+      fail(context + ": the capacity must be at least 1 word");
+    for (const std::optional<double> *bandwidth :
+         {&level.readBandwidth, &level.writeBandwidth,
+          &level.network.linkBandwidth})
+      if (*bandwidth && !(**bandwidth > 0 && std::isfinite(**bandwidth)))
+        fail(context + ": bandwidths must be positive numbers (words per "
+                       "cycle)");
+    Network &network = level.network;
+    const Topology *topology = findTopology(network.topology);
+    if (!topology)
+      fail(context + ": unknown topology '" + network.topology +
+           "'; expected one of: " + topologyNames());
+    NetworkShape shape;
+    shape.x = level.fanout[0];
+    shape.y = level.fanout[1];
+    shape.radix = network.radix;
+    shape.attach = network.attach;
+    std::string misfit = topology->checkShape(shape);
+    if (!misfit.empty())
+      fail(context + ": topology '" + network.topology + "' does not fit " +
+           std::to_string(shape.x) + "x" + std::to_string(shape.y) + ": " +
+           misfit);
+    network.graph = buildNetworkGraph(*topology, shape);
+    network.summary = summarize(network, shape.x * shape.y);
+  }
+  arch.computeInstances();
+}
+
 Arch loadArch(const std::string &path) {
   return parseArch(readYamlFile<ArchError>(path, "the Arch file"), path);
 }
@@ -572,8 +619,8 @@ std::string presetDirectory(const std::string &root) {
   namespace fs = std::filesystem;
   // This file is arch/ArchLoader.cpp of the repository it was built from
   // (CMake compiles sources by absolute path).
-  fs::path base = root.empty() ? fs::path(__FILE__).parent_path()
-                               : fs::path(root) / "arch";
+  fs::path base =
+      root.empty() ? fs::path(__FILE__).parent_path() : fs::path(root) / "arch";
   return (base / "presets").string();
 }
 
@@ -607,8 +654,8 @@ std::string resolveArchFile(const std::string &nameOrPath,
                             const std::string &root) {
   auto endsWith = [&](const std::string &suffix) {
     return nameOrPath.size() >= suffix.size() &&
-           nameOrPath.compare(nameOrPath.size() - suffix.size(),
-                              suffix.size(), suffix) == 0;
+           nameOrPath.compare(nameOrPath.size() - suffix.size(), suffix.size(),
+                              suffix) == 0;
   };
   bool looksLikePath = nameOrPath.find('/') != std::string::npos ||
                        endsWith(".yaml") || endsWith(".yml");

@@ -40,6 +40,14 @@ std::string resolveArchFile(const std::string &nameOrPath,
 /// loadArch(resolveArchFile(nameOrPath, root)).
 Arch loadArchByNameOrPath(const std::string &nameOrPath,
                           const std::string &root = "");
+/// After fields of a loaded Arch were changed in code (a fan-out, a
+/// topology, capacities, bandwidths: what a sweep or the Python module
+/// edits), rebuilds what the loader derives from them: network graphs and
+/// hop summaries, instance counts. Throws ArchError (no position) for a
+/// value the loader would refuse: a fan-out over the per-level or total
+/// limits, a topology that does not fit it, a zero capacity or bandwidth.
+void rebuildArch(Arch &arch);
+
 /// Reads an accelerator from YAML `text`; `fileName` names it in messages.
 Arch parseArch(const std::string &text, const std::string &fileName);
 

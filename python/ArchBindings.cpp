@@ -155,6 +155,46 @@ void bindArchClass(py::module_ &module) {
           },
           "The compute units below the innermost level.")
       .def(
+          "variant",
+          [](const Arch &arch, const std::string &levelName,
+             std::optional<std::pair<unsigned, unsigned>> fanout,
+             std::optional<uint64_t> capacity,
+             std::optional<double> readBandwidth,
+             std::optional<double> writeBandwidth,
+             std::optional<double> linkBandwidth,
+             std::optional<std::string> name) {
+            Arch copy = arch;
+            std::optional<unsigned> index = copy.levelIndex(levelName);
+            if (!index)
+              throw py::key_error("arch '" + arch.name + "' has no level '" +
+                                  levelName + "'");
+            StorageLevel &level = copy.levels[*index];
+            if (fanout)
+              level.fanout = {fanout->first, fanout->second};
+            if (capacity) {
+              level.capacity = *capacity;
+              level.partition.reset();
+            }
+            if (readBandwidth)
+              level.readBandwidth = *readBandwidth;
+            if (writeBandwidth)
+              level.writeBandwidth = *writeBandwidth;
+            if (linkBandwidth)
+              level.network.linkBandwidth = *linkBandwidth;
+            copy.name = name ? *name : arch.name + "-variant";
+            rebuildArch(copy); // Network graphs, hops and instances.
+            return copy;
+          },
+          py::arg("level"), py::kw_only(), py::arg("fanout") = py::none(),
+          py::arg("capacity") = py::none(),
+          py::arg("read_bandwidth") = py::none(),
+          py::arg("write_bandwidth") = py::none(),
+          py::arg("link_bandwidth") = py::none(), py::arg("name") = py::none(),
+          "A copy with one level changed (fan-out (X, Y), capacity in words "
+          "(shared by all tensors), bandwidths in words/cycle), its networks "
+          "and instance counts rebuilt; raises TesselError for what the "
+          "loader would refuse.")
+      .def(
           "level",
           [](const Arch &arch, const std::string &name) {
             std::optional<unsigned> index = arch.levelIndex(name);

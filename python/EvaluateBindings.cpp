@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Bindings.h"
+#include "mapping/Dialect/MappedImport.h"
 
 #include "arch/Arch.h"
 #include "mapper/Constraints.h"
@@ -197,6 +198,18 @@ void bindMapping(py::module_ &module) {
             return mappingsObject(loadMappingYaml(path));
           },
           py::arg("path"), "from_yaml() for a mapping YAML file.")
+      .def_static(
+          "from_attr",
+          [](const std::string &text) {
+            std::string error;
+            std::optional<MappingSpec> spec = parseMappingAttrText(text, error);
+            if (!spec)
+              throw InputError("cannot read the #tessel.mapping attribute: " +
+                               error);
+            return *spec;
+          },
+          py::arg("text"),
+          "The `#tessel.mapping<...>` attribute as the dialect prints it.")
       .def_static("from_levels", &specFromLevels, py::arg("levels"),
                   "Level by level: [{'level': 'DRAM', 'temporal': ['k=2'], "
                   "'spatial': [('n', 2, 'X')], 'keep': ['A', 'B', 'C']}, "

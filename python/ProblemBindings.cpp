@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Bindings.h"
+#include "mapping/Dialect/MappedImport.h"
 
 #include "workloads/LinalgImport.h"
 
@@ -316,7 +317,8 @@ void bindProblem(py::module_ &module) {
       [](const std::string &path, bool strict) {
         ImportOptions options;
         options.strict = strict;
-        return checked(importLinalgFile(path, options));
+        // With the tessel dialect known: modules `tessel map -o` wrote read.
+        return checked(importMappedFile(path, options).workloads);
       },
       py::arg("path"), py::arg("strict") = false,
       "Reads an MLIR file (linalg or TOSA) as `tessel workloads` does: each "
@@ -332,6 +334,22 @@ void bindProblem(py::module_ &module) {
       },
       py::arg("text"), py::arg("name") = "<string>", py::arg("strict") = false,
       "load_workloads() for MLIR source text; `name` names it in messages.");
+  module.def(
+      "load_mapped",
+      [](const std::string &path) {
+        MappedWorkloads mapped = importMappedFile(path);
+        throwIfErrors(mapped.workloads);
+        py::list ops;
+        for (size_t i = 0; i < mapped.workloads.problems.size(); ++i)
+          ops.append(py::make_tuple(
+              mapped.workloads.problems[i],
+              mapped.mappings[i] ? py::cast(*mapped.mappings[i]) : py::none()));
+        return ops;
+      },
+      py::arg("path"),
+      "Reads a mapped module (what `tessel map -o x.mlir` writes): a list "
+      "of (Problem, Mapping or None), None for ops without a "
+      "#tessel.mapping attribute.");
   module.def("_einsum", &einsumProblem, py::arg("spec"), py::arg("bounds"),
              py::arg("dtype"), py::arg("tensors"), py::arg("name"));
 }

@@ -24,6 +24,7 @@ from ._tessel import (  # noqa: F401
     Workloads,
     evaluate,
     from_mlir_string,
+    load_mapped,
     load_workloads,
     map,
     mappers,
@@ -37,7 +38,7 @@ from . import _tessel
 __all__ = [
     "Arch", "Level", "MapResult", "Mapping", "Problem", "Report",
     "SetAsideOp", "Tensor", "TesselError", "Workloads", "evaluate",
-    "from_mlir_string", "load_workloads", "map", "mappers", "models",
+    "from_mlir_string", "load_mapped", "load_workloads", "map", "mappers", "models",
     "presets", "simulate", "verify",
 ]
 

@@ -1,5 +1,6 @@
 //===- test/arch/ArchErrorTest.cpp - Bad input names file, line and field -===//
 #include "arch/ArchError.h"
+#include "arch/Arch.h"
 #include "arch/ArchLoader.h"
 
 #include <gmock/gmock.h>
@@ -267,6 +268,51 @@ TEST(ArchErrorTest, NotAMapping) {
   expectAt(error, "inline.yaml", 1, 1);
   EXPECT_EQ(error.message(), "arch: expected a mapping with fields: name, "
                              "description, clockGHz, levels, compute");
+}
+
+} // namespace
+
+namespace {
+
+const char *kMesh = "name: m\n"
+                    "levels:\n"
+                    "  - {name: D, capacity: unbounded}\n"
+                    "  - {name: B, capacity: 64, fanout: [FANOUT], network: "
+                    "{topology: mesh, multicast: true}}\n"
+                    "  - {name: P, capacity: 4}\n";
+
+std::string meshWith(const std::string &fanout) {
+  std::string text = kMesh;
+  text.replace(text.find("FANOUT"), 6, fanout);
+  return text;
+}
+
+// An Arch edited in code and rebuilt equals the one the loader reads with
+// the same fields.
+TEST(RebuildArch, EditedFanoutEqualsTheLoadedOne) {
+  Arch edited = parseArch(meshWith("4, 4"), "m.yaml");
+  edited.levels[1].fanout = {2, 3};
+  rebuildArch(edited);
+  Arch loaded = parseArch(meshWith("2, 3"), "m.yaml");
+  EXPECT_EQ(edited.peCount(), 6u);
+  EXPECT_EQ(edited.levels[2].instances, loaded.levels[2].instances);
+  const NetworkSummary &a = edited.levels[1].network.summary;
+  const NetworkSummary &b = loaded.levels[1].network.summary;
+  EXPECT_EQ(a.unicastMaxHops, b.unicastMaxHops);
+  EXPECT_EQ(a.broadcastHops, b.broadcastHops);
+  EXPECT_DOUBLE_EQ(a.unicastAverageHops, b.unicastAverageHops);
+}
+
+TEST(RebuildArch, RefusesWhatTheLoaderRefuses) {
+  Arch arch = parseArch(meshWith("4, 4"), "m.yaml");
+  arch.levels[1].fanout = {1024, 1024};
+  EXPECT_THROW(rebuildArch(arch), ArchError);
+  arch = parseArch(meshWith("4, 4"), "m.yaml");
+  arch.levels[1].readBandwidth = -1.0;
+  EXPECT_THROW(rebuildArch(arch), ArchError);
+  arch = parseArch(meshWith("4, 4"), "m.yaml");
+  arch.levels[1].network.topology = "hypercube";
+  EXPECT_THROW(rebuildArch(arch), ArchError);
 }
 
 } // namespace

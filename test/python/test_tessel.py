@@ -205,6 +205,26 @@ class ArchTests(unittest.TestCase):
         self.assertEqual(tessel.presets(), sorted(
             f[:-5] for f in os.listdir(source("arch/presets")) if f.endswith(".yaml")))
 
+    def test_variant_equals_the_edited_yaml(self):
+        # The same change made in Python and in the preset's YAML text gives
+        # the same accelerator: PEs, instances and network hops.
+        base = tessel.Arch.load("eyeriss")
+        variant = base.variant("GlobalBuffer", fanout=(8, 6), name="small")
+        with open(source("arch/presets/eyeriss.yaml")) as f:
+            text = f.read().replace("fanout: [14, 12]", "fanout: [8, 6]")
+        edited = tessel.Arch.from_yaml(text, "edited.yaml")
+        self.assertEqual(variant.name, "small")
+        self.assertEqual(variant.pe_count, 8 * 6)
+        self.assertEqual([l.instances for l in variant.levels],
+                         [l.instances for l in edited.levels])
+        self.assertEqual(variant.level("GlobalBuffer").network,
+                         edited.level("GlobalBuffer").network)
+        self.assertEqual(base.pe_count, 14 * 12)  # The original is unchanged.
+        with self.assertRaises(tessel.TesselError):
+            base.variant("GlobalBuffer", fanout=(1024, 1024))
+        with self.assertRaises(KeyError):
+            base.variant("GLB", capacity=10)
+
     def test_levels_as_the_cli_prints_them(self):
         for preset in ("tpu16", "eyeriss"):
             with self.subTest(preset=preset):
@@ -378,6 +398,38 @@ class MappingTests(unittest.TestCase):
         named = tessel.Mapping.from_yaml(mapping.to_yaml(op="gemm"))
         self.assertEqual(list(named), ["gemm"])
         self.assertEqual(named["gemm"], mapping)
+
+    def test_mapped_module_from_tessel_map(self):
+        # `tessel map -o` writes #tessel.mapping attributes; load_mapped
+        # reads them back, equal to the YAML `tessel map -o x.yaml` writes.
+        import tempfile
+        with tempfile.TemporaryDirectory() as scratch:
+            args = [os.path.join(BIN, "tessel"), "map",
+                    source("test/lit/mapping/Inputs/gemm.mlir"), "--arch",
+                    source("test/lit/mapping/Inputs/small.yaml"), "--mapper",
+                    "random", "--budget", "300", "--seed", "3"]
+            mlir = os.path.join(scratch, "mapped.mlir")
+            yaml = os.path.join(scratch, "mapped.yaml")
+            subprocess.run(args + ["-o", mlir], check=True, capture_output=True)
+            subprocess.run(args + ["-o", yaml], check=True, capture_output=True)
+            ((problem, mapping),) = tessel.load_mapped(mlir)
+            self.assertEqual(problem.name, "gemm")
+            self.assertEqual(mapping, tessel.Mapping.load(yaml)["gemm"])
+            # load_workloads reads the mapped module too.
+            self.assertEqual(len(tessel.load_workloads(mlir)), 1)
+            # An op without an attribute has no mapping.
+            ((_, none),) = tessel.load_mapped(
+                source("test/lit/mapping/Inputs/gemm.mlir"))
+            self.assertIsNone(none)
+
+    def test_mapping_from_attribute_text(self):
+        mapping = tessel.Mapping.from_attr(
+            "#tessel.mapping<DRAM: temporal [k=2] keep [A, B, C], "
+            "Buf: temporal [m=2, k=2] spatial [n=2 @X] keep [A, B, C]>")
+        self.assertEqual(mapping, tessel.Mapping.from_yaml(HAND_MAPPING))
+        with self.assertRaises(tessel.TesselError) as raised:
+            tessel.Mapping.from_attr("#tessel.mapping<DRAM: temporal [k=]>")
+        self.assertIn("cannot read the #tessel.mapping attribute", str(raised.exception))
 
     def test_factor_product_reason(self):
         bad = tessel.Mapping.from_yaml(HAND_MAPPING.replace("temporal: [k=2]", "temporal: [k=1]"))
