@@ -17,10 +17,13 @@
 #include "mapping/MappingYaml.h"
 #include "model/CostModel.h"
 #include "sim/Simulator.h"
+#include "validation/Validate.h"
 #include "workloads/Problem.h"
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace py = pybind11;
@@ -531,10 +534,83 @@ void bindFunctions(py::module_ &module) {
 
 } // namespace
 
+/// One case of a suite as a row: what `tessel validate` writes to
+/// report.json, in Python terms.
+py::dict caseRow(const CaseResult &result) {
+  auto figures = [](const Figures &f) {
+    py::dict d;
+    d["cycles"] = f.cycles;
+    d["energy_pj"] = f.energyPJ;
+    d["bottleneck"] = f.bottleneck;
+    return d;
+  };
+  py::dict row;
+  row["name"] = result.spec.name;
+  row["op"] = result.op;
+  row["macs"] = result.macs;
+  row["status"] = result.status;
+  row["sim_status"] = result.simStatus;
+  row["mapping"] = result.mappingYaml;
+  py::dict models;
+  for (const Figures &f : result.models) {
+    py::dict d = figures(f);
+    if (result.sim)
+      d["cycles_error_percent"] =
+          errorPercent(double(f.cycles), double(result.sim->cycles));
+    models[py::str(f.evaluator)] = d;
+  }
+  row["models"] = models;
+  row["sim"] = result.sim ? py::object(figures(*result.sim)) : py::none();
+  return row;
+}
+
+py::list validate(const std::string &suitePath, bool simulate, unsigned jobs,
+                  const std::string &workDirectory) {
+  Suite suite;
+  try {
+    suite = loadSuite(suitePath, TESSEL_SOURCE_DIR);
+  } catch (const SuiteError &error) {
+    throw InputError(error.what());
+  }
+  ValidateOptions options;
+  options.root = TESSEL_SOURCE_DIR;
+  const char *bin = std::getenv("TESSEL_BIN");
+  options.tesselPath =
+      (bin ? std::string(bin) : std::string(TESSEL_BINARY_DIR "/bin")) +
+      "/tessel";
+  options.simulate = simulate;
+  options.jobs = std::max(1u, jobs);
+  std::string scratch = workDirectory;
+  if (scratch.empty()) {
+    char pattern[] = "/tmp/tessel-validate-XXXXXX";
+    if (!mkdtemp(pattern))
+      throw InputError("cannot create a work directory in /tmp");
+    scratch = pattern;
+  }
+  options.workDirectory = scratch;
+  std::vector<CaseResult> results;
+  {
+    py::gil_scoped_release release; // Searches and simulations take time.
+    results = runSuite(suite, options);
+  }
+  py::list rows;
+  for (const CaseResult &result : results)
+    rows.append(caseRow(result));
+  return rows;
+}
+
 void bindEvaluate(py::module_ &module) {
   bindMapping(module);
   bindReport(module);
   bindFunctions(module);
+  module.def("validate", &validate, py::arg("suite"), py::kw_only(),
+             py::arg("simulate") = true, py::arg("jobs") = 1,
+             py::arg("work_dir") = "",
+             "Runs a validation suite as `tessel validate` does (models "
+             "in-process, each simulation in its own `tessel sim` process, "
+             "found in $TESSEL_BIN or the build): one dict per case with its "
+             "status, the models' and the simulator's figures and each "
+             "model's cycle error against the simulator.");
 }
 
 } // namespace tessel::python

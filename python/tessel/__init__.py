@@ -25,6 +25,7 @@ from ._tessel import (  # noqa: F401
     evaluate,
     from_mlir_string,
     load_mapped,
+    validate,
     load_workloads,
     map,
     mappers,
@@ -38,7 +39,7 @@ from . import _tessel
 __all__ = [
     "Arch", "Level", "MapResult", "Mapping", "Problem", "Report",
     "SetAsideOp", "Tensor", "TesselError", "Workloads", "evaluate",
-    "from_mlir_string", "load_mapped", "load_workloads", "map", "mappers", "models",
+    "from_mlir_string", "load_mapped", "load_workloads", "validate", "map", "mappers", "models",
     "presets", "simulate", "verify",
 ]
 

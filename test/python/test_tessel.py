@@ -544,6 +544,32 @@ class MapTests(unittest.TestCase):
             tessel.map(self.problem, self.arch, model="nope", budget=10)
 
 
+class ValidateTests(unittest.TestCase):
+    def test_same_as_tessel_validate(self):
+        import tempfile
+        suite = source("test/lit/validation/Inputs/own-op.yaml")
+        (row,) = tessel.validate(suite, jobs=1)
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([os.path.join(BIN, "tessel"), "validate", suite,
+                            "--out", out], cwd=ROOT, check=True,
+                           capture_output=True)
+            with open(os.path.join(out, "report.json")) as f:
+                (case,) = json.load(f)["cases"]
+        self.assertEqual(row["name"], case["name"])
+        self.assertEqual((row["status"], row["sim_status"]), ("ok", "ok"))
+        for model, figures in row["models"].items():
+            self.assertEqual(figures["cycles"], case["evaluators"][model]["cycles"])
+        self.assertEqual(row["sim"]["cycles"], case["evaluators"]["sim"]["cycles"])
+        sim = row["sim"]["cycles"]
+        reuse = row["models"]["reuse"]
+        self.assertAlmostEqual(reuse["cycles_error_percent"],
+                               (reuse["cycles"] - sim) / sim * 100)
+
+    def test_bad_suite_raises(self):
+        with self.assertRaises(tessel.TesselError):
+            tessel.validate(source("test/lit/validation/Inputs/bad-suite.yaml"))
+
+
 class SimulateTests(unittest.TestCase):
     """The 2x2 weight-stationary systolic GEMM of test/sim/SystolicTest.cpp."""
     MAPPING = """mappings:
