@@ -375,20 +375,7 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file, "MLIR file with linalg ops")
       ->required();
   addArchOption(sub, options->arch);
-  sub->add_option("--mapper", options->request.mapper,
-                  "exhaustive, random, hillclimb, annealing or genetic "
-                  "(default genetic)")
-      ->check(CLI::Validator(
-          [](std::string &name) -> std::string {
-            std::vector<std::string> names = mapperNames();
-            if (std::find(names.begin(), names.end(), name) != names.end())
-              return "";
-            std::string known;
-            for (const std::string &n : names)
-              known += (known.empty() ? "" : ", ") + n;
-            return "must be one of: " + known + "; got '" + name + "'";
-          },
-          "MAPPER"));
+  addMapperOption(sub, options->request.mapper);
   addModelOption(sub, options->request.model, false,
                  "Cost model: reuse (default), dataflow or roofline");
   addObjectiveOption(sub, options->objective);

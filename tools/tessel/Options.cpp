@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iostream>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 namespace tessel::cli {
@@ -40,8 +40,8 @@ std::string single(const CLI::results_t &results) {
   return results.empty() ? std::string() : results.back();
 }
 
-CLI::Option *wholeOption(CLI::App *app, const std::string &name,
-                         uint64_t min, uint64_t max, const std::string &unit,
+CLI::Option *wholeOption(CLI::App *app, const std::string &name, uint64_t min,
+                         uint64_t max, const std::string &unit,
                          const std::string &description,
                          std::function<void(uint64_t)> store) {
   std::string label = name;
@@ -79,8 +79,8 @@ CLI::Option *addArchOption(CLI::App *app, std::string &target) {
       ->required();
 }
 
-CLI::Option *addModelOption(CLI::App *app, std::string &target,
-                            bool allowAll, const std::string &description) {
+CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
+                            const std::string &description) {
   return app->add_option("--model", target, description)
       ->check(CLI::Validator(
           [allowAll](std::string &name) -> std::string {
@@ -90,10 +90,27 @@ CLI::Option *addModelOption(CLI::App *app, std::string &target,
               return "";
             if (allowAll)
               names.push_back("all");
-            return "must be one of: " + joined(names) + "; got '" + name +
-                   "'";
+            return "must be one of: " + joined(names) + "; got '" + name + "'";
           },
           "MODEL"));
+}
+
+CLI::Option *addMapperOption(CLI::App *app, std::string &target) {
+  return app
+      ->add_option("--mapper", target,
+                   "exhaustive, random, hillclimb, annealing or genetic "
+                   "(default genetic)")
+      ->check(CLI::Validator(
+          [](std::string &name) -> std::string {
+            std::vector<std::string> names = mapperNames();
+            if (std::find(names.begin(), names.end(), name) != names.end())
+              return "";
+            std::string known;
+            for (const std::string &n : names)
+              known += (known.empty() ? "" : ", ") + n;
+            return "must be one of: " + known + "; got '" + name + "'";
+          },
+          "MAPPER"));
 }
 
 CLI::Option *addObjectiveOption(CLI::App *app, std::string &target) {
@@ -149,9 +166,9 @@ CLI::Option *addRealOption(CLI::App *app, const std::string &name,
                            const std::string &unit,
                            const std::string &description) {
   std::string label = name;
-  std::string range = std::isinf(max) ? ">= " + realText(min)
-                                      : "from " + realText(min) + " to " +
-                                            realText(max);
+  std::string range = std::isinf(max)
+                          ? ">= " + realText(min)
+                          : "from " + realText(min) + " to " + realText(max);
   CLI::Option *option = app->add_option(
       name,
       [=, &target](const CLI::results_t &results) {
@@ -217,8 +234,7 @@ CLI::Option *addByteSizeOption(CLI::App *app, const std::string &name,
   return option;
 }
 
-bool checkInputFiles(const std::vector<std::string> &paths,
-                     bool allowStdin) {
+bool checkInputFiles(const std::vector<std::string> &paths, bool allowStdin) {
   bool ok = true;
   for (const std::string &path : paths) {
     if (path.empty())

@@ -62,8 +62,10 @@ CLI::Option *addJobsOption(CLI::App *app, unsigned &target,
 CLI::Option *addArchOption(CLI::App *app, std::string &target);
 /// `--model`: a cost model's name (or "all" when `allowAll`); any other
 /// value is a usage error naming the valid ones.
-CLI::Option *addModelOption(CLI::App *app, std::string &target,
-                            bool allowAll, const std::string &description);
+CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
+                            const std::string &description);
+/// `--mapper`: a registered search algorithm, checked when parsed.
+CLI::Option *addMapperOption(CLI::App *app, std::string &target);
 /// `--objective`: cycles, energy, edp or weighted:W, checked when parsed.
 CLI::Option *addObjectiveOption(CLI::App *app, std::string &target);
 
