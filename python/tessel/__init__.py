@@ -25,22 +25,26 @@ from ._tessel import (  # noqa: F401
     evaluate,
     from_mlir_string,
     load_mapped,
-    validate,
     load_workloads,
     map,
     mappers,
     models,
     presets,
     simulate,
+    validate,
     verify,
 )
 from . import _tessel
 
+#: The issue's name for the exception of bad input (file, line, column,
+#: reasons); the same class as TesselError.
+InputError = TesselError
+
 __all__ = [
-    "Arch", "Level", "MapResult", "Mapping", "Problem", "Report",
-    "SetAsideOp", "Tensor", "TesselError", "Workloads", "evaluate",
-    "from_mlir_string", "load_mapped", "load_workloads", "validate", "map", "mappers", "models",
-    "presets", "simulate", "verify",
+    "Arch", "InputError", "Level", "MapResult", "Mapping", "Problem",
+    "Report", "SetAsideOp", "Tensor", "TesselError", "Workloads", "evaluate",
+    "from_mlir_string", "load_mapped", "load_workloads", "map", "mappers",
+    "models", "presets", "simulate", "validate", "verify",
 ]
 
 
