@@ -55,6 +55,7 @@ setup(
                 "simulate what they cost",
     packages=["tessel"],
     package_dir={"tessel": "python/tessel"},
+    package_data={"tessel": ["_tessel.pyi", "py.typed"]},
     cmdclass={"build_py": BuildWithCMake},
     distclass=BinaryDistribution,
     python_requires=">=3.9",
