@@ -62,11 +62,11 @@ void printAccesses(const Report &report, const Problem &problem,
                     energyIn(report.energy.at(l, t).total(), unit, digits)});
     }
   }
-  table.addRow(
-      {"MAC", "", "", "", "", "", "", energyIn(report.energy.macs, unit, digits)});
+  table.addRow({"MAC", "", "", "", "", "", "",
+                energyIn(report.energy.macs, unit, digits)});
   table.addRule();
-  table.addRow(
-      {"total", "", "", "", "", "", "", energyIn(report.energy.total(), unit, digits)});
+  table.addRow({"total", "", "", "", "", "", "",
+                energyIn(report.energy.total(), unit, digits)});
   os << "  accesses per level x tensor (words):\n";
   table.print(os, "    ");
 }
@@ -190,11 +190,13 @@ int run(const EvalOptions &options) {
                                              {"cycles", total.cycles},
                                              {"macs", total.macs},
                                              {"energyPJ", total.energy.macs}});
-    printJson(std::cout, llvm::json::Value(llvm::json::Object{
-                             {"file", options.file},
-                             {"arch", arch.name},
-                             {"ops", std::move(opsJson)},
-                             {"total", std::move(totalJson)}}));
+    printJson(std::cout,
+              llvm::json::Value(llvm::json::Object{
+                  {"file", options.file},
+                  {"arch", arch.name},
+                  {"ops", std::move(opsJson)},
+                  {"notContractions", setAsideJson(module.workloads.setAside)},
+                  {"total", std::move(totalJson)}}));
   } else if (!totals.empty()) {
     for (const Report &total : totals)
       std::cout << "module total (" << total.evaluator
@@ -231,11 +233,10 @@ void addEvalCommand(CLI::App &app, int &exitCode) {
   addModelOption(sub, options->model, true,
                  "reuse (default), dataflow, roofline, or all (a comparison)");
   sub->add_flag("--json", options->json, "Print JSON for machines");
-  sub->footer(
-      "Example: tessel eval mapped.mlir --arch eyeriss "
-      "--model all\n"
-      "Exit status: 1 if any mapping is invalid (each reason printed "
-      "as file:line:col: error: ...).");
+  sub->footer("Example: tessel eval mapped.mlir --arch eyeriss "
+              "--model all\n"
+              "Exit status: 1 if any mapping is invalid (each reason printed "
+              "as file:line:col: error: ...).");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 

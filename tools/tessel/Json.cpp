@@ -3,6 +3,7 @@
 
 #include "arch/Arch.h"
 #include "mapping/Report.h"
+#include "workloads/LinalgImport.h"
 #include "workloads/Problem.h"
 
 namespace tessel::cli {
@@ -45,6 +46,21 @@ llvm::json::Object reportJson(const Report &report, const Problem &problem,
                             {"macEnergyPJ", report.energy.macs},
                             {"energyPerMacPJ", report.energyPerMac()},
                             {"levels", std::move(levels)}};
+}
+
+llvm::json::Array setAsideJson(const std::vector<SetAsideOp> &ops) {
+  llvm::json::Array array;
+  for (const SetAsideOp &op : ops)
+    array.push_back(llvm::json::Object{
+        {"name", op.name},
+        {"op", op.opName},
+        {"kind", op.kind},
+        {"elements", op.elements},
+        {"bytes", op.bytes},
+        {"source", llvm::json::Object{{"file", op.source.file},
+                                      {"line", op.source.line},
+                                      {"column", op.source.column}}}});
+  return array;
 }
 
 } // namespace tessel::cli

@@ -9,10 +9,13 @@
 #include <ostream>
 #include <string>
 
+#include <vector>
+
 namespace tessel {
 struct Arch;
 struct Problem;
 struct Report;
+struct SetAsideOp;
 } // namespace tessel
 
 namespace tessel::cli {
@@ -30,6 +33,10 @@ inline void printJson(std::ostream &os, const llvm::json::Value &value) {
 /// counts and their energy.
 llvm::json::Object reportJson(const Report &report, const Problem &problem,
                               const Arch &arch);
+
+/// The ops that are not tensor contractions (not mapped), as `workloads`,
+/// `map` and `eval --json` list them under "notContractions".
+llvm::json::Array setAsideJson(const std::vector<SetAsideOp> &ops);
 
 } // namespace tessel::cli
 

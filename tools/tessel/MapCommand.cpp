@@ -341,6 +341,7 @@ int run(MapOptions &options) {
                              {"seed", options.request.options.seed},
                              {"interrupted", interrupted()},
                              {"ops", std::move(ops)},
+                             {"notContractions", setAsideJson(set.setAside)},
                              {"total", std::move(total)}}));
   } else if (!outcomes.empty()) {
     printTable(outcomes, options, std::cout);

@@ -145,25 +145,16 @@ llvm::json::Value problemJson(const Problem &problem) {
 }
 
 void printJson(const WorkloadSet &set, std::ostream &os) {
-  llvm::json::Array problems, diagnostics, setAside;
+  llvm::json::Array problems, diagnostics;
   for (const Problem &problem : set.problems)
     problems.push_back(problemJson(problem));
-  for (const SetAsideOp &op : set.setAside)
-    setAside.push_back(llvm::json::Object{
-        {"name", op.name},
-        {"op", op.opName},
-        {"kind", op.kind},
-        {"elements", op.elements},
-        {"bytes", op.bytes},
-        {"source", llvm::json::Object{{"file", op.source.file},
-                                      {"line", op.source.line},
-                                      {"column", op.source.column}}}});
+
   for (const Diagnostic &diagnostic : set.diagnostics)
     diagnostics.push_back(diagnostic.format());
   llvm::json::Value document =
       llvm::json::Object{{"file", set.file},
                          {"ops", std::move(problems)},
-                         {"notContractions", std::move(setAside)},
+                         {"notContractions", setAsideJson(set.setAside)},
                          {"totalMacs", set.totalMacs()},
                          {"diagnostics", std::move(diagnostics)}};
   tessel::cli::printJson(os, document);
