@@ -12,6 +12,7 @@
 #include "workloads/Problem.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace tessel {
 namespace {
@@ -77,13 +78,12 @@ Evaluation evaluateByCounting(const std::string &evaluator,
 
 std::optional<uint64_t> macsOf(const Problem &problem,
                                std::vector<MappingError> &errors) {
-  uint64_t product = 1;
-  for (const Dimension &dim : problem.dims)
-    if (dim.bound < 1 || !checkedMul(product, uint64_t(dim.bound), product)) {
-      errors.push_back(countOverflowError(problem));
-      return std::nullopt;
-    }
-  return product;
+  try {
+    return problem.macs(); // Checked: throws when over 64 bits.
+  } catch (const std::overflow_error &) {
+    errors.push_back(countOverflowError(problem));
+    return std::nullopt;
+  }
 }
 
 MappingError countOverflowError(const Problem &problem) {
@@ -134,7 +134,8 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
     if (level.network.linkBandwidth)
       report.resourceCycles.push_back(
           {level.name + " network",
-           cyclesFor(counts, networkWords, *level.network.linkBandwidth, instances)});
+           cyclesFor(counts, networkWords, *level.network.linkBandwidth,
+                     instances)});
   }
 }
 

@@ -194,6 +194,55 @@ std::string cutWarning(const std::string &path, uint64_t limit,
 
 } // namespace
 
+namespace {
+
+/// "1.2e+12" for a count people read as a size.
+std::string roughly(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", value);
+  return text;
+}
+
+/// "33 min" / "4.1 h" / "12 s".
+std::string duration(double seconds) {
+  char text[32];
+  if (seconds < 120)
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  else if (seconds < 7200)
+    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  else if (seconds < 3 * 86400)
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  else if (seconds < 2 * 365.0 * 86400)
+    std::snprintf(text, sizeof text, "%.0f days", seconds / 86400);
+  else
+    std::snprintf(text, sizeof text, "%.2g years", seconds / (365.0 * 86400));
+  return text;
+}
+
+} // namespace
+
+std::string simulationEstimate(const SimulationSize &size, const Arch &arch) {
+  return roughly(double(size.cycles)) + " cycles x " +
+         std::to_string(arch.peCount()) + " PEs, about " +
+         duration(size.seconds()) + " or more";
+}
+
+std::string simulationRefusal(const SimulationSize &size, const Arch &arch,
+                              bool functional, bool allowLong) {
+  if (size.bytes(functional) > kMaxSimulationBytes)
+    return "would hold " + roughly(double(size.backingWords)) +
+           " words of tensors (" + roughly(double(size.bytes(functional))) +
+           " bytes" + (functional ? " of values" : " of occupancy bits") +
+           "), more than the " + std::to_string(kMaxSimulationBytes >> 30) +
+           " GiB limit; evaluate it with 'tessel eval'";
+  if (!allowLong && size.seconds() > kLongSimulationSeconds)
+    return "takes at least " + simulationEstimate(size, arch) + " (over the " +
+           std::to_string(int(kLongSimulationSeconds)) +
+           " s limit); pass --long to run it, or evaluate it with 'tessel "
+           "eval'";
+  return "";
+}
+
 SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
                                      const Mapping &mapping) {
   SimulationSize size;

@@ -103,6 +103,15 @@ constexpr uint64_t kMaxSimulationBytes = uint64_t(4) << 30; // 4 GiB.
 /// --long`).
 constexpr double kLongSimulationSeconds = 60;
 
+/// "6.2e+10 cycles x 16 PEs, about 2.9 h or more": the estimate as text.
+std::string simulationEstimate(const SimulationSize &size, const Arch &arch);
+/// Why a simulation of `size` must not start, as the rest of "simulating
+/// 'op' ...": tensors over kMaxSimulationBytes, or (unless `allowLong`) an
+/// estimate over kLongSimulationSeconds. Empty when it may start. Every
+/// command that simulates asks this one function.
+std::string simulationRefusal(const SimulationSize &size, const Arch &arch,
+                              bool functional, bool allowLong);
+
 /// Simulates in this process. SystemC allows this once per process.
 /// Throws std::runtime_error for an unwritable trace file, std::logic_error
 /// if the simulation deadlocks (a bug). Polls interrupted() every few

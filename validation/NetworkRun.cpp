@@ -63,17 +63,11 @@ void simulateLayers(NetworkRun &run, const Arch &arch,
     LayerResult &layer = run.layers[i];
     if (!layer.mapping)
       continue;
-    sim::SimulationSize size =
-        sim::minimumSimulationSize(layer.problem, arch, *layer.mapping);
-    if (size.bytes(false) > sim::kMaxSimulationBytes) {
-      layer.status = "not simulated: its tensors need more than 4 GiB";
-      continue;
-    }
-    if (size.seconds() > sim::kLongSimulationSeconds &&
-        !options.allowLongSimulations) {
-      layer.status = "not simulated: estimated over " +
-                     number(sim::kLongSimulationSeconds, 0) +
-                     " s (pass --long)";
+    std::string refusal = sim::simulationRefusal(
+        sim::minimumSimulationSize(layer.problem, arch, *layer.mapping), arch,
+        /*functional=*/false, options.allowLongSimulations);
+    if (!refusal.empty()) {
+      layer.status = "not simulated: it " + refusal;
       continue;
     }
     chosen.push_back(i);

@@ -138,10 +138,12 @@ int run(const EvalOptions &options) {
     for (const auto &model : models) {
       Evaluation evaluation = model->evaluate(op.problem, arch, op.mapping);
       for (const MappingError &error : evaluation.errors)
-        std::cerr << op.problem.source.file << ":" << op.problem.source.line
-                  << ":" << op.problem.source.column << ": error: model '"
-                  << model->name() << "' cannot evaluate '" << op.problem.name
-                  << "': " << error.message << "\n";
+        std::cerr << Diagnostic{Diagnostic::Severity::Error, op.problem.source,
+                                "model '" + model->name() +
+                                    "' cannot evaluate '" + op.problem.name +
+                                    "': " + error.message}
+                         .format()
+                  << "\n";
       if (!evaluation.report)
         break;
       reports.push_back(std::move(*evaluation.report));

@@ -247,17 +247,19 @@ int run(MapOptions &options) {
           outcome.result = mapProblem(problem, arch, request);
         } catch (const std::exception &error) {
           outcome.error = error.what();
-          std::string where = problem.source.file + ":" +
-                              std::to_string(problem.source.line) + ":" +
-                              std::to_string(problem.source.column);
           if (outcome.error.find(": error: ") != std::string::npos)
             // Located in the constraints file: that is what to fix.
             std::cerr << outcome.error << "\n"
-                      << where << ": note: while mapping '" << problem.name
-                      << "'\n";
+                      << Diagnostic{Diagnostic::Severity::Note, problem.source,
+                                    "while mapping '" + problem.name + "'"}
+                             .format()
+                      << "\n";
           else
-            std::cerr << where << ": error: cannot map '" << problem.name
-                      << "': " << outcome.error << "\n";
+            std::cerr << Diagnostic{Diagnostic::Severity::Error, problem.source,
+                                    "cannot map '" + problem.name +
+                                        "': " + outcome.error}
+                             .format()
+                      << "\n";
           failed = true;
         }
         if (showProgress)

@@ -45,68 +45,29 @@ struct SimCommandOptions {
   bool long_ = false;
 };
 
-/// "1.2e+12" for a count people read as a size.
-std::string roughly(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2g", double(value));
-  return text;
-}
-
-/// "33 min" / "4.1 h" / "12 s".
-std::string duration(double seconds) {
-  char text[32];
-  if (seconds < 120)
-    std::snprintf(text, sizeof text, "%.0f s", seconds);
-  else if (seconds < 7200)
-    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
-  else if (seconds < 3 * 86400)
-    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
-  else if (seconds < 2 * 365.0 * 86400)
-    std::snprintf(text, sizeof text, "%.0f days", seconds / 86400);
-  else
-    std::snprintf(text, sizeof text, "%.2g years", seconds / (365.0 * 86400));
-  return text;
-}
-
-/// Ops whose simulation would run long are refused unless --long asks
-/// for them, with the estimate; returns false if any was refused.
+/// Ops whose simulation must not start (sim::simulationRefusal) get an
+/// error at the op; the long ones --long lets through get their estimate.
+/// Returns false if any was refused.
 bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
                           const Arch &arch, bool allowLong, bool functional) {
   bool ok = true;
   for (const MappedOp *op : ops) {
     sim::SimulationSize size =
         sim::minimumSimulationSize(op->problem, arch, op->mapping);
-    const SourceRef &where = op->problem.source;
-    if (size.bytes(functional) > sim::kMaxSimulationBytes) {
-      std::cerr << where.file << ":" << where.line << ":" << where.column
-                << ": error: simulating '" << op->problem.name
-                << "' would hold " << roughly(size.backingWords)
-                << " words of tensors (" << roughly(size.bytes(functional))
-                << " bytes"
-                << (functional ? " of values" : " of occupancy bits")
-                << "), more than the " << (sim::kMaxSimulationBytes >> 30)
-                << " GiB limit; evaluate it with 'tessel eval'\n";
+    std::string refusal =
+        sim::simulationRefusal(size, arch, functional, allowLong);
+    if (!refusal.empty()) {
+      std::cerr << Diagnostic{Diagnostic::Severity::Error, op->problem.source,
+                              "simulating '" + op->problem.name + "' " +
+                                  refusal}
+                       .format()
+                << "\n";
       ok = false;
-      continue;
-    }
-    double seconds = size.seconds();
-    if (seconds <= sim::kLongSimulationSeconds)
-      continue;
-    std::string estimate = roughly(size.cycles) + " cycles x " +
-                           std::to_string(arch.peCount()) + " PEs, about " +
-                           duration(seconds) + " or more";
-    if (allowLong) {
+    } else if (size.seconds() > sim::kLongSimulationSeconds) {
       std::cerr << "tessel sim: '" << op->problem.name
-                << "' simulates at least " << estimate << "\n";
-      continue;
+                << "' simulates at least "
+                << sim::simulationEstimate(size, arch) << "\n";
     }
-    std::cerr << where.file << ":" << where.line << ":" << where.column
-              << ": error: simulating '" << op->problem.name
-              << "' takes at least " << estimate << " (over the "
-              << sim::kLongSimulationSeconds
-              << " s limit); pass --long to run it, or evaluate it with "
-                 "'tessel eval'\n";
-    ok = false;
   }
   return ok;
 }
@@ -173,8 +134,8 @@ void printAccesses(const Report &report, const Problem &problem,
                     withCommas(a.networkHops),
                     energyIn(report.energy.at(l, t).total(), unit, digits)});
     }
-  table.addRow(
-      {"MAC", "", "", "", "", "", "", energyIn(report.energy.macs, unit, digits)});
+  table.addRow({"MAC", "", "", "", "", "", "",
+                energyIn(report.energy.macs, unit, digits)});
   os << "  simulated accesses per level x tensor (words):\n";
   table.print(os, "    ");
 }
@@ -266,15 +227,19 @@ int run(const SimCommandOptions &options) {
     for (const std::string &warning : result.warnings)
       std::cerr << warning << " (--trace-limit raises the limit)\n";
     if (result.interrupted) {
-      std::cerr << op.problem.source.file << ":" << op.problem.source.line
-                << ":" << op.problem.source.column << ": note: simulation of '"
-                << op.problem.name << "': " << result.error << "\n";
+      std::cerr << Diagnostic{Diagnostic::Severity::Note, op.problem.source,
+                              "simulation of '" + op.problem.name +
+                                  "': " + result.error}
+                       .format()
+                << "\n";
       continue;
     }
     if (!result.error.empty()) {
-      std::cerr << op.problem.source.file << ":" << op.problem.source.line
-                << ":" << op.problem.source.column << ": error: simulation of '"
-                << op.problem.name << "' failed: " << result.error << "\n";
+      std::cerr << Diagnostic{Diagnostic::Severity::Error, op.problem.source,
+                              "simulation of '" + op.problem.name +
+                                  "' failed: " + result.error}
+                       .format()
+                << "\n";
       failed = true;
       continue;
     }
@@ -391,8 +356,7 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");
-  addWholeOption(sub, "--data-seed", options->dataSeed, 0, UINT64_MAX,
-                 "a seed",
+  addWholeOption(sub, "--data-seed", options->dataSeed, 0, UINT64_MAX, "a seed",
                  "Seed of the functional input values (default 1)");
   // --seed is the search's seed (tessel map); here it was renamed.
   sub->add_option(
