@@ -378,25 +378,8 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file, "MLIR file with linalg ops")
       ->required();
   addArchOption(sub, options->arch);
-  addMapperOption(sub, options->request.mapper);
-  addModelOption(sub, options->request.model, false,
-                 "Cost model: reuse (default), dataflow or roofline");
-  addObjectiveOption(sub, options->objective);
-  sub->add_option("--constraints", options->constraints,
-                  "Constraints YAML (docs/constraints.md)");
-  addWholeOption(sub, "--budget", options->request.options.maxEvaluations, 0,
-                 UINT64_MAX, "evaluations",
-                 "Evaluations per op (default 20000; 0 = unlimited)");
-  addRealOption(sub, "--time", options->request.options.maxSeconds, 0, 1e9,
-                "seconds", "Seconds per op (default 0 = unlimited)");
-  addWholeOption(sub, "--patience", options->request.options.patience, 0,
-                 UINT64_MAX, "evaluations",
-                 "Stop an op after this many evaluations without "
-                 "improvement (default 0 = off)");
-  addWholeOption(sub, "--threads", options->request.options.threads, 1u, 256u,
-                 "threads", "Threads (the result does not depend on it)");
-  addWholeOption(sub, "--seed", options->request.options.seed, 0, UINT64_MAX,
-                 "a seed", "Random seed (default 1)");
+  addSearchOptions(sub, options->request, options->objective,
+                   options->constraints);
   sub->add_option("-o,--output", options->output,
                   "Write the module with tessel.mapping attributes here, or, "
                   "for a name ending in .yaml, the mappings as a mapping YAML "

@@ -95,6 +95,32 @@ CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
           "MODEL"));
 }
 
+CLI::Option *addSearchOptions(CLI::App *app, MapRequest &request,
+                              std::string &objective,
+                              std::string &constraints) {
+  addMapperOption(app, request.mapper);
+  addModelOption(app, request.model, false,
+                 "Cost model: reuse (default), dataflow or roofline");
+  addObjectiveOption(app, objective);
+  app->add_option("--constraints", constraints,
+                  "Constraints YAML (docs/constraints.md)");
+  SearchOptions &search = request.options;
+  addWholeOption(
+      app, "--budget", search.maxEvaluations, 0, UINT64_MAX, "evaluations",
+      "Evaluations per op (default " + std::to_string(search.maxEvaluations) +
+          "; 0 = unlimited)");
+  addRealOption(app, "--time", search.maxSeconds, 0, 1e9, "seconds",
+                "Seconds per op (default 0 = unlimited)");
+  addWholeOption(app, "--patience", search.patience, 0, UINT64_MAX,
+                 "evaluations",
+                 "Stop an op after this many evaluations without "
+                 "improvement (default 0 = off)");
+  addWholeOption(app, "--threads", search.threads, 1u, 256u, "threads",
+                 "Threads (the result does not depend on it)");
+  return addWholeOption(app, "--seed", search.seed, 0, UINT64_MAX, "a seed",
+                        "Search seed (default 1)");
+}
+
 CLI::Option *addMapperOption(CLI::App *app, std::string &target) {
   return app
       ->add_option("--mapper", target,

@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+namespace tessel {
+struct MapRequest;
+} // namespace tessel
+
 namespace tessel::cli {
 
 /// Exit status of a command line that cannot be parsed.
@@ -64,6 +68,12 @@ CLI::Option *addArchOption(CLI::App *app, std::string &target);
 /// value is a usage error naming the valid ones.
 CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
                             const std::string &description);
+/// The options of a search, shared by `map` and `run`: --mapper, --model,
+/// --objective, --constraints (a file), --budget (its default is what
+/// `request` holds), --time, --patience, --threads, --seed.
+CLI::Option *addSearchOptions(CLI::App *app, MapRequest &request,
+                              std::string &objective, std::string &constraints);
+
 /// `--mapper`: a registered search algorithm, checked when parsed.
 CLI::Option *addMapperOption(CLI::App *app, std::string &target);
 /// `--objective`: cycles, energy, edp or weighted:W, checked when parsed.

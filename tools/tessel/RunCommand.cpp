@@ -238,21 +238,9 @@ void addRunCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file, "MLIR module (linalg or TOSA)")
       ->required();
   addArchOption(sub, options->arch);
-  addMapperOption(sub, options->request.mapper);
-  addModelOption(sub, options->request.model, false,
-                 "Cost model: reuse (default), dataflow or roofline");
-  addObjectiveOption(sub, options->objective);
-  sub->add_option("--constraints", options->constraints,
-                  "Constraints YAML (docs/constraints.md)");
   options->request.options.maxEvaluations = 5000;
-  addWholeOption(sub, "--budget", options->request.options.maxEvaluations, 0,
-                 UINT64_MAX, "evaluations",
-                 "Evaluations per layer (default 5000; 0 = unlimited)");
-  addWholeOption(sub, "--threads", options->request.options.threads, 1u, 256u,
-                 "threads",
-                 "Search threads (the result does not depend on it)");
-  addWholeOption(sub, "--seed", options->request.options.seed, 0, UINT64_MAX,
-                 "a seed", "Search seed (default 1)");
+  addSearchOptions(sub, options->request, options->objective,
+                   options->constraints);
   sub->add_flag("--simulate", options->simulate,
                 "Simulate each layer's mapping cycle by cycle (one process "
                 "per layer) beside the model");
