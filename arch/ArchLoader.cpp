@@ -126,6 +126,14 @@ NetworkSummary summarize(const Network &network, unsigned childCount) {
   return summary;
 }
 
+/// What the loader derives from a network's topology and shape: its graph
+/// and the hop summary read off it (the loader and rebuildArch both).
+void connectNetwork(Network &network, const Topology &topology,
+                    const NetworkShape &shape) {
+  network.graph = buildNetworkGraph(topology, shape);
+  network.summary = summarize(network, shape.x * shape.y);
+}
+
 /// Reads one YAML document into an Arch, checking every field.
 class ArchReader {
 public:
@@ -486,8 +494,7 @@ Network ArchReader::readNetwork(const YAML::Node &levelNode,
                              "' does not fit field 'fanout' " +
                              shapeText(level.fanout) + ": " + misfit);
   }
-  network.graph = buildNetworkGraph(*topology, shape);
-  network.summary = summarize(network, shape.x * shape.y);
+  connectNetwork(network, *topology, shape);
   return network;
 }
 
@@ -605,8 +612,7 @@ void rebuildArch(Arch &arch) {
       fail(context + ": topology '" + network.topology + "' does not fit " +
            std::to_string(shape.x) + "x" + std::to_string(shape.y) + ": " +
            misfit);
-    network.graph = buildNetworkGraph(*topology, shape);
-    network.summary = summarize(network, shape.x * shape.y);
+    connectNetwork(network, *topology, shape);
   }
   arch.computeInstances();
 }

@@ -11,6 +11,8 @@
 #ifndef TESSEL_SUPPORT_YAMLREADER_H
 #define TESSEL_SUPPORT_YAMLREADER_H
 
+#include "support/Text.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -67,16 +69,8 @@ constexpr size_t kMaxYamlNodes = 1000000;
 
 /// The position of byte `offset` in `text`.
 inline YAML::Mark markOf(const std::string &text, size_t offset) {
-  int line = 0, column = 0;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 0;
-    } else {
-      ++column;
-    }
-  }
-  return markAt(line, column);
+  TextPosition position = positionOf(text, offset);
+  return markAt(int(position.line) - 1, int(position.column) - 1);
 }
 
 /// Rejects text no YAML input of Tessel's may hold: NUL bytes (a name with

@@ -1,6 +1,7 @@
 //===- workloads/LinalgImport.cpp - Problems from MLIR files --------------===//
 #include "workloads/LinalgImport.h"
 #include "support/Checked.h"
+#include "support/Text.h"
 #include "workloads/LinalgToProblem.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -49,13 +50,9 @@ WorkloadSet importBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
   llvm::StringRef text = buffer->getBuffer();
   size_t nul = text.find('\0');
   if (nul != llvm::StringRef::npos) {
-    llvm::StringRef before = text.take_front(nul);
-    size_t lineStart = before.rfind('\n');
+    TextPosition position = positionOf({text.data(), text.size()}, nul);
     Diagnostic entry;
-    entry.where = {
-        name, unsigned(before.count('\n') + 1),
-        unsigned(nul -
-                 (lineStart == llvm::StringRef::npos ? 0 : lineStart + 1) + 1)};
+    entry.where = {name, position.line, position.column};
     entry.message = "NUL byte in the text; MLIR files are plain text";
     set.diagnostics.push_back(std::move(entry));
     return set;
