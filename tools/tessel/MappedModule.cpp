@@ -3,10 +3,7 @@
 
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
-#include "mapping/Dialect/MappingAttr.h"
-#include "workloads/LinalgToProblem.h"
-
-#include "mlir/IR/MLIRContext.h"
+#include "mapping/Dialect/MappedImport.h"
 
 #include <iostream>
 
@@ -77,49 +74,45 @@ bool loadInputs(const std::string &archFile, const std::string &mappingFile,
 MappedModule readMappedModule(const std::string &file, const Arch &arch,
                               const std::vector<NamedMapping> &yamlMappings,
                               const VerifyOptions &options) {
-  mlir::DialectRegistry registry;
-  registerWorkloadDialects(registry);
-  registry.insert<dialect::TesselDialect>();
-  mlir::MLIRContext context(registry);
+  MappedWorkloads mapped = importMappedFile(file);
   MappedModule module;
-  module.workloads = importLinalgFile(
-      file, context, [&](mlir::Operation *op, const Problem &problem) {
-        MappedOp entry;
-        entry.problem = problem;
-        bool found = false;
-        for (const NamedMapping &named : yamlMappings)
-          if (named.op == problem.name || named.op.empty()) {
-            entry.spec = named.mapping;
-            found = true;
-          }
-        if (!found) {
-          auto attr = op->getAttrOfType<dialect::MappingAttr>(
-              dialect::TesselDialect::kMappingAttrName);
-          if (!attr)
-            return;
-          entry.spec = specFromAttr(attr);
-        }
-        entry.resolved = resolveMapping(entry.spec, problem, arch,
-                                        entry.mapping, entry.errors);
-        if (entry.resolved)
-          entry.errors = verifyMapping(problem, arch, entry.mapping, options);
-        locateErrors(entry.spec, entry.errors);
-        for (const MappingError &error : entry.errors) {
-          std::string message =
-              "invalid mapping of '" + problem.name + "': " + error.message;
-          if (error.where.empty()) {
-            module.errors.push_back(
-                {Diagnostic::Severity::Error, problem.source, message});
-            continue;
-          }
-          // The mapping file is what is wrong; the op is where it applies.
-          module.errors.push_back(
-              {Diagnostic::Severity::Error, sourceOf(error.where), message});
-          module.errors.push_back({Diagnostic::Severity::Note, problem.source,
-                                   "op '" + problem.name + "' is here"});
-        }
-        module.ops.push_back(std::move(entry));
-      });
+  module.workloads = std::move(mapped.workloads);
+  for (size_t i = 0; i < module.workloads.problems.size(); ++i) {
+    const Problem &problem = module.workloads.problems[i];
+    MappedOp entry;
+    entry.problem = problem;
+    bool found = false;
+    for (const NamedMapping &named : yamlMappings)
+      if (named.op == problem.name || named.op.empty()) {
+        entry.spec = named.mapping;
+        found = true;
+      }
+    if (!found) {
+      if (!mapped.mappings[i])
+        continue; // No mapping from the file or the op's attribute.
+      entry.spec = *mapped.mappings[i];
+    }
+    entry.resolved =
+        resolveMapping(entry.spec, problem, arch, entry.mapping, entry.errors);
+    if (entry.resolved)
+      entry.errors = verifyMapping(problem, arch, entry.mapping, options);
+    locateErrors(entry.spec, entry.errors);
+    for (const MappingError &error : entry.errors) {
+      std::string message =
+          "invalid mapping of '" + problem.name + "': " + error.message;
+      if (error.where.empty()) {
+        module.errors.push_back(
+            {Diagnostic::Severity::Error, problem.source, message});
+        continue;
+      }
+      // The mapping file is what is wrong; the op is where it applies.
+      module.errors.push_back(
+          {Diagnostic::Severity::Error, sourceOf(error.where), message});
+      module.errors.push_back({Diagnostic::Severity::Note, problem.source,
+                               "op '" + problem.name + "' is here"});
+    }
+    module.ops.push_back(std::move(entry));
+  }
   // A mapping for an op the module does not have is a mistake (a typo, or
   // the wrong module), never silently unused.
   std::string opNames;
