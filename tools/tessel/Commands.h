@@ -21,6 +21,7 @@ void addMapCommand(CLI::App &app, int &exitCode);
 void addSimCommand(CLI::App &app, int &exitCode);
 void addValidateCommand(CLI::App &app, int &exitCode);
 void addRunCommand(CLI::App &app, int &exitCode);
+void addScaleSimCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 
