@@ -10,6 +10,12 @@ const char *tensorRoleName(TensorRole role) {
   return names[static_cast<unsigned>(role)];
 }
 
+const char *dramFieldName(DramField field) {
+  static const char *names[kDramFieldCount] = {"row", "bank", "channel",
+                                               "column"};
+  return names[static_cast<unsigned>(field)];
+}
+
 std::optional<TensorRole> tensorRoleNamed(const std::string &name) {
   for (unsigned r = 0; r < kTensorRoleCount; ++r)
     if (name == tensorRoleName(TensorRole(r)))

@@ -80,6 +80,65 @@ struct Network {
   uint64_t reductionHops(const std::vector<unsigned> &children) const;
 };
 
+/// DRAM timing parameters, in DRAM clock cycles (tCK; a DDR device moves
+/// two transfers per tCK). Names follow JEDEC; `_S`/`_L` are the different
+/// and same bank-group values (equal on devices without bank groups).
+/// docs/arch.md ("DRAM timing") says what each one constrains.
+struct DramTiming {
+  unsigned tCL = 0;    ///< READ to first data (CL, RL).
+  unsigned tCWL = 0;   ///< WRITE to first data (CWL, WL).
+  unsigned tRCD = 0;   ///< ACTIVATE to READ or WRITE, same bank.
+  unsigned tRP = 0;    ///< PRECHARGE to ACTIVATE, same bank.
+  unsigned tRAS = 0;   ///< ACTIVATE to PRECHARGE, same bank.
+  unsigned tRC = 0;    ///< ACTIVATE to ACTIVATE, same bank.
+  unsigned tWR = 0;    ///< End of write data to PRECHARGE, same bank.
+  unsigned tRTP = 0;   ///< READ to PRECHARGE, same bank.
+  unsigned tRTW = 0;   ///< READ to WRITE, any bank (bus turnaround).
+  unsigned tWTR_S = 0; ///< End of write data to READ, other bank group.
+  unsigned tWTR_L = 0; ///< End of write data to READ, same bank group.
+  unsigned tCCD_S = 0; ///< READ to READ or WRITE to WRITE, other group.
+  unsigned tCCD_L = 0; ///< READ to READ or WRITE to WRITE, same group.
+  unsigned tRRD_S = 0; ///< ACTIVATE to ACTIVATE, other bank group.
+  unsigned tRRD_L = 0; ///< ACTIVATE to ACTIVATE, same bank group.
+  unsigned tFAW = 0;   ///< At most four ACTIVATEs in any tFAW window.
+  unsigned tREFI = 0;  ///< Interval between (all-bank) REFRESHes.
+  unsigned tRFC = 0;   ///< REFRESH to ACTIVATE: how long it blocks.
+};
+
+/// The fields a DRAM address is split into.
+enum class DramField : unsigned { Row, Bank, Channel, Column };
+constexpr unsigned kDramFieldCount = 4;
+/// "row", "bank", "channel", "column".
+const char *dramFieldName(DramField field);
+
+/// A DRAM device and its controller, for the simulator's timing model
+/// (sim/Dram.h): the optional `dram:` block of the outermost level.
+/// Presets (arch/DramPresets.h) fill every field; docs/arch.md lists them.
+struct DramSpec {
+  std::string preset;    ///< The preset it started from; "" if none.
+  double dataRate = 0;   ///< MT/s per pin; the clock is dataRate / 2 MHz.
+  unsigned channels = 1; ///< Independent channels (own command and data bus).
+  unsigned busBits = 64; ///< Data bus width of one channel.
+  unsigned burstLength = 8; ///< BL: transfers per burst (even).
+  unsigned bankGroups = 1;
+  unsigned banksPerGroup = 8;
+  uint64_t rows = 65536;    ///< Rows per bank.
+  unsigned rowBytes = 8192; ///< Row buffer (page) of one bank, per channel.
+  unsigned queueDepth = 32; ///< Requests each channel's controller queues.
+  bool refresh = true;      ///< Issue all-bank REFRESH every tREFI.
+  /// Most significant first; the default is row:bank:channel:column.
+  std::array<DramField, kDramFieldCount> addressMapping = {
+      DramField::Row, DramField::Bank, DramField::Channel, DramField::Column};
+  DramTiming timing;
+
+  unsigned banks() const { return bankGroups * banksPerGroup; }
+  unsigned burstBytes() const { return busBits * burstLength / 8; }
+  /// tBURST: DRAM cycles one burst occupies the data bus (BL / 2).
+  unsigned burstCycles() const { return burstLength / 2; }
+  unsigned burstsPerRow() const { return rowBytes / burstBytes(); }
+  double clockGHz() const { return dataRate / 2000; }
+};
+
 /// One storage level. Capacities and bandwidths are per instance.
 struct StorageLevel {
   static constexpr uint64_t kUnbounded = std::numeric_limits<uint64_t>::max();
@@ -99,6 +158,9 @@ struct StorageLevel {
   std::array<unsigned, 2> fanout = {1, 1}; ///< Children per instance: X, Y.
   Network network;
   uint64_t instances = 1; ///< Product of the fan-outs above this level.
+  /// DRAM timing for the simulator (outermost level only); none: the level
+  /// is described by its bandwidth and latency alone.
+  std::optional<DramSpec> dram;
 
   bool isUnbounded() const { return capacity == kUnbounded; }
   bool keepsRole(TensorRole role) const {

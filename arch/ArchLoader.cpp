@@ -2,6 +2,7 @@
 #include "arch/ArchLoader.h"
 
 #include "arch/ArchError.h"
+#include "arch/DramPresets.h"
 #include "arch/EnergyDefaults.h"
 #include "arch/Topologies.h"
 #include "support/YamlReader.h"
@@ -38,11 +39,20 @@ const Names kArchFields = {"name", "description", "clockGHz", "levels",
 const Names kLevelFields = {"name",          "capacity",       "keeps",
                             "wordBits",      "banks",          "ports",
                             "readBandwidth", "writeBandwidth", "energy",
-                            "latency",       "fanout",         "network"};
+                            "latency",       "fanout",         "network",
+                            "dram"};
 const Names kEnergyFields = {"read", "write", "update"};
 const Names kNetworkFields = {"topology",  "multicast",  "reduction",
                               "bandwidth", "hopLatency", "hopEnergy",
                               "radix",     "attach",     "shape"};
+const Names kDramFields = {
+    "preset",     "dataRate",       "channels", "busBits",  "burstLength",
+    "bankGroups", "banksPerGroup",  "rows",     "rowBytes", "queueDepth",
+    "refresh",    "addressMapping", "timing"};
+/// A dram block without a preset gives all of these.
+const Names kDramRequiredFields = {"dataRate",    "channels",   "busBits",
+                                   "burstLength", "bankGroups", "banksPerGroup",
+                                   "rows",        "rowBytes",   "timing"};
 const Names kComputeFields = {"datatype", "macsPerPE", "macEnergy",
                               "pipelineLatency"};
 /// More children than this under one level is a typo, not a design.
@@ -184,6 +194,14 @@ private:
   void checkNetworkShape(const YAML::Node &node, const std::string &context,
                          const std::array<unsigned, 2> &fanout,
                          const std::string &topology) const;
+  DramSpec readDram(const YAML::Node &node, const std::string &context,
+                    const StorageLevel &level) const;
+  void readDramFields(const YAML::Node &node, const std::string &context,
+                      DramSpec &spec) const;
+  void readDramMapping(const YAML::Node &node, const std::string &context,
+                       DramSpec &spec) const;
+  void readDramTiming(const YAML::Node &node, const std::string &context,
+                      bool fromPreset, DramSpec &spec) const;
 };
 
 void ArchReader::fail(const YAML::Node &at, const std::string &message) const {
@@ -498,6 +516,141 @@ Network ArchReader::readNetwork(const YAML::Node &levelNode,
   return network;
 }
 
+Names dramTimingNames() {
+  Names names;
+  for (const DramTimingField &field : dramTimingFields())
+    names.push_back(field.name);
+  return names;
+}
+
+void ArchReader::readDramMapping(const YAML::Node &node,
+                                 const std::string &context,
+                                 DramSpec &spec) const {
+  Names fields;
+  for (unsigned f = 0; f < kDramFieldCount; ++f)
+    fields.push_back(dramFieldName(DramField(f)));
+  const std::string expected =
+      ": field 'addressMapping' must name each of row, bank, channel, column "
+      "once, most significant first, separated by ':' (the default is "
+      "row:bank:channel:column)";
+  std::string value = node.IsScalar() ? node.Scalar() : "";
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t colon = value.find(':', start);
+    parts.push_back(value.substr(start, colon - start));
+    if (colon == std::string::npos)
+      break;
+    start = colon + 1;
+  }
+  if (parts.size() != kDramFieldCount)
+    fail(node, context + expected + "; got " + describe(node));
+  for (unsigned i = 0; i < kDramFieldCount; ++i) {
+    auto found = std::find(fields.begin(), fields.end(), parts[i]);
+    if (found == fields.end())
+      fail(node, context + ": field 'addressMapping': unknown field '" +
+                     parts[i] + "'; expected one of: " + joinNames(fields) +
+                     suggestion(parts[i], fields));
+    spec.addressMapping[i] = DramField(found - fields.begin());
+  }
+}
+
+void ArchReader::readDramTiming(const YAML::Node &node,
+                                const std::string &context, bool fromPreset,
+                                DramSpec &spec) const {
+  checkFields(node, context, dramTimingNames(), {});
+  for (const DramTimingField &field : dramTimingFields()) {
+    const YAML::Node value = node[field.name];
+    if (value) {
+      uint64_t cycles =
+          integer(value, context, field.name, "DRAM clock cycles, tCK", true);
+      if (cycles > (uint64_t(1) << 30))
+        fail(value, context + ": field '" + field.name + "' is " +
+                        std::to_string(cycles) +
+                        " cycles; at most 2^30 are supported");
+      spec.timing.*field.member = unsigned(cycles);
+    } else if (!fromPreset && !field.defaultsTo &&
+               !(field.onlyWithRefresh && !spec.refresh)) {
+      fail(node, context + ": missing required field '" + field.name +
+                     "' (no preset gives it)");
+    }
+  }
+  // Without a preset, a same-group value left out is the other-group one.
+  if (!fromPreset)
+    for (const DramTimingField &field : dramTimingFields())
+      if (field.defaultsTo && !node[field.name])
+        spec.timing.*field.member = spec.timing.*field.defaultsTo;
+}
+
+void ArchReader::readDramFields(const YAML::Node &node,
+                                const std::string &context,
+                                DramSpec &spec) const {
+  if (node["dataRate"])
+    spec.dataRate =
+        number(node["dataRate"], context, "dataRate", "MT/s", false);
+  struct CountField {
+    const char *name;
+    unsigned DramSpec::*member;
+  };
+  for (const CountField &field :
+       {CountField{"channels", &DramSpec::channels},
+        CountField{"busBits", &DramSpec::busBits},
+        CountField{"burstLength", &DramSpec::burstLength},
+        CountField{"bankGroups", &DramSpec::bankGroups},
+        CountField{"banksPerGroup", &DramSpec::banksPerGroup},
+        CountField{"rowBytes", &DramSpec::rowBytes},
+        CountField{"queueDepth", &DramSpec::queueDepth}})
+    if (node[field.name])
+      spec.*field.member = count(node[field.name], context, field.name);
+  if (node["rows"])
+    spec.rows = integer(node["rows"], context, "rows", "", false);
+  if (node["refresh"])
+    spec.refresh = boolean(node["refresh"], context, "refresh");
+  if (node["addressMapping"])
+    readDramMapping(node["addressMapping"], context, spec);
+}
+
+DramSpec ArchReader::readDram(const YAML::Node &node,
+                              const std::string &context,
+                              const StorageLevel &level) const {
+  std::string dramContext = context + " dram";
+  checkFields(node, dramContext, kDramFields, {});
+  Names presets = dramPresetNames();
+  DramSpec spec;
+  bool fromPreset = bool(node["preset"]);
+  if (fromPreset) {
+    std::string name = text(node["preset"], dramContext, "preset");
+    const DramPreset *preset = findDramPreset(name);
+    if (!preset)
+      fail(node["preset"], dramContext + ": unknown preset '" + name +
+                               "'; expected one of: " + joinNames(presets) +
+                               suggestion(name, presets));
+    spec = preset->spec;
+  } else {
+    for (const std::string &field : kDramRequiredFields)
+      if (!node[field])
+        fail(node, dramContext + ": missing required field '" + field +
+                       "' (or give 'preset: NAME', NAME one of: " +
+                       joinNames(presets) + ")");
+  }
+  readDramFields(node, dramContext, spec);
+  if (node["timing"])
+    readDramTiming(node["timing"], dramContext + " timing", fromPreset, spec);
+  if (std::optional<DramSpecProblem> problem =
+          checkDramSpec(spec, level.wordBits)) {
+    YAML::Node at = node;
+    const std::string timingPrefix = "timing.";
+    if (problem->field.compare(0, timingPrefix.size(), timingPrefix) == 0) {
+      if (node["timing"] &&
+          node["timing"][problem->field.substr(timingPrefix.size())])
+        at = node["timing"][problem->field.substr(timingPrefix.size())];
+    } else if (node[problem->field]) {
+      at = node[problem->field];
+    }
+    fail(at, dramContext + ": " + problem->message);
+  }
+  return spec;
+}
+
 StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
                                    double macEnergy) const {
   std::string context = "level " + std::to_string(index + 1);
@@ -528,6 +681,13 @@ StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
     readFanout(node["fanout"], context, level);
   level.energy = readEnergy(node["energy"], context, level);
   level.network = readNetwork(node, context, level, macEnergy);
+  if (node["dram"]) {
+    if (index != 0)
+      fail(node["dram"], context +
+                             ": field 'dram' belongs on the outermost level "
+                             "(level 1), the one DRAM backs; move it there");
+    level.dram = readDram(node["dram"], context, level);
+  }
   return level;
 }
 
@@ -613,6 +773,12 @@ void rebuildArch(Arch &arch) {
            std::to_string(shape.x) + "x" + std::to_string(shape.y) + ": " +
            misfit);
     connectNetwork(network, *topology, shape);
+    if (level.dram && &level != &arch.levels.front())
+      fail(context + ": only the outermost level may have a dram block");
+    if (level.dram)
+      if (std::optional<DramSpecProblem> problem =
+              checkDramSpec(*level.dram, level.wordBits))
+        fail(context + " dram: " + problem->message);
   }
   arch.computeInstances();
 }

@@ -52,8 +52,8 @@ TEST(ArchErrorTest, UnknownFieldListsTheValidOnes) {
   EXPECT_EQ(error.message(),
             "level 'GLB': unknown field 'capcity'; expected one of: name, "
             "capacity, keeps, wordBits, banks, ports, readBandwidth, "
-            "writeBandwidth, energy, latency, fanout, network (did you mean "
-            "'capacity'?)");
+            "writeBandwidth, energy, latency, fanout, network, dram (did you "
+            "mean 'capacity'?)");
   EXPECT_EQ(std::string(error.what()), inputPath("unknown_field.yaml") +
                                            ":6:5: error: " + error.message());
 }
