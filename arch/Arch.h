@@ -69,6 +69,12 @@ struct Network {
   double hopEnergy = 0;    ///< pJ per word per hop.
   unsigned radix = 2;      ///< Tree topologies: children per switch.
   std::array<unsigned, 2> attach = {0, 0}; ///< Mesh: router the parent joins.
+  /// Systolic: stationary-operand registers per PE (2: the next fold's
+  /// operands shift in while the current fold computes).
+  unsigned stationaryBuffers = 1;
+  /// Systolic: consecutive folds stream back to back instead of each
+  /// waiting for the previous one to leave the array (needs 2 buffers).
+  bool foldOverlap = false;
   std::shared_ptr<const NetworkGraph> graph;
   NetworkSummary summary;
 

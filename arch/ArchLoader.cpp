@@ -42,9 +42,10 @@ const Names kLevelFields = {"name",          "capacity",       "keeps",
                             "latency",       "fanout",         "network",
                             "dram"};
 const Names kEnergyFields = {"read", "write", "update"};
-const Names kNetworkFields = {"topology",  "multicast",  "reduction",
-                              "bandwidth", "hopLatency", "hopEnergy",
-                              "radix",     "attach",     "shape"};
+const Names kNetworkFields = {
+    "topology",   "multicast",         "reduction",  "bandwidth",
+    "hopLatency", "hopEnergy",         "radix",      "attach",
+    "shape",      "stationaryBuffers", "foldOverlap"};
 const Names kDramFields = {
     "preset",     "dataRate",       "channels", "busBits",  "burstLength",
     "bankGroups", "banksPerGroup",  "rows",     "rowBytes", "queueDepth",
@@ -457,6 +458,28 @@ void ArchReader::readNetworkOptions(const YAML::Node &node,
     requireTopology("attach", "mesh");
     shape.attach = network.attach =
         pair(node["attach"], context, "attach", true);
+  }
+  if (node["stationaryBuffers"]) {
+    requireTopology("stationaryBuffers", "systolic");
+    uint64_t buffers = integer(node["stationaryBuffers"], context,
+                               "stationaryBuffers", "registers per PE", false);
+    if (buffers != 1 && buffers != 2)
+      fail(node["stationaryBuffers"],
+           context +
+               ": field 'stationaryBuffers' must be 1 (a fold's "
+               "stationary operands load after the previous fold) or "
+               "2 (they load while it computes), not " +
+               std::to_string(buffers));
+    network.stationaryBuffers = unsigned(buffers);
+  }
+  if (node["foldOverlap"]) {
+    requireTopology("foldOverlap", "systolic");
+    network.foldOverlap = boolean(node["foldOverlap"], context, "foldOverlap");
+    if (network.foldOverlap && network.stationaryBuffers < 2)
+      fail(node["foldOverlap"],
+           context + ": field 'foldOverlap' needs 'stationaryBuffers: 2' "
+                     "(a PE holds the next fold's stationary operand while "
+                     "the current fold's last words pass)");
   }
 }
 
