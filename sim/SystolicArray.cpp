@@ -155,6 +155,8 @@ void SystolicArray::leave(Word &word, bool depart, unsigned col) {
 bool SystolicArray::step() {
   departed.clear();
   lastOut.clear();
+  busyStep = false;
+  drainStep = drainCount > 0;
   bool moved = true;
   if (cfg.mode == Mode::Reduce) {
     stepLoads();
@@ -214,6 +216,7 @@ void SystolicArray::stepReduce() {
   if (inFlight == 0)
     return; // Nothing moves through the PEs: they sleep this cycle.
   stepped += pes;
+  busyStep = true;
 
   // Every PE adds its product to the partial sum at its input stage; a
   // word arriving over a link is counted (and maybe faulted) as it does.
@@ -325,6 +328,7 @@ bool SystolicArray::stepAccumulate() {
   if (inFlight == 0)
     return true;
   stepped += pes;
+  busyStep = true;
 
   for (unsigned row = 0; row < rows; ++row) {
     Ring &line = rows_[row];

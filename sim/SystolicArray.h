@@ -119,6 +119,10 @@ public:
   const std::vector<uint32_t> &lastTokensOut() const { return lastOut; }
   /// Whether any word (valid or bubble) is in a compute chain.
   bool busy() const { return inFlight > 0; }
+  /// Whether words moved through the PEs in the last step.
+  bool wasBusy() const { return busyStep; }
+  /// Whether a drain register held a word during the last step.
+  bool wasDraining() const { return drainStep; }
   /// Whether any drain register holds a word.
   bool draining() const { return drainCount > 0; }
 
@@ -196,6 +200,8 @@ private:
   std::vector<Departure> departed;
   std::vector<uint32_t> lastOut;
   uint64_t inFlight = 0; ///< Words present in the rings.
+  bool busyStep = false;
+  bool drainStep = false;
   uint64_t drainCount = 0;
   uint64_t finishedCount = 0; ///< Finished sums not yet in drain registers.
   uint64_t macCount = 0;

@@ -451,13 +451,13 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
       run.lastMacCycle = t;
       anyMac = true;
     }
-    Share share = mac                                           ? Compute
-                  : !moved                                      ? Stalled
-                  : loading && !array.busy()                    ? Loading
-                  : array.busy()                                ? FillDrain
-                  : array.draining() && completed == plan.folds ? OutputDrain
-                  : array.draining()                            ? FillDrain
-                                                                : Waiting;
+    Share share = mac                                              ? Compute
+                  : !moved                                         ? Stalled
+                  : loading && !array.wasBusy()                    ? Loading
+                  : array.wasBusy()                                ? FillDrain
+                  : array.wasDraining() && completed == plan.folds ? OutputDrain
+                  : array.wasDraining()                            ? FillDrain
+                                                                   : Waiting;
     ++shares[share];
 
     if (completed == plan.folds && !array.busy() && !array.draining()) {
