@@ -75,6 +75,33 @@ uint64_t NetworkGraph::treeHops(const std::vector<unsigned> &children) const {
   return hops;
 }
 
+void NetworkGraph::setGridPosition(unsigned vertex,
+                                   std::array<unsigned, 2> position) {
+  if (vertex >= vertexCount())
+    throw std::out_of_range("vertex " + std::to_string(vertex) +
+                            " of a network with " +
+                            std::to_string(vertexCount()) + " vertices");
+  gridPositions.resize(vertexCount());
+  gridPositions[vertex] = position;
+}
+
+std::optional<std::array<unsigned, 2>>
+NetworkGraph::gridPosition(unsigned vertex) const {
+  if (vertex < gridPositions.size())
+    return gridPositions[vertex];
+  return std::nullopt;
+}
+
+std::vector<NetworkGraph::Edge> NetworkGraph::links() const {
+  std::vector<Edge> edges;
+  auto weight = boost::get(boost::edge_weight, graph);
+  for (auto [edge, end] = boost::edges(graph); edge != end; ++edge)
+    edges.push_back({static_cast<unsigned>(boost::source(*edge, graph)),
+                     static_cast<unsigned>(boost::target(*edge, graph)),
+                     weight[*edge]});
+  return edges;
+}
+
 unsigned NetworkGraph::vertexCount() const {
   return static_cast<unsigned>(boost::num_vertices(graph));
 }

@@ -9,7 +9,9 @@
 // tree reversed.
 //
 // Topology builders (Topologies.h) create these; the rest of Tessel asks a
-// Network (Arch.h) for hop counts.
+// Network (Arch.h) for hop counts. The simulator's network components
+// (sim/Noc.h) are built from the links, the tree and, on a mesh, the grid
+// positions of the routers (for dimension-ordered routing).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_ARCH_NETWORKGRAPH_H
@@ -17,7 +19,9 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tessel {
@@ -46,6 +50,21 @@ public:
   /// Hops on the union of the tree paths from the source to `children`.
   uint64_t treeHops(const std::vector<unsigned> &children) const;
 
+  /// Places a router on a grid (a mesh): position {x, y}.
+  void setGridPosition(unsigned vertex, std::array<unsigned, 2> position);
+  /// The grid position of `vertex`, if its topology placed it on one.
+  std::optional<std::array<unsigned, 2>> gridPosition(unsigned vertex) const;
+
+  /// One one-way link.
+  struct Edge {
+    unsigned from, to, hops;
+  };
+  /// Every link, by source vertex, then in the order added.
+  std::vector<Edge> links() const;
+  /// The vertex before `vertex` on its shortest path from the source (the
+  /// source's is itself). Needs finish().
+  unsigned treeParent(unsigned vertex) const { return parent.at(vertex); }
+
   unsigned vertexCount() const;
   /// A hash of the finished shortest-path tree: equal for networks whose
   /// every hop count is equal (never the address, which memory reuses).
@@ -64,6 +83,8 @@ private:
   std::vector<unsigned> parent;         ///< In the shortest-path tree.
   std::vector<unsigned> parentLinkHops; ///< Weight of the link to parent.
   uint64_t fingerprint_ = 0;
+  /// Grid positions by vertex; empty unless the topology set some.
+  std::vector<std::optional<std::array<unsigned, 2>>> gridPositions;
 };
 
 } // namespace tessel

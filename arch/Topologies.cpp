@@ -97,7 +97,8 @@ std::string checkMesh(const NetworkShape &shape) {
 }
 
 /// A router per child linked both ways to its four neighbours; the parent
-/// joins the router at `attach`.
+/// joins the router at `attach`. Each router has its grid position (for
+/// dimension-ordered routing).
 void buildMesh(NetworkGraph &graph, const NetworkShape &shape) {
   graph.addBidirectionalLink(
       NetworkGraph::kSource,
@@ -105,6 +106,7 @@ void buildMesh(NetworkGraph &graph, const NetworkShape &shape) {
   for (unsigned y = 0; y < shape.y; ++y)
     for (unsigned x = 0; x < shape.x; ++x) {
       unsigned here = graph.childVertex(childAt(shape, x, y));
+      graph.setGridPosition(here, {x, y});
       if (x + 1 < shape.x)
         graph.addBidirectionalLink(here,
                                    graph.childVertex(childAt(shape, x + 1, y)));

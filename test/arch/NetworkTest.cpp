@@ -187,6 +187,35 @@ TEST(NetworkTest, GraphSizes) {
   EXPECT_EQ(tree.graph->linkCount(), 12u);
 }
 
+// What the simulator's routers are built from (sim/Noc.h): every one-way
+// link, the shortest-path tree, and on a mesh each router's grid position.
+// Mesh 3x2: rows of 2 links, columns of 1: 7 pairs, plus the parent's 2.
+// Binary tree of 4: switches 5 (children 0, 1) and 6 under the parent.
+TEST(NetworkTest, LinksTreeAndGridPositions) {
+  Network mesh = networkOf("mesh", shapeOf(3, 2), true, false);
+  const NetworkGraph &grid = *mesh.graph;
+  EXPECT_EQ(grid.links().size(), 16u);
+  EXPECT_EQ(grid.gridPosition(grid.childVertex(4)),
+            (std::array<unsigned, 2>{1, 1}));
+  EXPECT_EQ(grid.gridPosition(grid.childVertex(2)),
+            (std::array<unsigned, 2>{2, 0}));
+  EXPECT_EQ(grid.gridPosition(NetworkGraph::kSource), std::nullopt);
+  EXPECT_THROW(NetworkGraph(1).setGridPosition(5, {0, 0}), std::out_of_range);
+
+  Network tree = networkOf("tree", shapeOf(4, 1), true, true);
+  const NetworkGraph &graph = *tree.graph;
+  EXPECT_EQ(graph.gridPosition(graph.childVertex(0)), std::nullopt);
+  EXPECT_EQ(graph.treeParent(graph.childVertex(1)), 5u);
+  EXPECT_EQ(graph.treeParent(graph.childVertex(2)), 6u);
+  EXPECT_EQ(graph.treeParent(5), NetworkGraph::kSource);
+  EXPECT_EQ(graph.treeParent(NetworkGraph::kSource), NetworkGraph::kSource);
+  unsigned taps = 0;
+  for (const NetworkGraph::Edge &edge :
+       networkOf("bus", shapeOf(4, 1), true, true).graph->links())
+    taps += edge.hops == 0;
+  EXPECT_EQ(taps, 8u); // Each child's tap, both ways.
+}
+
 TEST(NetworkTest, ChildOutOfRangeThrows) {
   Network bus = networkOf("bus", shapeOf(4, 1), true, true);
   EXPECT_THROW(bus.unicastHops(4), std::out_of_range);

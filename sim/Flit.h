@@ -1,0 +1,104 @@
+//===- sim/Flit.h - What travels on a network -------------------*- C++ -*-===//
+//
+// A Flit is one word on one of the simulator's networks (sim/Noc.h): its
+// tensor and coordinate tag, its value (functional mode), where it goes and,
+// for a reduction, how many children's values it sums. A ChildSet is a set
+// of children of one network instance: a 64-bit mask while every member is
+// below 64, a sorted list beyond (a level can have 65536 children).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_SIM_FLIT_H
+#define TESSEL_SIM_FLIT_H
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace tessel::sim {
+
+/// A set of child indices, iterated in ascending order.
+class ChildSet {
+public:
+  ChildSet() = default;
+  ChildSet(std::initializer_list<uint32_t> children);
+  /// Children first, first + 1, ..., first + count - 1.
+  static ChildSet range(uint32_t first, uint32_t count);
+
+  void insert(uint32_t child);
+  void erase(uint32_t child);
+  bool contains(uint32_t child) const;
+  bool empty() const { return mask == 0 && sorted.empty(); }
+  size_t size() const;
+  /// The smallest member; the set must not be empty.
+  uint32_t front() const;
+  /// The largest member; the set must not be empty.
+  uint32_t back() const;
+  std::vector<uint32_t> members() const;
+  /// Calls visit(child) for each member, smallest first.
+  template <typename Visit> void forEach(Visit &&visit) const {
+    if (!sorted.empty()) {
+      for (uint32_t child : sorted)
+        visit(child);
+      return;
+    }
+    for (uint64_t rest = mask; rest != 0; rest &= rest - 1)
+      visit(static_cast<uint32_t>(__builtin_ctzll(rest)));
+  }
+
+  bool operator==(const ChildSet &other) const {
+    return mask == other.mask && sorted == other.sorted;
+  }
+  bool operator!=(const ChildSet &other) const { return !(*this == other); }
+  /// "{0, 3, 70}".
+  std::string str() const;
+
+private:
+  static constexpr uint32_t kMaskBits = 64;
+  /// The members while every one is below kMaskBits and `sorted` is empty.
+  uint64_t mask = 0;
+  /// Every member, ascending, once some member is kMaskBits or more.
+  std::vector<uint32_t> sorted;
+};
+
+/// One end of a network instance: its parent (the source) or a child.
+struct Endpoint {
+  static constexpr uint32_t kParent = UINT32_MAX;
+  uint32_t id = kParent;
+
+  static Endpoint parent() { return {kParent}; }
+  static Endpoint child(uint32_t child) { return {child}; }
+  bool isParent() const { return id == kParent; }
+  bool operator==(const Endpoint &other) const { return id == other.id; }
+  /// "parent", "child3".
+  std::string str() const;
+};
+
+enum class Direction : uint8_t {
+  ToChildren, ///< To every child in `children` (one: a unicast).
+  ToParent,   ///< From a child up to the parent.
+};
+
+struct Flit {
+  uint32_t tensor = 0; ///< Which tensor the word belongs to.
+  uint64_t tag = 0;    ///< Its coordinate (or any tag the sender chooses).
+  uint64_t value = 0;  ///< Functional mode: the word's value.
+  Direction direction = Direction::ToChildren;
+  /// ToChildren: the destinations (a copy carries the subset it still has
+  /// to reach). ToParent: the children whose values the parent wants summed
+  /// into one word with this (tensor, tag), the sender among them; a plain
+  /// drain names just its sender.
+  ChildSet children;
+  /// ToParent: how many children's values `value` sums.
+  uint32_t contributions = 1;
+};
+
+/// A flit as its destination receives it.
+struct Delivery {
+  Flit flit;
+  uint64_t cycle = 0; ///< The cycle in which it reached the endpoint.
+};
+
+} // namespace tessel::sim
+
+#endif // TESSEL_SIM_FLIT_H

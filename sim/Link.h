@@ -1,0 +1,114 @@
+//===- sim/Link.h - One network link: bandwidth, latency, credits -*- C++
+//-*-===//
+//
+// A Link carries flits one way: at most `bandwidth` words per cycle (a
+// fractional rate by a credit accumulator, 0.5 = one word every other
+// cycle; none = unlimited), each arriving `latency` cycles (>= 1) after it
+// entered, through a bounded pipeline. Ready/valid: the sender may push
+// while ready(), the receiver pops while valid(); a word the receiver does
+// not take stays, and the pipeline fills until ready() drops. Beside the
+// data runs a credit wire back to the sender (one cycle), which routers use
+// for their buffer credits.
+//
+// Two-phase: in a cycle the sender and the receiver act in any order
+// (ready() and valid() see the state the last commit() left); commit() ends
+// the cycle. A test hook drops or duplicates the next word.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_SIM_LINK_H
+#define TESSEL_SIM_LINK_H
+
+#include "sim/Flit.h"
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+namespace tessel::sim {
+
+/// A words-per-cycle limit: each cycle adds `rate` to an allowance (capped
+/// at ceil(rate), so an idle limiter does not save up bursts); a word takes
+/// one. None: unlimited.
+class RateLimiter {
+public:
+  explicit RateLimiter(std::optional<double> wordsPerCycle);
+
+  bool unlimited() const { return !rate; }
+  /// Whether a word may go this cycle.
+  bool allows() const;
+  void take();
+  /// The end of a cycle.
+  void tick();
+  /// The most words one cycle can carry; 0 when unlimited.
+  unsigned burst() const;
+
+private:
+  std::optional<double> rate;
+  double allowance = 0;
+};
+
+class Link {
+public:
+  /// `capacity` 0: room for the words of latency + 1 cycles (enough for
+  /// the full rate when the receiver pops each word as it arrives);
+  /// unbounded when the bandwidth is.
+  Link(std::string name, std::optional<double> bandwidth, uint64_t latency,
+       size_t capacity = 0);
+
+  const std::string &name() const { return name_; }
+  uint64_t latency() const { return latency_; }
+  const RateLimiter &rate() const { return limiter; }
+
+  // The sender.
+  /// A word may enter this cycle: bandwidth left and room in the pipeline.
+  bool ready() const;
+  /// Sends a word (ready() must hold); it arrives latency() cycles later.
+  void push(Flit flit);
+  /// Credits the receiver returned before this cycle; resets them.
+  unsigned takeCredits();
+
+  // The receiver.
+  /// A word has arrived.
+  bool valid() const;
+  const Flit &front() const;
+  Flit pop();
+  /// Frees one of the sender's credits (seen next cycle).
+  void returnCredit() { ++creditsReturned; }
+
+  /// The end of the cycle.
+  void commit();
+
+  uint64_t cycle() const { return now; }
+  /// Words the link has carried (pushed).
+  uint64_t words() const { return words_; }
+  /// Words in the pipeline, arrived or not.
+  size_t occupancy() const { return pipeline.size(); }
+
+  /// Test hook: the next word pushed is lost, or delivered twice.
+  enum class Fault { Drop, Duplicate };
+  void injectFault(Fault fault) { nextFault = fault; }
+
+private:
+  struct InFlight {
+    uint64_t arrival;
+    Flit flit;
+  };
+
+  std::string name_;
+  uint64_t latency_;
+  size_t capacity;
+  RateLimiter limiter;
+  uint64_t now = 0;
+  std::deque<InFlight> pipeline; ///< Oldest first.
+  size_t occupiedAtStart = 0;    ///< pipeline.size() at the last commit.
+  size_t pushedThisCycle = 0;
+  unsigned creditsReturned = 0;  ///< This cycle, seen after commit.
+  unsigned creditsAvailable = 0; ///< Returned before this cycle.
+  uint64_t words_ = 0;
+  std::optional<Fault> nextFault;
+};
+
+} // namespace tessel::sim
+
+#endif // TESSEL_SIM_LINK_H
