@@ -61,6 +61,9 @@ void Link::push(Flit flit) {
   limiter.take();
   ++pushedThisCycle;
   ++words_;
+  if (flit.tensor >= wordsByTensor.size())
+    wordsByTensor.resize(size_t(flit.tensor) + 1, 0);
+  ++wordsByTensor[flit.tensor];
   uint64_t arrival = now + latency_;
   std::optional<Fault> fault = nextFault;
   nextFault.reset();

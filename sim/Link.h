@@ -24,6 +24,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tessel::sim {
 
@@ -82,6 +83,13 @@ public:
   uint64_t cycle() const { return now; }
   /// Words the link has carried (pushed).
   uint64_t words() const { return words_; }
+  /// Words of tensor `tensor` it has carried.
+  uint64_t wordsOf(uint32_t tensor) const {
+    return tensor < wordsByTensor.size() ? wordsByTensor[tensor] : 0;
+  }
+  /// The graph's hop weight of the link (energy and hop counts use it).
+  unsigned hops() const { return hops_; }
+  void setHops(unsigned hops) { hops_ = hops; }
   /// Words in the pipeline, arrived or not.
   size_t occupancy() const { return pipeline.size(); }
 
@@ -106,6 +114,8 @@ private:
   unsigned creditsReturned = 0;  ///< This cycle, seen after commit.
   unsigned creditsAvailable = 0; ///< Returned before this cycle.
   uint64_t words_ = 0;
+  std::vector<uint64_t> wordsByTensor;
+  unsigned hops_ = 1;
   std::optional<Fault> nextFault;
 };
 

@@ -90,6 +90,7 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     links_.push_back(
         std::make_unique<Link>(from.name() + "->" + vertexLabel(edge.to),
                                bandwidth, edge.hops * hopLatency));
+    links_.back()->setHops(edge.hops);
     from.addOutput(edge.to, *links_.back(), depth);
     incoming[edge.to].push_back({edge.from, links_.back().get()});
   }

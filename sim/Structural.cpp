@@ -1,0 +1,1029 @@
+//===- sim/Structural.cpp - Every buffer instance, link and PE ------------===//
+
+#include "sim/Structural.h"
+
+#include "arch/Arch.h"
+#include "arch/Energy.h"
+#include "mapping/Mapping.h"
+#include "sim/Link.h"
+#include "sim/Noc.h"
+#include "support/Interrupt.h"
+#include "workloads/Problem.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace tessel::sim {
+namespace {
+
+/// A loop of the mapping's nest.
+struct Placed {
+  unsigned dim = 0;
+  uint64_t factor = 1;
+  int64_t weight = 1;
+  unsigned level = 0;
+  bool spatial = false;
+  SpatialAxis axis = SpatialAxis::X;
+};
+
+/// A tensor's coordinate space: the dense box over the bounds, for
+/// addresses.
+struct Space {
+  std::vector<Projection> coords;
+  std::vector<int64_t> low;
+  std::vector<uint64_t> extent, stride;
+  uint64_t words = 1;
+
+  uint64_t address(const int64_t *coord) const {
+    uint64_t a = 0;
+    for (size_t i = 0; i < coords.size(); ++i)
+      a += uint64_t(coord[i] - low[i]) * stride[i];
+    return a;
+  }
+  void coordinates(uint64_t address, int64_t *coord) const {
+    for (size_t i = 0; i < coords.size(); ++i)
+      coord[i] = int64_t((address / stride[i]) % extent[i]) + low[i];
+  }
+};
+
+/// A tile: the dense box of one tensor's coordinates an instance holds for
+/// one epoch, with the words' values and whether each has arrived.
+struct Tile {
+  uint64_t epoch = 0;
+  std::vector<int64_t> lo, hi; ///< Inclusive, per coordinate.
+  std::vector<uint64_t> stride;
+  uint64_t words = 0;
+  std::vector<int64_t> values;
+  std::vector<uint8_t> present;
+  uint64_t missing = 0;
+
+  bool contains(const int64_t *coord) const {
+    if (words == 0)
+      return false;
+    for (size_t i = 0; i < lo.size(); ++i)
+      if (coord[i] < lo[i] || coord[i] > hi[i])
+        return false;
+    return true;
+  }
+  uint64_t index(const int64_t *coord) const {
+    uint64_t at = 0;
+    for (size_t i = 0; i < lo.size(); ++i)
+      at += uint64_t(coord[i] - lo[i]) * stride[i];
+    return at;
+  }
+  bool sameBox(const Tile &other) const {
+    return words == other.words && lo == other.lo && hi == other.hi;
+  }
+};
+
+uint64_t key(unsigned tensor, uint64_t address) {
+  return (address << 2) | tensor;
+}
+
+struct Instance {
+  unsigned level = 0;
+  int64_t parent = -1;         ///< Instance index at level - 1.
+  uint32_t slot = 0;           ///< Its child number in the parent's network.
+  std::vector<int64_t> offset; ///< The spatial loops' part of its points.
+  std::vector<uint32_t> children;
+  uint64_t allocated = 0;              ///< Epochs whose tiles were created.
+  uint64_t released = 0;               ///< Epochs finished.
+  std::vector<std::deque<Tile>> tiles; ///< Per tensor it keeps.
+  /// Requests waiting for a word (keepers) or for its arrival (relays), by
+  /// key: the child slots that asked.
+  std::unordered_map<uint64_t, ChildSet> pending;
+  std::deque<uint64_t> ready;           ///< Keepers: keys whose word is here.
+  std::unordered_set<uint64_t> askedUp; ///< Keys requested from above.
+  std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
+  std::deque<Flit> down;                          ///< Into its own network.
+  std::deque<Flit> up; ///< Into its parent's network.
+  std::unique_ptr<Noc> net;
+  std::unique_ptr<RateLimiter> readPort, writePort;
+  uint64_t minChildReleased = 0;
+  uint64_t drainsExpected = 0, drainsReceived = 0;
+  // PEs: the step within the current epoch and the last issue's cycle.
+  uint64_t step = 0;
+  uint64_t lastIssue = 0;
+  bool issuedAny = false;
+};
+
+struct ControlMessage {
+  uint32_t to; ///< Instance index at `level`.
+  unsigned level;
+  uint32_t slot; ///< The asking child.
+  uint64_t key;
+};
+
+class Hierarchy {
+public:
+  Hierarchy(const Problem &problem, const Arch &arch, const Mapping &mapping,
+            const StructuralOptions &options, StructuralResult &result);
+  void run();
+
+private:
+  const Problem &problem;
+  const Arch &arch;
+  const Mapping &mapping;
+  const StructuralOptions &options;
+  StructuralResult &result;
+  unsigned levels, tensors, out;
+  std::vector<int64_t> bounds;
+  std::vector<Space> spaces;
+  std::vector<Placed> nest;
+  std::vector<std::vector<size_t>> temporalAbove; ///< Per level, indices.
+  std::vector<std::vector<size_t>> ownTemporal, ownSpatial;
+  std::vector<uint64_t> epochs;   ///< Per level.
+  std::vector<uint64_t> ownSteps; ///< Per level: own temporal product.
+  std::vector<std::vector<int64_t>> extents;
+  std::vector<uint8_t> doubleBuffered;
+  std::vector<std::vector<Instance>> inst; ///< [level][index].
+  std::deque<ControlMessage> control, controlNext;
+  ActionCounts counts;
+  uint64_t now = 0;
+  uint64_t macsThisCycle = 0;
+  uint64_t lanes = 1; ///< Spatial product at the innermost level.
+
+  bool keeps(unsigned level, unsigned t) const {
+    return level == 0 || mapping.levels[level].keeps(t);
+  }
+  void build();
+  void epochPoint(unsigned level, uint64_t epoch, const Instance &instance,
+                  std::vector<int64_t> &point) const;
+  Tile makeTile(unsigned t, unsigned level, uint64_t epoch,
+                const Instance &instance) const;
+  void forEachWord(const Tile &tile, unsigned t,
+                   const std::function<void(uint64_t, uint64_t)> &visit) const;
+  /// The resident tile holding `address` with its word present, if any.
+  bool holds(const Instance &instance, unsigned t, uint64_t address,
+             int64_t *value) const;
+  void request(unsigned level, uint32_t index, unsigned t, uint64_t address);
+  void receiveRequest(const ControlMessage &message);
+  bool allocate(unsigned level, uint32_t index);
+  bool tryRelease(unsigned level, uint32_t index);
+  void release(unsigned level, uint32_t index);
+  void serve(unsigned level, uint32_t index);
+  void arrive(unsigned level, uint32_t index, const Flit &flit);
+  void arriveDrain(unsigned level, uint32_t index, const Flit &flit);
+  void stepPe(uint32_t index);
+  bool finished() const;
+  void collect();
+  void check();
+};
+
+Hierarchy::Hierarchy(const Problem &problem, const Arch &arch,
+                     const Mapping &mapping, const StructuralOptions &options,
+                     StructuralResult &result)
+    : problem(problem), arch(arch), mapping(mapping), options(options),
+      result(result), levels(arch.levelCount()),
+      tensors(unsigned(problem.tensors.size())), out(problem.outputIndex()),
+      counts(arch.levelCount(), unsigned(problem.tensors.size())) {
+  build();
+}
+
+void Hierarchy::build() {
+  const size_t dims = problem.dims.size();
+  bounds = problem.bounds();
+  if (tensors != 3)
+    throw std::invalid_argument(
+        "the structural simulator runs ops with two inputs and one output");
+  if (levels < 2)
+    throw std::invalid_argument("the Arch needs at least two levels");
+  for (unsigned t = 0; t < tensors; ++t)
+    if (!mapping.levels[levels - 1].keeps(t))
+      throw std::invalid_argument(
+          "the innermost level '" + arch.levels[levels - 1].name +
+          "' bypasses '" + problem.tensors[t].name +
+          "': PEs that read operands straight from an outer level are not "
+          "simulated structurally yet");
+  // Each tensor's coordinate space.
+  spaces.resize(tensors);
+  for (unsigned t = 0; t < tensors; ++t) {
+    Space &space = spaces[t];
+    space.coords = problem.tensors[t].projection;
+    for (const Projection &p : space.coords) {
+      int64_t lo = p.constant, hi = p.constant;
+      for (const ProjectionTerm &term : p.terms) {
+        int64_t span = term.coefficient * (bounds[term.dim] - 1);
+        (span < 0 ? lo : hi) += span;
+      }
+      space.low.push_back(lo);
+      space.extent.push_back(uint64_t(hi - lo + 1));
+    }
+    space.stride.assign(space.coords.size(), 1);
+    for (size_t i = space.coords.size(); i-- > 0;) {
+      space.stride[i] = space.words;
+      space.words *= space.extent[i];
+    }
+  }
+  // The nest and each level's loops.
+  for (unsigned l = 0; l < levels; ++l) {
+    for (const Loop &loop : mapping.levels[l].temporal)
+      if (loop.factor > 1)
+        nest.push_back({loop.dim, uint64_t(loop.factor), 1, l, false, {}});
+    for (const SpatialLoop &loop : mapping.levels[l].spatial)
+      if (loop.factor > 1)
+        nest.push_back(
+            {loop.dim, uint64_t(loop.factor), 1, l, true, loop.axis});
+  }
+  std::vector<int64_t> below(dims, 1);
+  for (size_t i = nest.size(); i-- > 0;) {
+    nest[i].weight = below[nest[i].dim];
+    below[nest[i].dim] *= int64_t(nest[i].factor);
+  }
+  temporalAbove.resize(levels);
+  ownTemporal.resize(levels);
+  ownSpatial.resize(levels);
+  epochs.assign(levels, 1);
+  ownSteps.assign(levels, 1);
+  extents.assign(levels, std::vector<int64_t>(dims, 1));
+  for (size_t i = 0; i < nest.size(); ++i) {
+    const Placed &loop = nest[i];
+    (loop.spatial ? ownSpatial : ownTemporal)[loop.level].push_back(i);
+    if (!loop.spatial)
+      ownSteps[loop.level] *= loop.factor;
+    for (unsigned l = 0; l < levels; ++l) {
+      if (!loop.spatial && loop.level < l) {
+        temporalAbove[l].push_back(i);
+        epochs[l] *= loop.factor;
+      }
+      if (loop.level >= l)
+        extents[l][loop.dim] *= int64_t(loop.factor);
+    }
+  }
+  for (size_t i : ownSpatial[levels - 1])
+    lanes *= nest[i].factor;
+  // Double buffering: two of the level's tiles fit.
+  doubleBuffered.assign(levels, 0);
+  for (unsigned l = 1; l < levels; ++l) {
+    const StorageLevel &level = arch.levels[l];
+    bool fits = true;
+    uint64_t total = 0;
+    for (unsigned t = 0; t < tensors; ++t) {
+      if (!keeps(l, t))
+        continue;
+      uint64_t words = problem.footprint(t, extents[l]);
+      if (level.partition) {
+        TensorRole role = t == out                    ? TensorRole::Output
+                          : t == (out == 0 ? 1u : 0u) ? TensorRole::Input
+                                                      : TensorRole::Weight;
+        fits = fits && 2 * words <= level.capacityFor(role);
+      }
+      total += words;
+    }
+    doubleBuffered[l] = level.isUnbounded() ||
+                        (level.partition ? fits : 2 * total <= level.capacity);
+  }
+
+  // Every instance, level by level; children numbered as the network does
+  // (x fastest).
+  inst.resize(levels);
+  inst[0].emplace_back();
+  inst[0][0].offset.assign(dims, 0);
+  for (unsigned l = 0; l + 1 < levels; ++l) {
+    const std::vector<size_t> &spatial = ownSpatial[l];
+    uint64_t count = 1;
+    for (size_t i : spatial)
+      count *= nest[i].factor;
+    for (uint32_t p = 0; p < inst[l].size(); ++p) {
+      for (uint64_t c = 0; c < count; ++c) {
+        Instance child;
+        child.level = l + 1;
+        child.parent = p;
+        child.offset = inst[l][p].offset;
+        uint64_t rest = c;
+        uint64_t x = 0, y = 0, xScale = 1, yScale = 1;
+        for (size_t k = spatial.size(); k-- > 0;) {
+          const Placed &loop = nest[spatial[k]];
+          uint64_t index = rest % loop.factor;
+          rest /= loop.factor;
+          child.offset[loop.dim] += int64_t(index) * loop.weight;
+          if (loop.axis == SpatialAxis::X) {
+            x += index * xScale;
+            xScale *= loop.factor;
+          } else {
+            y += index * yScale;
+            yScale *= loop.factor;
+          }
+        }
+        child.slot = uint32_t(x + y * arch.levels[l].fanout[0]);
+        inst[l][p].children.push_back(uint32_t(inst[l + 1].size()));
+        inst[l + 1].push_back(std::move(child));
+      }
+    }
+  }
+  for (unsigned l = 0; l < levels; ++l)
+    for (Instance &instance : inst[l]) {
+      instance.level = l;
+      instance.tiles.resize(tensors);
+      const StorageLevel &level = arch.levels[l];
+      instance.readPort = std::make_unique<RateLimiter>(level.readBandwidth);
+      instance.writePort = std::make_unique<RateLimiter>(level.writeBandwidth);
+      if (l + 1 < levels)
+        instance.net = std::make_unique<Noc>(level.network, level.name);
+    }
+  result.instances = 0;
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    result.instances += inst[l].size();
+  result.pes = inst[levels - 1].size();
+}
+
+void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
+                           const Instance &instance,
+                           std::vector<int64_t> &point) const {
+  point = instance.offset;
+  const std::vector<size_t> &loops = temporalAbove[level];
+  for (size_t k = loops.size(); k-- > 0;) {
+    const Placed &loop = nest[loops[k]];
+    point[loop.dim] += int64_t(epoch % loop.factor) * loop.weight;
+    epoch /= loop.factor;
+  }
+}
+
+Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
+                         const Instance &instance) const {
+  Tile tile;
+  tile.epoch = epoch;
+  std::vector<int64_t> base;
+  epochPoint(level, epoch, instance, base);
+  const size_t dims = bounds.size();
+  std::vector<int64_t> first(dims), last(dims);
+  bool empty = false;
+  for (size_t d = 0; d < dims; ++d) {
+    first[d] = base[d];
+    last[d] = std::min(base[d] + extents[level][d], bounds[d]) - 1;
+    empty |= last[d] < first[d];
+  }
+  if (empty)
+    return tile;
+  const Space &space = spaces[t];
+  for (const Projection &p : space.coords) {
+    int64_t lo = p.constant, hi = p.constant;
+    for (const ProjectionTerm &term : p.terms) {
+      int64_t a = term.coefficient * first[term.dim];
+      int64_t b = term.coefficient * last[term.dim];
+      lo += std::min(a, b);
+      hi += std::max(a, b);
+    }
+    tile.lo.push_back(lo);
+    tile.hi.push_back(hi);
+  }
+  tile.stride.assign(tile.lo.size(), 1);
+  tile.words = 1;
+  for (size_t i = tile.lo.size(); i-- > 0;) {
+    tile.stride[i] = tile.words;
+    tile.words *= uint64_t(tile.hi[i] - tile.lo[i] + 1);
+  }
+  tile.values.assign(tile.words, 0);
+  tile.present.assign(tile.words, 0);
+  return tile;
+}
+
+void Hierarchy::forEachWord(
+    const Tile &tile, unsigned t,
+    const std::function<void(uint64_t, uint64_t)> &visit) const {
+  if (tile.words == 0)
+    return;
+  const Space &space = spaces[t];
+  std::vector<int64_t> coord(tile.lo);
+  for (uint64_t i = 0; i < tile.words; ++i) {
+    visit(i, space.address(coord.data()));
+    size_t c = coord.size();
+    while (c > 0 && ++coord[c - 1] > tile.hi[c - 1]) {
+      coord[c - 1] = tile.lo[c - 1];
+      --c;
+    }
+  }
+}
+
+bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t address,
+                      int64_t *value) const {
+  if (instance.level == 0) { // The backing store holds everything.
+    if (value)
+      *value = instance.tiles[t].front().values[address];
+    return true;
+  }
+  int64_t coord[8];
+  spaces[t].coordinates(address, coord);
+  for (const Tile &tile : instance.tiles[t])
+    if (tile.contains(coord)) {
+      uint64_t at = tile.index(coord);
+      if (tile.present[at]) {
+        if (value)
+          *value = tile.values[at];
+        return true;
+      }
+    }
+  return false;
+}
+
+/// A request from instance (level, index) for a word of tensor t, to its
+/// parent, arriving next cycle.
+void Hierarchy::request(unsigned level, uint32_t index, unsigned t,
+                        uint64_t address) {
+  Instance &instance = inst[level][index];
+  uint64_t k = key(t, address);
+  if (!instance.askedUp.insert(k).second)
+    return; // Already on its way.
+  controlNext.push_back(
+      {uint32_t(instance.parent), level - 1, instance.slot, k});
+}
+
+void Hierarchy::receiveRequest(const ControlMessage &message) {
+  Instance &instance = inst[message.level][message.to];
+  unsigned t = unsigned(message.key & 3);
+  uint64_t address = message.key >> 2;
+  auto [entry, fresh] = instance.pending.try_emplace(message.key);
+  entry->second.insert(message.slot);
+  if (!fresh)
+    return; // Joins the requests already waiting for this word.
+  if (!keeps(message.level, t)) {
+    // A relay: ask upward once; the word comes back through here.
+    request(message.level, message.to, t, address);
+    return;
+  }
+  if (holds(instance, t, address, nullptr))
+    instance.ready.push_back(message.key);
+}
+
+bool Hierarchy::allocate(unsigned level, uint32_t index) {
+  Instance &instance = inst[level][index];
+  uint64_t epoch = instance.allocated;
+  if (epoch >= epochs[level])
+    return false;
+  for (unsigned t = 0; t < tensors; ++t) {
+    if (!keeps(level, t))
+      continue;
+    std::deque<Tile> &resident = instance.tiles[t];
+    Tile tile = makeTile(t, level, epoch, instance);
+    const Tile *previous = resident.empty() ? nullptr : &resident.back();
+    std::vector<int64_t> coord(tile.lo.size());
+    forEachWord(tile, t, [&](uint64_t i, uint64_t address) {
+      if (t == out) {
+        tile.present[i] = 1; // Partial sums start at zero here.
+        return;
+      }
+      spaces[t].coordinates(address, coord.data());
+      if (previous && previous->contains(coord.data())) {
+        uint64_t at = previous->index(coord.data());
+        if (previous->present[at]) { // Kept: the words both tiles share.
+          tile.present[i] = 1;
+          tile.values[i] = previous->values[at];
+          return;
+        }
+      }
+      ++tile.missing;
+      request(level, index, t, address);
+    });
+    resident.push_back(std::move(tile));
+  }
+  ++instance.allocated;
+  // Requests that were waiting for words this tile kept are ready now.
+  if (!instance.pending.empty())
+    for (auto &[k, set] : instance.pending) {
+      unsigned t = unsigned(k & 3);
+      if (keeps(level, t) && t != out && holds(instance, t, k >> 2, nullptr) &&
+          std::find(instance.ready.begin(), instance.ready.end(), k) ==
+              instance.ready.end())
+        instance.ready.push_back(k);
+    }
+  return true;
+}
+
+/// Whether the oldest resident epoch is finished: its children (or MACs)
+/// are done with it and their partial sums have arrived.
+bool Hierarchy::tryRelease(unsigned level, uint32_t index) {
+  Instance &instance = inst[level][index];
+  if (instance.released >= instance.allocated)
+    return false;
+  uint64_t epoch = instance.released;
+  if (level == levels - 1) {
+    if (instance.step < ownSteps[level] || instance.allocated == epoch)
+      return false;
+    uint64_t latency = std::max<uint64_t>(1, arch.compute.pipelineLatency);
+    if (instance.issuedAny && now < instance.lastIssue + latency)
+      return false;
+  } else {
+    uint64_t needed = (epoch + 1) * ownSteps[level];
+    for (uint32_t child : instance.children)
+      if (inst[level + 1][child].released < needed)
+        return false;
+    if (keeps(level, out) && instance.drainsReceived < instance.drainsExpected)
+      return false;
+  }
+  release(level, index);
+  return true;
+}
+
+void Hierarchy::release(unsigned level, uint32_t index) {
+  Instance &instance = inst[level][index];
+  uint64_t epoch = instance.released;
+  bool last = epoch + 1 == epochs[level];
+  // The next tile must exist to keep what both share.
+  if (!last && instance.allocated == epoch + 1)
+    allocate(level, index);
+  for (unsigned t = 0; t < tensors; ++t) {
+    if (!keeps(level, t))
+      continue;
+    std::deque<Tile> &resident = instance.tiles[t];
+    Tile done = std::move(resident.front());
+    resident.pop_front();
+    if (t != out)
+      continue;
+    // Partial sums: kept where the next tile holds them, else up to the
+    // supplier (summed with the siblings' by a reducing network).
+    Tile *next = resident.empty() ? nullptr : &resident.front();
+    const Instance *parent =
+        instance.parent >= 0 ? &inst[level - 1][instance.parent] : nullptr;
+    ChildSet group;
+    group.insert(instance.slot);
+    if (parent && arch.levels[level - 1].network.reduction) {
+      for (uint32_t sibling : parent->children) {
+        const Instance &other = inst[level][sibling];
+        if (other.slot == instance.slot)
+          continue;
+        if (makeTile(t, level, epoch, other).sameBox(done) &&
+            (last || makeTile(t, level, epoch + 1, other)
+                         .sameBox(next ? *next : Tile())))
+          group.insert(other.slot);
+      }
+    }
+    // The keeper that receives them.
+    unsigned keeperLevel = level - 1;
+    int64_t keeper = instance.parent;
+    while (keeperLevel > 0 && !keeps(keeperLevel, out)) {
+      keeper = inst[keeperLevel][keeper].parent;
+      --keeperLevel;
+    }
+    std::vector<int64_t> coord(done.lo.size());
+    forEachWord(done, t, [&](uint64_t i, uint64_t address) {
+      spaces[t].coordinates(address, coord.data());
+      if (next && next->contains(coord.data())) {
+        next->values[next->index(coord.data())] += done.values[i];
+        return;
+      }
+      Flit flit;
+      flit.tensor = t;
+      flit.tag = address;
+      flit.value = uint64_t(done.values[i]);
+      flit.direction = Direction::ToParent;
+      flit.children = group;
+      instance.up.push_back(flit);
+      ++inst[keeperLevel][keeper].drainsExpected;
+    });
+  }
+  ++instance.released;
+  instance.step = 0;
+  instance.issuedAny = false;
+}
+
+/// A keeper's read port: serves the ready requests it can this cycle.
+void Hierarchy::serve(unsigned level, uint32_t index) {
+  Instance &instance = inst[level][index];
+  const StorageLevel &storage = arch.levels[level];
+  while (!instance.ready.empty() && instance.readPort->allows()) {
+    uint64_t k = instance.ready.front();
+    instance.ready.pop_front();
+    auto found = instance.pending.find(k);
+    if (found == instance.pending.end())
+      continue;
+    unsigned t = unsigned(k & 3);
+    int64_t value = 0;
+    holds(instance, t, k >> 2, &value);
+    ChildSet asked = found->second;
+    instance.pending.erase(found);
+    auto send = [&](ChildSet to) {
+      instance.readPort->take();
+      ++counts.at(level, t).reads;
+      Flit flit;
+      flit.tensor = t;
+      flit.tag = k >> 2;
+      flit.value = uint64_t(value);
+      flit.children = to;
+      instance.readPipe.push_back({now + storage.latency, flit});
+    };
+    if (storage.network.multicast || asked.size() == 1)
+      send(asked);
+    else
+      asked.forEach([&](uint32_t child) { send(ChildSet{child}); });
+  }
+}
+
+/// A word from the parent's network reached instance (level, index).
+void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
+  Instance &instance = inst[level][index];
+  unsigned t = flit.tensor;
+  uint64_t k = key(t, flit.tag);
+  instance.askedUp.erase(k);
+  if (!keeps(level, t)) {
+    // A relay: on to the children that asked.
+    auto found = instance.pending.find(k);
+    if (found == instance.pending.end())
+      return;
+    Flit copy = flit;
+    copy.children = found->second;
+    instance.pending.erase(found);
+    if (arch.levels[level].network.multicast || copy.children.size() == 1)
+      instance.down.push_back(copy);
+    else
+      copy.children.forEach([&](uint32_t child) {
+        Flit one = copy;
+        one.children = ChildSet{child};
+        instance.down.push_back(one);
+      });
+    return;
+  }
+  ++counts.at(level, t).fills;
+  int64_t coord[8];
+  spaces[t].coordinates(flit.tag, coord);
+  for (Tile &tile : instance.tiles[t])
+    if (tile.contains(coord)) {
+      uint64_t at = tile.index(coord);
+      if (!tile.present[at]) {
+        tile.present[at] = 1;
+        tile.values[at] = int64_t(flit.value);
+        --tile.missing;
+      }
+    }
+  if (instance.pending.count(k))
+    instance.ready.push_back(k);
+}
+
+/// Partial sums from a child reached instance (level, index).
+void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
+  Instance &instance = inst[level][index];
+  if (!keeps(level, flit.tensor)) {
+    Flit copy = flit;
+    copy.children = ChildSet{instance.slot};
+    copy.contributions = flit.contributions;
+    instance.up.push_back(copy);
+    return;
+  }
+  ++counts.at(level, flit.tensor).updates;
+  instance.drainsReceived += flit.contributions;
+  int64_t coord[8];
+  spaces[flit.tensor].coordinates(flit.tag, coord);
+  if (level == 0) {
+    inst[0][0].tiles[flit.tensor].front().values[flit.tag] +=
+        int64_t(flit.value);
+    return;
+  }
+  for (Tile &tile : instance.tiles[flit.tensor])
+    if (tile.contains(coord)) {
+      tile.values[tile.index(coord)] += int64_t(flit.value);
+      return;
+    }
+  throw std::logic_error("a partial sum reached '" + arch.levels[level].name +
+                         "', which holds no tile for it");
+}
+
+/// A PE issues the next MAC steps of its current epoch whose operands are
+/// in its registers.
+void Hierarchy::stepPe(uint32_t index) {
+  const unsigned level = levels - 1;
+  Instance &pe = inst[level][index];
+  if (pe.released >= pe.allocated || pe.step >= ownSteps[level])
+    return;
+  const Tile *tiles[3];
+  for (unsigned t = 0; t < tensors; ++t)
+    tiles[t] = &pe.tiles[t].front();
+  if (tiles[0]->epoch != pe.released)
+    return;
+  for (unsigned t = 0; t < tensors; ++t)
+    if (t != out && tiles[t]->missing > 0)
+      return; // Waiting for operands.
+  std::vector<int64_t> base;
+  epochPoint(level, pe.released, pe, base);
+  uint64_t perCycle = std::max<uint64_t>(
+      1, std::max<uint64_t>(1, arch.compute.macsPerPE) / lanes);
+  uint64_t issued = 0;
+  std::vector<int64_t> point(base.size());
+  int64_t coord[3][8];
+  while (pe.step < ownSteps[level] && issued < perCycle) {
+    // Step `pe.step` of the own temporal loops, every lane.
+    point = base;
+    uint64_t rest = pe.step;
+    const std::vector<size_t> &own = ownTemporal[level];
+    for (size_t k = own.size(); k-- > 0;) {
+      const Placed &loop = nest[own[k]];
+      point[loop.dim] += int64_t(rest % loop.factor) * loop.weight;
+      rest /= loop.factor;
+    }
+    for (uint64_t lane = 0; lane < lanes; ++lane) {
+      std::vector<int64_t> p = point;
+      uint64_t r = lane;
+      const std::vector<size_t> &spatial = ownSpatial[level];
+      for (size_t k = spatial.size(); k-- > 0;) {
+        const Placed &loop = nest[spatial[k]];
+        p[loop.dim] += int64_t(r % loop.factor) * loop.weight;
+        r /= loop.factor;
+      }
+      bool inside = true;
+      for (size_t d = 0; d < p.size(); ++d)
+        inside &= p[d] < bounds[d];
+      if (!inside)
+        continue; // A partial tile's missing points: no work.
+      for (unsigned t = 0; t < tensors; ++t)
+        for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
+          const Projection &proj = spaces[t].coords[i];
+          int64_t c = proj.constant;
+          for (const ProjectionTerm &term : proj.terms)
+            c += term.coefficient * p[term.dim];
+          coord[t][i] = c;
+        }
+      unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
+      int64_t product = tiles[a]->values[tiles[a]->index(coord[a])] *
+                        tiles[b]->values[tiles[b]->index(coord[b])];
+      Tile &sum = pe.tiles[out].front();
+      sum.values[sum.index(coord[out])] += product;
+      ++counts.at(level, a).reads;
+      ++counts.at(level, b).reads;
+      ++counts.at(level, out).updates;
+      ++counts.macs;
+      ++macsThisCycle;
+    }
+    ++pe.step;
+    ++issued;
+    ++result.peSteps;
+  }
+  pe.lastIssue = now;
+  pe.issuedAny = true;
+}
+
+bool Hierarchy::finished() const {
+  for (unsigned l = 1; l < levels; ++l)
+    for (const Instance &instance : inst[l])
+      if (instance.released < epochs[l])
+        return false;
+  for (unsigned l = 0; l < levels; ++l)
+    for (const Instance &instance : inst[l]) {
+      if (!instance.up.empty() || !instance.down.empty() ||
+          !instance.readPipe.empty())
+        return false;
+      if (instance.net && !instance.net->idle())
+        return false;
+    }
+  return inst[0][0].drainsReceived == inst[0][0].drainsExpected;
+}
+
+void Hierarchy::run() {
+  auto started = std::chrono::steady_clock::now();
+  // The backing store holds every tensor.
+  {
+    Instance &store = inst[0][0];
+    for (unsigned t = 0; t < tensors; ++t) {
+      Tile all;
+      all.words = spaces[t].words;
+      all.values.assign(all.words, 0);
+      all.present.assign(all.words, 1);
+      if (t != out) {
+        uint64_t state = options.seed * 0x9E3779B97F4A7C15ull + t + 1;
+        for (int64_t &value : all.values) {
+          state ^= state >> 33;
+          state *= 0xFF51AFD7ED558CCDull;
+          state ^= state >> 29;
+          int64_t magnitude = int64_t(state % 7) + 1;
+          value = (state >> 8) & 1 ? magnitude : -magnitude;
+        }
+      }
+      store.tiles[t].push_back(std::move(all));
+    }
+    store.allocated = 1;
+  }
+  uint64_t shares[4] = {0, 0, 0, 0}; // compute, waiting, draining, idle
+  uint64_t quiet = 0;
+  auto lastProgress = started;
+  for (now = 0;; ++now) {
+    macsThisCycle = 0;
+    // Control messages sent last cycle arrive.
+    std::swap(control, controlNext);
+    for (const ControlMessage &message : control)
+      receiveRequest(message);
+    control.clear();
+    bool moved = false;
+    // Programs: start tiles, finish them.
+    for (unsigned l = levels; l-- > 1;)
+      for (uint32_t i = 0; i < inst[l].size(); ++i) {
+        Instance &instance = inst[l][i];
+        while (tryRelease(l, i))
+          moved = true;
+        // Start the next tile: with two buffers once the current one is
+        // complete, with one once nothing is resident.
+        bool complete = true;
+        for (unsigned t = 0; t < tensors; ++t)
+          for (const Tile &tile : instance.tiles[t])
+            complete = complete && tile.missing == 0;
+        uint64_t resident = instance.allocated - instance.released;
+        if (resident == 0 || (doubleBuffered[l] && resident == 1 && complete))
+          if (allocate(l, i))
+            moved = true;
+      }
+    // Read ports, then words into the networks.
+    for (unsigned l = 0; l + 1 < levels; ++l)
+      for (uint32_t i = 0; i < inst[l].size(); ++i) {
+        Instance &instance = inst[l][i];
+        serve(l, i);
+        while (!instance.readPipe.empty() &&
+               instance.readPipe.front().first <= now) {
+          instance.down.push_back(instance.readPipe.front().second);
+          instance.readPipe.pop_front();
+        }
+        while (!instance.down.empty() &&
+               instance.net->canInject(Endpoint::parent())) {
+          ++counts.at(l, instance.down.front().tensor).networkWords;
+          instance.net->inject(Endpoint::parent(), instance.down.front());
+          instance.down.pop_front();
+          moved = true;
+        }
+      }
+    for (unsigned l = 1; l < levels; ++l)
+      for (Instance &instance : inst[l]) {
+        Noc &net = *inst[l - 1][instance.parent].net;
+        while (!instance.up.empty() &&
+               net.canInject(Endpoint::child(instance.slot))) {
+          ++counts.at(l - 1, instance.up.front().tensor).networkWords;
+          net.inject(Endpoint::child(instance.slot), instance.up.front());
+          instance.up.pop_front();
+          moved = true;
+        }
+      }
+    // PEs compute.
+    for (uint32_t i = 0; i < inst[levels - 1].size(); ++i)
+      stepPe(i);
+    // The networks move, then words land through write ports.
+    for (unsigned l = 0; l + 1 < levels; ++l)
+      for (uint32_t i = 0; i < inst[l].size(); ++i) {
+        Instance &instance = inst[l][i];
+        instance.net->step();
+        while (auto got = instance.net->receive(Endpoint::parent())) {
+          arriveDrain(l, i, got->flit);
+          moved = true;
+        }
+        for (uint32_t child : instance.children) {
+          Instance &c = inst[l + 1][child];
+          while (c.writePort->allows()) {
+            auto got = instance.net->receive(Endpoint::child(c.slot));
+            if (!got)
+              break;
+            if (keeps(l + 1, got->flit.tensor))
+              c.writePort->take();
+            arrive(l + 1, child, got->flit);
+            moved = true;
+          }
+        }
+      }
+    for (unsigned l = 0; l < levels; ++l)
+      for (Instance &instance : inst[l]) {
+        instance.readPort->tick();
+        instance.writePort->tick();
+      }
+
+    if (macsThisCycle > 0)
+      ++shares[0];
+    else if (counts.macs < problem.macs())
+      ++shares[1];
+    else
+      ++shares[2];
+    if (finished()) {
+      ++now;
+      break;
+    }
+    bool busy = moved || macsThisCycle > 0 || !controlNext.empty();
+    for (unsigned l = 0; l + 1 < levels && !busy; ++l)
+      for (const Instance &instance : inst[l])
+        busy = busy || !instance.net->idle() || !instance.readPipe.empty();
+    quiet = busy ? 0 : quiet + 1;
+    if (quiet > 1000) {
+      result.error = "the structural simulation is stuck at cycle " +
+                     std::to_string(now) +
+                     " (no word moved for 1000 "
+                     "cycles): a bug, please report it with the mapping";
+      break;
+    }
+    if (options.cycleLimit && now >= options.cycleLimit) {
+      result.error =
+          "stopped at the cycle limit " + std::to_string(options.cycleLimit);
+      break;
+    }
+    if ((now & 1023) == 1023) {
+      if (interrupted()) {
+        result.interrupted = true;
+        result.error = "interrupted (" + interruptSignalName() + ") at cycle " +
+                       std::to_string(now);
+        break;
+      }
+      auto t = std::chrono::steady_clock::now();
+      if (options.progress &&
+          std::chrono::duration<double>(t - lastProgress).count() >= 1) {
+        lastProgress = t;
+        double done = double(counts.macs) / double(problem.macs());
+        double seconds = std::chrono::duration<double>(t - started).count();
+        std::fprintf(stderr,
+                     "%s%llu cycles simulated, %.0f%% of the MACs, %.3g "
+                     "cycles/s, about %.0f s left\n",
+                     options.progressLabel.c_str(), (unsigned long long)now,
+                     done * 100, double(now) / seconds,
+                     done > 0 ? seconds * (1 - done) / done : 0.0);
+      }
+    }
+  }
+  result.shares = {};
+  const char *names[] = {"compute (some PE issued a MAC)",
+                         "waiting for words (no PE could issue)",
+                         "draining partial sums (after the last MAC)"};
+  for (int i = 0; i < 3; ++i)
+    if (shares[i])
+      result.shares.push_back({names[i], shares[i]});
+  collect();
+  if (options.functional && result.error.empty())
+    check();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+}
+
+void Hierarchy::collect() {
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    for (const Instance &instance : inst[l])
+      for (const std::unique_ptr<Link> &link : instance.net->links())
+        for (unsigned t = 0; t < tensors; ++t)
+          counts.at(l, t).networkHops += link->wordsOf(t) * link->hops();
+  Report &report = result.report;
+  report = Report(levels, tensors);
+  report.evaluator = "structural";
+  report.actions = counts;
+  report.cycles = now;
+  report.macs = problem.macs();
+  report.executedMacs = counts.macs;
+  report.energy = energyOf(arch, counts);
+  uint64_t peak = arch.peakMacsPerCycle();
+  report.utilization =
+      now && peak ? double(report.macs) / (double(now) * double(peak)) : 0;
+}
+
+void Hierarchy::check() {
+  result.checked = true;
+  const Tile &outputs = inst[0][0].tiles[out].front();
+  std::vector<int64_t> expected(outputs.words, 0);
+  unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
+  const Tile &as = inst[0][0].tiles[a].front();
+  const Tile &bs = inst[0][0].tiles[b].front();
+  std::vector<int64_t> point(bounds.size(), 0);
+  int64_t coord[3][8];
+  while (true) {
+    for (unsigned t = 0; t < tensors; ++t)
+      for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
+        const Projection &proj = spaces[t].coords[i];
+        int64_t c = proj.constant;
+        for (const ProjectionTerm &term : proj.terms)
+          c += term.coefficient * point[term.dim];
+        coord[t][i] = c;
+      }
+    expected[spaces[out].address(coord[out])] +=
+        as.values[spaces[a].address(coord[a])] *
+        bs.values[spaces[b].address(coord[b])];
+    size_t d = point.size();
+    while (d > 0 && ++point[d - 1] == bounds[d - 1])
+      point[--d] = 0;
+    if (d == 0)
+      break;
+  }
+  for (uint64_t i = 0; i < expected.size(); ++i)
+    if (expected[i] != outputs.values[i]) {
+      int64_t c[8];
+      spaces[out].coordinates(i, c);
+      std::string at;
+      for (size_t k = 0; k < spaces[out].coords.size(); ++k)
+        at += (k ? ", " : "") + std::to_string(c[k]);
+      result.mismatch = "output " + problem.tensors[out].name + "[" + at +
+                        "] is " + std::to_string(outputs.values[i]) +
+                        ", expected " + std::to_string(expected[i]);
+      return;
+    }
+}
+
+} // namespace
+
+StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
+                                    const Mapping &mapping,
+                                    const StructuralOptions &options) {
+  StructuralResult result;
+  try {
+    for (const Tensor &tensor : problem.tensors)
+      if (tensor.projection.size() > 8)
+        throw std::invalid_argument("tensors of more than 8 dimensions");
+    Hierarchy hierarchy(problem, arch, mapping, options, result);
+    hierarchy.run();
+  } catch (const std::invalid_argument &error) {
+    result.error = error.what();
+  }
+  return result;
+}
+
+} // namespace tessel::sim

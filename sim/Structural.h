@@ -1,0 +1,84 @@
+//===- sim/Structural.h - Every buffer instance, link and PE, cycle by cycle -*-
+//C++ -*-//
+//
+// The structural simulator of a level hierarchy (issue #12): every instance
+// of every storage level exists, with what it holds (tiles of words, by
+// coordinates, with their values), its read and write ports, and its own
+// program: the sequence of tiles its position in the array needs, from the
+// mapping. Words move because programs ask for them:
+//
+//  * an instance that starts a tile requests the words it does not already
+//    hold from its supplier (the nearest outer level that keeps the
+//    tensor); a level that bypasses the tensor relays requests up and words
+//    down; requests travel on a control path, one cycle per level;
+//  * a keeper serves a queued request once it holds the word, through its
+//    read port (the level's read bandwidth, after its latency), into its
+//    network (sim/Noc.h: links, routers, XY routing, credits). Requests for
+//    the same word that wait together are served by one read and one
+//    multicast (where the network multicasts);
+//  * a PE (the innermost level's instance) issues a MAC when its operand
+//    words are present in its registers, one step per cycle (macsPerPE
+//    lanes), and accumulates into its output tile;
+//  * output tiles start at zero; when an instance moves to its next tile,
+//    the output words that leave go up to the supplier as partial sums,
+//    added there (an update); siblings draining the same word at the same
+//    step are summed by the network where it reduces;
+//  * a level holds two tiles at once (double buffering) when two of its
+//    largest tiles fit; then the next tile is requested once the current
+//    one is complete, else once the current one is released (keeping the
+//    words both share).
+//
+// Every component counts its own events: each instance its reads, fills
+// (words arriving from the network) and updates, each link the words that
+// cross it, each PE its MACs. DRAM is the outermost level's instance with
+// its bandwidth and latency.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_SIM_STRUCTURAL_H
+#define TESSEL_SIM_STRUCTURAL_H
+
+#include "mapping/Report.h"
+#include "sim/SystolicSim.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel {
+struct Arch;
+struct Mapping;
+struct Problem;
+} // namespace tessel
+
+namespace tessel::sim {
+
+struct StructuralOptions {
+  bool functional = false; ///< Compare the output with a direct computation.
+  uint64_t seed = 1;       ///< Of the input values.
+  bool progress = false;   ///< A progress line on stderr about once a second.
+  std::string progressLabel;
+  uint64_t cycleLimit = 0; ///< Stop (with an error) after this many; 0: none.
+};
+
+struct StructuralResult {
+  Report report{0, 0};
+  std::vector<CycleShare> shares; ///< What the cycles went to.
+  bool checked = false;
+  std::string mismatch;
+  std::string error;
+  bool interrupted = false;
+  uint64_t instances = 0; ///< Buffer instances simulated, every level.
+  uint64_t pes = 0;       ///< PEs the mapping uses.
+  uint64_t peSteps = 0;   ///< MAC steps the PEs issued.
+  double seconds = 0;
+};
+
+/// Simulates `mapping` (which must verify) structurally. Errors (a mapping
+/// the simulator does not run yet, a stuck run) come back in `error`.
+StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
+                                    const Mapping &mapping,
+                                    const StructuralOptions &options = {});
+
+} // namespace tessel::sim
+
+#endif // TESSEL_SIM_STRUCTURAL_H
