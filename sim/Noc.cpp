@@ -49,8 +49,11 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     config.reduction = network.reduction;
     config.bufferDepth = depth;
     config.wordsPerCycle = linkRate.burst();
-    if (hasTap[v]) // A bus: one medium for all its ports.
-      config.medium = bandwidth.value_or(1.0);
+    // A bus: one medium for all its ports (unlimited, as the Arch says,
+    // when it gives no bandwidth).
+    if (hasTap[v] && (options.busWordsPerCycle || bandwidth))
+      config.medium =
+          options.busWordsPerCycle ? *options.busWordsPerCycle : *bandwidth;
     routers_.push_back(std::make_unique<Router>(config, *routing));
     Router &router = *routers_.back();
     routerAt[v] = &router;

@@ -7,7 +7,7 @@
 // the graph (latency hops x hopLatency, at least one cycle; bandwidth
 // linkBandwidth). A zero-hop link is a bus tap: the child behind it
 // attaches straight to the bus's router, which is a shared medium moving
-// linkBandwidth (default 1) words per cycle over all its ports, a
+// linkBandwidth (none: unlimited) words per cycle over all its ports, a
 // broadcast reaching every tap at once. Routing is XY on a mesh, the
 // shortest-path tree elsewhere (sim/Routing.h).
 //
@@ -50,6 +50,9 @@ struct NocOptions {
   /// sustain the link rate, ceil(bandwidth) x (hop latency + 1) words (the
   /// credit round trip); unbounded when the bandwidth is unlimited.
   size_t bufferDepth = 0;
+  /// Words a bus carries per cycle; none: the network's linkBandwidth
+  /// (unlimited when it has none).
+  std::optional<double> busWordsPerCycle;
 };
 
 class Noc {

@@ -1,5 +1,6 @@
 //===- sim/Simulator.cpp --------------------------------------------------===//
 #include "sim/Simulator.h"
+#include "sim/Structural.h"
 
 #include "arch/Arch.h"
 #include "sim/Datapath.h"
@@ -258,8 +259,55 @@ SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
   return size;
 }
 
+std::optional<SimEngine> simEngineNamed(const std::string &name) {
+  if (name == "lockstep")
+    return SimEngine::Lockstep;
+  if (name == "structural")
+    return SimEngine::Structural;
+  return std::nullopt;
+}
+
+namespace {
+
+/// The structural engine's run as a SimResult.
+SimResult simulateStructurally(const Problem &problem, const Arch &arch,
+                               const Mapping &mapping,
+                               const SimOptions &options) {
+  SimResult result;
+  if (!options.chromeTrace.empty() || !options.vcd.empty() ||
+      !options.utilization.empty()) {
+    result.error = "the structural engine writes no traces yet (--trace, "
+                   "--vcd, --util); use --engine lockstep for them";
+    return result;
+  }
+  StructuralOptions structural;
+  structural.functional = options.functional;
+  structural.seed = options.seed;
+  structural.progress = options.progress;
+  structural.progressLabel = options.progressLabel;
+  StructuralResult run = simulateStructural(problem, arch, mapping, structural);
+  result.seconds = run.seconds;
+  result.interrupted = run.interrupted;
+  result.error = run.error;
+  result.functional = run.checked;
+  result.mismatch = run.mismatch;
+  result.pes = run.pes;
+  result.report = run.report;
+  result.report.evaluator = "sim";
+  for (const CycleShare &share : run.shares) {
+    result.stalls.push_back({share.what, share.cycles});
+    if (share.what.rfind("compute", 0) == 0)
+      result.computeCycles = share.cycles;
+  }
+  return result;
+}
+
+} // namespace
+
 SimResult simulate(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, const SimOptions &options) {
+  if (options.engine == SimEngine::Structural)
+    return simulateStructurally(problem, arch, mapping, options);
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   // sc_stop() reports itself as information; the caller reports results.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,

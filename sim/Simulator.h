@@ -36,7 +36,16 @@ namespace tessel::sim {
 /// The default size limit of each trace file (Chrome JSON, VCD, CSV).
 constexpr uint64_t kDefaultTraceLimitBytes = uint64_t(256) << 20;
 
+/// The simulator engines: the structural one (sim/Structural.h: every
+/// instance, link and PE) and the older lockstep one (sim/Engine.h: one
+/// representative instance per level), while the structural engine gains
+/// the traces.
+enum class SimEngine { Lockstep, Structural };
+/// "lockstep" or "structural"; nullopt for anything else.
+std::optional<SimEngine> simEngineNamed(const std::string &name);
+
 struct SimOptions {
+  SimEngine engine = SimEngine::Lockstep;
   bool functional = false;            ///< Carry values and check the output.
   uint64_t seed = 1;                  ///< Of the functional inputs.
   std::string chromeTrace;            ///< Chrome trace-event JSON file, if set.

@@ -108,7 +108,17 @@ struct Instance {
   std::unique_ptr<RateLimiter> readPort, writePort;
   uint64_t minChildReleased = 0;
   uint64_t drainsExpected = 0, drainsReceived = 0;
-  // PEs: the step within the current epoch and the last issue's cycle.
+  // PEs: the step within the current epoch and the last issue's cycle;
+  // operand registers for tensors the innermost level does not keep.
+  struct Operand {
+    int64_t value = 0;
+    bool present = false;
+    uint64_t lastUse = 0; ///< The last step (over all epochs) needing it.
+  };
+  std::unordered_map<uint64_t, Operand> operands[3];
+  uint64_t prefetched = 0; ///< Steps (over all epochs) asked for.
+  /// Keys to drop after each step, by step modulo the window.
+  std::vector<std::vector<uint64_t>> evictions;
   uint64_t step = 0;
   uint64_t lastIssue = 0;
   bool issuedAny = false;
@@ -149,6 +159,9 @@ private:
   uint64_t now = 0;
   uint64_t macsThisCycle = 0;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
+  /// Steps ahead whose operands a PE asks for when its registers do not
+  /// keep them (an operand FIFO deep enough for the round trip to DRAM).
+  uint64_t operandWindow = 4;
 
   bool keeps(unsigned level, unsigned t) const {
     return level == 0 || mapping.levels[level].keeps(t);
@@ -172,6 +185,11 @@ private:
   void arrive(unsigned level, uint32_t index, const Flit &flit);
   void arriveDrain(unsigned level, uint32_t index, const Flit &flit);
   void stepPe(uint32_t index);
+  void prefetch(uint32_t index);
+  void forEachPoint(const Instance &pe, uint64_t step,
+                    const std::function<void(const int64_t *)> &visit) const;
+  uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
+  Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
   void collect();
   void check();
@@ -195,13 +213,6 @@ void Hierarchy::build() {
         "the structural simulator runs ops with two inputs and one output");
   if (levels < 2)
     throw std::invalid_argument("the Arch needs at least two levels");
-  for (unsigned t = 0; t < tensors; ++t)
-    if (!mapping.levels[levels - 1].keeps(t))
-      throw std::invalid_argument(
-          "the innermost level '" + arch.levels[levels - 1].name +
-          "' bypasses '" + problem.tensors[t].name +
-          "': PEs that read operands straight from an outer level are not "
-          "simulated structurally yet");
   // Each tensor's coordinate space.
   spaces.resize(tensors);
   for (unsigned t = 0; t < tensors; ++t) {
@@ -259,6 +270,11 @@ void Hierarchy::build() {
   }
   for (size_t i : ownSpatial[levels - 1])
     lanes *= nest[i].factor;
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    operandWindow +=
+        arch.levels[l].latency +
+        2 * std::max<uint64_t>(1, arch.levels[l].network.hopLatency) *
+            arch.levels[l].network.summary.unicastMaxHops;
   // Double buffering: two of the level's tiles fit.
   doubleBuffered.assign(levels, 0);
   for (unsigned l = 1; l < levels; ++l) {
@@ -332,6 +348,8 @@ void Hierarchy::build() {
   for (unsigned l = 0; l + 1 < levels; ++l)
     result.instances += inst[l].size();
   result.pes = inst[levels - 1].size();
+  for (Instance &pe : inst[levels - 1])
+    pe.evictions.resize(operandWindow + 1);
 }
 
 void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
@@ -554,13 +572,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
           group.insert(other.slot);
       }
     }
-    // The keeper that receives them.
-    unsigned keeperLevel = level - 1;
-    int64_t keeper = instance.parent;
-    while (keeperLevel > 0 && !keeps(keeperLevel, out)) {
-      keeper = inst[keeperLevel][keeper].parent;
-      --keeperLevel;
-    }
+    Instance &keeper = keeperOfOutput(level, index);
     std::vector<int64_t> coord(done.lo.size());
     forEachWord(done, t, [&](uint64_t i, uint64_t address) {
       spaces[t].coordinates(address, coord.data());
@@ -575,7 +587,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       flit.direction = Direction::ToParent;
       flit.children = group;
       instance.up.push_back(flit);
-      ++inst[keeperLevel][keeper].drainsExpected;
+      ++keeper.drainsExpected;
     });
   }
   ++instance.released;
@@ -621,6 +633,15 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
   unsigned t = flit.tensor;
   uint64_t k = key(t, flit.tag);
   instance.askedUp.erase(k);
+  if (!keeps(level, t) && level == levels - 1) {
+    // A PE's operand register.
+    auto found = inst[level][index].operands[t].find(flit.tag);
+    if (found != inst[level][index].operands[t].end()) {
+      found->second.present = true;
+      found->second.value = int64_t(flit.value);
+    }
+    return;
+  }
   if (!keeps(level, t)) {
     // A relay: on to the children that asked.
     auto found = instance.pending.find(k);
@@ -683,77 +704,175 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
                          "', which holds no tile for it");
 }
 
+void Hierarchy::forEachPoint(
+    const Instance &pe, uint64_t step,
+    const std::function<void(const int64_t *)> &visit) const {
+  const unsigned level = levels - 1;
+  std::vector<int64_t> point;
+  epochPoint(level, pe.released, pe, point);
+  uint64_t rest = step;
+  const std::vector<size_t> &own = ownTemporal[level];
+  for (size_t k = own.size(); k-- > 0;) {
+    const Placed &loop = nest[own[k]];
+    point[loop.dim] += int64_t(rest % loop.factor) * loop.weight;
+    rest /= loop.factor;
+  }
+  std::vector<int64_t> p(point.size());
+  for (uint64_t lane = 0; lane < lanes; ++lane) {
+    p = point;
+    uint64_t r = lane;
+    const std::vector<size_t> &spatial = ownSpatial[level];
+    for (size_t k = spatial.size(); k-- > 0;) {
+      const Placed &loop = nest[spatial[k]];
+      p[loop.dim] += int64_t(r % loop.factor) * loop.weight;
+      r /= loop.factor;
+    }
+    bool inside = true;
+    for (size_t d = 0; d < p.size(); ++d)
+      inside &= p[d] < bounds[d];
+    if (inside) // A partial tile's missing points are no work.
+      visit(p.data());
+  }
+}
+
+uint64_t Hierarchy::addressAt(unsigned t, const int64_t *point,
+                              int64_t *coord) const {
+  for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
+    const Projection &proj = spaces[t].coords[i];
+    int64_t c = proj.constant;
+    for (const ProjectionTerm &term : proj.terms)
+      c += term.coefficient * point[term.dim];
+    coord[i] = c;
+  }
+  return spaces[t].address(coord);
+}
+
+/// A PE whose registers do not keep an operand asks for the words of its
+/// next steps (a few ahead) from the level that does.
+void Hierarchy::prefetch(uint32_t index) {
+  const unsigned level = levels - 1;
+  Instance &pe = inst[level][index];
+  if (pe.released >= pe.allocated)
+    return;
+  uint64_t first = pe.released * ownSteps[level];
+  uint64_t end =
+      std::min(first + ownSteps[level], first + pe.step + operandWindow);
+  int64_t coord[8];
+  for (uint64_t global = std::max(pe.prefetched, first); global < end;
+       ++global) {
+    forEachPoint(pe, global - first, [&](const int64_t *point) {
+      for (unsigned t = 0; t < tensors; ++t) {
+        if (t == out || keeps(level, t))
+          continue;
+        uint64_t address = addressAt(t, point, coord);
+        auto [entry, fresh] = pe.operands[t].try_emplace(address);
+        entry->second.lastUse = global;
+        pe.evictions[global % pe.evictions.size()].push_back(key(t, address));
+        if (fresh)
+          request(level, index, t, address);
+      }
+    });
+    pe.prefetched = global + 1;
+  }
+}
+
 /// A PE issues the next MAC steps of its current epoch whose operands are
 /// in its registers.
 void Hierarchy::stepPe(uint32_t index) {
   const unsigned level = levels - 1;
   Instance &pe = inst[level][index];
+  prefetch(index);
   if (pe.released >= pe.allocated || pe.step >= ownSteps[level])
     return;
-  const Tile *tiles[3];
   for (unsigned t = 0; t < tensors; ++t)
-    tiles[t] = &pe.tiles[t].front();
-  if (tiles[0]->epoch != pe.released)
-    return;
-  for (unsigned t = 0; t < tensors; ++t)
-    if (t != out && tiles[t]->missing > 0)
-      return; // Waiting for operands.
-  std::vector<int64_t> base;
-  epochPoint(level, pe.released, pe, base);
+    if (keeps(level, t) && (pe.tiles[t].front().epoch != pe.released ||
+                            (t != out && pe.tiles[t].front().missing > 0)))
+      return; // Waiting for its registers' tile.
   uint64_t perCycle = std::max<uint64_t>(
       1, std::max<uint64_t>(1, arch.compute.macsPerPE) / lanes);
-  uint64_t issued = 0;
-  std::vector<int64_t> point(base.size());
+  const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
   int64_t coord[3][8];
-  while (pe.step < ownSteps[level] && issued < perCycle) {
-    // Step `pe.step` of the own temporal loops, every lane.
-    point = base;
-    uint64_t rest = pe.step;
-    const std::vector<size_t> &own = ownTemporal[level];
-    for (size_t k = own.size(); k-- > 0;) {
-      const Placed &loop = nest[own[k]];
-      point[loop.dim] += int64_t(rest % loop.factor) * loop.weight;
-      rest /= loop.factor;
-    }
-    for (uint64_t lane = 0; lane < lanes; ++lane) {
-      std::vector<int64_t> p = point;
-      uint64_t r = lane;
-      const std::vector<size_t> &spatial = ownSpatial[level];
-      for (size_t k = spatial.size(); k-- > 0;) {
-        const Placed &loop = nest[spatial[k]];
-        p[loop.dim] += int64_t(r % loop.factor) * loop.weight;
-        r /= loop.factor;
+  for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;
+       ++issued) {
+    uint64_t global = pe.released * ownSteps[level] + pe.step;
+    // Every operand of the step must be here.
+    bool ready = true;
+    forEachPoint(pe, pe.step, [&](const int64_t *point) {
+      for (unsigned t : {a, b}) {
+        if (keeps(level, t))
+          continue;
+        auto found = pe.operands[t].find(addressAt(t, point, coord[t]));
+        ready = ready && found != pe.operands[t].end() && found->second.present;
       }
-      bool inside = true;
-      for (size_t d = 0; d < p.size(); ++d)
-        inside &= p[d] < bounds[d];
-      if (!inside)
-        continue; // A partial tile's missing points: no work.
-      for (unsigned t = 0; t < tensors; ++t)
-        for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
-          const Projection &proj = spaces[t].coords[i];
-          int64_t c = proj.constant;
-          for (const ProjectionTerm &term : proj.terms)
-            c += term.coefficient * p[term.dim];
-          coord[t][i] = c;
+    });
+    if (!ready)
+      break;
+    std::vector<std::pair<uint64_t, int64_t>> sums; // Bypassed outputs.
+    forEachPoint(pe, pe.step, [&](const int64_t *point) {
+      int64_t operand[3];
+      for (unsigned t : {a, b}) {
+        uint64_t address = addressAt(t, point, coord[t]);
+        if (keeps(level, t)) {
+          const Tile &tile = pe.tiles[t].front();
+          operand[t] = tile.values[tile.index(coord[t])];
+          ++counts.at(level, t).reads;
+        } else {
+          operand[t] = pe.operands[t].at(address).value;
         }
-      unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-      int64_t product = tiles[a]->values[tiles[a]->index(coord[a])] *
-                        tiles[b]->values[tiles[b]->index(coord[b])];
-      Tile &sum = pe.tiles[out].front();
-      sum.values[sum.index(coord[out])] += product;
-      ++counts.at(level, a).reads;
-      ++counts.at(level, b).reads;
-      ++counts.at(level, out).updates;
+      }
+      int64_t product = operand[a] * operand[b];
+      uint64_t address = addressAt(out, point, coord[out]);
+      if (keeps(level, out)) {
+        Tile &sum = pe.tiles[out].front();
+        sum.values[sum.index(coord[out])] += product;
+        ++counts.at(level, out).updates;
+      } else {
+        auto same = std::find_if(sums.begin(), sums.end(), [&](const auto &s) {
+          return s.first == address;
+        });
+        if (same == sums.end())
+          sums.push_back({address, product});
+        else
+          same->second += product;
+      }
       ++counts.macs;
       ++macsThisCycle;
+    });
+    // Partial sums the registers do not keep go straight up.
+    for (auto [address, value] : sums) {
+      Flit flit;
+      flit.tensor = out;
+      flit.tag = address;
+      flit.value = uint64_t(value);
+      flit.direction = Direction::ToParent;
+      flit.children = ChildSet{pe.slot};
+      pe.up.push_back(flit);
+      ++keeperOfOutput(level, index).drainsExpected;
     }
+    // Operand words no later step needs leave the registers.
+    std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
+    for (uint64_t k : leaving) {
+      auto &map = pe.operands[k & 3];
+      auto found = map.find(k >> 2);
+      if (found != map.end() && found->second.lastUse <= global)
+        map.erase(found);
+    }
+    leaving.clear();
     ++pe.step;
-    ++issued;
     ++result.peSteps;
+    pe.lastIssue = now;
+    pe.issuedAny = true;
   }
-  pe.lastIssue = now;
-  pe.issuedAny = true;
+}
+
+Instance &Hierarchy::keeperOfOutput(unsigned level, uint32_t index) {
+  unsigned keeperLevel = level - 1;
+  int64_t keeper = inst[level][index].parent;
+  while (keeperLevel > 0 && !keeps(keeperLevel, out)) {
+    keeper = inst[keeperLevel][keeper].parent;
+    --keeperLevel;
+  }
+  return inst[keeperLevel][keeper];
 }
 
 bool Hierarchy::finished() const {

@@ -663,8 +663,8 @@ TEST(NocTest, ReductionOnAMeshJoinsWhereXyRoutesMeet) {
   EXPECT_EQ(two.counters("mesh(1,1)->(0,1)").words, 1u);
 }
 
-// A bus of 4 taps (unlimited link bandwidth, so the bus itself is the limit:
-// one word per cycle). The parent broadcasts 3 words: all cross the
+// A bus of 4 taps (unlimited link bandwidth, the bus itself the limit: one
+// word per cycle). The parent broadcasts 3 words: all cross the
 // parent's link in cycle 0 and reach the bus in cycle 1, which carries one
 // per cycle to all four taps: word i reaches every child in cycle i + 1.
 // Children 0 and 1 each send 2 words up in cycle 0: the bus takes them in
@@ -673,7 +673,9 @@ TEST(NocTest, ReductionOnAMeshJoinsWhereXyRoutesMeet) {
 // each child its own link: all four arrive in cycle 1.
 TEST(NocTest, BusIsOneSharedMedium) {
   Network network = networkOf({"bus", 4, 1});
-  Noc bus(network, "bus");
+  NocOptions oneWord;
+  oneWord.busWordsPerCycle = 1;
+  Noc bus(network, "bus", oneWord);
   Scoreboard board;
   for (uint64_t tag = 0; tag < 3; ++tag) {
     bus.inject(Endpoint::parent(), wordTo(ChildSet::range(0, 4), tag, tag));
@@ -702,7 +704,7 @@ TEST(NocTest, BusIsOneSharedMedium) {
       cycles.push_back(up.cyclesOf(Endpoint::parent(), tag).at(0));
     return cycles;
   };
-  Noc shared(network, "bus");
+  Noc shared(network, "bus", oneWord);
   EXPECT_EQ(upFromTwoChildren(shared), (std::vector<uint64_t>{1, 2, 3, 4}));
   EXPECT_EQ(
       shared.counters("bus.switch0->parent").stalled(StallCause::OutputBusy),

@@ -30,6 +30,7 @@ namespace tessel::cli {
 namespace {
 
 struct SimCommandOptions {
+  std::string engine = "lockstep";
   std::string file;
   std::string arch;
   std::string mapping;
@@ -201,6 +202,7 @@ int run(const SimCommandOptions &options) {
       sim::runIsolated(ops.size(), options.jobs, [&](size_t i) {
         const MappedOp &op = *ops[i];
         sim::SimOptions simOptions;
+        simOptions.engine = *sim::simEngineNamed(options.engine);
         simOptions.functional = options.functional;
         simOptions.seed = options.dataSeed;
         simOptions.chromeTrace =
@@ -353,6 +355,11 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
+  sub->add_option("--engine", options->engine,
+                  "lockstep (default: one representative instance per "
+                  "level, with traces) or structural (every buffer "
+                  "instance, link and PE; docs/sim.md)")
+      ->check(CLI::IsMember({"lockstep", "structural"}));
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");
