@@ -27,22 +27,26 @@ uint64_t Network::unicastHops(unsigned child) const {
   return graph->hopsTo(child);
 }
 
-namespace {
-uint64_t unicastSum(const Network &network,
-                    const std::vector<unsigned> &children) {
-  uint64_t hops = 0;
-  for (unsigned child : children)
-    hops += network.unicastHops(child);
-  return hops;
+uint64_t Network::drainHops(unsigned child) const {
+  return graph->hopsFrom(child);
 }
-} // namespace
 
 uint64_t Network::multicastHops(const std::vector<unsigned> &children) const {
-  return multicast ? graph->treeHops(children) : unicastSum(*this, children);
+  if (multicast)
+    return graph->multicastTreeHops(children);
+  uint64_t hops = 0;
+  for (unsigned child : children)
+    hops += unicastHops(child);
+  return hops;
 }
 
 uint64_t Network::reductionHops(const std::vector<unsigned> &children) const {
-  return reduction ? graph->treeHops(children) : unicastSum(*this, children);
+  if (reduction)
+    return graph->reductionTreeHops(children);
+  uint64_t hops = 0;
+  for (unsigned child : children)
+    hops += drainHops(child);
+  return hops;
 }
 
 uint64_t StorageLevel::capacityFor(TensorRole role) const {

@@ -55,10 +55,11 @@ struct NetworkSummary {
 };
 
 /// The connection from one instance of a level to its children. Hop counts
-/// come from the topology's graph: a multicast uses the edges of the union of
-/// the shortest-path-tree paths to its destinations, a reduction the same
-/// tree reversed. A network that cannot multicast (reduce) sends one unicast
-/// per destination (source).
+/// come from the topology's graph and its routes (NetworkGraph.h): a
+/// multicast uses the links of the union of the routes to its destinations,
+/// a reduction those of the union of the routes from its sources to the
+/// parent. A network that cannot multicast (reduce) sends one unicast per
+/// destination (source).
 struct Network {
   std::string topology = "bus";
   bool multicast = false;
@@ -80,6 +81,8 @@ struct Network {
 
   /// Hops from the parent to child `child` (children are numbered x-fastest).
   uint64_t unicastHops(unsigned child) const;
+  /// Hops from child `child` to the parent (one word up, alone).
+  uint64_t drainHops(unsigned child) const;
   /// Hops to deliver one word to every child in `children`.
   uint64_t multicastHops(const std::vector<unsigned> &children) const;
   /// Hops to bring one word from every child in `children` to the parent.

@@ -24,27 +24,108 @@ void NetworkGraph::addBidirectionalLink(unsigned a, unsigned b, unsigned hops) {
   addLink(b, a, hops);
 }
 
+void NetworkGraph::setRoutes(std::vector<unsigned> fromSource,
+                             std::vector<unsigned> toSource) {
+  routesFromSource = std::move(fromSource);
+  routesToSource = std::move(toSource);
+}
+
+namespace {
+
+/// The predecessor of every vertex on its shortest path from `source` in
+/// `graph`; throws std::logic_error for a vertex it cannot reach.
+template <typename Graph>
+std::vector<unsigned> shortestPathTree(const Graph &graph, unsigned source,
+                                       const char *unreachable) {
+  unsigned vertices = static_cast<unsigned>(boost::num_vertices(graph));
+  std::vector<unsigned> predecessor(vertices);
+  std::vector<uint64_t> distance(vertices);
+  boost::dijkstra_shortest_paths(
+      graph, source,
+      boost::predecessor_map(predecessor.data()).distance_map(distance.data()));
+  for (unsigned v = 0; v < vertices; ++v)
+    if (v != source && predecessor[v] == v)
+      throw std::logic_error("network vertex " + std::to_string(v) + " " +
+                             unreachable);
+  return predecessor;
+}
+
+void checkRouteCount(const std::vector<unsigned> &routes, unsigned vertices) {
+  if (routes.size() != vertices)
+    throw std::logic_error("network routes: " + std::to_string(routes.size()) +
+                           " vertices routed, the graph has " +
+                           std::to_string(vertices));
+}
+
+} // namespace
+
+unsigned NetworkGraph::linkHopsOf(unsigned from, unsigned to) const {
+  auto [edge, found] = boost::edge(from, to, graph);
+  if (!found)
+    throw std::logic_error("network route: no link from vertex " +
+                           std::to_string(from) + " to vertex " +
+                           std::to_string(to));
+  return boost::get(boost::edge_weight, graph, edge);
+}
+
+void NetworkGraph::measure(RouteTree &tree, bool toSource) const {
+  unsigned vertices = vertexCount();
+  if (tree.next.at(kSource) != kSource)
+    throw std::logic_error("network routes: the source's route must end at "
+                           "itself");
+  tree.linkHops.assign(vertices, 0);
+  for (unsigned v = 0; v < vertices; ++v)
+    if (v != kSource)
+      tree.linkHops[v] =
+          toSource ? linkHopsOf(v, tree.next[v]) : linkHopsOf(tree.next[v], v);
+  // Walk each vertex's route to the first vertex already measured, then
+  // measure the walk backwards: every vertex is walked once.
+  const uint64_t unknown = UINT64_MAX;
+  tree.distance.assign(vertices, unknown);
+  tree.distance[kSource] = 0;
+  std::vector<unsigned> walk;
+  for (unsigned v = 0; v < vertices; ++v) {
+    walk.clear();
+    for (unsigned at = v; tree.distance[at] == unknown; at = tree.next[at]) {
+      if (walk.size() == vertices)
+        throw std::logic_error("network route from vertex " +
+                               std::to_string(v) + " never reaches the source");
+      walk.push_back(at);
+    }
+    for (auto at = walk.rbegin(); at != walk.rend(); ++at)
+      tree.distance[*at] = tree.distance[tree.next[*at]] + tree.linkHops[*at];
+  }
+}
+
 void NetworkGraph::finish() {
   unsigned vertices = vertexCount();
-  distance.assign(vertices, 0);
-  parent.assign(vertices, 0);
-  boost::dijkstra_shortest_paths(
-      graph, kSource,
-      boost::predecessor_map(parent.data()).distance_map(distance.data()));
-  parentLinkHops.assign(vertices, 0);
-  for (unsigned v = 0; v < vertices; ++v) {
-    if (v != kSource && parent[v] == v)
-      throw std::logic_error("network vertex " + std::to_string(v) +
-                             " is unreachable from the source");
-    if (v != kSource)
-      parentLinkHops[v] =
-          static_cast<unsigned>(distance[v] - distance[parent[v]]);
+  if (routesFromSource.empty()) {
+    down.next = shortestPathTree(graph, kSource,
+                                 "is unreachable from the "
+                                 "source");
+  } else {
+    checkRouteCount(routesFromSource, vertices);
+    down.next = routesFromSource;
   }
-  // Every hop count comes from the tree: hash it.
+  if (routesToSource.empty()) {
+    // Shortest paths to the source: from it, on the links reversed.
+    Graph reversed(vertices);
+    for (const Edge &edge : links())
+      boost::add_edge(edge.to, edge.from, edge.hops, reversed);
+    up.next = shortestPathTree(reversed, kSource, "cannot reach the source");
+  } else {
+    checkRouteCount(routesToSource, vertices);
+    up.next = routesToSource;
+  }
+  measure(down, false);
+  measure(up, true);
+  // Every hop count comes from the two trees: hash them.
   fingerprint_ = 1469598103934665603ull ^ childCount_;
-  for (unsigned v = 0; v < vertices; ++v)
-    for (uint64_t part : {uint64_t(parent[v]), uint64_t(parentLinkHops[v])})
-      fingerprint_ = (fingerprint_ ^ part) * 1099511628211ull;
+  for (const RouteTree *tree : {&down, &up})
+    for (unsigned v = 0; v < vertices; ++v)
+      for (uint64_t part :
+           {uint64_t(tree->next[v]), uint64_t(tree->linkHops[v])})
+        fingerprint_ = (fingerprint_ ^ part) * 1099511628211ull;
 }
 
 namespace {
@@ -58,21 +139,37 @@ void checkChild(unsigned child, unsigned childCount) {
 
 uint64_t NetworkGraph::hopsTo(unsigned child) const {
   checkChild(child, childCount_);
-  return distance[childVertex(child)];
+  return down.distance[childVertex(child)];
 }
 
-uint64_t NetworkGraph::treeHops(const std::vector<unsigned> &children) const {
+uint64_t NetworkGraph::hopsFrom(unsigned child) const {
+  checkChild(child, childCount_);
+  return up.distance[childVertex(child)];
+}
+
+uint64_t NetworkGraph::unionHops(const RouteTree &tree,
+                                 const std::vector<unsigned> &children) const {
   std::vector<bool> onTree(vertexCount(), false);
   uint64_t hops = 0;
   for (unsigned child : children) {
     checkChild(child, childCount_);
     for (unsigned v = childVertex(child); v != kSource && !onTree[v];
-         v = parent[v]) {
+         v = tree.next[v]) {
       onTree[v] = true;
-      hops += parentLinkHops[v];
+      hops += tree.linkHops[v];
     }
   }
   return hops;
+}
+
+uint64_t
+NetworkGraph::multicastTreeHops(const std::vector<unsigned> &children) const {
+  return unionHops(down, children);
+}
+
+uint64_t
+NetworkGraph::reductionTreeHops(const std::vector<unsigned> &children) const {
+  return unionHops(up, children);
 }
 
 void NetworkGraph::setGridPosition(unsigned vertex,

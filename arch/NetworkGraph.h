@@ -2,15 +2,22 @@
 //
 // The graph of one network: vertex 0 is the parent (the source), vertices
 // 1..N its children, further vertices switches or routers. Links carry a hop
-// weight (1 for a link that costs a hop, 0 for a bus tap). Once finished, a
-// shortest-path tree from the source gives every hop count: a unicast is the
-// path's weight, a multicast the weight of the union of the tree paths to
-// its destinations (each shared link counted once), a reduction the same
-// tree reversed.
+// weight (1 for a link that costs a hop, 0 for a bus tap). Once finished, two
+// route trees give every hop count:
+//
+//  * the routes from the source (down): a unicast is the weight of the route
+//    to its child, a multicast the weight of the union of the routes to its
+//    destinations (each shared link counted once);
+//  * the routes to the source (up): a reduction is the weight of the union
+//    of the routes from its contributors, words joining where routes meet.
+//
+// By default both are shortest-path trees (Dijkstra, ties broken by link
+// order). A topology whose routers route otherwise sets its routes
+// (setRoutes): the mesh its XY routes, which are what sim/Routing.h does.
 //
 // Topology builders (Topologies.h) create these; the rest of Tessel asks a
 // Network (Arch.h) for hop counts. The simulator's network components
-// (sim/Noc.h) are built from the links, the tree and, on a mesh, the grid
+// (sim/Noc.h) are built from the links, the routes and, on a mesh, the grid
 // positions of the routers (for dimension-ordered routing).
 //
 //===----------------------------------------------------------------------===//
@@ -41,14 +48,26 @@ public:
   void addLink(unsigned from, unsigned to, unsigned hops = 1);
   /// Adds a link each way.
   void addBidirectionalLink(unsigned a, unsigned b, unsigned hops = 1);
-  /// Computes the shortest-path tree from the source. Throws
-  /// std::logic_error if some child cannot be reached.
+  /// Replaces the shortest-path routes, by vertex: `fromSource[v]` is the
+  /// vertex before v on its route from the source, `toSource[v]` the vertex
+  /// after v on its route to the source (the source's are itself). Checked
+  /// by finish().
+  void setRoutes(std::vector<unsigned> fromSource,
+                 std::vector<unsigned> toSource);
+  /// Computes the routes (shortest paths, unless set) and their hops.
+  /// Throws std::logic_error if some vertex cannot be reached from the
+  /// source or cannot reach it, or if a set route is not a chain of links
+  /// ending at the source.
   void finish();
 
-  /// Hops on the path from the source to `child`.
+  /// Hops on the route from the source to `child`.
   uint64_t hopsTo(unsigned child) const;
-  /// Hops on the union of the tree paths from the source to `children`.
-  uint64_t treeHops(const std::vector<unsigned> &children) const;
+  /// Hops on the route from `child` to the source.
+  uint64_t hopsFrom(unsigned child) const;
+  /// Hops on the union of the routes from the source to `children`.
+  uint64_t multicastTreeHops(const std::vector<unsigned> &children) const;
+  /// Hops on the union of the routes from `children` to the source.
+  uint64_t reductionTreeHops(const std::vector<unsigned> &children) const;
 
   /// Places a router on a grid (a mesh): position {x, y}.
   void setGridPosition(unsigned vertex, std::array<unsigned, 2> position);
@@ -61,13 +80,18 @@ public:
   };
   /// Every link, by source vertex, then in the order added.
   std::vector<Edge> links() const;
-  /// The vertex before `vertex` on its shortest path from the source (the
-  /// source's is itself). Needs finish().
-  unsigned treeParent(unsigned vertex) const { return parent.at(vertex); }
+  /// The vertex before `vertex` on its route from the source (the source's
+  /// is itself). Needs finish().
+  unsigned treeParent(unsigned vertex) const { return down.next.at(vertex); }
+  /// The vertex after `vertex` on its route to the source (the source's is
+  /// itself). Needs finish().
+  unsigned nextTowardSource(unsigned vertex) const {
+    return up.next.at(vertex);
+  }
 
   unsigned vertexCount() const;
-  /// A hash of the finished shortest-path tree: equal for networks whose
-  /// every hop count is equal (never the address, which memory reuses).
+  /// A hash of the finished routes: equal for networks whose every hop
+  /// count is equal (never the address, which memory reuses).
   uint64_t fingerprint() const { return fingerprint_; }
   unsigned linkCount() const;
 
@@ -77,11 +101,30 @@ private:
                             boost::no_property,
                             boost::property<boost::edge_weight_t, unsigned>>;
 
+  /// The routes between every vertex and the source, one direction: a tree
+  /// rooted at the source, each vertex linked to `next` (towards the source
+  /// along the tree).
+  struct RouteTree {
+    std::vector<unsigned> next;
+    std::vector<unsigned> linkHops; ///< Of the link between v and next[v].
+    std::vector<uint64_t> distance; ///< Hops between v and the source.
+  };
+
+  /// The hops of the link `from` -> `to`; throws std::logic_error if none.
+  unsigned linkHopsOf(unsigned from, unsigned to) const;
+  /// Fills `tree`'s hops from its `next`; `toSource`: its links go v ->
+  /// next[v], else next[v] -> v. Throws std::logic_error if a step is no
+  /// link or the steps from some vertex never reach the source.
+  void measure(RouteTree &tree, bool toSource) const;
+  uint64_t unionHops(const RouteTree &tree,
+                     const std::vector<unsigned> &children) const;
+
   Graph graph;
   unsigned childCount_;
-  std::vector<uint64_t> distance;       ///< Hops from the source.
-  std::vector<unsigned> parent;         ///< In the shortest-path tree.
-  std::vector<unsigned> parentLinkHops; ///< Weight of the link to parent.
+  /// setRoutes()'s, empty unless a topology set them.
+  std::vector<unsigned> routesFromSource, routesToSource;
+  RouteTree down; ///< Routes from the source.
+  RouteTree up;   ///< Routes to the source.
   uint64_t fingerprint_ = 0;
   /// Grid positions by vertex; empty unless the topology set some.
   std::vector<std::optional<std::array<unsigned, 2>>> gridPositions;

@@ -73,7 +73,9 @@ void buildTree(NetworkGraph &graph, const NetworkShape &shape) {
 }
 
 /// Nearest-neighbour links that only carry data forward (+x and +y); the
-/// parent feeds the corner PE (0, 0).
+/// parent feeds the corner PE (0, 0). Partial sums move down the columns
+/// (+y) and leave at the bottom edge: each PE of the bottom row drains into
+/// the parent, so a word's route to the parent runs down its column.
 void buildSystolic(NetworkGraph &graph, const NetworkShape &shape) {
   graph.addLink(NetworkGraph::kSource, graph.childVertex(0));
   for (unsigned y = 0; y < shape.y; ++y)
@@ -83,6 +85,8 @@ void buildSystolic(NetworkGraph &graph, const NetworkShape &shape) {
         graph.addLink(here, graph.childVertex(childAt(shape, x + 1, y)));
       if (y + 1 < shape.y)
         graph.addLink(here, graph.childVertex(childAt(shape, x, y + 1)));
+      else
+        graph.addLink(here, NetworkGraph::kSource);
     }
 }
 
@@ -96,24 +100,44 @@ std::string checkMesh(const NetworkShape &shape) {
          std::to_string(shape.y - 1);
 }
 
+/// One step from `from` towards `to` along one axis.
+unsigned stepToward(unsigned from, unsigned to) {
+  return from < to ? from + 1 : from - 1;
+}
+
 /// A router per child linked both ways to its four neighbours; the parent
-/// joins the router at `attach`. Each router has its grid position (for
-/// dimension-ordered routing).
+/// joins the router at `attach`. Each router has its grid position, and the
+/// routes are dimension-ordered (XY), as sim/Routing.h routes them: from
+/// the parent, X along the attach router's row, then Y along the
+/// destination's column; to the parent, X along the sender's row, then Y
+/// along the attach router's column.
 void buildMesh(NetworkGraph &graph, const NetworkShape &shape) {
-  graph.addBidirectionalLink(
-      NetworkGraph::kSource,
-      graph.childVertex(childAt(shape, shape.attach[0], shape.attach[1])));
+  auto router = [&](unsigned x, unsigned y) {
+    return graph.childVertex(childAt(shape, x, y));
+  };
+  auto [attachX, attachY] = shape.attach;
+  unsigned attach = router(attachX, attachY);
+  graph.addBidirectionalLink(NetworkGraph::kSource, attach);
+  std::vector<unsigned> fromSource(graph.vertexCount()),
+      toSource(graph.vertexCount());
   for (unsigned y = 0; y < shape.y; ++y)
     for (unsigned x = 0; x < shape.x; ++x) {
-      unsigned here = graph.childVertex(childAt(shape, x, y));
+      unsigned here = router(x, y);
       graph.setGridPosition(here, {x, y});
       if (x + 1 < shape.x)
-        graph.addBidirectionalLink(here,
-                                   graph.childVertex(childAt(shape, x + 1, y)));
+        graph.addBidirectionalLink(here, router(x + 1, y));
       if (y + 1 < shape.y)
-        graph.addBidirectionalLink(here,
-                                   graph.childVertex(childAt(shape, x, y + 1)));
+        graph.addBidirectionalLink(here, router(x, y + 1));
+      if (here == attach) {
+        fromSource[here] = toSource[here] = NetworkGraph::kSource;
+        continue;
+      }
+      fromSource[here] = y != attachY ? router(x, stepToward(y, attachY))
+                                      : router(stepToward(x, attachX), y);
+      toSource[here] = x != attachX ? router(stepToward(x, attachX), y)
+                                    : router(x, stepToward(y, attachY));
     }
+  graph.setRoutes(std::move(fromSource), std::move(toSource));
 }
 
 } // namespace
@@ -126,10 +150,12 @@ const std::vector<Topology> &topologies() {
        checkTree, buildTree},
       {"systolic",
        "forward-only links to the +x and +y neighbours, fed at "
-       "child (0, 0)",
+       "child (0, 0), drained from the bottom row",
        fitsAnyShape, buildSystolic},
-      {"mesh", "2-D mesh of routers, parent attached at one router", checkMesh,
-       buildMesh},
+      {"mesh",
+       "2-D mesh of routers with XY routing, parent attached at one "
+       "router",
+       checkMesh, buildMesh},
       {"crossbar", "a dedicated link from the parent to each child",
        fitsAnyShape, buildCrossbar},
   };

@@ -342,9 +342,9 @@ GroupTraffic NestAnalysis::groupTraffic(unsigned supplier, unsigned level,
   for (unsigned l = supplier; l < level; ++l)
     anySpatial |= spatialLoops[l] != 0;
   if (!anySpatial) {
-    // One instance below: every transfer is a unicast to child 0.
-    uint64_t hops = network.unicastHops(0);
-    return {1, hops, hops, hops};
+    // One instance below: every transfer is a unicast to or from child 0.
+    uint64_t down = network.unicastHops(0);
+    return {1, down, network.drainHops(0), down};
   }
   // The network by what its hop counts depend on (never by address: an
   // Arch freed and another built in its place must not share entries).

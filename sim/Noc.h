@@ -9,7 +9,7 @@
 // attaches straight to the bus's router, which is a shared medium moving
 // linkBandwidth (none: unlimited) words per cycle over all its ports, a
 // broadcast reaching every tap at once. Routing is XY on a mesh, the
-// shortest-path tree elsewhere (sim/Routing.h).
+// graph's routes elsewhere (sim/Routing.h).
 //
 // Use, once per cycle:
 //

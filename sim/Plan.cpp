@@ -11,24 +11,30 @@
 namespace tessel::sim {
 namespace {
 
-/// Identifies the links of a network's shortest-path tree from its hop
-/// counts: the p-th hop on the path to child c is the same link as the p-th
-/// hop to child c' when their paths share at least p hops.
+/// Identifies the links of a network's routes, one direction, from its hop
+/// counts: counted from the parent's end, the p-th hop of child c's route is
+/// the same link as the p-th hop of child c''s when their routes share at
+/// least p hops (routes from the parent part once; routes to it join once).
 class LinkMap {
 public:
-  explicit LinkMap(const Network &network) {
+  LinkMap() = default; ///< No links (a network without link bandwidth).
+  LinkMap(const Network &network, bool upward) {
     const NetworkGraph &graph = *network.graph;
     unsigned children = graph.childCount();
     paths.resize(children);
     std::vector<uint64_t> hops(children);
     for (unsigned c = 0; c < children; ++c)
-      hops[c] = graph.hopsTo(c);
+      hops[c] = upward ? graph.hopsFrom(c) : graph.hopsTo(c);
+    auto unionHops = [&](unsigned a, unsigned b) {
+      return upward ? graph.reductionTreeHops({a, b})
+                    : graph.multicastTreeHops({a, b});
+    };
     for (unsigned c = 0; c < children; ++c) {
       for (uint64_t p = 1; p <= hops[c]; ++p) {
         uint32_t id = 0;
         bool found = false;
         for (unsigned other = 0; other < c && !found; ++other) {
-          uint64_t shared = hops[c] + hops[other] - graph.treeHops({c, other});
+          uint64_t shared = hops[c] + hops[other] - unionHops(c, other);
           if (shared >= p && paths[other].size() >= p) {
             id = paths[other][p - 1];
             found = true;
@@ -173,13 +179,17 @@ unsigned childOn(const Plan &plan, unsigned supplier, unsigned level,
 } // namespace
 
 void Plan::buildResidencies() {
-  std::vector<LinkMap> linkMaps;
+  // Only links with a bandwidth are contended for. Each direction numbers
+  // its links on its own (Links keeps the two directions' servers apart).
+  std::vector<LinkMap> downMaps(levels), upMaps(levels);
   linkCount.assign(levels, 0);
   for (unsigned l = 0; l < levels; ++l) {
     const Network &network = arch.levels[l].network;
-    linkMaps.emplace_back(network);
-    if (network.linkBandwidth)
-      linkCount[l] = linkMaps.back().links();
+    if (!network.linkBandwidth)
+      continue;
+    downMaps[l] = LinkMap(network, false);
+    upMaps[l] = LinkMap(network, true);
+    linkCount[l] = std::max(downMaps[l].links(), upMaps[l].links());
   }
   residency.assign(levels + 1, std::vector<Residency>(tensors()));
   for (unsigned l = 1; l <= levels; ++l) {
@@ -238,8 +248,8 @@ void Plan::buildResidencies() {
         std::vector<unsigned> &set = children[g];
         if (linkCount[k] && !r.shares) // A copy per member, each its path.
           for (unsigned child : set) {
-            addLinkUses(linkMaps[k], {child}, true, downUses);
-            addLinkUses(linkMaps[k], {child}, true, upUses);
+            addLinkUses(downMaps[k], {child}, true, downUses);
+            addLinkUses(upMaps[k], {child}, true, upUses);
           }
         std::sort(set.begin(), set.end());
         set.erase(std::unique(set.begin(), set.end()), set.end());
@@ -248,10 +258,10 @@ void Plan::buildResidencies() {
         r.leader.hops += network.unicastHops(leaders[g]);
         if (linkCount[k]) {
           if (r.shares) {
-            addLinkUses(linkMaps[k], set, network.multicast, downUses);
-            addLinkUses(linkMaps[k], set, network.reduction, upUses);
+            addLinkUses(downMaps[k], set, network.multicast, downUses);
+            addLinkUses(upMaps[k], set, network.reduction, upUses);
           }
-          addLinkUses(linkMaps[k], {leaders[g]}, true, leaderUses);
+          addLinkUses(downMaps[k], {leaders[g]}, true, leaderUses);
         }
       }
       r.down.links.assign(downUses.begin(), downUses.end());

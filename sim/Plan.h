@@ -114,7 +114,8 @@ public:
   std::vector<uint64_t> peSkew;
   uint64_t operandLatency = 0; ///< Step issue to MAC, nearest unit.
   uint64_t updateLatency = 0;  ///< Step issue to the update's landing.
-  /// Link count per level's network (0 when it has no link bandwidth).
+  /// Links per level's network, the more of its two directions' (0 when it
+  /// has no link bandwidth).
   std::vector<uint32_t> linkCount;
 
   unsigned tensors() const { return unsigned(problem.tensors.size()); }

@@ -87,15 +87,15 @@ private:
   unsigned attach = 0;            ///< The router the parent links to.
 };
 
-/// Routing on the shortest-path tree from the parent. A vertex's subtree
-/// is the interval [enter, exit) of a depth-first numbering.
-class TreeRouting : public Routing {
+/// A tree over the graph's vertices rooted at the parent, given each
+/// vertex's neighbour towards the root; a vertex's subtree is the interval
+/// [enter, exit) of a depth-first numbering.
+class NumberedTree {
 public:
-  explicit TreeRouting(const NetworkGraph &graph) : graph(graph) {
-    unsigned vertices = graph.vertexCount();
+  template <typename Next> NumberedTree(unsigned vertices, Next towardRoot) {
     std::vector<std::vector<unsigned>> below(vertices);
     for (unsigned v = 1; v < vertices; ++v)
-      below[graph.treeParent(v)].push_back(v);
+      below[towardRoot(v)].push_back(v);
     enter.assign(vertices, 0);
     exit.assign(vertices, 0);
     branches.resize(vertices);
@@ -117,16 +117,12 @@ public:
     }
   }
 
-  const char *name() const override { return "tree"; }
-
-  unsigned towardChild(unsigned at, uint32_t child) const override {
-    unsigned target = graph.childVertex(child);
-    if (target == at)
-      return at;
-    if (!inSubtree(target, at))
-      return graph.treeParent(at);
-    // The branch whose interval holds the target: branches are in
-    // numbering order.
+  bool inSubtree(unsigned vertex, unsigned root) const {
+    return enter[root] <= enter[vertex] && enter[vertex] < exit[root];
+  }
+  /// The branch of `at` whose subtree holds `target` (in it, not `at`).
+  unsigned branchToward(unsigned at, unsigned target) const {
+    // Branches are in numbering order.
     const std::vector<unsigned> &out = branches[at];
     auto after = std::upper_bound(out.begin(), out.end(), enter[target],
                                   [&](unsigned number, unsigned branch) {
@@ -135,22 +131,46 @@ public:
     return *(after - 1);
   }
 
+private:
+  std::vector<unsigned> enter, exit;
+  std::vector<std::vector<unsigned>> branches; ///< Tree children, in order.
+};
+
+/// Routing on the graph's routes (arch/NetworkGraph.h): from the parent,
+/// down its tree of routes towards a child in the subtree, up that tree
+/// otherwise; to the parent, along the graph's route to it.
+class TreeRouting : public Routing {
+public:
+  explicit TreeRouting(const NetworkGraph &graph)
+      : graph(graph),
+        fromParent(graph.vertexCount(),
+                   [&](unsigned v) { return graph.treeParent(v); }),
+        toParent(graph.vertexCount(),
+                 [&](unsigned v) { return graph.nextTowardSource(v); }) {}
+
+  const char *name() const override { return "tree"; }
+
+  unsigned towardChild(unsigned at, uint32_t child) const override {
+    unsigned target = graph.childVertex(child);
+    if (target == at)
+      return at;
+    if (!fromParent.inSubtree(target, at))
+      return graph.treeParent(at);
+    return fromParent.branchToward(at, target);
+  }
+
   unsigned towardParent(unsigned at) const override {
-    return graph.treeParent(at);
+    return graph.nextTowardSource(at);
   }
 
   bool onRouteToParent(unsigned at, uint32_t child) const override {
-    return inSubtree(graph.childVertex(child), at);
+    return toParent.inSubtree(graph.childVertex(child), at);
   }
 
 private:
-  bool inSubtree(unsigned vertex, unsigned root) const {
-    return enter[root] <= enter[vertex] && enter[vertex] < exit[root];
-  }
-
   const NetworkGraph &graph;
-  std::vector<unsigned> enter, exit;
-  std::vector<std::vector<unsigned>> branches; ///< Tree children, in order.
+  NumberedTree fromParent; ///< The routes from the parent.
+  NumberedTree toParent;   ///< The routes to the parent.
 };
 
 } // namespace

@@ -7,13 +7,18 @@
 //  * dimension-ordered (XY) when the topology placed its routers on a grid
 //    (the mesh): X hops first, then Y; the parent is reached through the
 //    router it attaches to. Deadlock-free without virtual channels.
-//  * tree routing on the graph's shortest-path tree from the parent (every
-//    other topology): down the tree towards a child in the subtree, up
-//    towards the parent otherwise. A route goes up, then down, so it is
-//    deadlock-free too.
+//  * tree routing on the graph's own routes (every other topology; the
+//    shortest paths, arch/NetworkGraph.h): towards a child, down the tree
+//    of routes from the parent when the child is in the subtree, up it
+//    otherwise; towards the parent, along the graph's route to it (the
+//    same tree reversed, except on a systolic array, whose words leave
+//    down their column). A route goes up, then down, so it is deadlock-free
+//    too.
 //
-// Routes to one destination form a tree, so a multicast forks at branch
-// points and a reduction joins where routes to the parent meet.
+// The XY routes are the routes the mesh's graph holds, so both kinds give
+// the hop counts the models read from the graph. Routes to one destination
+// form a tree, so a multicast forks at branch points and a reduction joins
+// where routes to the parent meet.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_SIM_ROUTING_H

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 
 using namespace tessel;
@@ -138,6 +139,38 @@ TEST(NetworkTest, SystolicGridIsFedFromTheCorner) {
   EXPECT_EQ(grid.multicastHops(allChildren(4)), 4u);
 }
 
+// Systolic 3x2 (X = 3 columns, Y = 2 rows): partial sums go down the
+// columns and the bottom row (1) drains into the parent: links parent ->
+// (0,0), 4 along the rows, 3 down the columns, 3 drains = 11. Up from
+// (x, 0): (x, 0) -> (x, 1) -> parent, 2 hops; from (x, 1): 1 hop. A
+// reduction of a column is 2 links, of the top row 3 + 3 = 6, of all 6.
+// Down, nothing changes: 1 + x + y, and the drains are no way in.
+TEST(NetworkTest, SystolicBottomRowDrainsIntoTheParent) {
+  Network grid = networkOf("systolic", shapeOf(3, 2), true, true);
+  EXPECT_EQ(grid.graph->linkCount(), 11u);
+  const uint64_t down[] = {1, 2, 3, 2, 3, 4}, up[] = {2, 2, 2, 1, 1, 1};
+  for (unsigned child = 0; child < 6; ++child) {
+    EXPECT_EQ(grid.unicastHops(child), down[child]) << child;
+    EXPECT_EQ(grid.drainHops(child), up[child]) << child;
+  }
+  EXPECT_EQ(grid.reductionHops({1, 4}), 2u);
+  EXPECT_EQ(grid.reductionHops({0, 1, 2}), 6u);
+  EXPECT_EQ(grid.reductionHops(allChildren(6)), 6u);
+  EXPECT_EQ(grid.multicastHops(allChildren(6)), 6u);
+  const NetworkGraph &graph = *grid.graph;
+  EXPECT_EQ(graph.nextTowardSource(graph.childVertex(2)), graph.childVertex(5));
+  EXPECT_EQ(graph.nextTowardSource(graph.childVertex(5)),
+            NetworkGraph::kSource);
+
+  // Without reduction every word drains alone: 3 x 2 + 3 x 1 = 9 hops.
+  Network plain = networkOf("systolic", shapeOf(3, 2), true, false);
+  EXPECT_EQ(plain.reductionHops(allChildren(6)), 9u);
+  // A single row: every PE is on the bottom edge, one hop from the parent.
+  Network row = networkOf("systolic", shapeOf(4, 1), true, true);
+  EXPECT_EQ(row.reductionHops({0, 3}), 2u);
+  EXPECT_EQ(row.unicastHops(3), 4u);
+}
+
 // Mesh 2x3 (X=2, Y=3), parent at router (0,0). Child = x + 2y. Hops =
 // 1 + x + y: 1, 2 / 2, 3 / 3, 4.
 TEST(NetworkTest, MeshTwoByThreeAttachedAtTheCorner) {
@@ -169,6 +202,68 @@ TEST(NetworkTest, MeshAttachedInside) {
   EXPECT_EQ(mesh.multicastHops(allChildren(6)), 6u);
 }
 
+// Mesh 2x2 attached at (0,0): children 0 = (0,0), 1 = (1,0), 2 = (0,1),
+// 3 = (1,1). The routes are XY, as the routers take them:
+//   down (from the parent): X along row 0 first, then Y: (1,1) is reached
+//     parent -> (0,0) -> (1,0) -> (1,1), (0,1) by parent -> (0,0) -> (0,1);
+//   up (to the parent): X along the sender's row first, then Y along
+//     column 0: (1,1) -> (0,1) -> (0,0) -> parent, (0,1) -> (0,0) -> parent.
+// A reduction of children 2 and 3: (1,1) -> (0,1), where the two words
+// join, -> (0,0) -> parent: 3 links. (Dijkstra's tree reached (1,1)
+// through (1,0), so the models used to count 4: (1,1) -> (1,0) -> (0,0),
+// (0,1) -> (0,0), (0,0) -> parent.) A multicast to them takes the other
+// way round: parent -> (0,0), then (0,0) -> (0,1) and (0,0) -> (1,0) ->
+// (1,1): 4 links.
+TEST(NetworkTest, MeshRoutesAreXyBothWays) {
+  Network mesh = networkOf("mesh", shapeOf(2, 2), true, true);
+  EXPECT_EQ(mesh.reductionHops({2, 3}), 3u);
+  EXPECT_EQ(mesh.multicastHops({2, 3}), 4u);
+  const NetworkGraph &graph = *mesh.graph;
+  auto at = [&](unsigned x, unsigned y) {
+    return graph.childVertex(x + 2 * y);
+  };
+  EXPECT_EQ(graph.treeParent(at(1, 1)), at(1, 0));
+  EXPECT_EQ(graph.treeParent(at(0, 1)), at(0, 0));
+  EXPECT_EQ(graph.treeParent(at(0, 0)), NetworkGraph::kSource);
+  EXPECT_EQ(graph.nextTowardSource(at(1, 1)), at(0, 1));
+  EXPECT_EQ(graph.nextTowardSource(at(1, 0)), at(0, 0));
+  EXPECT_EQ(graph.nextTowardSource(at(0, 0)), NetworkGraph::kSource);
+  for (unsigned child = 0; child < 4; ++child)
+    EXPECT_EQ(mesh.drainHops(child), mesh.unicastHops(child)) << child;
+}
+
+// Mesh 4x3 attached at (2,1); child = x + 4y. Down to (0,2) = child 8:
+// parent, (2,1), (1,1), (0,1), (0,2); up from (3,0) = child 3: (3,0),
+// (2,0), (2,1), parent. A multicast to the row-0 corners {0, 3}: parent
+// -> (2,1), (2,1) -> (1,1) -> (0,1) -> (0,0), (2,1) -> (3,1) -> (3,0): 6
+// links; their reduction: (0,0) -> (1,0) -> (2,0) <- (3,0), then (2,0) ->
+// (2,1) -> parent: 5 links. Column 0, {0, 4, 8}: down parent -> (2,1) ->
+// (1,1) -> (0,1), then (0,0) and (0,2): 5 links; up 2 links along each
+// row to column 2, (2,0) -> (2,1) and (2,2) -> (2,1), then the parent's
+// link: 6 + 2 + 1 = 9.
+TEST(NetworkTest, MeshXyRoutesFromAnInsideAttachPoint) {
+  NetworkShape shape = shapeOf(4, 3);
+  shape.attach = {2, 1};
+  Network mesh = networkOf("mesh", shape, true, true);
+  const NetworkGraph &graph = *mesh.graph;
+  auto at = [&](unsigned x, unsigned y) {
+    return graph.childVertex(x + 4 * y);
+  };
+  EXPECT_EQ(graph.treeParent(at(0, 2)), at(0, 1));
+  EXPECT_EQ(graph.treeParent(at(0, 1)), at(1, 1));
+  EXPECT_EQ(graph.treeParent(at(3, 0)), at(3, 1));
+  EXPECT_EQ(graph.nextTowardSource(at(3, 0)), at(2, 0));
+  EXPECT_EQ(graph.nextTowardSource(at(2, 0)), at(2, 1));
+  EXPECT_EQ(graph.nextTowardSource(at(2, 2)), at(2, 1));
+  EXPECT_EQ(mesh.multicastHops({0, 3}), 6u);
+  EXPECT_EQ(mesh.reductionHops({0, 3}), 5u);
+  EXPECT_EQ(mesh.multicastHops({0, 4, 8}), 5u);
+  EXPECT_EQ(mesh.reductionHops({0, 4, 8}), 9u);
+  // Every router once, plus the parent's link, either way.
+  EXPECT_EQ(mesh.multicastHops(allChildren(12)), 12u);
+  EXPECT_EQ(mesh.reductionHops(allChildren(12)), 12u);
+}
+
 TEST(NetworkTest, MeshRejectsAnAttachPointOutsideIt) {
   NetworkShape shape = shapeOf(2, 3);
   shape.attach = {2, 0};
@@ -188,7 +283,7 @@ TEST(NetworkTest, GraphSizes) {
 }
 
 // What the simulator's routers are built from (sim/Noc.h): every one-way
-// link, the shortest-path tree, and on a mesh each router's grid position.
+// link, the routes, and on a mesh each router's grid position.
 // Mesh 3x2: rows of 2 links, columns of 1: 7 pairs, plus the parent's 2.
 // Binary tree of 4: switches 5 (children 0, 1) and 6 under the parent.
 TEST(NetworkTest, LinksTreeAndGridPositions) {
@@ -226,6 +321,56 @@ TEST(NetworkTest, UnreachableChildIsALogicError) {
   NetworkGraph graph(2);
   graph.addLink(NetworkGraph::kSource, graph.childVertex(0));
   EXPECT_THROW(graph.finish(), std::logic_error);
+}
+
+// Every vertex needs a route to the parent too: a chain with no way back.
+TEST(NetworkTest, ChildThatCannotReachTheParentIsALogicError) {
+  NetworkGraph graph(2);
+  graph.addLink(NetworkGraph::kSource, graph.childVertex(0));
+  graph.addLink(graph.childVertex(0), graph.childVertex(1));
+  try {
+    graph.finish();
+    ADD_FAILURE() << "a graph without links to the parent finished";
+  } catch (const std::logic_error &error) {
+    EXPECT_NE(std::string(error.what()).find("cannot reach the source"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+// Routes a topology sets must be chains of links ending at the parent.
+// Two children, each linked both ways to the parent and to each other.
+TEST(NetworkTest, SetRoutesAreChecked) {
+  auto pair = [] {
+    auto graph = std::make_unique<NetworkGraph>(2);
+    unsigned a = graph->childVertex(0), b = graph->childVertex(1);
+    graph->addBidirectionalLink(NetworkGraph::kSource, a);
+    graph->addBidirectionalLink(NetworkGraph::kSource, b);
+    graph->addBidirectionalLink(a, b);
+    return graph;
+  };
+  // Down: b through a; up: a through b. 1 + 2 hops each way.
+  auto routed = pair();
+  routed->setRoutes({0, 0, 1}, {0, 2, 0});
+  routed->finish();
+  EXPECT_EQ(routed->hopsTo(1), 2u);
+  EXPECT_EQ(routed->hopsFrom(0), 2u);
+  EXPECT_EQ(routed->multicastTreeHops({0, 1}), 2u);
+  EXPECT_EQ(routed->reductionTreeHops({0, 1}), 2u);
+  auto shortest = pair();
+  shortest->finish();
+  EXPECT_EQ(shortest->hopsTo(1), 1u);
+  EXPECT_NE(shortest->fingerprint(), routed->fingerprint());
+
+  auto cycle = pair(); // Up: a and b point at each other.
+  cycle->setRoutes({0, 0, 0}, {0, 2, 1});
+  EXPECT_THROW(cycle->finish(), std::logic_error);
+  auto missing = pair(); // Down: b's route starts at b itself.
+  missing->setRoutes({0, 0, 2}, {0, 0, 0});
+  EXPECT_THROW(missing->finish(), std::logic_error);
+  auto unsized = pair(); // Fewer vertices routed than the graph has.
+  unsized->setRoutes({0, 0}, {0, 0});
+  EXPECT_THROW(unsized->finish(), std::logic_error);
 }
 
 } // namespace
