@@ -294,10 +294,13 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   result.pes = run.pes;
   result.report = run.report;
   result.report.evaluator = "sim";
+  for (const auto &[name, count] : run.dram)
+    result.events.push_back({"DRAM " + name, count});
   for (const CycleShare &share : run.shares) {
-    result.stalls.push_back({share.what, share.cycles});
     if (share.what.rfind("compute", 0) == 0)
       result.computeCycles = share.cycles;
+    else
+      result.stalls.push_back({share.what, share.cycles});
   }
   return result;
 }
@@ -485,6 +488,11 @@ std::string encodeResult(const SimResult &result) {
   os << result.interrupted << ' ' << result.warnings.size() << ' ';
   for (const std::string &warning : result.warnings)
     putString(os, warning);
+  os << result.events.size() << ' ';
+  for (const Stall &event : result.events) {
+    putString(os, event.reason);
+    os << event.cycles << ' ';
+  }
   return os.str();
 }
 
@@ -544,6 +552,15 @@ std::optional<SimResult> decodeResult(const std::string &text) {
     is.get();
     getString(is, warning);
     result.warnings.push_back(warning);
+  }
+  size_t events = 0;
+  is >> events;
+  for (size_t i = 0; i < events && i < 1000 && is; ++i) {
+    Stall event;
+    is.get();
+    getString(is, event.reason);
+    is >> event.cycles;
+    result.events.push_back(event);
   }
   if (!is)
     return std::nullopt;

@@ -73,6 +73,9 @@ struct SimResult {
   /// which cycle; the traces hold what was simulated, closed cleanly.
   bool interrupted = false;
   std::vector<std::string> warnings; ///< E.g. a trace cut at its limit.
+  /// Events the components counted beyond the Report (the structural
+  /// engine's DRAM row hits, misses, conflicts, refreshes, ...).
+  std::vector<Stall> events;
 
   /// Simulated PE-cycles per second of wall-clock time.
   double peCyclesPerSecond() const {

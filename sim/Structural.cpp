@@ -5,6 +5,7 @@
 #include "arch/Arch.h"
 #include "arch/Energy.h"
 #include "mapping/Mapping.h"
+#include "sim/Dram.h"
 #include "sim/Link.h"
 #include "sim/Noc.h"
 #include "support/Interrupt.h"
@@ -156,6 +157,24 @@ private:
   std::vector<std::vector<Instance>> inst; ///< [level][index].
   std::deque<ControlMessage> control, controlNext;
   ActionCounts counts;
+  /// The outermost level's DRAM with timing, when its Arch has `dram:`.
+  std::unique_ptr<Dram> dram;
+  std::vector<uint64_t> dramBase; ///< Each tensor's first word address.
+  struct DramRead {
+    Flit flit;
+    ChildSet asked;
+  };
+  std::unordered_map<uint64_t, DramRead> dramReads; ///< By request tag.
+  /// The controller's read buffer: a burst's data, once returned, serves
+  /// later requests for its other words (the last kReadBufferBursts
+  /// bursts); requests for a burst on its way wait for it.
+  static constexpr size_t kReadBufferBursts = 512;
+  std::deque<uint64_t> recentBursts;
+  std::unordered_set<uint64_t> recentSet;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> burstWaiters;
+  std::unordered_map<uint64_t, uint64_t> tagBurst;
+  std::deque<uint64_t> dramWrites; ///< Word addresses waiting for a queue.
+  uint64_t dramTag = 0;
   uint64_t now = 0;
   uint64_t macsThisCycle = 0;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
@@ -182,6 +201,9 @@ private:
   bool tryRelease(unsigned level, uint32_t index);
   void release(unsigned level, uint32_t index);
   void serve(unsigned level, uint32_t index);
+  void serveDram();
+  void sendDown(Instance &instance, unsigned level, Flit flit,
+                const ChildSet &asked);
   void arrive(unsigned level, uint32_t index, const Flit &flit);
   void arriveDrain(unsigned level, uint32_t index, const Flit &flit);
   void stepPe(uint32_t index);
@@ -344,6 +366,15 @@ void Hierarchy::build() {
       if (l + 1 < levels)
         instance.net = std::make_unique<Noc>(level.network, level.name);
     }
+  if (arch.levels[0].dram) {
+    dram = std::make_unique<Dram>(*arch.levels[0].dram, arch.clockGHz,
+                                  arch.levels[0].wordBits);
+    uint64_t base = 0;
+    for (unsigned t = 0; t < tensors; ++t) {
+      dramBase.push_back(base);
+      base += spaces[t].words;
+    }
+  }
   result.instances = 0;
   for (unsigned l = 0; l + 1 < levels; ++l)
     result.instances += inst[l].size();
@@ -596,7 +627,98 @@ void Hierarchy::release(unsigned level, uint32_t index) {
 }
 
 /// A keeper's read port: serves the ready requests it can this cycle.
+void Hierarchy::sendDown(Instance &instance, unsigned level, Flit flit,
+                         const ChildSet &asked) {
+  if (arch.levels[level].network.multicast || asked.size() == 1) {
+    flit.children = asked;
+    instance.down.push_back(flit);
+    return;
+  }
+  asked.forEach([&](uint32_t child) {
+    Flit one = flit;
+    one.children = ChildSet{child};
+    instance.down.push_back(one);
+  });
+}
+
+/// The outermost level with DRAM timing: ready requests become DRAM reads
+/// (one per word; the DRAM serves them burst by burst), completions go into
+/// the network; partial sums arriving become writes.
+void Hierarchy::serveDram() {
+  Instance &store = inst[0][0];
+  dram->advanceTo(now);
+  while (std::optional<DramCompletion> done = dram->popCompleted()) {
+    if (done->write)
+      continue;
+    auto burst = tagBurst.find(done->tag);
+    if (burst == tagBurst.end())
+      continue;
+    uint64_t id = burst->second;
+    tagBurst.erase(burst);
+    for (uint64_t tag : burstWaiters[id]) {
+      auto found = dramReads.find(tag);
+      sendDown(store, 0, found->second.flit, found->second.asked);
+      dramReads.erase(found);
+    }
+    burstWaiters.erase(id);
+    if (recentSet.insert(id).second) {
+      recentBursts.push_back(id);
+      if (recentBursts.size() > kReadBufferBursts) {
+        recentSet.erase(recentBursts.front());
+        recentBursts.pop_front();
+      }
+    }
+  }
+  while (!dramWrites.empty() &&
+         dram->canAccept(dram->locate(dramWrites.front()).channel)) {
+    dram->request(dramWrites.front(), true, dramTag++);
+    dramWrites.pop_front();
+  }
+  while (!store.ready.empty()) {
+    uint64_t k = store.ready.front();
+    auto found = store.pending.find(k);
+    if (found == store.pending.end()) {
+      store.ready.pop_front();
+      continue;
+    }
+    unsigned t = unsigned(k & 3);
+    uint64_t word = dramBase[t] + (k >> 2);
+    uint64_t id = word / dram->wordsPerBurst();
+    bool buffered = recentSet.count(id) > 0;
+    bool onItsWay = burstWaiters.count(id) > 0;
+    if (!buffered && !onItsWay && !dram->canAccept(dram->locate(word).channel))
+      break; // Backpressure: the channel's queue is full.
+    store.ready.pop_front();
+    int64_t value = 0;
+    holds(store, t, k >> 2, &value);
+    Flit flit;
+    flit.tensor = t;
+    flit.tag = k >> 2;
+    flit.value = uint64_t(value);
+    ChildSet asked = found->second;
+    store.pending.erase(found);
+    // One read per word sent (a non-multicast network sends it per child).
+    counts.at(0, t).reads +=
+        arch.levels[0].network.multicast ? 1 : asked.size();
+    if (buffered) {
+      sendDown(store, 0, flit, asked);
+      continue;
+    }
+    uint64_t tag = dramTag++;
+    dramReads[tag] = {flit, asked};
+    burstWaiters[id].push_back(tag);
+    if (!onItsWay) {
+      dram->request(word, false, tag);
+      tagBurst[tag] = id;
+    }
+  }
+}
+
 void Hierarchy::serve(unsigned level, uint32_t index) {
+  if (level == 0 && dram) {
+    serveDram();
+    return;
+  }
   Instance &instance = inst[level][index];
   const StorageLevel &storage = arch.levels[level];
   while (!instance.ready.empty() && instance.readPort->allows()) {
@@ -693,6 +815,8 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
   if (level == 0) {
     inst[0][0].tiles[flit.tensor].front().values[flit.tag] +=
         int64_t(flit.value);
+    if (dram)
+      dramWrites.push_back(dramBase[flit.tensor] + flit.tag);
     return;
   }
   for (Tile &tile : instance.tiles[flit.tensor])
@@ -888,6 +1012,9 @@ bool Hierarchy::finished() const {
       if (instance.net && !instance.net->idle())
         return false;
     }
+  if (dram && (!dramReads.empty() || !dramWrites.empty() ||
+               dram->nextEvent() != Dram::kNever))
+    return false;
   return inst[0][0].drainsReceived == inst[0][0].drainsExpected;
 }
 
@@ -1013,7 +1140,8 @@ void Hierarchy::run() {
       ++now;
       break;
     }
-    bool busy = moved || macsThisCycle > 0 || !controlNext.empty();
+    bool busy = moved || macsThisCycle > 0 || !controlNext.empty() ||
+                (dram && (!dramReads.empty() || !dramWrites.empty()));
     for (unsigned l = 0; l + 1 < levels && !busy; ++l)
       for (const Instance &instance : inst[l])
         busy = busy || !instance.net->idle() || !instance.readPipe.empty();
@@ -1073,6 +1201,17 @@ void Hierarchy::collect() {
       for (const std::unique_ptr<Link> &link : instance.net->links())
         for (unsigned t = 0; t < tensors; ++t)
           counts.at(l, t).networkHops += link->wordsOf(t) * link->hops();
+  if (dram) {
+    DramBankCounts totals = dram->bankTotals();
+    result.dram = {{"row hits", totals.rowHits},
+                   {"row misses (bank closed)", totals.rowMisses},
+                   {"row conflicts", totals.rowConflicts},
+                   {"activates", totals.activates},
+                   {"precharges", totals.precharges},
+                   {"read bursts", totals.reads},
+                   {"write bursts", totals.writes},
+                   {"refreshes", totals.refreshes}};
+  }
   Report &report = result.report;
   report = Report(levels, tensors);
   report.evaluator = "structural";

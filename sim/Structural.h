@@ -1,5 +1,5 @@
 //===- sim/Structural.h - Every buffer instance, link and PE, cycle by cycle -*-
-//C++ -*-//
+// C++ -*-//
 //
 // The structural simulator of a level hierarchy (issue #12): every instance
 // of every storage level exists, with what it holds (tiles of words, by
@@ -31,7 +31,8 @@
 // Every component counts its own events: each instance its reads, fills
 // (words arriving from the network) and updates, each link the words that
 // cross it, each PE its MACs. DRAM is the outermost level's instance with
-// its bandwidth and latency.
+// its bandwidth and latency, or, when the level has a `dram:` block, the
+// DRAM component (sim/Dram.h: channels, banks, row buffers, timing).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_SIM_STRUCTURAL_H
@@ -70,6 +71,8 @@ struct StructuralResult {
   uint64_t instances = 0; ///< Buffer instances simulated, every level.
   uint64_t pes = 0;       ///< PEs the mapping uses.
   uint64_t peSteps = 0;   ///< MAC steps the PEs issued.
+  /// With DRAM timing (the outermost level's `dram:`): its banks' events.
+  std::vector<std::pair<std::string, uint64_t>> dram;
   double seconds = 0;
 };
 

@@ -226,7 +226,8 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   // --long: the case's timeout, not the size estimate, bounds this run.
   std::vector<std::string> args = {
       options.tesselPath, "sim",       mlirPath, "--arch", result.spec.archFile,
-      "--mapping",        mappingPath, "--json", "--long"};
+      "--mapping",        mappingPath, "--json", "--long",
+      "--engine",         options.engine};
   std::vector<char *> argv;
   for (std::string &arg : args)
     argv.push_back(arg.data());

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace tessel::testing {
 namespace {
 
@@ -143,6 +145,60 @@ TEST(Structural, MulticastAndReductionHappenInTheNetwork) {
       twoPes("matmul", {1, 2}, {2, 1}, {1, 1}, K, false, false);
   EXPECT_EQ(separate.report.actions.at(0, 2).updates, 2u);
   (void)M;
+}
+
+// The outermost level with DDR4-3200 timing: the words still arrive right,
+// DRAM serves them in bursts (a 64-bit bus, burst length 8: 32 16-bit words
+// a burst), and every burst is a row hit, miss or conflict.
+TEST(Structural, DramWithTimingServesTheOutermostLevel) {
+  Problem problem =
+      problemFrom(namedOp("matmul", "", {16, 24}, {24, 12}, {16, 12}));
+  auto simulate = [&](const std::string &dram) {
+    Arch arch = parseArch(R"(name: ddr
+clockGHz: 1
+levels:
+  - name: DRAM
+    capacity: unbounded
+)" + dram + R"(
+    fanout: [2, 2]
+    network: {topology: bus, multicast: true, reduction: true}
+  - {name: Reg, capacity: 4096}
+)",
+                          "ddr.yaml");
+    Mapping mapping;
+    mapping.levels.resize(2);
+    mapping.levels[0].temporal = {{0, 8}, {2, 2}};
+    mapping.levels[0].spatial = {{0, 2, SpatialAxis::X},
+                                 {1, 2, SpatialAxis::Y}};
+    mapping.levels[1].temporal = {{1, 6}, {2, 12}};
+    mapping.levels[0].keepMask = mapping.levels[1].keepMask = 7;
+    EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
+    sim::StructuralOptions options;
+    options.functional = true;
+    return sim::simulateStructural(problem, arch, mapping, options);
+  };
+  sim::StructuralResult timed = simulate("    dram: {preset: DDR4-3200}");
+  ASSERT_EQ(timed.error, "");
+  EXPECT_EQ(timed.mismatch, "");
+  std::map<std::string, uint64_t> events(timed.dram.begin(), timed.dram.end());
+  uint64_t words = 0;
+  for (unsigned t = 0; t < 3; ++t)
+    words += timed.report.actions.at(0, t).reads;
+  uint64_t bursts = events["read bursts"];
+  // At least every input word once (16 x 24 + 24 x 12), at most a burst
+  // per word read (requests for a burst already queued join it).
+  EXPECT_GE(bursts * 32, 16u * 24 + 24 * 12);
+  EXPECT_LE(bursts, words);
+  EXPECT_EQ(events["row hits"] + events["row misses (bank closed)"] +
+                events["row conflicts"],
+            bursts + events["write bursts"]);
+  EXPECT_GT(events["row hits"], 0u);
+  // Without the timing DRAM answers at its (default) latency of one cycle:
+  // the DDR4 timing (tRCD + CL alone are 27.5 ns) makes it slower.
+  sim::StructuralResult plain = simulate("");
+  ASSERT_EQ(plain.error, "");
+  EXPECT_TRUE(plain.dram.empty());
+  EXPECT_GT(timed.report.cycles, plain.report.cycles + 27);
 }
 
 } // namespace

@@ -103,15 +103,22 @@ std::string perOpPath(const std::string &path, const std::string &op,
 }
 
 /// The Report as `tessel eval --json` prints it, plus the stall breakdown.
-llvm::json::Value simReportJson(const Report &report, const Problem &problem,
-                                const Arch &arch,
-                                const std::vector<sim::Stall> *stalls) {
+llvm::json::Value
+simReportJson(const Report &report, const Problem &problem, const Arch &arch,
+              const std::vector<sim::Stall> *stalls,
+              const std::vector<sim::Stall> *events = nullptr) {
   llvm::json::Object object = reportJson(report, problem, arch);
   if (stalls) {
     llvm::json::Object stallJson;
     for (const sim::Stall &stall : *stalls)
       stallJson[stall.reason] = stall.cycles;
     object["stalls"] = std::move(stallJson);
+  }
+  if (events && !events->empty()) {
+    llvm::json::Object eventJson;
+    for (const sim::Stall &event : *events)
+      eventJson[event.reason] = event.cycles;
+    object["events"] = std::move(eventJson);
   }
   return object;
 }
@@ -172,6 +179,12 @@ void printStalls(const sim::SimResult &result, std::ostream &os) {
     table.addRow({"stalled: " + stall.reason, withCommas(stall.cycles),
                   percent(cycles ? double(stall.cycles) / cycles : 0)});
   table.print(os, "  ");
+  if (result.events.empty())
+    return;
+  Table events({"component events", "count"}, {false, true});
+  for (const sim::Stall &event : result.events)
+    events.addRow({event.reason, withCommas(event.cycles)});
+  events.print(os, "  ");
 }
 
 int run(const SimCommandOptions &options) {
@@ -262,8 +275,8 @@ int run(const SimCommandOptions &options) {
       llvm::json::Object entry{
           {"name", op.problem.name},
           {"op", op.problem.opName},
-          {"sim",
-           simReportJson(result.report, op.problem, arch, &result.stalls)},
+          {"sim", simReportJson(result.report, op.problem, arch, &result.stalls,
+                                &result.events)},
           {"reuse", simReportJson(reuse, op.problem, arch, nullptr)},
           {"computeCycles", result.computeCycles},
           {"differencePercent",

@@ -32,6 +32,7 @@ struct ValidateCommandOptions {
   std::string root = TESSEL_SOURCE_DIR;
   unsigned jobs = 1;
   bool noSim = false;
+  std::string engine = "lockstep";
 };
 
 std::string percent(double value) {
@@ -156,6 +157,7 @@ int run(const ValidateCommandOptions &options) {
     return 1;
   }
   run.simulate = !options.noSim;
+  run.engine = options.engine;
   run.jobs = options.jobs;
   run.workDirectory = (fs::path(options.out) / "cases").string();
   bool terminal = isatty(STDERR_FILENO);
@@ -277,6 +279,10 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
                   "suite's tolerances");
   sub->add_option("--root", options->root,
                   "Repository root for presets and the zoo");
+  sub->add_option("--engine", options->engine,
+                  "The simulator: lockstep (default) or structural (every "
+                  "buffer instance, link and PE)")
+      ->check(CLI::IsMember({"lockstep", "structural"}));
   sub->add_flag("--no-sim", options->noSim,
                 "Analytical models only (no simulator runs)");
   sub->footer("Example: tessel validate validation/suites/quick.yaml --jobs 2 "
