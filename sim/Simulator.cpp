@@ -89,7 +89,9 @@ struct VcdFile {
     file = sc_core::sc_create_vcd_trace_file(base.c_str());
     if (!file)
       throw std::runtime_error(path + ": error: cannot write the file");
-    file->set_time_unit(1, sc_core::SC_NS);
+    // The clock's falling edge is at half a cycle: picoseconds represent
+    // every kernel time (in nanoseconds SystemC warns, W713, every cycle).
+    file->set_time_unit(1, sc_core::SC_PS);
   }
 
   /// Stops tracing when the file passed its limit (checked now and then).
@@ -312,6 +314,16 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   if (options.engine == SimEngine::Structural)
     return simulateStructurally(problem, arch, mapping, options);
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  // SystemC prints its reports on stdout, which is the user's output
+  // (tables, --json): they go to stderr instead.
+  sc_core::sc_report_handler::set_handler(
+      [](const sc_core::sc_report &report, const sc_core::sc_actions &actions) {
+        if (actions & sc_core::SC_DISPLAY)
+          std::fprintf(stderr, "%s\n",
+                       sc_core::sc_report_compose_message(report).c_str());
+        sc_core::sc_report_handler::default_handler(
+            report, actions & ~sc_core::SC_DISPLAY);
+      });
   // sc_stop() reports itself as information; the caller reports results.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
