@@ -276,13 +276,25 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
                                const Mapping &mapping,
                                const SimOptions &options) {
   SimResult result;
-  if (!options.chromeTrace.empty() || !options.vcd.empty() ||
-      !options.utilization.empty()) {
-    result.error = "the structural engine writes no traces yet (--trace, "
-                   "--vcd, --util); use --engine lockstep for them";
+  if (!options.vcd.empty()) {
+    result.error = "the structural engine writes no VCD yet; use --engine "
+                   "lockstep for --vcd (--trace and --util work)";
     return result;
   }
+  std::unique_ptr<ChromeTrace> trace;
+  if (!options.chromeTrace.empty())
+    trace = std::make_unique<ChromeTrace>(options.chromeTrace,
+                                          options.traceLimitBytes);
+  std::unique_ptr<UtilizationCsv> csv;
+  if (!options.utilization.empty())
+    csv = std::make_unique<UtilizationCsv>(
+        options.utilization, options.utilizationInterval, arch.peCount(),
+        options.traceLimitBytes);
   StructuralOptions structural;
+  structural.trace = trace.get();
+  structural.utilization = csv.get();
+  structural.utilizationInterval =
+      std::max<uint64_t>(1, options.utilizationInterval);
   structural.functional = options.functional;
   structural.seed = options.seed;
   structural.progress = options.progress;
@@ -290,7 +302,9 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   StructuralResult run = simulateStructural(problem, arch, mapping, structural);
   result.seconds = run.seconds;
   result.interrupted = run.interrupted;
-  result.error = run.error;
+  if (!run.error.empty())
+    result.error =
+        run.error + (result.error.empty() ? "" : "; " + result.error);
   result.functional = run.checked;
   result.mismatch = run.mismatch;
   result.pes = run.pes;

@@ -8,6 +8,7 @@
 #include "sim/Dram.h"
 #include "sim/Link.h"
 #include "sim/Noc.h"
+#include "sim/Trace.h"
 #include "support/Interrupt.h"
 #include "workloads/Problem.h"
 
@@ -123,6 +124,7 @@ struct Instance {
   uint64_t step = 0;
   uint64_t lastIssue = 0;
   bool issuedAny = false;
+  uint64_t tileSince = 0; ///< When the current tile's work began (traces).
 };
 
 struct ControlMessage {
@@ -177,6 +179,9 @@ private:
   uint64_t dramTag = 0;
   uint64_t now = 0;
   uint64_t macsThisCycle = 0;
+  uint64_t pesThisCycle = 0;
+  /// Trace tracks by [level][instance] (instances beyond 64 share them).
+  std::vector<std::vector<unsigned>> tracks;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
   /// Steps ahead whose operands a PE asks for when its registers do not
   /// keep them (an operand FIFO deep enough for the round trip to DRAM).
@@ -621,6 +626,20 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       ++keeper.drainsExpected;
     });
   }
+  if (options.trace && !tracks.empty()) {
+    const std::vector<unsigned> &row = tracks[level];
+    size_t at = level == levels - 1 ? size_t(instance.parent) : index;
+    // One PE per group, one instance per shared track, draws its tiles.
+    bool draws =
+        level == levels - 1
+            ? inst[level - 1][instance.parent].children.front() == index
+            : (row.size() > 64 ? index % 64 == 0 : true);
+    if (draws && !row.empty())
+      options.trace->slice(row[std::min(at, row.size() - 1)],
+                           "tile " + std::to_string(epoch), instance.tileSince,
+                           now + 1);
+  }
+  instance.tileSince = now + 1;
   ++instance.released;
   instance.step = 0;
   instance.issuedAny = false;
@@ -982,6 +1001,8 @@ void Hierarchy::stepPe(uint32_t index) {
         map.erase(found);
     }
     leaving.clear();
+    if (issued == 0)
+      ++pesThisCycle;
     ++pe.step;
     ++result.peSteps;
     pe.lastIssue = now;
@@ -1042,11 +1063,31 @@ void Hierarchy::run() {
     }
     store.allocated = 1;
   }
+  if (options.trace) {
+    tracks.resize(levels);
+    for (unsigned l = 1; l < levels; ++l) {
+      const std::string &name = arch.levels[l].name;
+      if (l == levels - 1) {
+        for (uint32_t p = 0; p < inst[l - 1].size(); ++p)
+          tracks[l].push_back(options.trace->track(
+              name + " PEs under " + arch.levels[l - 1].name + "[" +
+              std::to_string(p) + "]"));
+        continue;
+      }
+      size_t count = inst[l].size();
+      size_t shown = std::min<size_t>(count, 64);
+      for (size_t i = 0; i < shown; ++i)
+        tracks[l].push_back(options.trace->track(
+            count > 64 ? name + "[" + std::to_string(i) + " mod 64]"
+                       : name + "[" + std::to_string(i) + "]"));
+    }
+  }
   uint64_t shares[4] = {0, 0, 0, 0}; // compute, waiting, draining, idle
   uint64_t quiet = 0;
   auto lastProgress = started;
   for (now = 0;; ++now) {
     macsThisCycle = 0;
+    pesThisCycle = 0;
     // Control messages sent last cycle arrive.
     std::swap(control, controlNext);
     for (const ControlMessage &message : control)
@@ -1130,6 +1171,17 @@ void Hierarchy::run() {
         instance.writePort->tick();
       }
 
+    if (options.utilization)
+      options.utilization->add(now, pesThisCycle);
+    if (options.trace && now % options.utilizationInterval == 0) {
+      options.trace->counter("PEs computing", now, double(pesThisCycle));
+      uint64_t flying = 0;
+      for (unsigned l = 0; l + 1 < levels; ++l)
+        for (const Instance &instance : inst[l])
+          flying += instance.down.size() + instance.readPipe.size();
+      options.trace->counter("words waiting to enter a network", now,
+                             double(flying));
+    }
     if (macsThisCycle > 0)
       ++shares[0];
     else if (counts.macs < problem.macs())

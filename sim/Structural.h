@@ -53,7 +53,17 @@ struct Problem;
 
 namespace tessel::sim {
 
+class ChromeTrace;
+class UtilizationCsv;
+
 struct StructuralOptions {
+  /// Traces (sim/Trace.h), if set: a track per buffer instance (per group
+  /// of 64 beyond that) and per PE group under one parent instance, a
+  /// slice per tile from its start to its release; counters of PEs
+  /// computing and words in flight every utilizationInterval cycles.
+  ChromeTrace *trace = nullptr;
+  UtilizationCsv *utilization = nullptr; ///< PEs computing per interval.
+  uint64_t utilizationInterval = 100;
   bool functional = false; ///< Compare the output with a direct computation.
   uint64_t seed = 1;       ///< Of the input values.
   bool progress = false;   ///< A progress line on stderr about once a second.
