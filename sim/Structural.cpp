@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
@@ -218,6 +219,7 @@ private:
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
+  std::string blockedCause() const;
   void collect();
   void check();
 };
@@ -1020,6 +1022,94 @@ Instance &Hierarchy::keeperOfOutput(unsigned level, uint32_t index) {
   return inst[keeperLevel][keeper];
 }
 
+/// Why no PE computed this cycle, followed for one PE that has work left:
+/// the first operand word it lacks, traced up to where it waits.
+std::string Hierarchy::blockedCause() const {
+  const unsigned level = levels - 1;
+  const Instance *pe = nullptr;
+  uint32_t peIndex = 0;
+  for (uint32_t i = 0; i < inst[level].size() && !pe; ++i)
+    if (inst[level][i].released < epochs[level]) {
+      pe = &inst[level][i];
+      peIndex = i;
+    }
+  if (!pe)
+    return "partial sums to land";
+  if (pe->released >= pe->allocated)
+    return "a PE tile to start";
+  if (pe->step >= ownSteps[level])
+    return "the MAC pipeline before a tile is done";
+  // The first word of the PE's current step it does not have.
+  unsigned tensor = 0;
+  uint64_t address = 0;
+  bool found = false;
+  int64_t coord[8];
+  for (unsigned t = 0; t < tensors && !found; ++t) {
+    if (t == out)
+      continue;
+    if (keeps(level, t)) {
+      const Tile &tile = pe->tiles[t].front();
+      if (tile.missing == 0)
+        continue;
+      forEachWord(tile, t, [&](uint64_t i, uint64_t a) {
+        if (!found && !tile.present[i]) {
+          found = true;
+          tensor = t;
+          address = a;
+        }
+      });
+    } else {
+      forEachPoint(*pe, pe->step, [&](const int64_t *point) {
+        uint64_t a = addressAt(t, point, coord);
+        auto entry = pe->operands[t].find(a);
+        if (!found &&
+            (entry == pe->operands[t].end() || !entry->second.present)) {
+          found = true;
+          tensor = t;
+          address = a;
+        }
+      });
+    }
+  }
+  if (!found)
+    return "operands that arrived this cycle";
+  // Up the tree: where is the word?
+  uint64_t k = key(tensor, address);
+  const Instance *at = pe;
+  unsigned l = level;
+  (void)peIndex;
+  while (l > 0) {
+    const Instance &parent = inst[l - 1][at->parent];
+    std::string name =
+        arch.levels[l - 1].name +
+        (inst[l - 1].size() > 1 ? "[" + std::to_string(at->parent) + "]" : "");
+    auto wanted = parent.pending.find(k);
+    if (wanted == parent.pending.end()) {
+      for (const ControlMessage &message : controlNext)
+        if (message.key == k && message.level == l - 1)
+          return "a request on its way (control path)";
+      // Served: on its way in the readPipe or the network.
+      for (const auto &[ready, flit] : parent.readPipe)
+        if (flit.tensor == tensor && flit.tag == address)
+          return name + "'s access latency";
+      if (l - 1 == 0 && dram && !dramReads.empty())
+        return "DRAM banks and bus";
+      return arch.levels[l - 1].name + "'s network";
+    }
+    if (!keeps(l - 1, tensor)) { // A relay: the word is further up.
+      at = &parent;
+      --l;
+      continue;
+    }
+    if (l - 1 == 0 || holds(parent, tensor, address, nullptr))
+      return name + (dram && l - 1 == 0 ? "'s DRAM queue" : "'s read port");
+    // The keeper waits for the word itself: a fill from further up.
+    at = &parent;
+    --l;
+  }
+  return "a request on its way";
+}
+
 bool Hierarchy::finished() const {
   for (unsigned l = 1; l < levels; ++l)
     for (const Instance &instance : inst[l])
@@ -1082,7 +1172,8 @@ void Hierarchy::run() {
                        : name + "[" + std::to_string(i) + "]"));
     }
   }
-  uint64_t shares[4] = {0, 0, 0, 0}; // compute, waiting, draining, idle
+  uint64_t shares[4] = {0, 0, 0, 0};     // compute, waiting, draining, idle
+  std::map<std::string, uint64_t> waits; // Waiting cycles by cause.
   uint64_t quiet = 0;
   auto lastProgress = started;
   for (now = 0;; ++now) {
@@ -1185,7 +1276,7 @@ void Hierarchy::run() {
     if (macsThisCycle > 0)
       ++shares[0];
     else if (counts.macs < problem.macs())
-      ++shares[1];
+      ++waits[blockedCause()];
     else
       ++shares[2];
     if (finished()) {
@@ -1233,12 +1324,18 @@ void Hierarchy::run() {
     }
   }
   result.shares = {};
-  const char *names[] = {"compute (some PE issued a MAC)",
-                         "waiting for words (no PE could issue)",
-                         "draining partial sums (after the last MAC)"};
-  for (int i = 0; i < 3; ++i)
-    if (shares[i])
-      result.shares.push_back({names[i], shares[i]});
+  if (shares[0])
+    result.shares.push_back({"compute (some PE issued a MAC)", shares[0]});
+  std::vector<std::pair<std::string, uint64_t>> sorted(waits.begin(),
+                                                       waits.end());
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const auto &x, const auto &y) { return x.second > y.second; });
+  for (const auto &[cause, cycles] : sorted)
+    result.shares.push_back({"waiting for " + cause, cycles});
+  if (shares[2])
+    result.shares.push_back(
+        {"draining partial sums (after the last MAC)", shares[2]});
   collect();
   if (options.functional && result.error.empty())
     check();
