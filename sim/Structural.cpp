@@ -26,6 +26,9 @@
 namespace tessel::sim {
 namespace {
 
+/// Dimensions of an op the simulator runs (fixed-size scratch points).
+constexpr size_t kMaxDims = 16;
+
 /// A loop of the mapping's nest.
 struct Placed {
   unsigned dim = 0;
@@ -181,6 +184,7 @@ private:
   uint64_t now = 0;
   uint64_t macsThisCycle = 0;
   uint64_t pesThisCycle = 0;
+  std::vector<std::pair<uint64_t, int64_t>> stepSums; ///< stepPe's scratch.
   /// Trace tracks by [level][instance] (instances beyond 64 share them).
   std::vector<std::vector<unsigned>> tracks;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
@@ -214,8 +218,8 @@ private:
   void arriveDrain(unsigned level, uint32_t index, const Flit &flit);
   void stepPe(uint32_t index);
   void prefetch(uint32_t index);
-  void forEachPoint(const Instance &pe, uint64_t step,
-                    const std::function<void(const int64_t *)> &visit) const;
+  template <typename Visit>
+  void forEachPoint(const Instance &pe, uint64_t step, Visit &&visit) const;
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
@@ -849,12 +853,21 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
                          "', which holds no tile for it");
 }
 
-void Hierarchy::forEachPoint(
-    const Instance &pe, uint64_t step,
-    const std::function<void(const int64_t *)> &visit) const {
+template <typename Visit>
+void Hierarchy::forEachPoint(const Instance &pe, uint64_t step,
+                             Visit &&visit) const {
   const unsigned level = levels - 1;
-  std::vector<int64_t> point;
-  epochPoint(level, pe.released, pe, point);
+  const size_t dims = bounds.size();
+  int64_t point[kMaxDims], p[kMaxDims];
+  for (size_t d = 0; d < dims; ++d)
+    point[d] = pe.offset[d];
+  uint64_t epoch = pe.released;
+  const std::vector<size_t> &above = temporalAbove[level];
+  for (size_t k = above.size(); k-- > 0;) {
+    const Placed &loop = nest[above[k]];
+    point[loop.dim] += int64_t(epoch % loop.factor) * loop.weight;
+    epoch /= loop.factor;
+  }
   uint64_t rest = step;
   const std::vector<size_t> &own = ownTemporal[level];
   for (size_t k = own.size(); k-- > 0;) {
@@ -862,21 +875,20 @@ void Hierarchy::forEachPoint(
     point[loop.dim] += int64_t(rest % loop.factor) * loop.weight;
     rest /= loop.factor;
   }
-  std::vector<int64_t> p(point.size());
+  const std::vector<size_t> &spatial = ownSpatial[level];
   for (uint64_t lane = 0; lane < lanes; ++lane) {
-    p = point;
+    std::copy(point, point + dims, p);
     uint64_t r = lane;
-    const std::vector<size_t> &spatial = ownSpatial[level];
     for (size_t k = spatial.size(); k-- > 0;) {
       const Placed &loop = nest[spatial[k]];
       p[loop.dim] += int64_t(r % loop.factor) * loop.weight;
       r /= loop.factor;
     }
     bool inside = true;
-    for (size_t d = 0; d < p.size(); ++d)
+    for (size_t d = 0; d < dims; ++d)
       inside &= p[d] < bounds[d];
     if (inside) // A partial tile's missing points are no work.
-      visit(p.data());
+      visit(static_cast<const int64_t *>(p));
   }
 }
 
@@ -952,7 +964,8 @@ void Hierarchy::stepPe(uint32_t index) {
     });
     if (!ready)
       break;
-    std::vector<std::pair<uint64_t, int64_t>> sums; // Bypassed outputs.
+    std::vector<std::pair<uint64_t, int64_t>> &sums = stepSums;
+    sums.clear(); // Bypassed outputs.
     forEachPoint(pe, pe.step, [&](const int64_t *point) {
       int64_t operand[3];
       for (unsigned t : {a, b}) {
@@ -1425,6 +1438,8 @@ StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
     for (const Tensor &tensor : problem.tensors)
       if (tensor.projection.size() > 8)
         throw std::invalid_argument("tensors of more than 8 dimensions");
+    if (problem.dims.size() > kMaxDims)
+      throw std::invalid_argument("ops of more than 16 loop dimensions");
     Hierarchy hierarchy(problem, arch, mapping, options, result);
     hierarchy.run();
   } catch (const std::invalid_argument &error) {
