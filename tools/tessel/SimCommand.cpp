@@ -50,11 +50,13 @@ struct SimCommandOptions {
 /// error at the op; the long ones --long lets through get their estimate.
 /// Returns false if any was refused.
 bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
-                          const Arch &arch, bool allowLong, bool functional) {
+                          const Arch &arch, bool allowLong, bool functional,
+                          sim::SimEngine engine) {
   bool ok = true;
   for (const MappedOp *op : ops) {
     sim::SimulationSize size =
         sim::minimumSimulationSize(op->problem, arch, op->mapping);
+    size.engine = engine;
     std::string refusal =
         sim::simulationRefusal(size, arch, functional, allowLong);
     if (!refusal.empty()) {
@@ -208,7 +210,8 @@ int run(const SimCommandOptions &options) {
       outputs.push_back(perOpPath(*path, op->problem.name, several));
   if (!checkOutputFiles(outputs))
     return 1;
-  if (!checkSimulationSizes(ops, arch, options.long_, options.functional))
+  if (!checkSimulationSizes(ops, arch, options.long_, options.functional,
+                            *sim::simEngineNamed(options.engine)))
     return 1;
   bool progress = isatty(2) && !options.json && options.jobs <= 1;
   std::vector<sim::SimResult> results =
