@@ -428,7 +428,14 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
         fold.complete = true;
         fold.end = t;
         ++completed;
-        records[f].start = uint64_t(fold.loadStart);
+        // Its own cycles: from its load (or, when the load hid behind the
+        // previous fold, the cycle after that fold left) to now.
+        uint64_t start = uint64_t(fold.loadStart);
+        if (plan.timing.foldOverlap)
+          start = uint64_t(fold.streamStart);
+        else if (f > 0)
+          start = std::max(start, records[f - 1].end + 1);
+        records[f].start = start;
         records[f].end = t;
         if (f + 1 == nextStream)
           lastComplete = true;

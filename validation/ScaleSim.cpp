@@ -324,6 +324,7 @@ ScaleSimResult runScaleSimLayer(const ScaleSimConfig &config,
                                 const ScaleSimLayer &layer,
                                 const ScaleSimOptions &options) {
   ScaleSimCase c = scaleSimCase(config, layer);
+  c.timing = options.timing;
   sim::SystolicPlan plan;
   std::string error;
   if (!sim::planSystolic(c.problem, c.arch, c.mapping, 0, c.timing, plan,

@@ -94,6 +94,10 @@ struct ScaleSimResult {
 
 struct ScaleSimOptions {
   bool check = false; ///< Compare each output with a direct computation.
+  /// Beyond SCALE-Sim: 2 lets the next fold's stationary operands shift in
+  /// while the current fold computes; foldOverlap streams folds back to
+  /// back (needs 2). SCALE-Sim's own model is 1 and no overlap.
+  sim::SystolicTiming timing{1, false};
   bool progress = false;
   bool allowLong = false; ///< Run layers estimated to take long anyway.
 };

@@ -33,6 +33,8 @@ struct ScaleSimCommandOptions {
   std::string out;
   bool check = false;
   bool long_ = false;
+  unsigned stationaryBuffers = 1;
+  bool foldOverlap = false;
 };
 
 std::string fixed(double value, int digits) {
@@ -105,6 +107,12 @@ int runScaleSim(const ScaleSimCommandOptions &options) {
   run.check = options.check;
   run.progress = true;
   run.allowLong = options.long_;
+  run.timing = {options.stationaryBuffers, options.foldOverlap};
+  if (options.foldOverlap && options.stationaryBuffers < 2) {
+    std::cerr << "tessel scalesim: --fold-overlap needs "
+                 "--stationary-buffers 2\n";
+    return kUsageExitCode;
+  }
   std::vector<ScaleSimResult> results;
   int status = 0;
   for (const ScaleSimLayer &layer : layers) {
@@ -169,8 +177,11 @@ int runScaleSim(const ScaleSimCommandOptions &options) {
   std::cout
       << "\ntotal cycles: as SCALE-Sim counts them, the cycle (from 0) in "
          "which the last fold left the array;\nTessel cycles: until every "
-         "output word is in the SRAM. Stall-free memory, one stationary "
-         "buffer per PE.\n";
+         "output word is in the SRAM. Stall-free memory, "
+      << (options.stationaryBuffers == 1 ? "one stationary buffer"
+                                         : "two stationary buffers")
+      << " per PE" << (options.foldOverlap ? ", folds back to back" : "")
+      << ".\n";
   if (options.check)
     std::cout << "Every layer's output was checked against a direct "
                  "computation.\n";
@@ -212,6 +223,14 @@ void addScaleSimCommand(CLI::App &app, int &exitCode) {
                 "Also compare each layer's output with a direct computation");
   sub->add_flag("--long", options->long_,
                 "Run layers estimated to take more than a minute");
+  sub->add_option("--stationary-buffers", options->stationaryBuffers,
+                  "Stationary registers per PE: 1 (SCALE-Sim's model) or 2 "
+                  "(the next fold's operands shift in while this one "
+                  "computes, as in a TPU)")
+      ->check(CLI::Range(1, 2));
+  sub->add_flag("--fold-overlap", options->foldOverlap,
+                "Stream consecutive folds back to back (needs "
+                "--stationary-buffers 2)");
   sub->callback([options, &exitCode] { exitCode = runScaleSim(*options); });
 }
 
