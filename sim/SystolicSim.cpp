@@ -16,17 +16,25 @@ namespace {
 
 /// Every tensor's words by coordinates: the systolic level's buffer. It
 /// counts its own reads, writes and updates.
-class Store {
+class Store : public WordSource {
 public:
   explicit Store(const Problem &problem);
 
-  bool valid(unsigned t, const int64_t *point) const {
+  bool ready(uint64_t) override { return true; }
+  int64_t read(unsigned t, uint64_t address, uint64_t) override {
+    return read(t, address);
+  }
+  void accumulate(unsigned t, uint64_t address, int64_t value,
+                  uint64_t) override {
+    accumulate(t, address, value);
+  }
+  bool valid(unsigned t, const int64_t *point) const override {
     for (unsigned d : tensors[t].dims)
       if (point[d] >= bounds[d])
         return false;
     return true;
   }
-  uint64_t address(unsigned t, const int64_t *point) const {
+  uint64_t address(unsigned t, const int64_t *point) const override {
     uint64_t address = 0;
     for (const Coordinate &c : tensors[t].coords) {
       int64_t value = c.constant;
@@ -229,8 +237,34 @@ uint64_t systolicStoreWords(const Problem &problem) {
 SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
                         const SystolicRunOptions &options) {
   auto started = std::chrono::steady_clock::now();
+  Store store(problem);
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    if (t != plan.output)
+      store.fill(t, options.seed);
+  SystolicRun run = runSystolic(problem, plan, store, options,
+                                [](uint64_t) { return false; });
+  for (const Store::TensorWords &words : store.tensors) {
+    run.reads.push_back(words.reads);
+    run.writes.push_back(words.writes);
+    run.updates.push_back(words.updates);
+  }
+  if (options.functional && run.error.empty()) {
+    run.checked = true;
+    run.mismatch = checkOutput(problem, store, plan.output);
+  }
+  run.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  return run;
+}
+
+SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
+                        WordSource &store, const SystolicRunOptions &options,
+                        const std::function<bool(uint64_t)> &eachCycle) {
+  auto started = std::chrono::steady_clock::now();
   SystolicRun run;
   run.plan = plan;
+  run.injected.assign(problem.tensors.size(), 0);
   const unsigned rows = plan.rows, cols = plan.cols;
   const size_t dimCount = problem.dims.size();
   const bool reduce = plan.mode == SystolicArray::Mode::Reduce;
@@ -238,11 +272,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     run.error = "more than 2^32 folds";
     return run;
   }
-
-  Store store(problem);
-  for (unsigned t = 0; t < problem.tensors.size(); ++t)
-    if (t != plan.output)
-      store.fill(t, options.seed);
 
   SystolicArray array(
       {rows, cols, plan.mode, plan.macLatency, plan.timing.stationaryBuffers});
@@ -289,7 +318,8 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     if (word.valid) {
       word.address = store.address(t, scratch.data());
       if (isInput)
-        word.value = store.read(t, word.address);
+        word.value = store.read(t, word.address, fold.index);
+      ++run.injected[t];
     }
     return word;
   };
@@ -332,11 +362,18 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   auto lastProgress = started;
 
   for (uint64_t t = 0;; ++t) {
-    // The fold controller: loads, then streams, as the array allows.
+    bool elsewhere = eachCycle(t); // The hardware around the array.
+    // The fold controller: loads, then streams, as the array and the
+    // buffer allow.
+    bool waitingForBuffer = false;
     if (reduce && loadingFold < 0 && nextLoad < plan.folds) {
       bool ready = nextLoad == 0 || (plan.timing.stationaryBuffers == 1
                                          ? state(nextLoad - 1).complete
                                          : state(nextLoad - 1).latched);
+      if (ready && !store.ready(nextLoad)) {
+        ready = false;
+        waitingForBuffer = true;
+      }
       if (ready) {
         loadingFold = int64_t(nextLoad++);
         state(uint64_t(loadingFold)).loadStart = int64_t(t);
@@ -355,6 +392,10 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
       FoldState &fold = state(nextStream);
       bool ready =
           reduce ? fold.latched : array.canSetOutputs(uint32_t(fold.index));
+      if (ready && !reduce && !store.ready(nextStream)) {
+        ready = false;
+        waitingForBuffer = true;
+      }
       if (nextStream > 0)
         ready = ready && (plan.timing.foldOverlap ? t >= lastStreamStart + steps
                                                   : lastComplete);
@@ -421,7 +462,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     for (const Departure &departure : array.departures())
       if (departure.word.valid)
         store.accumulate(plan.output, departure.word.address,
-                         departure.word.value);
+                         departure.word.value, departure.word.fold);
     for (uint32_t f : array.lastTokensOut()) {
       FoldState &fold = state(f);
       if (++fold.marks == uint64_t(rows) + cols) {
@@ -437,6 +478,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
           start = std::max(start, records[f - 1].end + 1);
         records[f].start = start;
         records[f].end = t;
+        store.foldDone(f);
         if (f + 1 == nextStream)
           lastComplete = true;
       }
@@ -472,11 +514,11 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
       break;
     }
     bool active = array.busy() || array.draining() || loadingFold >= 0 ||
-                  !streams.empty();
+                  !streams.empty() || waitingForBuffer;
     quiet = active ? 0 : quiet + 1;
     // A fold completes (or some PE computes) within a load, a stream and
     // the array's skew: longer without either is a stuck component.
-    bool progressed = mac || completedBefore != completed;
+    bool progressed = mac || completedBefore != completed || elsewhere;
     stuck = progressed ? 0 : stuck + 1;
     if (stuck > watchdog) {
       run.error =
@@ -533,11 +575,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     records[f].pes = array.pesPerFold()[f];
   }
   run.folds = std::move(records);
-  for (const Store::TensorWords &words : store.tensors) {
-    run.reads.push_back(words.reads);
-    run.writes.push_back(words.writes);
-    run.updates.push_back(words.updates);
-  }
   run.links = array.linkWords();
   run.stationaryLatched = array.stationaryLatched();
   for (int i = 0; i < 6; ++i)
@@ -546,10 +583,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   run.steppedPeCycles = array.steppedPeCycles();
   run.skippedPeCycles = run.cycles * rows * cols - run.steppedPeCycles;
   run.misaligned = array.misaligned();
-  if (options.functional && run.error.empty()) {
-    run.checked = true;
-    run.mismatch = checkOutput(problem, store, plan.output);
-  }
   run.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();

@@ -25,6 +25,7 @@
 #include "sim/SystolicPlan.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,8 @@ struct SystolicRun {
   /// The level's buffer, per tensor (the Problem's order).
   std::vector<uint64_t> reads, writes, updates;
   SystolicArray::LinkWords links;
+  /// Valid words that entered at the edges, per tensor.
+  std::vector<uint64_t> injected;
   uint64_t stationaryLatched = 0;
   std::vector<CycleShare> shares;
   uint64_t steppedPeCycles = 0;
@@ -79,9 +82,39 @@ struct SystolicRun {
 /// Words the run's buffer holds (every tensor's box), for memory limits.
 uint64_t systolicStoreWords(const Problem &problem);
 
-/// Simulates `plan` for `problem`. Polls support/Interrupt.h.
+/// Where the array's edge ports read words and where its outputs land: the
+/// systolic level's buffer. Addresses are a tensor's dense box over the
+/// bounds, row-major, as Problem's coordinates give them.
+class WordSource {
+public:
+  virtual ~WordSource() = default;
+  /// Whether fold `fold`'s words are in the buffer (its tile is complete).
+  virtual bool ready(uint64_t fold) = 0;
+  /// Whether every dimension indexing tensor t is within its bound at
+  /// `point` (else the word is a bubble).
+  virtual bool valid(unsigned t, const int64_t *point) const = 0;
+  virtual uint64_t address(unsigned t, const int64_t *point) const = 0;
+  /// Reads a word for fold `fold` (counted by the buffer).
+  virtual int64_t read(unsigned t, uint64_t address, uint64_t fold) = 0;
+  /// A sum leaving the array for fold `fold`: written or added.
+  virtual void accumulate(unsigned t, uint64_t address, int64_t value,
+                          uint64_t fold) = 0;
+  /// Fold `fold` has left the array.
+  virtual void foldDone(uint64_t fold) { (void)fold; }
+};
+
+/// Simulates `plan` for `problem`, its level's buffer a stall-free store
+/// of every tensor (SCALE-Sim's memory). Polls support/Interrupt.h.
 SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
                         const SystolicRunOptions &options = {});
+
+/// The same with the buffer `source`; `eachCycle(t)` runs the rest of the
+/// hardware for cycle t before the array's controller and says whether
+/// anything moved there (the run's watchdog counts only still cycles).
+/// `run.reads` and the functional check are the source's to do.
+SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
+                        WordSource &source, const SystolicRunOptions &options,
+                        const std::function<bool(uint64_t)> &eachCycle);
 
 } // namespace tessel::sim
 
