@@ -91,6 +91,9 @@ struct Flit {
   ChildSet children;
   /// ToParent: how many children's values `value` sums.
   uint32_t contributions = 1;
+  /// A label the sender gives (the structural simulator: the receiving
+  /// level's tile a partial sum belongs to); routers carry it unchanged.
+  uint64_t epoch = 0;
 };
 
 /// A flit as its destination receives it.

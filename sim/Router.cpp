@@ -353,6 +353,7 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
   flit.value = original.value;
   flit.direction = original.direction;
   flit.contributions = original.contributions;
+  flit.epoch = original.epoch;
   if (original.direction == Direction::ToChildren) {
     flit.children = std::move(copy->children);
   } else {

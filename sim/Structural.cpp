@@ -113,7 +113,11 @@ struct Instance {
   std::unique_ptr<Noc> net;
   std::unique_ptr<RateLimiter> readPort, writePort;
   uint64_t minChildReleased = 0;
-  uint64_t drainsExpected = 0, drainsReceived = 0;
+  uint64_t drainsExpected = 0, drainsReceived = 0; ///< In all.
+  /// Partial sums expected and landed, by this level's epoch they belong
+  /// to; sums for a tile not started yet wait here.
+  std::unordered_map<uint64_t, uint64_t> expectedBy, receivedBy;
+  std::vector<Flit> parked;
   // PEs: the step within the current epoch and the last issue's cycle;
   // operand registers for tensors the innermost level does not keep.
   struct Operand {
@@ -185,6 +189,13 @@ private:
   uint64_t macsThisCycle = 0;
   uint64_t pesThisCycle = 0;
   std::vector<std::pair<uint64_t, int64_t>> stepSums; ///< stepPe's scratch.
+  /// The systolic level's array, when it runs as built.
+  bool systolic = false;
+  SystolicPlan systolicPlan;
+  uint64_t foldsPerEpoch = 1;
+  uint64_t foldsDone = 0;
+  SystolicRun systolicRun;
+  friend class LevelSource;
   /// Trace tracks by [level][instance] (instances beyond 64 share them).
   std::vector<std::vector<unsigned>> tracks;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
@@ -223,9 +234,70 @@ private:
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
+  bool cycle();
+  void countArray();
   std::string blockedCause() const;
   void collect();
   void check();
+};
+
+/// The systolic level's buffer instance as the array's word source: a
+/// fold's words are there once the tile of its epoch is complete; reads and
+/// the sums that land are counted by the instance.
+class LevelSource : public WordSource {
+public:
+  explicit LevelSource(Hierarchy &h) : h(h) {}
+  bool ready(uint64_t fold) override {
+    const Instance &level = h.inst[h.levels - 2][0];
+    uint64_t epoch = fold / h.foldsPerEpoch;
+    for (unsigned t = 0; t < h.tensors; ++t) {
+      const Tile *tile = find(level, t, epoch);
+      if (!tile || (t != h.out && tile->missing > 0))
+        return false;
+    }
+    return true;
+  }
+  bool valid(unsigned t, const int64_t *point) const override {
+    for (const Projection &p : h.spaces[t].coords)
+      for (const ProjectionTerm &term : p.terms)
+        if (point[term.dim] >= h.bounds[term.dim])
+          return false;
+    return true;
+  }
+  uint64_t address(unsigned t, const int64_t *point) const override {
+    int64_t coord[8];
+    return h.addressAt(t, point, coord);
+  }
+  int64_t read(unsigned t, uint64_t address, uint64_t fold) override {
+    Instance &level = h.inst[h.levels - 2][0];
+    const Tile *tile = find(level, t, fold / h.foldsPerEpoch);
+    int64_t coord[8];
+    h.spaces[t].coordinates(address, coord);
+    ++h.counts.at(h.levels - 2, t).reads;
+    return tile && tile->contains(coord) ? tile->values[tile->index(coord)] : 0;
+  }
+  void accumulate(unsigned t, uint64_t address, int64_t value,
+                  uint64_t fold) override {
+    Instance &level = h.inst[h.levels - 2][0];
+    Tile *tile = const_cast<Tile *>(find(level, t, fold / h.foldsPerEpoch));
+    int64_t coord[8];
+    h.spaces[t].coordinates(address, coord);
+    if (!tile || !tile->contains(coord))
+      throw std::logic_error("a sum left the systolic array for a word its "
+                             "buffer's tile does not hold");
+    tile->values[tile->index(coord)] += value;
+    ++h.counts.at(h.levels - 2, t).updates;
+  }
+  void foldDone(uint64_t) override { ++h.foldsDone; }
+
+private:
+  Hierarchy &h;
+  static const Tile *find(const Instance &level, unsigned t, uint64_t epoch) {
+    for (const Tile &tile : level.tiles[t])
+      if (tile.epoch == epoch)
+        return &tile;
+    return nullptr;
+  }
 };
 
 Hierarchy::Hierarchy(const Problem &problem, const Arch &arch,
@@ -330,12 +402,57 @@ void Hierarchy::build() {
                         (level.partition ? fits : 2 * total <= level.capacity);
   }
 
+  // A systolic level right above the PEs, keeping every tensor, one array:
+  // its array as built (sim/SystolicArray.h) instead of PE instances.
+  const unsigned arrayLevel = levels - 2;
+  if (arch.levels[arrayLevel].network.topology == "systolic") {
+    bool keepsAll = true, oneArray = true;
+    for (unsigned t = 0; t < tensors; ++t)
+      keepsAll = keepsAll && keeps(arrayLevel, t);
+    for (const Placed &loop : nest)
+      oneArray = oneArray && !(loop.spatial && loop.level < arrayLevel);
+    std::string why;
+    SystolicTiming timing{arch.levels[arrayLevel].network.stationaryBuffers,
+                          arch.levels[arrayLevel].network.foldOverlap};
+    if (!keepsAll)
+      why = "'" + arch.levels[arrayLevel].name +
+            "' bypasses a tensor its array needs";
+    else if (!oneArray)
+      why = "the mapping spreads loops over several arrays";
+    else if (planSystolic(problem, arch, mapping, arrayLevel, timing,
+                          systolicPlan, why, arrayLevel))
+      systolic = true;
+    if (!systolic)
+      result.notes.push_back("the systolic array of '" +
+                             arch.levels[arrayLevel].name +
+                             "' runs through its network's routes, not as "
+                             "built: " +
+                             why);
+    else
+      foldsPerEpoch = systolicPlan.folds / epochs[arrayLevel];
+  }
+
+  // Known gap: words a level relays (a tensor it bypasses) down a systolic
+  // network's routes come out wrong in some mappings; refuse rather than
+  // report a wrong run (docs/sim.md).
+  for (unsigned l = 1; l + 1 < levels; ++l)
+    if (arch.levels[l].network.topology == "systolic" &&
+        !(systolic && l == arrayLevel))
+      for (unsigned t = 0; t < tensors; ++t)
+        if (!keeps(l, t))
+          throw std::invalid_argument(
+              "'" + arch.levels[l].name + "' bypasses '" +
+              problem.tensors[t].name +
+              "' over its systolic network: relaying words through a "
+              "systolic array's routes is not simulated structurally yet "
+              "(keep the tensor at that level, or use --engine lockstep)");
+
   // Every instance, level by level; children numbered as the network does
   // (x fastest).
   inst.resize(levels);
   inst[0].emplace_back();
   inst[0][0].offset.assign(dims, 0);
-  for (unsigned l = 0; l + 1 < levels; ++l) {
+  for (unsigned l = 0; l + 1 < levels && !(systolic && l == arrayLevel); ++l) {
     const std::vector<size_t> &spatial = ownSpatial[l];
     uint64_t count = 1;
     for (size_t i : spatial)
@@ -374,7 +491,7 @@ void Hierarchy::build() {
       const StorageLevel &level = arch.levels[l];
       instance.readPort = std::make_unique<RateLimiter>(level.readBandwidth);
       instance.writePort = std::make_unique<RateLimiter>(level.writeBandwidth);
-      if (l + 1 < levels)
+      if (l + 1 < levels && !(systolic && l == levels - 2))
         instance.net = std::make_unique<Noc>(level.network, level.name);
     }
   if (arch.levels[0].dram) {
@@ -389,7 +506,8 @@ void Hierarchy::build() {
   result.instances = 0;
   for (unsigned l = 0; l + 1 < levels; ++l)
     result.instances += inst[l].size();
-  result.pes = inst[levels - 1].size();
+  result.pes = systolic ? uint64_t(systolicPlan.rows) * systolicPlan.cols
+                        : inst[levels - 1].size();
   for (Instance &pe : inst[levels - 1])
     pe.evictions.resize(operandWindow + 1);
 }
@@ -569,13 +687,21 @@ bool Hierarchy::tryRelease(unsigned level, uint32_t index) {
     uint64_t latency = std::max<uint64_t>(1, arch.compute.pipelineLatency);
     if (instance.issuedAny && now < instance.lastIssue + latency)
       return false;
+  } else if (systolic && level == levels - 2) {
+    // The array is done with the tile's folds and its sums have landed.
+    if (foldsDone < (epoch + 1) * foldsPerEpoch)
+      return false;
   } else {
     uint64_t needed = (epoch + 1) * ownSteps[level];
     for (uint32_t child : instance.children)
       if (inst[level + 1][child].released < needed)
         return false;
-    if (keeps(level, out) && instance.drainsReceived < instance.drainsExpected)
-      return false;
+    if (keeps(level, out)) {
+      auto expected = instance.expectedBy.find(epoch);
+      if (expected != instance.expectedBy.end() &&
+          instance.receivedBy[epoch] < expected->second)
+        return false;
+    }
   }
   release(level, index);
   return true;
@@ -615,6 +741,8 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       }
     }
     Instance &keeper = keeperOfOutput(level, index);
+    uint64_t keeperEpoch =
+        epoch / (epochs[level] / epochs[keeper.level]); // Its tile.
     std::vector<int64_t> coord(done.lo.size());
     forEachWord(done, t, [&](uint64_t i, uint64_t address) {
       spaces[t].coordinates(address, coord.data());
@@ -628,8 +756,10 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       flit.value = uint64_t(done.values[i]);
       flit.direction = Direction::ToParent;
       flit.children = group;
+      flit.epoch = keeperEpoch;
       instance.up.push_back(flit);
       ++keeper.drainsExpected;
+      ++keeper.expectedBy[keeperEpoch];
     });
   }
   if (options.trace && !tracks.empty()) {
@@ -833,24 +963,36 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
     instance.up.push_back(copy);
     return;
   }
-  ++counts.at(level, flit.tensor).updates;
-  instance.drainsReceived += flit.contributions;
   int64_t coord[8];
   spaces[flit.tensor].coordinates(flit.tag, coord);
-  if (level == 0) {
+  if (level != 0) {
+    Tile *target = nullptr;
+    for (Tile &tile : instance.tiles[flit.tensor])
+      if (tile.epoch == flit.epoch)
+        target = &tile;
+    if (!target) { // Its tile has not started: the sum waits for it.
+      instance.parked.push_back(flit);
+      return;
+    }
+    if (!target->contains(coord))
+      throw std::logic_error("a partial sum reached '" +
+                             arch.levels[level].name +
+                             "', whose tile does not hold it");
+    target->values[target->index(coord)] += int64_t(flit.value);
+    ++counts.at(level, flit.tensor).updates;
+    instance.drainsReceived += flit.contributions;
+    instance.receivedBy[flit.epoch] += flit.contributions;
+    return;
+  }
+  ++counts.at(level, flit.tensor).updates;
+  instance.drainsReceived += flit.contributions;
+  instance.receivedBy[flit.epoch] += flit.contributions;
+  {
     inst[0][0].tiles[flit.tensor].front().values[flit.tag] +=
         int64_t(flit.value);
     if (dram)
       dramWrites.push_back(dramBase[flit.tensor] + flit.tag);
-    return;
   }
-  for (Tile &tile : instance.tiles[flit.tensor])
-    if (tile.contains(coord)) {
-      tile.values[tile.index(coord)] += int64_t(flit.value);
-      return;
-    }
-  throw std::logic_error("a partial sum reached '" + arch.levels[level].name +
-                         "', which holds no tile for it");
 }
 
 template <typename Visit>
@@ -1004,8 +1146,11 @@ void Hierarchy::stepPe(uint32_t index) {
       flit.value = uint64_t(value);
       flit.direction = Direction::ToParent;
       flit.children = ChildSet{pe.slot};
+      Instance &keeper = keeperOfOutput(level, index);
+      flit.epoch = pe.released / (epochs[level] / epochs[keeper.level]);
       pe.up.push_back(flit);
-      ++keeperOfOutput(level, index).drainsExpected;
+      ++keeper.drainsExpected;
+      ++keeper.expectedBy[flit.epoch];
     }
     // Operand words no later step needs leave the registers.
     std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
@@ -1142,6 +1287,106 @@ bool Hierarchy::finished() const {
   return inst[0][0].drainsReceived == inst[0][0].drainsExpected;
 }
 
+/// One cycle of every buffer instance, network and PE.
+bool Hierarchy::cycle() {
+  bool moved = false;
+  // Partial sums that waited for their tile try again.
+  for (unsigned l = 1; l < levels; ++l)
+    for (uint32_t i = 0; i < inst[l].size(); ++i)
+      if (!inst[l][i].parked.empty()) {
+        std::vector<Flit> waiting;
+        waiting.swap(inst[l][i].parked);
+        for (const Flit &flit : waiting)
+          arriveDrain(l, i, flit);
+      }
+  // Control messages sent last cycle arrive.
+  std::swap(control, controlNext);
+  for (const ControlMessage &message : control)
+    receiveRequest(message);
+  control.clear();
+  // Programs: start tiles, finish them.
+  for (unsigned l = levels; l-- > 1;)
+    for (uint32_t i = 0; i < inst[l].size(); ++i) {
+      Instance &instance = inst[l][i];
+      while (tryRelease(l, i))
+        moved = true;
+      // Start the next tile: with two buffers once the current one is
+      // complete, with one once nothing is resident.
+      bool complete = true;
+      for (unsigned t = 0; t < tensors; ++t)
+        for (const Tile &tile : instance.tiles[t])
+          complete = complete && tile.missing == 0;
+      uint64_t resident = instance.allocated - instance.released;
+      if (resident == 0 || (doubleBuffered[l] && resident == 1 && complete))
+        if (allocate(l, i))
+          moved = true;
+    }
+  // Read ports, then words into the networks.
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    for (uint32_t i = 0; i < inst[l].size(); ++i) {
+      Instance &instance = inst[l][i];
+      serve(l, i);
+      if (!instance.net)
+        continue; // A systolic level: its array reads the tiles.
+      while (!instance.readPipe.empty() &&
+             instance.readPipe.front().first <= now) {
+        instance.down.push_back(instance.readPipe.front().second);
+        instance.readPipe.pop_front();
+      }
+      while (!instance.down.empty() &&
+             instance.net->canInject(Endpoint::parent())) {
+        ++counts.at(l, instance.down.front().tensor).networkWords;
+        instance.net->inject(Endpoint::parent(), instance.down.front());
+        instance.down.pop_front();
+        moved = true;
+      }
+    }
+  for (unsigned l = 1; l < levels; ++l)
+    for (Instance &instance : inst[l]) {
+      Noc &net = *inst[l - 1][instance.parent].net;
+      while (!instance.up.empty() &&
+             net.canInject(Endpoint::child(instance.slot))) {
+        ++counts.at(l - 1, instance.up.front().tensor).networkWords;
+        net.inject(Endpoint::child(instance.slot), instance.up.front());
+        instance.up.pop_front();
+        moved = true;
+      }
+    }
+  // PEs compute.
+  for (uint32_t i = 0; i < inst[levels - 1].size(); ++i)
+    stepPe(i);
+  // The networks move, then words land through write ports.
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    for (uint32_t i = 0; i < inst[l].size(); ++i) {
+      Instance &instance = inst[l][i];
+      if (!instance.net)
+        continue;
+      instance.net->step();
+      while (auto got = instance.net->receive(Endpoint::parent())) {
+        arriveDrain(l, i, got->flit);
+        moved = true;
+      }
+      for (uint32_t child : instance.children) {
+        Instance &c = inst[l + 1][child];
+        while (c.writePort->allows()) {
+          auto got = instance.net->receive(Endpoint::child(c.slot));
+          if (!got)
+            break;
+          if (keeps(l + 1, got->flit.tensor))
+            c.writePort->take();
+          arrive(l + 1, child, got->flit);
+          moved = true;
+        }
+      }
+    }
+  for (unsigned l = 0; l < levels; ++l)
+    for (Instance &instance : inst[l]) {
+      instance.readPort->tick();
+      instance.writePort->tick();
+    }
+  return moved;
+}
+
 void Hierarchy::run() {
   auto started = std::chrono::steady_clock::now();
   // The backing store holds every tensor.
@@ -1189,91 +1434,33 @@ void Hierarchy::run() {
   std::map<std::string, uint64_t> waits; // Waiting cycles by cause.
   uint64_t quiet = 0;
   auto lastProgress = started;
-  for (now = 0;; ++now) {
+  uint64_t start = 0;
+  if (systolic) {
+    // The array, its edge ports and fold controller run the PEs; every
+    // other component steps before them each cycle.
+    LevelSource source(*this);
+    SystolicRunOptions arrayOptions;
+    arrayOptions.progress = options.progress;
+    arrayOptions.progressLabel = options.progressLabel;
+    systolicRun = runSystolic(problem, systolicPlan, source, arrayOptions,
+                              [&](uint64_t t) {
+                                now = t;
+                                macsThisCycle = 0;
+                                pesThisCycle = 0;
+                                return cycle();
+                              });
+    result.systolicAsBuilt = true;
+    countArray();
+    if (!systolicRun.error.empty()) {
+      result.error = "the systolic array: " + systolicRun.error;
+      result.interrupted = systolicRun.interrupted;
+    }
+    start = systolicRun.cycles;
+  }
+  for (now = start; result.error.empty(); ++now) {
     macsThisCycle = 0;
     pesThisCycle = 0;
-    // Control messages sent last cycle arrive.
-    std::swap(control, controlNext);
-    for (const ControlMessage &message : control)
-      receiveRequest(message);
-    control.clear();
-    bool moved = false;
-    // Programs: start tiles, finish them.
-    for (unsigned l = levels; l-- > 1;)
-      for (uint32_t i = 0; i < inst[l].size(); ++i) {
-        Instance &instance = inst[l][i];
-        while (tryRelease(l, i))
-          moved = true;
-        // Start the next tile: with two buffers once the current one is
-        // complete, with one once nothing is resident.
-        bool complete = true;
-        for (unsigned t = 0; t < tensors; ++t)
-          for (const Tile &tile : instance.tiles[t])
-            complete = complete && tile.missing == 0;
-        uint64_t resident = instance.allocated - instance.released;
-        if (resident == 0 || (doubleBuffered[l] && resident == 1 && complete))
-          if (allocate(l, i))
-            moved = true;
-      }
-    // Read ports, then words into the networks.
-    for (unsigned l = 0; l + 1 < levels; ++l)
-      for (uint32_t i = 0; i < inst[l].size(); ++i) {
-        Instance &instance = inst[l][i];
-        serve(l, i);
-        while (!instance.readPipe.empty() &&
-               instance.readPipe.front().first <= now) {
-          instance.down.push_back(instance.readPipe.front().second);
-          instance.readPipe.pop_front();
-        }
-        while (!instance.down.empty() &&
-               instance.net->canInject(Endpoint::parent())) {
-          ++counts.at(l, instance.down.front().tensor).networkWords;
-          instance.net->inject(Endpoint::parent(), instance.down.front());
-          instance.down.pop_front();
-          moved = true;
-        }
-      }
-    for (unsigned l = 1; l < levels; ++l)
-      for (Instance &instance : inst[l]) {
-        Noc &net = *inst[l - 1][instance.parent].net;
-        while (!instance.up.empty() &&
-               net.canInject(Endpoint::child(instance.slot))) {
-          ++counts.at(l - 1, instance.up.front().tensor).networkWords;
-          net.inject(Endpoint::child(instance.slot), instance.up.front());
-          instance.up.pop_front();
-          moved = true;
-        }
-      }
-    // PEs compute.
-    for (uint32_t i = 0; i < inst[levels - 1].size(); ++i)
-      stepPe(i);
-    // The networks move, then words land through write ports.
-    for (unsigned l = 0; l + 1 < levels; ++l)
-      for (uint32_t i = 0; i < inst[l].size(); ++i) {
-        Instance &instance = inst[l][i];
-        instance.net->step();
-        while (auto got = instance.net->receive(Endpoint::parent())) {
-          arriveDrain(l, i, got->flit);
-          moved = true;
-        }
-        for (uint32_t child : instance.children) {
-          Instance &c = inst[l + 1][child];
-          while (c.writePort->allows()) {
-            auto got = instance.net->receive(Endpoint::child(c.slot));
-            if (!got)
-              break;
-            if (keeps(l + 1, got->flit.tensor))
-              c.writePort->take();
-            arrive(l + 1, child, got->flit);
-            moved = true;
-          }
-        }
-      }
-    for (unsigned l = 0; l < levels; ++l)
-      for (Instance &instance : inst[l]) {
-        instance.readPort->tick();
-        instance.writePort->tick();
-      }
+    bool moved = cycle();
 
     if (options.utilization)
       options.utilization->add(now, pesThisCycle);
@@ -1300,7 +1487,8 @@ void Hierarchy::run() {
                 (dram && (!dramReads.empty() || !dramWrites.empty()));
     for (unsigned l = 0; l + 1 < levels && !busy; ++l)
       for (const Instance &instance : inst[l])
-        busy = busy || !instance.net->idle() || !instance.readPipe.empty();
+        busy = busy || (instance.net && !instance.net->idle()) ||
+               !instance.readPipe.empty();
     quiet = busy ? 0 : quiet + 1;
     if (quiet > 1000) {
       result.error = "the structural simulation is stuck at cycle " +
@@ -1337,6 +1525,13 @@ void Hierarchy::run() {
     }
   }
   result.shares = {};
+  for (const CycleShare &share : systolicRun.shares)
+    result.shares.push_back({share.what.rfind("waiting", 0) == 0
+                                 ? "the next tile of '" +
+                                       arch.levels[levels - 2].name +
+                                       "' (nothing in the array)"
+                                 : "array: " + share.what,
+                             share.cycles});
   if (shares[0])
     result.shares.push_back({"compute (some PE issued a MAC)", shares[0]});
   std::vector<std::pair<std::string, uint64_t>> sorted(waits.begin(),
@@ -1357,12 +1552,44 @@ void Hierarchy::run() {
           .count();
 }
 
+/// The array's own counts, by tensor: its PEs' MACs and register actions,
+/// the words that entered at its edges and crossed its links.
+void Hierarchy::countArray() {
+  const SystolicRun &run = systolicRun;
+  const SystolicPlan &plan = systolicPlan;
+  const unsigned array = levels - 2, pe = levels - 1;
+  counts.macs = run.macs;
+  const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
+  counts.at(pe, a).reads += run.macs; // Each MAC reads both operand
+  counts.at(pe, b).reads += run.macs; // registers and updates its sum.
+  counts.at(pe, out).updates += run.macs;
+  auto chain = [&](unsigned t, uint64_t words) {
+    counts.at(array, t).networkHops += words;
+    if (t != out)
+      counts.at(pe, t).fills += words;
+  };
+  for (unsigned t = 0; t < tensors; ++t) {
+    counts.at(array, t).networkWords += run.injected[t];
+    chain(t, run.injected[t]); // The hop from the edge port into a PE.
+  }
+  chain(plan.horizontal, run.links.horizontal);
+  if (plan.mode == SystolicArray::Mode::Reduce) {
+    chain(out, run.links.partialSums);
+    chain(unsigned(plan.stationary), run.links.load);
+  } else {
+    chain(plan.vertical, run.links.vertical);
+    chain(out, run.links.drain);
+  }
+  result.peSteps = run.steppedPeCycles;
+}
+
 void Hierarchy::collect() {
   for (unsigned l = 0; l + 1 < levels; ++l)
     for (const Instance &instance : inst[l])
-      for (const std::unique_ptr<Link> &link : instance.net->links())
-        for (unsigned t = 0; t < tensors; ++t)
-          counts.at(l, t).networkHops += link->wordsOf(t) * link->hops();
+      if (instance.net)
+        for (const std::unique_ptr<Link> &link : instance.net->links())
+          for (unsigned t = 0; t < tensors; ++t)
+            counts.at(l, t).networkHops += link->wordsOf(t) * link->hops();
   if (dram) {
     DramBankCounts totals = dram->bankTotals();
     result.dram = {{"row hits", totals.rowHits},

@@ -83,6 +83,10 @@ struct StructuralResult {
   uint64_t peSteps = 0;   ///< MAC steps the PEs issued.
   /// With DRAM timing (the outermost level's `dram:`): its banks' events.
   std::vector<std::pair<std::string, uint64_t>> dram;
+  /// What the user should know about how it ran (e.g. why a systolic array
+  /// did not run as built).
+  std::vector<std::string> notes;
+  bool systolicAsBuilt = false; ///< The systolic level ran its array.
   double seconds = 0;
 };
 

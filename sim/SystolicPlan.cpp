@@ -54,7 +54,7 @@ struct Candidate {
 bool planSystolic(const Problem &problem, const Arch &arch,
                   const Mapping &mapping, unsigned level,
                   const SystolicTiming &timing, SystolicPlan &plan,
-                  std::string &error) {
+                  std::string &error, unsigned firstStreamLevel) {
   const StorageLevel &storage = arch.levels.at(level);
   const std::string where = "level '" + storage.name + "'";
   if (problem.tensors.size() != 3) {
@@ -77,6 +77,7 @@ bool planSystolic(const Problem &problem, const Arch &arch,
   }
   std::vector<Placed> nest = flatten(mapping, unsigned(problem.dims.size()));
   std::vector<NestLoop> xLoops, yLoops, temporal;
+  size_t outerTemporal = 0; ///< Temporal loops above firstStreamLevel.
   for (const Placed &placed : nest) {
     if (placed.loop.factor <= 1)
       continue;
@@ -88,8 +89,11 @@ bool planSystolic(const Problem &problem, const Arch &arch,
     }
     if (placed.spatial)
       (placed.axis == SpatialAxis::X ? xLoops : yLoops).push_back(placed.loop);
-    else
+    else {
       temporal.push_back(placed.loop);
+      if (placed.level < firstStreamLevel)
+        outerTemporal = temporal.size();
+    }
   }
 
   const unsigned out = problem.outputIndex();
@@ -113,7 +117,8 @@ bool planSystolic(const Problem &problem, const Arch &arch,
     };
     auto streamOf = [&](const Tensor &held, SystolicPlan &p) {
       size_t split = temporal.size();
-      while (split > 0 && !held.isIndexedBy(temporal[split - 1].dim))
+      while (split > outerTemporal &&
+             !held.isIndexedBy(temporal[split - 1].dim))
         --split;
       p.foldLoops.assign(temporal.begin(), temporal.begin() + split);
       p.streamLoops.assign(temporal.begin() + split, temporal.end());

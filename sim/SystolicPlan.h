@@ -77,10 +77,12 @@ struct SystolicPlan {
 /// Lowers `mapping` onto the systolic array of level `level` of `arch`.
 /// Returns false with the reason in `error` when the mapping cannot run on
 /// it (e.g. a tensor every PE needs at once, with no axis to flow along).
+/// Loops of levels above `firstStreamLevel` are never stream loops (a
+/// fold then never spans two of that level's tiles).
 bool planSystolic(const Problem &problem, const Arch &arch,
                   const Mapping &mapping, unsigned level,
                   const SystolicTiming &timing, SystolicPlan &plan,
-                  std::string &error);
+                  std::string &error, unsigned firstStreamLevel = 0);
 
 } // namespace tessel::sim
 

@@ -209,6 +209,9 @@ struct FoldState {
   uint64_t marks = 0;
   bool complete = false;
   uint64_t end = 0;
+  uint64_t outputs = 0;  ///< Output-stationary: valid sums it drains.
+  uint64_t landed = 0;   ///< Of those, the ones in the buffer.
+  bool notified = false; ///< The buffer was told it is done.
 };
 
 enum Share { Compute, Stalled, Loading, FillDrain, OutputDrain, Waiting };
@@ -411,6 +414,8 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
                   plan.output, fold, rowPoint[r].data(), colPoint[c].data(),
                   r < plan.rowsUsed && c < plan.colsUsed, false);
           array.setOutputs(uint32_t(fold.index), program);
+          for (const Word &word : program)
+            fold.outputs += word.valid;
         }
         streams.push_back({nextStream, t});
         lastStreamStart = t;
@@ -459,10 +464,25 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
       state(uint64_t(loadingFold)).latched = true;
       loadingFold = -1;
     }
+    // A fold is done for the buffer once it has left the array and (output
+    // stationary) its drained sums have landed.
+    auto notify = [&](FoldState &fold) {
+      if (!fold.notified && fold.complete &&
+          (reduce || fold.landed == fold.outputs)) {
+        fold.notified = true;
+        store.foldDone(fold.index);
+      }
+    };
     for (const Departure &departure : array.departures())
-      if (departure.word.valid)
+      if (departure.word.valid) {
         store.accumulate(plan.output, departure.word.address,
                          departure.word.value, departure.word.fold);
+        if (!reduce) {
+          FoldState &fold = state(departure.word.fold);
+          ++fold.landed;
+          notify(fold);
+        }
+      }
     for (uint32_t f : array.lastTokensOut()) {
       FoldState &fold = state(f);
       if (++fold.marks == uint64_t(rows) + cols) {
@@ -478,7 +498,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
           start = std::max(start, records[f - 1].end + 1);
         records[f].start = start;
         records[f].end = t;
-        store.foldDone(f);
+        notify(fold);
         if (f + 1 == nextStream)
           lastComplete = true;
       }
@@ -489,7 +509,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
                                           stream.start + steps - 1 + maxSkew;
                                  }),
                   streams.end());
-    while (!folds.empty() && folds.front().complete &&
+    while (!folds.empty() && folds.front().notified &&
            folds.front().index + 1 < nextStream) {
       folds.pop_front();
       ++firstFold;
