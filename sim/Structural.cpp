@@ -1526,12 +1526,13 @@ void Hierarchy::run() {
   }
   result.shares = {};
   for (const CycleShare &share : systolicRun.shares)
-    result.shares.push_back({share.what.rfind("waiting", 0) == 0
-                                 ? "the next tile of '" +
-                                       arch.levels[levels - 2].name +
-                                       "' (nothing in the array)"
-                                 : "array: " + share.what,
-                             share.cycles});
+    result.shares.push_back(
+        {share.what.rfind("waiting", 0) == 0
+             ? "the next tile of '" + arch.levels[levels - 2].name +
+                   "' (nothing in the array)"
+         : share.what.rfind("compute", 0) == 0 ? share.what
+                                               : "array: " + share.what,
+         share.cycles});
   if (shares[0])
     result.shares.push_back({"compute (some PE issued a MAC)", shares[0]});
   std::vector<std::pair<std::string, uint64_t>> sorted(waits.begin(),
