@@ -432,21 +432,6 @@ void Hierarchy::build() {
       foldsPerEpoch = systolicPlan.folds / epochs[arrayLevel];
   }
 
-  // Known gap: words a level relays (a tensor it bypasses) down a systolic
-  // network's routes come out wrong in some mappings; refuse rather than
-  // report a wrong run (docs/sim.md).
-  for (unsigned l = 1; l + 1 < levels; ++l)
-    if (arch.levels[l].network.topology == "systolic" &&
-        !(systolic && l == arrayLevel))
-      for (unsigned t = 0; t < tensors; ++t)
-        if (!keeps(l, t))
-          throw std::invalid_argument(
-              "'" + arch.levels[l].name + "' bypasses '" +
-              problem.tensors[t].name +
-              "' over its systolic network: relaying words through a "
-              "systolic array's routes is not simulated structurally yet "
-              "(keep the tensor at that level, or use --engine lockstep)");
-
   // Every instance, level by level; children numbered as the network does
   // (x fastest).
   inst.resize(levels);
@@ -884,7 +869,10 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
       continue;
     unsigned t = unsigned(k & 3);
     int64_t value = 0;
-    holds(instance, t, k >> 2, &value);
+    // The tile that held it may have gone since it became ready: the
+    // request waits for the word to arrive again.
+    if (!holds(instance, t, k >> 2, &value))
+      continue;
     ChildSet asked = found->second;
     instance.pending.erase(found);
     auto send = [&](ChildSet to) {
