@@ -447,9 +447,15 @@ MapOutcome mapOne(const Problem &problem, const Arch &arch,
 NamedReport simulate(const Problem &problem, const Arch &arch,
                      const MappingSpec &spec, bool functional,
                      uint64_t dataSeed, const std::string &trace,
-                     const std::string &vcd, const std::string &utilization) {
+                     const std::string &vcd, const std::string &utilization,
+                     const std::string &engine) {
   Mapping mapping = boundMapping(problem, arch, spec);
   sim::SimOptions options;
+  std::optional<sim::SimEngine> chosen = sim::simEngineNamed(engine);
+  if (!chosen)
+    throw InputError("engine '" + engine +
+                     "' is not one of: lockstep, structural");
+  options.engine = *chosen;
   options.functional = functional;
   options.seed = dataSeed;
   options.chromeTrace = trace;
@@ -526,10 +532,12 @@ void bindFunctions(py::module_ &module) {
              py::arg("mapping"), py::kw_only(), py::arg("functional") = false,
              py::arg("data_seed") = 1, py::arg("trace") = "",
              py::arg("vcd") = "", py::arg("util") = "",
+             py::arg("engine") = "lockstep",
              "Simulates cycle by cycle in a child process (SystemC "
              "elaborates once per process), as `tessel sim`: a Report with "
              "stalls; `trace` (Chrome JSON), `vcd` and `util` (CSV) write "
-             "traces. Releases the GIL while it runs.");
+             "traces; `engine` 'structural' runs every buffer instance, "
+             "link and PE (docs/sim.md). Releases the GIL while it runs.");
 }
 
 } // namespace
