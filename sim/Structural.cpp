@@ -235,6 +235,7 @@ private:
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
   bool cycle();
+  void sample();
   void countArray();
   std::string blockedCause() const;
   void collect();
@@ -1372,7 +1373,30 @@ bool Hierarchy::cycle() {
       instance.readPort->tick();
       instance.writePort->tick();
     }
+  sample();
   return moved;
+}
+
+/// Trace counters every utilizationInterval cycles: words waiting at read
+/// ports to enter a network, and each level's words on its links.
+void Hierarchy::sample() {
+  if (!options.trace || now % options.utilizationInterval != 0)
+    return;
+  uint64_t waiting = 0;
+  for (unsigned l = 0; l + 1 < levels; ++l) {
+    uint64_t onLinks = 0;
+    for (const Instance &instance : inst[l]) {
+      waiting += instance.down.size() + instance.readPipe.size();
+      if (instance.net)
+        for (const std::unique_ptr<Link> &link : instance.net->links())
+          onLinks += link->occupancy();
+    }
+    if (inst[l].front().net)
+      options.trace->counter(arch.levels[l].name + " network: words on links",
+                             now, double(onLinks));
+  }
+  options.trace->counter("words waiting to enter a network", now,
+                         double(waiting));
 }
 
 void Hierarchy::run() {
@@ -1452,15 +1476,8 @@ void Hierarchy::run() {
 
     if (options.utilization)
       options.utilization->add(now, pesThisCycle);
-    if (options.trace && now % options.utilizationInterval == 0) {
+    if (options.trace && now % options.utilizationInterval == 0)
       options.trace->counter("PEs computing", now, double(pesThisCycle));
-      uint64_t flying = 0;
-      for (unsigned l = 0; l + 1 < levels; ++l)
-        for (const Instance &instance : inst[l])
-          flying += instance.down.size() + instance.readPipe.size();
-      options.trace->counter("words waiting to enter a network", now,
-                             double(flying));
-    }
     if (macsThisCycle > 0)
       ++shares[0];
     else if (counts.macs < problem.macs())
