@@ -60,7 +60,8 @@ struct StructuralOptions {
   /// Traces (sim/Trace.h), if set: a track per buffer instance (per group
   /// of 64 beyond that) and per PE group under one parent instance, a
   /// slice per tile from its start to its release; counters of PEs
-  /// computing and words in flight every utilizationInterval cycles.
+  /// computing, words waiting to enter a network and each level's words on
+  /// its links, every utilizationInterval cycles.
   ChromeTrace *trace = nullptr;
   UtilizationCsv *utilization = nullptr; ///< PEs computing per interval.
   uint64_t utilizationInterval = 100;
