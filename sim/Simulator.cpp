@@ -1,6 +1,7 @@
 //===- sim/Simulator.cpp --------------------------------------------------===//
 #include "sim/Simulator.h"
 #include "sim/Structural.h"
+#include "sim/VcdWriter.h"
 
 #include "arch/Arch.h"
 #include "sim/Datapath.h"
@@ -276,11 +277,9 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
                                const Mapping &mapping,
                                const SimOptions &options) {
   SimResult result;
-  if (!options.vcd.empty()) {
-    result.error = "the structural engine writes no VCD yet; use --engine "
-                   "lockstep for --vcd (--trace and --util work)";
-    return result;
-  }
+  std::unique_ptr<VcdWriter> vcd;
+  if (!options.vcd.empty())
+    vcd = std::make_unique<VcdWriter>(options.vcd, options.traceLimitBytes);
   std::unique_ptr<ChromeTrace> trace;
   if (!options.chromeTrace.empty())
     trace = std::make_unique<ChromeTrace>(options.chromeTrace,
@@ -292,6 +291,7 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
         options.traceLimitBytes);
   StructuralOptions structural;
   structural.trace = trace.get();
+  structural.vcd = vcd.get();
   structural.utilization = csv.get();
   structural.utilizationInterval =
       std::max<uint64_t>(1, options.utilizationInterval);
@@ -302,6 +302,23 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   StructuralResult run = simulateStructural(problem, arch, mapping, structural);
   result.seconds = run.seconds;
   result.interrupted = run.interrupted;
+  // Every trace file is closed and checked, interrupted or not.
+  if (csv)
+    csv->finish(run.report.cycles);
+  for (std::string problem :
+       {trace ? trace->close() : std::string(),
+        csv ? csv->close() : std::string(), vcd ? vcd->close() : std::string()})
+    if (!problem.empty())
+      result.error += (result.error.empty() ? "" : "; ") + problem;
+  if (trace && trace->truncated())
+    result.warnings.push_back(cutWarning(
+        options.chromeTrace, options.traceLimitBytes, trace->truncatedAt()));
+  if (csv && csv->truncated())
+    result.warnings.push_back(cutWarning(
+        options.utilization, options.traceLimitBytes, csv->truncatedAt()));
+  if (vcd && vcd->truncated())
+    result.warnings.push_back(
+        cutWarning(options.vcd, options.traceLimitBytes, vcd->truncatedAt()));
   if (!run.error.empty())
     result.error =
         run.error + (result.error.empty() ? "" : "; " + result.error);

@@ -9,6 +9,7 @@
 #include "sim/Link.h"
 #include "sim/Noc.h"
 #include "sim/Trace.h"
+#include "sim/VcdWriter.h"
 #include "support/Interrupt.h"
 #include "workloads/Problem.h"
 
@@ -196,6 +197,7 @@ private:
   uint64_t foldsDone = 0;
   SystolicRun systolicRun;
   friend class LevelSource;
+  std::vector<unsigned> vcdSignals;
   /// Trace tracks by [level][instance] (instances beyond 64 share them).
   std::vector<std::vector<unsigned>> tracks;
   uint64_t lanes = 1; ///< Spatial product at the innermost level.
@@ -1380,6 +1382,32 @@ bool Hierarchy::cycle() {
 /// Trace counters every utilizationInterval cycles: words waiting at read
 /// ports to enter a network, and each level's words on its links.
 void Hierarchy::sample() {
+  if (options.vcd) {
+    if (vcdSignals.empty()) {
+      vcdSignals.push_back(options.vcd->signal("pes", "computing", 32));
+      vcdSignals.push_back(options.vcd->signal("array", "folds_done", 32));
+      for (unsigned l = 1; l < levels; ++l)
+        vcdSignals.push_back(options.vcd->signal(arch.levels[l].name,
+                                                 "instance0_tiles_done", 32));
+      for (unsigned l = 0; l + 1 < levels; ++l)
+        vcdSignals.push_back(
+            options.vcd->signal(arch.levels[l].name, "words_on_links", 32));
+    }
+    size_t at = 0;
+    options.vcd->set(now, vcdSignals[at++], pesThisCycle);
+    options.vcd->set(now, vcdSignals[at++], foldsDone);
+    for (unsigned l = 1; l < levels; ++l)
+      options.vcd->set(now, vcdSignals[at++],
+                       inst[l].empty() ? 0 : inst[l].front().released);
+    for (unsigned l = 0; l + 1 < levels; ++l) {
+      uint64_t onLinks = 0;
+      for (const Instance &instance : inst[l])
+        if (instance.net)
+          for (const std::unique_ptr<Link> &link : instance.net->links())
+            onLinks += link->occupancy();
+      options.vcd->set(now, vcdSignals[at++], onLinks);
+    }
+  }
   if (!options.trace || now % options.utilizationInterval != 0)
     return;
   uint64_t waiting = 0;

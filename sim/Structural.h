@@ -55,6 +55,7 @@ namespace tessel::sim {
 
 class ChromeTrace;
 class UtilizationCsv;
+class VcdWriter;
 
 struct StructuralOptions {
   /// Traces (sim/Trace.h), if set: a track per buffer instance (per group
@@ -64,6 +65,10 @@ struct StructuralOptions {
   /// its links, every utilizationInterval cycles.
   ChromeTrace *trace = nullptr;
   UtilizationCsv *utilization = nullptr; ///< PEs computing per interval.
+  /// Signals per cycle, if set: PEs computing, each level's first
+  /// instance's tiles done, each level's words on its links, the array's
+  /// folds done.
+  VcdWriter *vcd = nullptr;
   uint64_t utilizationInterval = 100;
   bool functional = false; ///< Compare the output with a direct computation.
   uint64_t seed = 1;       ///< Of the input values.
