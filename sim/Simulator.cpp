@@ -380,12 +380,15 @@ SimResult simulate(const Problem &problem, const Arch &arch,
         plan.instances[plan.levels].count, options.traceLimitBytes);
   Engine engine(plan, datapath.get(), trace.get());
   ProgressFn progress;
+  // On a terminal one line rewritten in place; elsewhere (a log, a pipe)
+  // a line each time.
+  const bool rewrite = options.progress && isatty(STDERR_FILENO);
   if (options.progress)
     progress = [&](uint64_t cycles, double seconds) {
-      std::fprintf(stderr, "\r%s%llu cycles simulated (%.2f M cycles/s)",
-                   options.progressLabel.c_str(),
+      std::fprintf(stderr, "%s%s%llu cycles simulated (%.2f M cycles/s)%s",
+                   rewrite ? "\r" : "", options.progressLabel.c_str(),
                    static_cast<unsigned long long>(cycles),
-                   double(cycles) / seconds / 1e6);
+                   double(cycles) / seconds / 1e6, rewrite ? "" : "\n");
       std::fflush(stderr);
     };
   VcdFile vcd(options.vcd, options.traceLimitBytes);
@@ -414,7 +417,7 @@ SimResult simulate(const Problem &problem, const Arch &arch,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
   uint64_t stoppedAt = cycleNow();
-  if (options.progress)
+  if (rewrite)
     std::fprintf(stderr, "\r%*s\r", 60, "");
   if (csv)
     csv->finish(watchdog.fired ? stoppedAt : engine.cycles());

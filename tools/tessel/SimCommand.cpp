@@ -213,7 +213,9 @@ int run(const SimCommandOptions &options) {
   if (!checkSimulationSizes(ops, arch, options.long_, options.functional,
                             *sim::simEngineNamed(options.engine)))
     return 1;
-  bool progress = isatty(2) && !options.json && options.jobs <= 1;
+  // On stderr, also when it is not a terminal (a line a second at most,
+  // only for simulations that run longer than that).
+  bool progress = options.jobs <= 1 || !isatty(2);
   std::vector<sim::SimResult> results =
       sim::runIsolated(ops.size(), options.jobs, [&](size_t i) {
         const MappedOp &op = *ops[i];
