@@ -208,6 +208,13 @@ private:
   bool keeps(unsigned level, unsigned t) const {
     return level == 0 || mapping.levels[level].keeps(t);
   }
+  /// Whether the level holds tiles of t: what it keeps, and, at a systolic
+  /// level run as built, the inputs it bypasses, staged a tile at a time in
+  /// its array's edge FIFOs (counted as no read, fill or update of the
+  /// level's storage).
+  bool holdsTiles(unsigned level, unsigned t) const {
+    return keeps(level, t) || (systolic && level == levels - 2 && t != out);
+  }
   void build();
   void epochPoint(unsigned level, uint64_t epoch, const Instance &instance,
                   std::vector<int64_t> &point) const;
@@ -276,7 +283,8 @@ public:
     const Tile *tile = find(level, t, fold / h.foldsPerEpoch);
     int64_t coord[8];
     h.spaces[t].coordinates(address, coord);
-    ++h.counts.at(h.levels - 2, t).reads;
+    if (h.keeps(h.levels - 2, t)) // Staged words are no read of it.
+      ++h.counts.at(h.levels - 2, t).reads;
     return tile && tile->contains(coord) ? tile->values[tile->index(coord)] : 0;
   }
   void accumulate(unsigned t, uint64_t address, int64_t value,
@@ -410,8 +418,7 @@ void Hierarchy::build() {
   const unsigned arrayLevel = levels - 2;
   if (arch.levels[arrayLevel].network.topology == "systolic") {
     bool keepsAll = true, oneArray = true;
-    for (unsigned t = 0; t < tensors; ++t)
-      keepsAll = keepsAll && keeps(arrayLevel, t);
+    keepsAll = keeps(arrayLevel, out); // Inputs it bypasses are staged.
     for (const Placed &loop : nest)
       oneArray = oneArray && !(loop.spatial && loop.level < arrayLevel);
     std::string why;
@@ -419,7 +426,7 @@ void Hierarchy::build() {
                           arch.levels[arrayLevel].network.foldOverlap};
     if (!keepsAll)
       why = "'" + arch.levels[arrayLevel].name +
-            "' bypasses a tensor its array needs";
+            "' bypasses the output its array's sums land in";
     else if (!oneArray)
       why = "the mapping spreads loops over several arrays";
     else if (planSystolic(problem, arch, mapping, arrayLevel, timing,
@@ -624,7 +631,7 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
   if (epoch >= epochs[level])
     return false;
   for (unsigned t = 0; t < tensors; ++t) {
-    if (!keeps(level, t))
+    if (!holdsTiles(level, t))
       continue;
     std::deque<Tile> &resident = instance.tiles[t];
     Tile tile = makeTile(t, level, epoch, instance);
@@ -703,7 +710,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
   if (!last && instance.allocated == epoch + 1)
     allocate(level, index);
   for (unsigned t = 0; t < tensors; ++t) {
-    if (!keeps(level, t))
+    if (!holdsTiles(level, t))
       continue;
     std::deque<Tile> &resident = instance.tiles[t];
     Tile done = std::move(resident.front());
@@ -910,7 +917,7 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
     }
     return;
   }
-  if (!keeps(level, t)) {
+  if (!holdsTiles(level, t)) {
     // A relay: on to the children that asked.
     auto found = instance.pending.find(k);
     if (found == instance.pending.end())
@@ -928,7 +935,8 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
       });
     return;
   }
-  ++counts.at(level, t).fills;
+  if (keeps(level, t))
+    ++counts.at(level, t).fills;
   int64_t coord[8];
   spaces[t].coordinates(flit.tag, coord);
   for (Tile &tile : instance.tiles[t])

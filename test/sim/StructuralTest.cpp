@@ -242,6 +242,21 @@ TEST(Structural, SystolicLevelRunsItsArray) {
   // once per fold it streams in (2 k-folds x 2 n-tiles x 6 x 4 words).
   EXPECT_EQ(result.report.actions.at(1, 1).reads, 64u);
   EXPECT_EQ(result.report.actions.at(1, 0).reads, 2u * 2 * 6 * 4);
+
+  // The GLB bypassing the weights: still the array as built, the weights
+  // staged a tile at a time at its edges (no GLB read or fill of them), read
+  // from DRAM once per tile that needs them (each of the 64 once here).
+  mapping.levels[1].keepMask = 5;
+  ASSERT_TRUE(verifyMapping(problem, arch, mapping).empty());
+  sim::StructuralResult staged =
+      sim::simulateStructural(problem, arch, mapping, options);
+  ASSERT_EQ(staged.error, "");
+  EXPECT_TRUE(staged.systolicAsBuilt);
+  EXPECT_EQ(staged.mismatch, "");
+  EXPECT_EQ(staged.report.actions.at(1, 1).reads, 0u);
+  EXPECT_EQ(staged.report.actions.at(1, 1).fills, 0u);
+  EXPECT_EQ(staged.report.actions.at(0, 1).reads, 64u);
+  EXPECT_EQ(staged.report.actions.macs, 6u * 8 * 8);
 }
 
 // Random ops and legal mappings on a systolic accelerator: as built where
