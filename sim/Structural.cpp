@@ -8,6 +8,7 @@
 #include "sim/Dram.h"
 #include "sim/Link.h"
 #include "sim/Noc.h"
+#include "sim/TensorSpace.h"
 #include "sim/Trace.h"
 #include "sim/VcdWriter.h"
 #include "support/Interrupt.h"
@@ -38,26 +39,6 @@ struct Placed {
   unsigned level = 0;
   bool spatial = false;
   SpatialAxis axis = SpatialAxis::X;
-};
-
-/// A tensor's coordinate space: the dense box over the bounds, for
-/// addresses.
-struct Space {
-  std::vector<Projection> coords;
-  std::vector<int64_t> low;
-  std::vector<uint64_t> extent, stride;
-  uint64_t words = 1;
-
-  uint64_t address(const int64_t *coord) const {
-    uint64_t a = 0;
-    for (size_t i = 0; i < coords.size(); ++i)
-      a += uint64_t(coord[i] - low[i]) * stride[i];
-    return a;
-  }
-  void coordinates(uint64_t address, int64_t *coord) const {
-    for (size_t i = 0; i < coords.size(); ++i)
-      coord[i] = int64_t((address / stride[i]) % extent[i]) + low[i];
-  }
 };
 
 /// A tile: the dense box of one tensor's coordinates an instance holds for
@@ -157,7 +138,7 @@ private:
   StructuralResult &result;
   unsigned levels, tensors, out;
   std::vector<int64_t> bounds;
-  std::vector<Space> spaces;
+  std::vector<TensorSpace> spaces;
   std::vector<Placed> nest;
   std::vector<std::vector<size_t>> temporalAbove; ///< Per level, indices.
   std::vector<std::vector<size_t>> ownTemporal, ownSpatial;
@@ -268,20 +249,15 @@ public:
     return true;
   }
   bool valid(unsigned t, const int64_t *point) const override {
-    for (const Projection &p : h.spaces[t].coords)
-      for (const ProjectionTerm &term : p.terms)
-        if (point[term.dim] >= h.bounds[term.dim])
-          return false;
-    return true;
+    return h.spaces[t].valid(point, h.bounds);
   }
   uint64_t address(unsigned t, const int64_t *point) const override {
-    int64_t coord[8];
-    return h.addressAt(t, point, coord);
+    return h.spaces[t].addressAt(point);
   }
   int64_t read(unsigned t, uint64_t address, uint64_t fold) override {
     Instance &level = h.inst[h.levels - 2][0];
     const Tile *tile = find(level, t, fold / h.foldsPerEpoch);
-    int64_t coord[8];
+    int64_t coord[kMaxTensorCoordinates];
     h.spaces[t].coordinates(address, coord);
     if (h.keeps(h.levels - 2, t)) // Staged words are no read of it.
       ++h.counts.at(h.levels - 2, t).reads;
@@ -291,7 +267,7 @@ public:
                   uint64_t fold) override {
     Instance &level = h.inst[h.levels - 2][0];
     Tile *tile = const_cast<Tile *>(find(level, t, fold / h.foldsPerEpoch));
-    int64_t coord[8];
+    int64_t coord[kMaxTensorCoordinates];
     h.spaces[t].coordinates(address, coord);
     if (!tile || !tile->contains(coord))
       throw std::logic_error("a sum left the systolic array for a word its "
@@ -330,25 +306,11 @@ void Hierarchy::build() {
   if (levels < 2)
     throw std::invalid_argument("the Arch needs at least two levels");
   // Each tensor's coordinate space.
-  spaces.resize(tensors);
-  for (unsigned t = 0; t < tensors; ++t) {
-    Space &space = spaces[t];
-    space.coords = problem.tensors[t].projection;
-    for (const Projection &p : space.coords) {
-      int64_t lo = p.constant, hi = p.constant;
-      for (const ProjectionTerm &term : p.terms) {
-        int64_t span = term.coefficient * (bounds[term.dim] - 1);
-        (span < 0 ? lo : hi) += span;
-      }
-      space.low.push_back(lo);
-      space.extent.push_back(uint64_t(hi - lo + 1));
-    }
-    space.stride.assign(space.coords.size(), 1);
-    for (size_t i = space.coords.size(); i-- > 0;) {
-      space.stride[i] = space.words;
-      space.words *= space.extent[i];
-    }
-  }
+  spaces = tensorSpaces(problem);
+  for (unsigned t = 0; t < tensors; ++t)
+    if (spaces[t].words == 0)
+      throw std::invalid_argument("tensor '" + problem.tensors[t].name +
+                                  "' has more words than 64 bits count");
   // The nest and each level's loops.
   for (unsigned l = 0; l < levels; ++l) {
     for (const Loop &loop : mapping.levels[l].temporal)
@@ -535,7 +497,7 @@ Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
   }
   if (empty)
     return tile;
-  const Space &space = spaces[t];
+  const TensorSpace &space = spaces[t];
   for (const Projection &p : space.coords) {
     int64_t lo = p.constant, hi = p.constant;
     for (const ProjectionTerm &term : p.terms) {
@@ -563,7 +525,7 @@ void Hierarchy::forEachWord(
     const std::function<void(uint64_t, uint64_t)> &visit) const {
   if (tile.words == 0)
     return;
-  const Space &space = spaces[t];
+  const TensorSpace &space = spaces[t];
   std::vector<int64_t> coord(tile.lo);
   for (uint64_t i = 0; i < tile.words; ++i) {
     visit(i, space.address(coord.data()));
@@ -582,7 +544,7 @@ bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t address,
       *value = instance.tiles[t].front().values[address];
     return true;
   }
-  int64_t coord[8];
+  int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(address, coord);
   for (const Tile &tile : instance.tiles[t])
     if (tile.contains(coord)) {
@@ -937,7 +899,7 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
   }
   if (keeps(level, t))
     ++counts.at(level, t).fills;
-  int64_t coord[8];
+  int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(flit.tag, coord);
   for (Tile &tile : instance.tiles[t])
     if (tile.contains(coord)) {
@@ -962,7 +924,7 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
     instance.up.push_back(copy);
     return;
   }
-  int64_t coord[8];
+  int64_t coord[kMaxTensorCoordinates];
   spaces[flit.tensor].coordinates(flit.tag, coord);
   if (level != 0) {
     Tile *target = nullptr;
@@ -1035,13 +997,7 @@ void Hierarchy::forEachPoint(const Instance &pe, uint64_t step,
 
 uint64_t Hierarchy::addressAt(unsigned t, const int64_t *point,
                               int64_t *coord) const {
-  for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
-    const Projection &proj = spaces[t].coords[i];
-    int64_t c = proj.constant;
-    for (const ProjectionTerm &term : proj.terms)
-      c += term.coefficient * point[term.dim];
-    coord[i] = c;
-  }
+  spaces[t].coordinatesAt(point, coord);
   return spaces[t].address(coord);
 }
 
@@ -1055,7 +1011,7 @@ void Hierarchy::prefetch(uint32_t index) {
   uint64_t first = pe.released * ownSteps[level];
   uint64_t end =
       std::min(first + ownSteps[level], first + pe.step + operandWindow);
-  int64_t coord[8];
+  int64_t coord[kMaxTensorCoordinates];
   for (uint64_t global = std::max(pe.prefetched, first); global < end;
        ++global) {
     forEachPoint(pe, global - first, [&](const int64_t *point) {
@@ -1089,7 +1045,7 @@ void Hierarchy::stepPe(uint32_t index) {
   uint64_t perCycle = std::max<uint64_t>(
       1, std::max<uint64_t>(1, arch.compute.macsPerPE) / lanes);
   const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  int64_t coord[3][8];
+  int64_t coord[3][kMaxTensorCoordinates];
   for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;
        ++issued) {
     uint64_t global = pe.released * ownSteps[level] + pe.step;
@@ -1184,12 +1140,9 @@ Instance &Hierarchy::keeperOfOutput(unsigned level, uint32_t index) {
 std::string Hierarchy::blockedCause() const {
   const unsigned level = levels - 1;
   const Instance *pe = nullptr;
-  uint32_t peIndex = 0;
   for (uint32_t i = 0; i < inst[level].size() && !pe; ++i)
-    if (inst[level][i].released < epochs[level]) {
+    if (inst[level][i].released < epochs[level])
       pe = &inst[level][i];
-      peIndex = i;
-    }
   if (!pe)
     return "partial sums to land";
   if (pe->released >= pe->allocated)
@@ -1200,7 +1153,7 @@ std::string Hierarchy::blockedCause() const {
   unsigned tensor = 0;
   uint64_t address = 0;
   bool found = false;
-  int64_t coord[8];
+  int64_t coord[kMaxTensorCoordinates];
   for (unsigned t = 0; t < tensors && !found; ++t) {
     if (t == out)
       continue;
@@ -1234,7 +1187,6 @@ std::string Hierarchy::blockedCause() const {
   uint64_t k = key(tensor, address);
   const Instance *at = pe;
   unsigned l = level;
-  (void)peIndex;
   while (l > 0) {
     const Instance &parent = inst[l - 1][at->parent];
     std::string name =
@@ -1445,16 +1397,8 @@ void Hierarchy::run() {
       all.words = spaces[t].words;
       all.values.assign(all.words, 0);
       all.present.assign(all.words, 1);
-      if (t != out) {
-        uint64_t state = options.seed * 0x9E3779B97F4A7C15ull + t + 1;
-        for (int64_t &value : all.values) {
-          state ^= state >> 33;
-          state *= 0xFF51AFD7ED558CCDull;
-          state ^= state >> 29;
-          int64_t magnitude = int64_t(state % 7) + 1;
-          value = (state >> 8) & 1 ? magnitude : -magnitude;
-        }
-      }
+      if (t != out)
+        fillSeeded(all.values, options.seed, t);
       store.tiles[t].push_back(std::move(all));
     }
     store.allocated = 1;
@@ -1478,8 +1422,8 @@ void Hierarchy::run() {
                        : name + "[" + std::to_string(i) + "]"));
     }
   }
-  uint64_t shares[4] = {0, 0, 0, 0};     // compute, waiting, draining, idle
-  std::map<std::string, uint64_t> waits; // Waiting cycles by cause.
+  uint64_t computing = 0, draining = 0;  // Cycles with a MAC; after the last.
+  std::map<std::string, uint64_t> waits; // Cycles without, by cause.
   uint64_t quiet = 0;
   auto lastProgress = started;
   uint64_t start = 0;
@@ -1515,11 +1459,11 @@ void Hierarchy::run() {
     if (options.trace && now % options.utilizationInterval == 0)
       options.trace->counter("PEs computing", now, double(pesThisCycle));
     if (macsThisCycle > 0)
-      ++shares[0];
+      ++computing;
     else if (counts.macs < problem.macs())
       ++waits[blockedCause()];
     else
-      ++shares[2];
+      ++draining;
     if (finished()) {
       ++now;
       break;
@@ -1574,8 +1518,8 @@ void Hierarchy::run() {
          : share.what.rfind("compute", 0) == 0 ? share.what
                                                : "array: " + share.what,
          share.cycles});
-  if (shares[0])
-    result.shares.push_back({"compute (some PE issued a MAC)", shares[0]});
+  if (computing)
+    result.shares.push_back({"compute (some PE issued a MAC)", computing});
   std::vector<std::pair<std::string, uint64_t>> sorted(waits.begin(),
                                                        waits.end());
   std::stable_sort(
@@ -1583,9 +1527,9 @@ void Hierarchy::run() {
       [](const auto &x, const auto &y) { return x.second > y.second; });
   for (const auto &[cause, cycles] : sorted)
     result.shares.push_back({"waiting for " + cause, cycles});
-  if (shares[2])
+  if (draining)
     result.shares.push_back(
-        {"draining partial sums (after the last MAC)", shares[2]});
+        {"draining partial sums (after the last MAC)", draining});
   collect();
   if (options.functional && result.error.empty())
     check();
@@ -1658,41 +1602,18 @@ void Hierarchy::collect() {
 
 void Hierarchy::check() {
   result.checked = true;
-  const Tile &outputs = inst[0][0].tiles[out].front();
-  std::vector<int64_t> expected(outputs.words, 0);
-  unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  const Tile &as = inst[0][0].tiles[a].front();
-  const Tile &bs = inst[0][0].tiles[b].front();
-  std::vector<int64_t> point(bounds.size(), 0);
-  int64_t coord[3][8];
-  while (true) {
-    for (unsigned t = 0; t < tensors; ++t)
-      for (size_t i = 0; i < spaces[t].coords.size(); ++i) {
-        const Projection &proj = spaces[t].coords[i];
-        int64_t c = proj.constant;
-        for (const ProjectionTerm &term : proj.terms)
-          c += term.coefficient * point[term.dim];
-        coord[t][i] = c;
-      }
-    expected[spaces[out].address(coord[out])] +=
-        as.values[spaces[a].address(coord[a])] *
-        bs.values[spaces[b].address(coord[b])];
-    size_t d = point.size();
-    while (d > 0 && ++point[d - 1] == bounds[d - 1])
-      point[--d] = 0;
-    if (d == 0)
-      break;
-  }
+  const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
+  const Instance &store = inst[0][0];
+  const Tile &outputs = store.tiles[out].front();
+  std::vector<int64_t> expected =
+      referenceOutput(problem, spaces, store.tiles[a].front().values,
+                      store.tiles[b].front().values, out);
   for (uint64_t i = 0; i < expected.size(); ++i)
     if (expected[i] != outputs.values[i]) {
-      int64_t c[8];
-      spaces[out].coordinates(i, c);
-      std::string at;
-      for (size_t k = 0; k < spaces[out].coords.size(); ++k)
-        at += (k ? ", " : "") + std::to_string(c[k]);
-      result.mismatch = "output " + problem.tensors[out].name + "[" + at +
-                        "] is " + std::to_string(outputs.values[i]) +
-                        ", expected " + std::to_string(expected[i]);
+      result.mismatch = "output " + problem.tensors[out].name +
+                        spaces[out].describe(i) + " is " +
+                        std::to_string(outputs.values[i]) + ", expected " +
+                        std::to_string(expected[i]);
       return;
     }
 }
@@ -1704,9 +1625,6 @@ StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
                                     const StructuralOptions &options) {
   StructuralResult result;
   try {
-    for (const Tensor &tensor : problem.tensors)
-      if (tensor.projection.size() > 8)
-        throw std::invalid_argument("tensors of more than 8 dimensions");
     if (problem.dims.size() > kMaxDims)
       throw std::invalid_argument("ops of more than 16 loop dimensions");
     Hierarchy hierarchy(problem, arch, mapping, options, result);

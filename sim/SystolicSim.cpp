@@ -2,6 +2,8 @@
 
 #include "sim/SystolicSim.h"
 
+#include "sim/TensorSpace.h"
+
 #include "support/Interrupt.h"
 #include "workloads/Problem.h"
 
@@ -18,39 +20,30 @@ namespace {
 /// counts its own reads, writes and updates.
 class Store : public WordSource {
 public:
-  explicit Store(const Problem &problem);
+  explicit Store(const Problem &problem)
+      : bounds(problem.bounds()), spaces(tensorSpaces(problem)) {
+    tensors.resize(spaces.size());
+    for (unsigned t = 0; t < spaces.size(); ++t) {
+      tensors[t].values.assign(spaces[t].words, 0);
+      tensors[t].written.assign(spaces[t].words, 0);
+    }
+  }
 
   bool ready(uint64_t) override { return true; }
-  int64_t read(unsigned t, uint64_t address, uint64_t) override {
-    return read(t, address);
-  }
-  void accumulate(unsigned t, uint64_t address, int64_t value,
-                  uint64_t) override {
-    accumulate(t, address, value);
-  }
   bool valid(unsigned t, const int64_t *point) const override {
-    for (unsigned d : tensors[t].dims)
-      if (point[d] >= bounds[d])
-        return false;
-    return true;
+    return spaces[t].valid(point, bounds);
   }
   uint64_t address(unsigned t, const int64_t *point) const override {
-    uint64_t address = 0;
-    for (const Coordinate &c : tensors[t].coords) {
-      int64_t value = c.constant;
-      for (const ProjectionTerm &term : c.terms)
-        value += term.coefficient * point[term.dim];
-      address += uint64_t(value - c.low) * c.stride;
-    }
-    return address;
+    return spaces[t].addressAt(point);
   }
-  int64_t read(unsigned t, uint64_t address) {
+  int64_t read(unsigned t, uint64_t address, uint64_t) override {
     ++tensors[t].reads;
     return tensors[t].values[address];
   }
   /// An output word arriving: written if the buffer holds none for its
   /// address yet, else added to what it holds (an update).
-  void accumulate(unsigned t, uint64_t address, int64_t value) {
+  void accumulate(unsigned t, uint64_t address, int64_t value,
+                  uint64_t) override {
     TensorWords &words = tensors[t];
     if (words.written[address]) {
       ++words.updates;
@@ -61,97 +54,16 @@ public:
       words.values[address] = value;
     }
   }
-  void fill(unsigned t, uint64_t seed);
-  /// Coordinates of `address` in tensor t, as text.
-  std::string describe(unsigned t, uint64_t address) const;
 
-  struct Coordinate {
-    std::vector<ProjectionTerm> terms;
-    int64_t constant = 0;
-    int64_t low = 0;
-    uint64_t extent = 1;
-    uint64_t stride = 1;
-  };
   struct TensorWords {
-    std::vector<Coordinate> coords;
-    std::vector<unsigned> dims; ///< Dimensions that index it.
     std::vector<int64_t> values;
     std::vector<uint8_t> written;
     uint64_t reads = 0, writes = 0, updates = 0;
   };
-  std::vector<TensorWords> tensors;
   std::vector<int64_t> bounds;
+  std::vector<TensorSpace> spaces;
+  std::vector<TensorWords> tensors;
 };
-
-/// Words of tensor `t`'s box over the bounds, or 0 if it overflows.
-uint64_t boxWords(const Problem &problem, unsigned t,
-                  std::vector<Store::Coordinate> *coords) {
-  uint64_t words = 1;
-  const Tensor &tensor = problem.tensors[t];
-  std::vector<Store::Coordinate> built;
-  for (const Projection &projection : tensor.projection) {
-    Store::Coordinate c;
-    c.terms = projection.terms;
-    c.constant = projection.constant;
-    int64_t low = projection.constant, high = projection.constant;
-    for (const ProjectionTerm &term : projection.terms) {
-      int64_t span = term.coefficient * (problem.dims[term.dim].bound - 1);
-      (span < 0 ? low : high) += span;
-    }
-    c.low = low;
-    c.extent = uint64_t(high - low + 1);
-    if (c.extent != 0 && words > UINT64_MAX / c.extent)
-      return 0;
-    words *= c.extent;
-    built.push_back(c);
-  }
-  uint64_t stride = 1;
-  for (size_t i = built.size(); i-- > 0;) {
-    built[i].stride = stride;
-    stride *= built[i].extent;
-  }
-  if (coords)
-    *coords = built;
-  return words;
-}
-
-Store::Store(const Problem &problem) {
-  bounds = problem.bounds();
-  tensors.resize(problem.tensors.size());
-  for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-    TensorWords &words = tensors[t];
-    uint64_t size = boxWords(problem, t, &words.coords);
-    words.values.assign(size, 0);
-    words.written.assign(size, 0);
-    for (unsigned d = 0; d < problem.dims.size(); ++d)
-      if (problem.tensors[t].isIndexedBy(d))
-        words.dims.push_back(d);
-  }
-}
-
-void Store::fill(unsigned t, uint64_t seed) {
-  uint64_t state = seed * 0x9E3779B97F4A7C15ull + t + 1;
-  for (int64_t &value : tensors[t].values) {
-    state ^= state >> 33;
-    state *= 0xFF51AFD7ED558CCDull;
-    state ^= state >> 29;
-    // Small (sums stay exact) and never 0 (a lost product always shows).
-    int64_t magnitude = int64_t(state % 7) + 1;
-    value = (state >> 8) & 1 ? magnitude : -magnitude;
-  }
-}
-
-std::string Store::describe(unsigned t, uint64_t address) const {
-  std::string text = "[";
-  const TensorWords &words = tensors[t];
-  for (size_t i = 0; i < words.coords.size(); ++i) {
-    const Coordinate &c = words.coords[i];
-    if (i)
-      text += ", ";
-    text += std::to_string(int64_t((address / c.stride) % c.extent) + c.low);
-  }
-  return text + "]";
-}
 
 /// Indices of a loop list for a linear position (the last loop fastest),
 /// added into `point` with each loop's weight.
@@ -164,37 +76,25 @@ void addPoint(const std::vector<NestLoop> &loops, uint64_t position,
   }
 }
 
-/// The output by a direct walk of the iteration space.
-std::string checkOutput(const Problem &problem, Store &store, unsigned out) {
-  unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  std::vector<int64_t> bounds = problem.bounds();
+/// The output against a direct walk of the iteration space: "" or the
+/// first wrong word.
+std::string checkOutput(const Problem &problem, const Store &store,
+                        unsigned out) {
+  const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
+  std::vector<uint8_t> touched;
+  std::vector<int64_t> expected =
+      referenceOutput(problem, store.spaces, store.tensors[a].values,
+                      store.tensors[b].values, out, &touched);
   const Store::TensorWords &result = store.tensors[out];
-  std::vector<int64_t> expected(result.values.size(), 0);
-  std::vector<uint8_t> touched(result.values.size(), 0);
-  std::vector<int64_t> point(bounds.size(), 0);
-  bool empty = false;
-  for (int64_t bound : bounds)
-    empty |= bound <= 0;
-  while (!empty) {
-    uint64_t o = store.address(out, point.data());
-    expected[o] += store.tensors[a].values[store.address(a, point.data())] *
-                   store.tensors[b].values[store.address(b, point.data())];
-    touched[o] = 1;
-    size_t d = bounds.size();
-    while (d > 0 && ++point[d - 1] == bounds[d - 1])
-      point[--d] = 0;
-    if (d == 0)
-      break;
-  }
+  const std::string name = "output " + problem.tensors[out].name;
   for (uint64_t i = 0; i < expected.size(); ++i) {
     if (touched[i] != result.written[i])
-      return "output " + problem.tensors[out].name + store.describe(out, i) +
+      return name + store.spaces[out].describe(i) +
              (touched[i] ? " was never written"
-                         : " was written but is not "
-                           "an output of the op");
+                         : " was written but is not an output of the op");
     if (expected[i] != result.values[i])
-      return "output " + problem.tensors[out].name + store.describe(out, i) +
-             " is " + std::to_string(result.values[i]) + ", expected " +
+      return name + store.spaces[out].describe(i) + " is " +
+             std::to_string(result.values[i]) + ", expected " +
              std::to_string(expected[i]);
   }
   return "";
@@ -229,7 +129,7 @@ const char *kShareNames[] = {
 uint64_t systolicStoreWords(const Problem &problem) {
   uint64_t total = 0;
   for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-    uint64_t words = boxWords(problem, t, nullptr);
+    uint64_t words = TensorSpace(problem, t).words;
     if (words == 0 || total > UINT64_MAX - words)
       return UINT64_MAX;
     total += words;
@@ -243,7 +143,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   Store store(problem);
   for (unsigned t = 0; t < problem.tensors.size(); ++t)
     if (t != plan.output)
-      store.fill(t, options.seed);
+      fillSeeded(store.tensors[t].values, options.seed, t);
   SystolicRun run = runSystolic(problem, plan, store, options,
                                 [](uint64_t) { return false; });
   for (const Store::TensorWords &words : store.tensors) {
@@ -326,7 +226,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     }
     return word;
   };
-  const std::vector<int64_t> zero(dimCount, 0);
   auto skewLeft = [&](unsigned r) {
     return uint64_t(r) * (reduce ? plan.macLatency : 1);
   };
@@ -360,7 +259,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   uint64_t quiet = 0, stuck = 0;
   const uint64_t watchdog =
       4 * (steps + uint64_t(rows) * (plan.macLatency + 1) + cols) + 64;
-  bool anyMac = false;
   bool edgesHeld = false; // The array stalled: its edges keep their words.
   auto lastProgress = started;
 
@@ -516,10 +414,8 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     }
 
     bool mac = array.macs() > macsBefore;
-    if (mac) {
+    if (mac)
       run.lastMacCycle = t;
-      anyMac = true;
-    }
     Share share = mac                                              ? Compute
                   : !moved                                         ? Stalled
                   : loading && !array.wasBusy()                    ? Loading
@@ -589,7 +485,6 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   }
 
   run.macs = array.macs();
-  (void)anyMac;
   for (uint64_t f = 0; f < plan.folds && f < array.macsPerFold().size(); ++f) {
     records[f].macs = array.macsPerFold()[f];
     records[f].pes = array.pesPerFold()[f];
