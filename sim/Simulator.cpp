@@ -196,6 +196,40 @@ std::string cutWarning(const std::string &path, uint64_t limit,
          "; later events are left out (the file is complete up to there)";
 }
 
+/// The Chrome trace and utilization CSV a run writes, if asked for.
+struct TraceFiles {
+  std::unique_ptr<ChromeTrace> trace;
+  std::unique_ptr<UtilizationCsv> csv;
+
+  TraceFiles(const SimOptions &options, uint64_t pes) {
+    if (!options.chromeTrace.empty())
+      trace = std::make_unique<ChromeTrace>(options.chromeTrace,
+                                            options.traceLimitBytes);
+    if (!options.utilization.empty())
+      csv = std::make_unique<UtilizationCsv>(options.utilization,
+                                             options.utilizationInterval, pes,
+                                             options.traceLimitBytes);
+  }
+  /// Ends the CSV at `endCycle`, closes both; write errors into `errors`,
+  /// a trace cut at its limit into `warnings`.
+  void close(const SimOptions &options, uint64_t endCycle,
+             std::vector<std::string> &errors,
+             std::vector<std::string> &warnings) {
+    if (csv)
+      csv->finish(endCycle);
+    for (std::string problem : {trace ? trace->close() : std::string(),
+                                csv ? csv->close() : std::string()})
+      if (!problem.empty())
+        errors.push_back(problem);
+    if (trace && trace->truncated())
+      warnings.push_back(cutWarning(
+          options.chromeTrace, options.traceLimitBytes, trace->truncatedAt()));
+    if (csv && csv->truncated())
+      warnings.push_back(cutWarning(
+          options.utilization, options.traceLimitBytes, csv->truncatedAt()));
+  }
+};
+
 } // namespace
 
 namespace {
@@ -280,19 +314,11 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   std::unique_ptr<VcdWriter> vcd;
   if (!options.vcd.empty())
     vcd = std::make_unique<VcdWriter>(options.vcd, options.traceLimitBytes);
-  std::unique_ptr<ChromeTrace> trace;
-  if (!options.chromeTrace.empty())
-    trace = std::make_unique<ChromeTrace>(options.chromeTrace,
-                                          options.traceLimitBytes);
-  std::unique_ptr<UtilizationCsv> csv;
-  if (!options.utilization.empty())
-    csv = std::make_unique<UtilizationCsv>(
-        options.utilization, options.utilizationInterval, arch.peCount(),
-        options.traceLimitBytes);
+  TraceFiles files(options, arch.peCount());
   StructuralOptions structural;
-  structural.trace = trace.get();
+  structural.trace = files.trace.get();
   structural.vcd = vcd.get();
-  structural.utilization = csv.get();
+  structural.utilization = files.csv.get();
   structural.utilizationInterval =
       std::max<uint64_t>(1, options.utilizationInterval);
   structural.functional = options.functional;
@@ -303,19 +329,15 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   result.seconds = run.seconds;
   result.interrupted = run.interrupted;
   // Every trace file is closed and checked, interrupted or not.
-  if (csv)
-    csv->finish(run.report.cycles);
-  for (std::string problem :
-       {trace ? trace->close() : std::string(),
-        csv ? csv->close() : std::string(), vcd ? vcd->close() : std::string()})
+  std::vector<std::string> writeErrors;
+  files.close(options, run.report.cycles, writeErrors, result.warnings);
+  if (vcd) {
+    std::string problem = vcd->close();
     if (!problem.empty())
-      result.error += (result.error.empty() ? "" : "; ") + problem;
-  if (trace && trace->truncated())
-    result.warnings.push_back(cutWarning(
-        options.chromeTrace, options.traceLimitBytes, trace->truncatedAt()));
-  if (csv && csv->truncated())
-    result.warnings.push_back(cutWarning(
-        options.utilization, options.traceLimitBytes, csv->truncatedAt()));
+      writeErrors.push_back(problem);
+  }
+  for (const std::string &problem : writeErrors)
+    result.error += (result.error.empty() ? "" : "; ") + problem;
   if (vcd && vcd->truncated())
     result.warnings.push_back(
         cutWarning(options.vcd, options.traceLimitBytes, vcd->truncatedAt()));
@@ -369,16 +391,10 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   std::unique_ptr<Datapath> datapath;
   if (options.functional)
     datapath = std::make_unique<Datapath>(plan, options.seed);
-  std::unique_ptr<ChromeTrace> trace;
-  if (!options.chromeTrace.empty())
-    trace = std::make_unique<ChromeTrace>(options.chromeTrace,
-                                          options.traceLimitBytes);
-  std::unique_ptr<UtilizationCsv> csv;
-  if (!options.utilization.empty())
-    csv = std::make_unique<UtilizationCsv>(
-        options.utilization, options.utilizationInterval,
-        plan.instances[plan.levels].count, options.traceLimitBytes);
-  Engine engine(plan, datapath.get(), trace.get());
+  TraceFiles files(options, plan.instances[plan.levels].count);
+  ChromeTrace *trace = files.trace.get();
+  UtilizationCsv *csv = files.csv.get();
+  Engine engine(plan, datapath.get(), trace);
   ProgressFn progress;
   // On a terminal one line rewritten in place; elsewhere (a log, a pipe)
   // a line each time.
@@ -392,8 +408,8 @@ SimResult simulate(const Problem &problem, const Arch &arch,
       std::fflush(stderr);
     };
   VcdFile vcd(options.vcd, options.traceLimitBytes);
-  SimTop top("tessel", plan, engine, vcd.file != nullptr, csv.get(),
-             trace.get(), options.utilizationInterval, progress);
+  SimTop top("tessel", plan, engine, vcd.file != nullptr, csv, trace,
+             options.utilizationInterval, progress);
   if (vcd.file) {
     sc_core::sc_trace(vcd.file, top.clock, "clock");
     sc_core::sc_trace(vcd.file, top.controller->step, "sequencer.step");
@@ -419,24 +435,16 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   uint64_t stoppedAt = cycleNow();
   if (rewrite)
     std::fprintf(stderr, "\r%*s\r", 60, "");
-  if (csv)
-    csv->finish(watchdog.fired ? stoppedAt : engine.cycles());
   // Every trace file is closed and checked, interrupted or not.
   std::vector<std::string> writeErrors;
-  for (std::string problem :
-       {vcd.close(), trace ? trace->close() : std::string(),
-        csv ? csv->close() : std::string()})
-    if (!problem.empty())
-      writeErrors.push_back(problem);
+  std::string vcdProblem = vcd.close();
+  if (!vcdProblem.empty())
+    writeErrors.push_back(vcdProblem);
   if (vcd.cut)
     result.warnings.push_back(
         cutWarning(options.vcd, options.traceLimitBytes, vcd.cutAt));
-  if (trace && trace->truncated())
-    result.warnings.push_back(cutWarning(
-        options.chromeTrace, options.traceLimitBytes, trace->truncatedAt()));
-  if (csv && csv->truncated())
-    result.warnings.push_back(cutWarning(
-        options.utilization, options.traceLimitBytes, csv->truncatedAt()));
+  files.close(options, watchdog.fired ? stoppedAt : engine.cycles(),
+              writeErrors, result.warnings);
   if (watchdog.fired) {
     result.interrupted = true;
     result.error = "interrupted by " + interruptSignalName() + " at cycle " +
