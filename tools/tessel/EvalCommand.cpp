@@ -34,12 +34,6 @@ struct EvalOptions {
   bool json = false;
 };
 
-std::string fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
 std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
 
 void printAccesses(const Report &report, const Problem &problem,

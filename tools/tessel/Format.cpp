@@ -9,6 +9,12 @@
 
 namespace tessel::cli {
 
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
 std::string withCommas(uint64_t value) {
   std::string digits = std::to_string(value), text;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -47,7 +53,8 @@ EnergyUnit energyUnitFor(double largestPicojoules) {
 
 std::string energyIn(double picojoules, EnergyUnit unit, int digits) {
   char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, picojoules / unit.picojoules);
+  std::snprintf(text, sizeof text, "%.*f", digits,
+                picojoules / unit.picojoules);
   return text;
 }
 

@@ -15,6 +15,8 @@ namespace tessel::cli {
 
 /// 4089184256 -> "4,089,184,256".
 std::string withCommas(uint64_t value);
+/// `value` with `digits` decimals: "12.50".
+std::string fixed(double value, int digits);
 /// 634800 -> "619.9 KiB" (exact byte counts stay in JSON).
 std::string humanBytes(uint64_t bytes);
 /// 692672.0 -> "692.67 nJ": picojoules in the largest unit that keeps the

@@ -37,12 +37,6 @@ struct ScaleSimCommandOptions {
   bool foldOverlap = false;
 };
 
-std::string fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
 const char *dataflowName(const std::string &dataflow) {
   return dataflow == "os"   ? "output-stationary"
          : dataflow == "ws" ? "weight-stationary"

@@ -75,12 +75,6 @@ bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
   return ok;
 }
 
-std::string fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
 std::string percent(double fraction) { return fixed(fraction * 100, 1) + "%"; }
 
 /// (sim - model) / model, as "+12.5%".
