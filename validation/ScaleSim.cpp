@@ -2,7 +2,9 @@
 
 #include "validation/ScaleSim.h"
 
+#include "sim/Simulator.h"
 #include "sim/SystolicPlan.h"
+#include "support/Checked.h"
 #include "support/Files.h"
 
 #include <algorithm>
@@ -347,11 +349,13 @@ ScaleSimResult runScaleSimLayer(const ScaleSimConfig &config,
                         std::to_string(pes) + " PEs, roughly " +
                         std::to_string(uint64_t(seconds / 60)) +
                         " min or more; pass --long to run it anyway");
-  uint64_t words = sim::systolicStoreWords(c.problem);
-  if (words > (uint64_t(4) << 30) / 9)
-    throw ScaleSimError(layer.name +
-                        ": its operands need more than 4 GiB of values (" +
-                        byteSize(words * 9) + ")");
+  // Each word: its 64-bit value and a written bit, rounded to a byte.
+  uint64_t bytes =
+      saturatingMul<uint64_t>(sim::systolicStoreWords(c.problem), 9);
+  if (bytes > sim::kMaxSimulationBytes)
+    throw ScaleSimError(layer.name + ": its operands need more than " +
+                        byteSize(sim::kMaxSimulationBytes) + " of values (" +
+                        byteSize(bytes) + ")");
 
   sim::SystolicRunOptions runOptions;
   runOptions.functional = options.check;
