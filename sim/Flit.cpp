@@ -20,12 +20,12 @@ ChildSet ChildSet::range(uint32_t first, uint32_t count) {
 
 void ChildSet::insert(uint32_t child) {
   if (sorted.empty() && child < kMaskBits) {
-    mask |= uint64_t(1) << child;
+    bits[child / 64] |= uint64_t(1) << (child % 64);
     return;
   }
   if (sorted.empty()) { // The first large member: move the mask over.
     forEach([&](uint32_t small) { sorted.push_back(small); });
-    mask = 0;
+    bits = {};
   }
   if (sorted.empty() || child > sorted.back()) { // The common case.
     sorted.push_back(child);
@@ -39,7 +39,7 @@ void ChildSet::insert(uint32_t child) {
 void ChildSet::erase(uint32_t child) {
   if (sorted.empty()) {
     if (child < kMaskBits)
-      mask &= ~(uint64_t(1) << child);
+      bits[child / 64] &= ~(uint64_t(1) << (child % 64));
     return;
   }
   auto at = std::lower_bound(sorted.begin(), sorted.end(), child);
@@ -47,31 +47,55 @@ void ChildSet::erase(uint32_t child) {
     sorted.erase(at);
   if (!sorted.empty() && sorted.back() < kMaskBits) { // Small again.
     for (uint32_t small : sorted)
-      mask |= uint64_t(1) << small;
+      bits[small / 64] |= uint64_t(1) << (small % 64);
     sorted.clear();
   }
 }
 
 bool ChildSet::contains(uint32_t child) const {
   if (sorted.empty())
-    return child < kMaskBits && (mask >> child & 1);
+    return child < kMaskBits && (bits[child / 64] >> (child % 64) & 1);
   return std::binary_search(sorted.begin(), sorted.end(), child);
 }
 
+bool ChildSet::empty() const {
+  if (!sorted.empty())
+    return false;
+  for (uint64_t word : bits)
+    if (word)
+      return false;
+  return true;
+}
+
 size_t ChildSet::size() const {
-  return sorted.empty() ? size_t(__builtin_popcountll(mask)) : sorted.size();
+  if (!sorted.empty())
+    return sorted.size();
+  size_t count = 0;
+  for (uint64_t word : bits)
+    count += size_t(__builtin_popcountll(word));
+  return count;
 }
 
 uint32_t ChildSet::front() const {
   if (empty())
     throw std::logic_error("the front of an empty child set");
-  return sorted.empty() ? uint32_t(__builtin_ctzll(mask)) : sorted.front();
+  if (!sorted.empty())
+    return sorted.front();
+  uint32_t word = 0;
+  while (bits[word] == 0)
+    ++word;
+  return word * 64 + uint32_t(__builtin_ctzll(bits[word]));
 }
 
 uint32_t ChildSet::back() const {
   if (empty())
     throw std::logic_error("the back of an empty child set");
-  return sorted.empty() ? uint32_t(63 - __builtin_clzll(mask)) : sorted.back();
+  if (!sorted.empty())
+    return sorted.back();
+  uint32_t word = kWords - 1;
+  while (bits[word] == 0)
+    --word;
+  return word * 64 + uint32_t(63 - __builtin_clzll(bits[word]));
 }
 
 std::vector<uint32_t> ChildSet::members() const {

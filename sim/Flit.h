@@ -10,6 +10,7 @@
 #ifndef TESSEL_SIM_FLIT_H
 #define TESSEL_SIM_FLIT_H
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -28,7 +29,7 @@ public:
   void insert(uint32_t child);
   void erase(uint32_t child);
   bool contains(uint32_t child) const;
-  bool empty() const { return mask == 0 && sorted.empty(); }
+  bool empty() const;
   size_t size() const;
   /// The smallest member; the set must not be empty.
   uint32_t front() const;
@@ -42,21 +43,25 @@ public:
         visit(child);
       return;
     }
-    for (uint64_t rest = mask; rest != 0; rest &= rest - 1)
-      visit(static_cast<uint32_t>(__builtin_ctzll(rest)));
+    for (uint32_t word = 0; word < kWords; ++word)
+      for (uint64_t rest = bits[word]; rest != 0; rest &= rest - 1)
+        visit(word * 64 + static_cast<uint32_t>(__builtin_ctzll(rest)));
   }
 
   bool operator==(const ChildSet &other) const {
-    return mask == other.mask && sorted == other.sorted;
+    return bits == other.bits && sorted == other.sorted;
   }
   bool operator!=(const ChildSet &other) const { return !(*this == other); }
   /// "{0, 3, 70}".
   std::string str() const;
 
 private:
-  static constexpr uint32_t kMaskBits = 64;
+  /// Sets of children below kMaskBits (every PE array up to 16x16) are a
+  /// bit mask inside the flit: copying one allocates nothing.
+  static constexpr uint32_t kWords = 4;
+  static constexpr uint32_t kMaskBits = 64 * kWords;
   /// The members while every one is below kMaskBits and `sorted` is empty.
-  uint64_t mask = 0;
+  std::array<uint64_t, kWords> bits{};
   /// Every member, ascending, once some member is kMaskBits or more.
   std::vector<uint32_t> sorted;
 };

@@ -34,6 +34,18 @@ void RateLimiter::tick() {
     allowance = std::min(allowance + *rate, double(burst()));
 }
 
+bool RateLimiter::full() const {
+  return !rate || allowance >= double(burst()) - kEpsilon;
+}
+
+void ActiveSet::drainInto(std::vector<uint32_t> &out) {
+  out.swap(list);
+  list.clear();
+  std::sort(out.begin(), out.end());
+  for (uint32_t id : out)
+    flag[id] = 0;
+}
+
 unsigned RateLimiter::burst() const {
   return rate ? unsigned(std::max(1.0, std::ceil(*rate - kEpsilon))) : 0;
 }
@@ -64,7 +76,11 @@ void Link::push(Flit flit) {
   if (flit.tensor >= wordsByTensor.size())
     wordsByTensor.resize(size_t(flit.tensor) + 1, 0);
   ++wordsByTensor[flit.tensor];
-  uint64_t arrival = now + latency_;
+  uint64_t arrival = cycle() + latency_;
+  if (activeLinks) {
+    activeLinks->add(id);
+    activeRouters->add(receiver);
+  }
   std::optional<Fault> fault = nextFault;
   nextFault.reset();
   if (fault == Fault::Drop)
@@ -81,7 +97,7 @@ unsigned Link::takeCredits() {
 }
 
 bool Link::valid() const {
-  return !pipeline.empty() && pipeline.front().arrival <= now;
+  return !pipeline.empty() && pipeline.front().arrival <= cycle();
 }
 
 const Flit &Link::front() const {
@@ -96,6 +112,15 @@ Flit Link::pop() {
   Flit flit = std::move(pipeline.front().flit);
   pipeline.pop_front();
   return flit;
+}
+
+void Link::attach(const uint64_t *clock, ActiveSet *links, uint32_t id,
+                  ActiveSet *routers, uint32_t receiver) {
+  this->clock = clock;
+  activeLinks = links;
+  activeRouters = routers;
+  this->id = id;
+  this->receiver = receiver;
 }
 
 void Link::commit() {

@@ -43,10 +43,28 @@ public:
   void tick();
   /// The most words one cycle can carry; 0 when unlimited.
   unsigned burst() const;
+  /// Whether tick() leaves it as it is (unlimited, or a full allowance).
+  bool full() const;
 
 private:
   std::optional<double> rate;
   double allowance = 0;
+};
+
+/// The components of a network that have work this cycle, so that idle
+/// ones are not stepped (sim/Noc.h): ids in the order they woke, each once.
+struct ActiveSet {
+  std::vector<uint32_t> list;
+  std::vector<uint8_t> flag;
+
+  void add(uint32_t id) {
+    if (!flag[id]) {
+      flag[id] = 1;
+      list.push_back(id);
+    }
+  }
+  /// Takes the list (sorted) and clears the set.
+  void drainInto(std::vector<uint32_t> &out);
 };
 
 class Link {
@@ -75,12 +93,29 @@ public:
   const Flit &front() const;
   Flit pop();
   /// Frees one of the sender's credits (seen next cycle).
-  void returnCredit() { ++creditsReturned; }
+  void returnCredit() {
+    ++creditsReturned;
+    if (activeLinks)
+      activeLinks->add(id);
+  }
 
   /// The end of the cycle.
   void commit();
 
-  uint64_t cycle() const { return now; }
+  /// Inside a network: the network's clock instead of its own (commit()
+  /// then need not be called in a cycle in which the link is settled()),
+  /// and the sets its pushes and credits wake: itself in `links` as `id`,
+  /// its receiving router in `routers` as `receiver`.
+  void attach(const uint64_t *clock, ActiveSet *links, uint32_t id,
+              ActiveSet *routers, uint32_t receiver);
+  /// Nothing in flight, nothing pushed or credited this cycle, its rate at
+  /// its full allowance: commit() would only advance its clock.
+  bool settled() const {
+    return pipeline.empty() && pushedThisCycle == 0 && creditsReturned == 0 &&
+           limiter.full();
+  }
+
+  uint64_t cycle() const { return clock ? *clock : now; }
   /// Words the link has carried (pushed).
   uint64_t words() const { return words_; }
   /// Words of tensor `tensor` it has carried.
@@ -117,6 +152,9 @@ private:
   std::vector<uint64_t> wordsByTensor;
   unsigned hops_ = 1;
   std::optional<Fault> nextFault;
+  const uint64_t *clock = nullptr;
+  ActiveSet *activeLinks = nullptr, *activeRouters = nullptr;
+  uint32_t id = 0, receiver = 0;
 };
 
 } // namespace tessel::sim

@@ -36,6 +36,7 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     depth = size_t(linkRate.burst()) * (hopLatency + 1);
 
   routerAt.assign(vertices, nullptr);
+  std::vector<uint32_t> indexAt(vertices, 0);
   children.resize(childCount_);
   reachesParent.assign(vertices, 0);
   for (unsigned v = 0; v < vertices; ++v) {
@@ -54,18 +55,23 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     if (hasTap[v] && (options.busWordsPerCycle || bandwidth))
       config.medium =
           options.busWordsPerCycle ? *options.busWordsPerCycle : *bandwidth;
+    uint32_t index = uint32_t(routers_.size());
     routers_.push_back(std::make_unique<Router>(config, *routing));
     Router &router = *routers_.back();
     routerAt[v] = &router;
+    indexAt[v] = index;
+    if (router.isMedium())
+      mediumRouters.push_back(index);
+    router.countDeliveriesIn(&deliveries);
     // Local ports first: the endpoint at the vertex itself.
     if (v == NetworkGraph::kSource) {
       router.addLocalInput(Endpoint::parent());
       router.addLocalOutput(v, Endpoint::parent());
-      parent = {&router, v};
+      parent = {&router, v, index};
     } else if (isChild(v)) {
       router.addLocalInput(Endpoint::child(v - 1));
       router.addLocalOutput(v, Endpoint::child(v - 1));
-      children[v - 1] = {&router, v};
+      children[v - 1] = {&router, v, index};
     }
   }
   // Then the taps, by child.
@@ -82,7 +88,7 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     Endpoint child = Endpoint::child(edge.to - 1);
     bus.addLocalInput(child);
     bus.addLocalOutput(edge.to, child);
-    children[child.id] = {&bus, edge.to};
+    children[child.id] = {&bus, edge.to, indexAt[edge.from]};
   }
   // Then a link for every link with hops; inputs by upstream vertex.
   std::vector<std::vector<std::pair<unsigned, Link *>>> incoming(vertices);
@@ -94,6 +100,8 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
         std::make_unique<Link>(from.name() + "->" + vertexLabel(edge.to),
                                bandwidth, edge.hops * hopLatency));
     links_.back()->setHops(edge.hops);
+    links_.back()->attach(&now_, &activeLinks, uint32_t(links_.size() - 1),
+                          &activeRouters, indexAt[edge.to]);
     from.addOutput(edge.to, *links_.back(), depth);
     incoming[edge.to].push_back({edge.from, links_.back().get()});
   }
@@ -102,6 +110,12 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     for (auto &[from, link] : incoming[v])
       routerAt[v]->addInput(*link);
   }
+  activeRouters.flag.assign(routers_.size(), 0);
+  activeLinks.flag.assign(links_.size(), 0);
+  // Every link commits until it has settled (a fresh rate limiter may
+  // start below its full allowance).
+  for (uint32_t i = 0; i < links_.size(); ++i)
+    activeLinks.add(i);
 }
 
 std::string Noc::vertexLabel(unsigned vertex) const {
@@ -136,6 +150,7 @@ void Noc::inject(Endpoint at, Flit flit) {
     throw std::invalid_argument("network " + name + ": " + at.str() + " " +
                                 why);
   from.router->inject(at, std::move(flit));
+  activeRouters.add(from.index);
 }
 
 std::string Noc::refusal(Endpoint at, const Flit &flit) const {
@@ -198,21 +213,40 @@ std::optional<Delivery> Noc::receive(Endpoint at) {
 }
 
 void Noc::step() {
-  for (auto &router : routers_)
-    router->compute(now_);
-  for (auto &router : routers_)
-    router->commit();
-  for (auto &link : links_)
-    link->commit();
+  // A router computes in a cycle when words wait in its FIFOs or travel on
+  // its input links; the others would find nothing to do.
+  activeRouters.drainInto(stepping);
+  for (uint32_t index : stepping) {
+    Router &router = *routers_[index];
+    router.compute(now_);
+    if (router.hasWork())
+      activeRouters.add(index);
+  }
+  for (uint32_t index : mediumRouters)
+    routers_[index]->commit();
+  activeLinks.drainInto(stepping);
+  for (uint32_t index : stepping) {
+    Link &link = *links_[index];
+    link.commit();
+    if (!link.settled())
+      activeLinks.add(index);
+  }
   ++now_;
 }
 
 bool Noc::idle() const {
-  for (const auto &router : routers_)
-    if (router->buffered() != 0 || router->pendingReductions() != 0)
+  if (!activeRouters.list.empty())
+    return false;
+  for (uint32_t index : activeLinks.list)
+    if (links_[index]->occupancy() != 0)
       return false;
-  for (const auto &link : links_)
-    if (link->occupancy() != 0)
+  // Links not active have settled: nothing in flight; routers not active
+  // have empty FIFOs. Words may still wait in endpoint queues, sums in
+  // partial reductions.
+  if (deliveries != 0)
+    return false;
+  for (const auto &router : routers_)
+    if (router->pendingReductions() != 0)
       return false;
   return true;
 }

@@ -81,6 +81,8 @@ public:
   void step();
   /// No word in any link, buffer or partial sum.
   bool idle() const;
+  /// Whether some endpoint has a word to receive.
+  bool hasDeliveries() const { return deliveries != 0; }
 
   /// Called for every copy leaving any router (e.g. to record routes).
   void setObserver(Router::Observer observer);
@@ -103,6 +105,7 @@ private:
   struct Attachment {
     Router *router = nullptr;
     unsigned vertex = 0; ///< The endpoint's own graph vertex.
+    uint32_t index = 0;  ///< The router's in routers_.
   };
 
   std::string vertexLabel(unsigned vertex) const;
@@ -125,6 +128,13 @@ private:
   /// link, -1 not.
   mutable std::vector<int8_t> reachesParent;
   uint64_t now_ = 0;
+  /// Routers with words to move and links with words in flight or state to
+  /// commit: step() visits only these (an idle part of a large array
+  /// costs nothing), in index order.
+  ActiveSet activeRouters, activeLinks;
+  std::vector<uint32_t> stepping;
+  std::vector<uint32_t> mediumRouters; ///< Buses: their rate ticks.
+  size_t deliveries = 0;               ///< Words waiting in endpoint queues.
 };
 
 } // namespace tessel::sim

@@ -43,13 +43,14 @@ Router::Router(Config config, const Routing &routing)
 // --- Wiring ---------------------------------------------------------------
 
 void Router::addInput(Link &link) {
+  linkInputs.push_back(static_cast<unsigned>(inputs.size()));
   Input input;
   input.link = &link;
   inputs.push_back(std::move(input));
 }
 
 void Router::addLocalInput(Endpoint endpoint) {
-  inputByEndpoint[endpoint.id] = static_cast<unsigned>(inputs.size());
+  portOf(parentInput, inputOfChild, endpoint) = static_cast<int>(inputs.size());
   Input input;
   input.endpoint = endpoint;
   inputs.push_back(std::move(input));
@@ -73,7 +74,7 @@ void Router::addLocalOutput(unsigned vertex, Endpoint endpoint) {
   Output output;
   output.name = config.name + "->" + endpoint.str();
   unsigned index = static_cast<unsigned>(outputs.size());
-  outputByEndpoint[endpoint.id] = index;
+  portOf(parentOutput, outputOfChild, endpoint) = static_cast<int>(index);
   std::pair<unsigned, unsigned> entry = {vertex, index};
   outputByVertex.insert(
       std::lower_bound(outputByVertex.begin(), outputByVertex.end(), entry),
@@ -108,20 +109,53 @@ unsigned Router::outputToward(unsigned vertex) const {
   return found->second;
 }
 
+int &Router::portOf(int &parent, std::vector<int> &children,
+                    Endpoint endpoint) {
+  if (endpoint.isParent())
+    return parent;
+  if (endpoint.id >= children.size())
+    children.resize(size_t(endpoint.id) + 1, -1);
+  return children[endpoint.id];
+}
+
 unsigned Router::localInput(Endpoint endpoint) const {
-  auto found = inputByEndpoint.find(endpoint.id);
-  if (found == inputByEndpoint.end())
+  int port = endpoint.isParent()                 ? parentInput
+             : endpoint.id < inputOfChild.size() ? inputOfChild[endpoint.id]
+                                                 : -1;
+  if (port < 0)
     throw std::logic_error("router " + config.name + " has no port for " +
                            endpoint.str());
-  return found->second;
+  return static_cast<unsigned>(port);
 }
 
 unsigned Router::localOutput(Endpoint endpoint) const {
-  auto found = outputByEndpoint.find(endpoint.id);
-  if (found == outputByEndpoint.end())
+  int port = endpoint.isParent()                  ? parentOutput
+             : endpoint.id < outputOfChild.size() ? outputOfChild[endpoint.id]
+                                                  : -1;
+  if (port < 0)
     throw std::logic_error("router " + config.name + " has no port for " +
                            endpoint.str());
-  return found->second;
+  return static_cast<unsigned>(port);
+}
+
+void Router::markOccupied(unsigned input) {
+  if (inputs[input].listed)
+    return;
+  inputs[input].listed = true;
+  occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), input),
+                  input);
+}
+
+void Router::compactOccupied() {
+  size_t kept = 0;
+  for (unsigned index : occupied) {
+    if (inputs[index].fifo.empty()) {
+      inputs[index].listed = false;
+      continue;
+    }
+    occupied[kept++] = index;
+  }
+  occupied.resize(kept);
 }
 
 // --- Endpoints ------------------------------------------------------------
@@ -135,7 +169,9 @@ void Router::inject(Endpoint endpoint, Flit flit) {
   if (!canInject(endpoint))
     throw std::logic_error("router " + config.name + ": " + endpoint.str() +
                            " injects into a full buffer");
-  inputs[localInput(endpoint)].fifo.push_back(std::move(flit));
+  unsigned index = localInput(endpoint);
+  inputs[index].fifo.push_back(std::move(flit));
+  markOccupied(index);
   ++queued;
 }
 
@@ -145,6 +181,8 @@ std::optional<Delivery> Router::receive(Endpoint endpoint) {
     return std::nullopt;
   Delivery delivery = std::move(output.delivered.front());
   output.delivered.pop_front();
+  if (deliveries)
+    --*deliveries;
   return delivery;
 }
 
@@ -184,20 +222,25 @@ void Router::receiveCredits() {
 }
 
 void Router::acceptArrivals() {
-  for (Input &input : inputs)
-    if (input.link)
-      while (input.link->valid() && (config.bufferDepth == 0 ||
-                                     input.fifo.size() < config.bufferDepth)) {
-        input.fifo.push_back(input.link->pop());
-        ++queued;
-      }
+  for (unsigned index : linkInputs) {
+    Input &input = inputs[index];
+    while (input.link->valid() && (config.bufferDepth == 0 ||
+                                   input.fifo.size() < config.bufferDepth)) {
+      input.fifo.push_back(input.link->pop());
+      markOccupied(index);
+      ++queued;
+    }
+  }
 }
 
 bool Router::routeHeads() {
   bool combined = false;
-  for (Input &input : inputs)
+  compactOccupied();
+  for (unsigned index : occupied) {
+    Input &input = inputs[index];
     if (!input.fifo.empty() && !input.head.routed)
       combined |= !routeHead(input);
+  }
   return combined;
 }
 
@@ -271,7 +314,8 @@ bool Router::combineOrComplete(Input &input) {
 bool Router::traverseCrossbar() {
   bool moved = false;
   requested.clear();
-  for (unsigned index = 0; index < inputs.size(); ++index)
+  compactOccupied();
+  for (unsigned index : occupied)
     if (inputs[index].head.routed)
       for (const Copy &copy : inputs[index].head.pending) {
         Output &output = outputs[copy.output];
@@ -306,9 +350,14 @@ bool Router::traverseCrossbar() {
 bool Router::traverseMedium() {
   if (!medium->allows())
     return false;
-  unsigned count = static_cast<unsigned>(inputs.size());
-  for (unsigned offset = 0; offset < count; ++offset) {
-    unsigned index = (mediumNextInput + offset) % count;
+  // Round robin over the inputs from mediumNextInput on (only occupied
+  // ones can have a routed head).
+  compactOccupied();
+  unsigned start = mediumNextInput % static_cast<unsigned>(inputs.size());
+  size_t first = std::lower_bound(occupied.begin(), occupied.end(), start) -
+                 occupied.begin();
+  for (size_t offset = 0; offset < occupied.size(); ++offset) {
+    unsigned index = occupied[(first + offset) % occupied.size()];
     Input &input = inputs[index];
     if (!input.head.routed)
       continue;
@@ -375,6 +424,8 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
     output.link->push(std::move(flit));
   } else {
     output.delivered.push_back({std::move(flit), now});
+    if (deliveries)
+      ++*deliveries;
   }
 
   if (!head.pending.empty())
@@ -394,13 +445,21 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
 void Router::finishHead(Input &input) {
   input.fifo.pop_front();
   --queued;
-  input.head = Head();
+  // Reset, keeping the vectors' storage (no allocation per word).
+  Head &head = input.head;
+  head.routed = false;
+  head.pending.clear();
+  head.completes = false;
+  head.sum = 0;
+  head.contributions = 0;
+  head.unicastsLeft.clear();
   if (input.link)
     input.link->returnCredit();
 }
 
 void Router::countStalls() {
-  for (const Input &input : inputs)
+  for (unsigned index : occupied) {
+    const Input &input = inputs[index];
     if (input.head.routed)
       for (const Copy &copy : input.head.pending) {
         Output &output = outputs[copy.output];
@@ -409,6 +468,7 @@ void Router::countStalls() {
         output.stallCountedIn = now;
         ++output.counters.stalls[static_cast<unsigned>(stallCause(output))];
       }
+  }
 }
 
 StallCause Router::stallCause(const Output &output) const {
@@ -446,6 +506,15 @@ TrafficCounters Router::counters() const {
   for (const Output &output : outputs)
     total += output.counters;
   return total;
+}
+
+bool Router::hasWork() const {
+  if (queued != 0)
+    return true;
+  for (unsigned index : linkInputs)
+    if (inputs[index].link->occupancy() != 0)
+      return true;
+  return false;
 }
 
 size_t Router::buffered() const {

@@ -99,6 +99,9 @@ public:
   /// The output that hands words to `endpoint`, at graph vertex `vertex`.
   void addLocalOutput(unsigned vertex, Endpoint endpoint);
   void setObserver(const Observer *observer) { this->observer = observer; }
+  /// A counter of words waiting in its endpoint queues, kept up to date
+  /// (a network adds its routers' up: sim/Noc.h).
+  void countDeliveriesIn(size_t *counter) { deliveries = counter; }
   /// Whether it has an output to graph vertex `vertex`.
   bool hasOutputToward(unsigned vertex) const;
 
@@ -129,6 +132,11 @@ public:
   size_t buffered() const;
   /// Reductions with a partial sum waiting for more words.
   size_t pendingReductions() const { return partials.size(); }
+  /// Whether compute() has anything to do: words in its input FIFOs or on
+  /// its input links.
+  bool hasWork() const;
+  /// Whether it is a shared medium (its commit() must run every cycle).
+  bool isMedium() const { return medium.has_value(); }
 
 private:
   struct Copy {
@@ -152,6 +160,7 @@ private:
     Endpoint endpoint;    ///< A local port's.
     std::deque<Flit> fifo;
     Head head;
+    bool listed = false; ///< In `occupied`.
   };
   struct Output {
     std::string name;
@@ -208,10 +217,22 @@ private:
   Config config;
   const Routing &routing;
   const Observer *observer = nullptr;
+  size_t *deliveries = nullptr;
   std::vector<Input> inputs;
   std::vector<Output> outputs;
   std::vector<std::pair<unsigned, unsigned>> outputByVertex; ///< Sorted.
-  std::unordered_map<uint32_t, unsigned> inputByEndpoint, outputByEndpoint;
+  /// Local ports by endpoint: the parent's, and by child number (-1: none).
+  int parentInput = -1, parentOutput = -1;
+  std::vector<int> inputOfChild, outputOfChild;
+  /// Inputs whose FIFO holds words, ascending (the steps of a cycle visit
+  /// only these: a bus with a thousand taps costs what its busy ones do);
+  /// entries whose FIFO emptied are dropped at the next visit.
+  std::vector<unsigned> occupied;
+  std::vector<unsigned> linkInputs; ///< Inputs fed by a link.
+  void markOccupied(unsigned input);
+  void compactOccupied();
+  static int &portOf(int &parent, std::vector<int> &children,
+                     Endpoint endpoint);
   std::unordered_map<ReductionKey, Partial, ReductionKeyHash> partials;
   std::optional<RateLimiter> medium;
   unsigned mediumNextInput = 0;

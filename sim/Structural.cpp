@@ -11,6 +11,7 @@
 #include "sim/TensorSpace.h"
 #include "sim/Trace.h"
 #include "sim/VcdWriter.h"
+#include "support/FlatMap.h"
 #include "support/Interrupt.h"
 #include "workloads/Problem.h"
 
@@ -86,9 +87,13 @@ struct Instance {
   std::vector<std::deque<Tile>> tiles; ///< Per tensor it keeps.
   /// Requests waiting for a word (keepers) or for its arrival (relays), by
   /// key: the child slots that asked.
-  std::unordered_map<uint64_t, ChildSet> pending;
-  std::deque<uint64_t> ready;           ///< Keepers: keys whose word is here.
-  std::unordered_set<uint64_t> askedUp; ///< Keys requested from above.
+  struct Pending {
+    ChildSet asked;
+    uint32_t queued = 0; ///< Times its key is in `ready`.
+  };
+  FlatMap<Pending> pending;
+  std::deque<uint64_t> ready; ///< Keepers: keys whose word is here.
+  FlatMap<uint8_t> askedUp;   ///< Keys requested from above.
   std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
   std::deque<Flit> down;                          ///< Into its own network.
   std::deque<Flit> up; ///< Into its parent's network.
@@ -107,13 +112,19 @@ struct Instance {
     bool present = false;
     uint64_t lastUse = 0; ///< The last step (over all epochs) needing it.
   };
-  std::unordered_map<uint64_t, Operand> operands[3];
+  FlatMap<Operand> operands[3];
   uint64_t prefetched = 0; ///< Steps (over all epochs) asked for.
   /// Keys to drop after each step, by step modulo the window.
   std::vector<std::vector<uint64_t>> evictions;
   uint64_t step = 0;
   uint64_t lastIssue = 0;
   bool issuedAny = false;
+  /// A PE that cannot issue until a word arrives or its tiles change: not
+  /// looked at until then (arrive, allocate and release wake it).
+  bool asleep = false;
+  /// A PE's first iteration point of epoch baseEpoch (forEachPoint's).
+  mutable std::vector<int64_t> base;
+  mutable uint64_t baseEpoch = UINT64_MAX;
   uint64_t tileSince = 0; ///< When the current tile's work began (traces).
 };
 
@@ -171,6 +182,13 @@ private:
   uint64_t macsThisCycle = 0;
   uint64_t pesThisCycle = 0;
   std::vector<std::pair<uint64_t, int64_t>> stepSums; ///< stepPe's scratch.
+  /// stepPe's scratch per lane: coordinates, addresses, operand registers.
+  struct LaneWork {
+    int64_t coord[3][kMaxTensorCoordinates];
+    uint64_t address[3];
+    const Instance::Operand *operand[3];
+  };
+  std::vector<LaneWork> laneWork;
   /// The systolic level's array, when it runs as built.
   bool systolic = false;
   SystolicPlan systolicPlan;
@@ -467,6 +485,7 @@ void Hierarchy::build() {
                         : inst[levels - 1].size();
   for (Instance &pe : inst[levels - 1])
     pe.evictions.resize(operandWindow + 1);
+  laneWork.resize(lanes);
 }
 
 void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
@@ -564,7 +583,7 @@ void Hierarchy::request(unsigned level, uint32_t index, unsigned t,
                         uint64_t address) {
   Instance &instance = inst[level][index];
   uint64_t k = key(t, address);
-  if (!instance.askedUp.insert(k).second)
+  if (!instance.askedUp.tryEmplace(k).second)
     return; // Already on its way.
   controlNext.push_back(
       {uint32_t(instance.parent), level - 1, instance.slot, k});
@@ -574,8 +593,8 @@ void Hierarchy::receiveRequest(const ControlMessage &message) {
   Instance &instance = inst[message.level][message.to];
   unsigned t = unsigned(message.key & 3);
   uint64_t address = message.key >> 2;
-  auto [entry, fresh] = instance.pending.try_emplace(message.key);
-  entry->second.insert(message.slot);
+  auto [entry, fresh] = instance.pending.tryEmplace(message.key);
+  entry->asked.insert(message.slot);
   if (!fresh)
     return; // Joins the requests already waiting for this word.
   if (!keeps(message.level, t)) {
@@ -583,8 +602,10 @@ void Hierarchy::receiveRequest(const ControlMessage &message) {
     request(message.level, message.to, t, address);
     return;
   }
-  if (holds(instance, t, address, nullptr))
+  if (holds(instance, t, address, nullptr)) {
+    ++entry->queued;
     instance.ready.push_back(message.key);
+  }
 }
 
 bool Hierarchy::allocate(unsigned level, uint32_t index) {
@@ -619,15 +640,16 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
     resident.push_back(std::move(tile));
   }
   ++instance.allocated;
+  instance.asleep = false;
   // Requests that were waiting for words this tile kept are ready now.
-  if (!instance.pending.empty())
-    for (auto &[k, set] : instance.pending) {
-      unsigned t = unsigned(k & 3);
-      if (keeps(level, t) && t != out && holds(instance, t, k >> 2, nullptr) &&
-          std::find(instance.ready.begin(), instance.ready.end(), k) ==
-              instance.ready.end())
-        instance.ready.push_back(k);
+  instance.pending.forEach([&](uint64_t k, Instance::Pending &entry) {
+    unsigned t = unsigned(k & 3);
+    if (entry.queued == 0 && keeps(level, t) && t != out &&
+        holds(instance, t, k >> 2, nullptr)) {
+      ++entry.queued;
+      instance.ready.push_back(k);
     }
+  });
   return true;
 }
 
@@ -735,6 +757,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
   instance.tileSince = now + 1;
   ++instance.released;
   instance.step = 0;
+  instance.asleep = false;
   instance.issuedAny = false;
 }
 
@@ -788,8 +811,8 @@ void Hierarchy::serveDram() {
   }
   while (!store.ready.empty()) {
     uint64_t k = store.ready.front();
-    auto found = store.pending.find(k);
-    if (found == store.pending.end()) {
+    Instance::Pending *found = store.pending.find(k);
+    if (!found) {
       store.ready.pop_front();
       continue;
     }
@@ -801,14 +824,15 @@ void Hierarchy::serveDram() {
     if (!buffered && !onItsWay && !dram->canAccept(dram->locate(word).channel))
       break; // Backpressure: the channel's queue is full.
     store.ready.pop_front();
+    --found->queued;
     int64_t value = 0;
     holds(store, t, k >> 2, &value);
     Flit flit;
     flit.tensor = t;
     flit.tag = k >> 2;
     flit.value = uint64_t(value);
-    ChildSet asked = found->second;
-    store.pending.erase(found);
+    ChildSet asked = std::move(found->asked);
+    store.pending.erase(k);
     // One read per word sent (a non-multicast network sends it per child).
     counts.at(0, t).reads +=
         arch.levels[0].network.multicast ? 1 : asked.size();
@@ -836,17 +860,18 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
   while (!instance.ready.empty() && instance.readPort->allows()) {
     uint64_t k = instance.ready.front();
     instance.ready.pop_front();
-    auto found = instance.pending.find(k);
-    if (found == instance.pending.end())
+    Instance::Pending *found = instance.pending.find(k);
+    if (!found)
       continue;
+    --found->queued;
     unsigned t = unsigned(k & 3);
     int64_t value = 0;
     // The tile that held it may have gone since it became ready: the
     // request waits for the word to arrive again.
     if (!holds(instance, t, k >> 2, &value))
       continue;
-    ChildSet asked = found->second;
-    instance.pending.erase(found);
+    ChildSet asked = std::move(found->asked);
+    instance.pending.erase(k);
     auto send = [&](ChildSet to) {
       instance.readPort->take();
       ++counts.at(level, t).reads;
@@ -870,23 +895,23 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
   unsigned t = flit.tensor;
   uint64_t k = key(t, flit.tag);
   instance.askedUp.erase(k);
+  instance.asleep = false;
   if (!keeps(level, t) && level == levels - 1) {
     // A PE's operand register.
-    auto found = inst[level][index].operands[t].find(flit.tag);
-    if (found != inst[level][index].operands[t].end()) {
-      found->second.present = true;
-      found->second.value = int64_t(flit.value);
+    if (Instance::Operand *found = instance.operands[t].find(flit.tag)) {
+      found->present = true;
+      found->value = int64_t(flit.value);
     }
     return;
   }
   if (!holdsTiles(level, t)) {
     // A relay: on to the children that asked.
-    auto found = instance.pending.find(k);
-    if (found == instance.pending.end())
+    Instance::Pending *found = instance.pending.find(k);
+    if (!found)
       return;
     Flit copy = flit;
-    copy.children = found->second;
-    instance.pending.erase(found);
+    copy.children = std::move(found->asked);
+    instance.pending.erase(k);
     if (arch.levels[level].network.multicast || copy.children.size() == 1)
       instance.down.push_back(copy);
     else
@@ -910,8 +935,10 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
         --tile.missing;
       }
     }
-  if (instance.pending.count(k))
+  if (Instance::Pending *waiting = instance.pending.find(k)) {
+    ++waiting->queued;
     instance.ready.push_back(k);
+  }
 }
 
 /// Partial sums from a child reached instance (level, index).
@@ -962,15 +989,20 @@ void Hierarchy::forEachPoint(const Instance &pe, uint64_t step,
   const unsigned level = levels - 1;
   const size_t dims = bounds.size();
   int64_t point[kMaxDims], p[kMaxDims];
-  for (size_t d = 0; d < dims; ++d)
-    point[d] = pe.offset[d];
-  uint64_t epoch = pe.released;
-  const std::vector<size_t> &above = temporalAbove[level];
-  for (size_t k = above.size(); k-- > 0;) {
-    const Placed &loop = nest[above[k]];
-    point[loop.dim] += int64_t(epoch % loop.factor) * loop.weight;
-    epoch /= loop.factor;
+  // The epoch's first point, worked out once per epoch.
+  if (pe.baseEpoch != pe.released) {
+    pe.base = pe.offset;
+    uint64_t epoch = pe.released;
+    const std::vector<size_t> &above = temporalAbove[level];
+    for (size_t k = above.size(); k-- > 0;) {
+      const Placed &loop = nest[above[k]];
+      pe.base[loop.dim] += int64_t(epoch % loop.factor) * loop.weight;
+      epoch /= loop.factor;
+    }
+    pe.baseEpoch = pe.released;
   }
+  for (size_t d = 0; d < dims; ++d)
+    point[d] = pe.base[d];
   uint64_t rest = step;
   const std::vector<size_t> &own = ownTemporal[level];
   for (size_t k = own.size(); k-- > 0;) {
@@ -1019,8 +1051,8 @@ void Hierarchy::prefetch(uint32_t index) {
         if (t == out || keeps(level, t))
           continue;
         uint64_t address = addressAt(t, point, coord);
-        auto [entry, fresh] = pe.operands[t].try_emplace(address);
-        entry->second.lastUse = global;
+        auto [entry, fresh] = pe.operands[t].tryEmplace(address);
+        entry->lastUse = global;
         pe.evictions[global % pe.evictions.size()].push_back(key(t, address));
         if (fresh)
           request(level, index, t, address);
@@ -1035,53 +1067,67 @@ void Hierarchy::prefetch(uint32_t index) {
 void Hierarchy::stepPe(uint32_t index) {
   const unsigned level = levels - 1;
   Instance &pe = inst[level][index];
-  prefetch(index);
-  if (pe.released >= pe.allocated || pe.step >= ownSteps[level])
+  if (pe.asleep)
     return;
+  prefetch(index);
+  if (pe.released >= pe.allocated || pe.step >= ownSteps[level]) {
+    pe.asleep = true;
+    return;
+  }
   for (unsigned t = 0; t < tensors; ++t)
     if (keeps(level, t) && (pe.tiles[t].front().epoch != pe.released ||
-                            (t != out && pe.tiles[t].front().missing > 0)))
+                            (t != out && pe.tiles[t].front().missing > 0))) {
+      pe.asleep = true;
       return; // Waiting for its registers' tile.
+    }
   uint64_t perCycle = std::max<uint64_t>(
       1, std::max<uint64_t>(1, arch.compute.macsPerPE) / lanes);
   const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  int64_t coord[3][kMaxTensorCoordinates];
   for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;
        ++issued) {
     uint64_t global = pe.released * ownSteps[level] + pe.step;
-    // Every operand of the step must be here.
+    // Every operand of the step must be here: each lane's coordinates and
+    // operand registers, looked up once.
+    size_t active = 0;
     bool ready = true;
     forEachPoint(pe, pe.step, [&](const int64_t *point) {
-      for (unsigned t : {a, b}) {
+      LaneWork &work = laneWork[active++];
+      for (unsigned t : {a, b, out}) {
+        spaces[t].coordinatesAt(point, work.coord[t]);
         if (keeps(level, t))
           continue;
-        auto found = pe.operands[t].find(addressAt(t, point, coord[t]));
-        ready = ready && found != pe.operands[t].end() && found->second.present;
+        work.address[t] = spaces[t].address(work.coord[t]);
+        if (t == out)
+          continue;
+        work.operand[t] = pe.operands[t].find(work.address[t]);
+        ready = ready && work.operand[t] && work.operand[t]->present;
       }
     });
-    if (!ready)
+    if (!ready) {
+      pe.asleep = true;
       break;
+    }
     std::vector<std::pair<uint64_t, int64_t>> &sums = stepSums;
     sums.clear(); // Bypassed outputs.
-    forEachPoint(pe, pe.step, [&](const int64_t *point) {
+    for (size_t lane = 0; lane < active; ++lane) {
+      const LaneWork &work = laneWork[lane];
       int64_t operand[3];
       for (unsigned t : {a, b}) {
-        uint64_t address = addressAt(t, point, coord[t]);
         if (keeps(level, t)) {
           const Tile &tile = pe.tiles[t].front();
-          operand[t] = tile.values[tile.index(coord[t])];
+          operand[t] = tile.values[tile.index(work.coord[t])];
           ++counts.at(level, t).reads;
         } else {
-          operand[t] = pe.operands[t].at(address).value;
+          operand[t] = work.operand[t]->value;
         }
       }
       int64_t product = operand[a] * operand[b];
-      uint64_t address = addressAt(out, point, coord[out]);
       if (keeps(level, out)) {
         Tile &sum = pe.tiles[out].front();
-        sum.values[sum.index(coord[out])] += product;
+        sum.values[sum.index(work.coord[out])] += product;
         ++counts.at(level, out).updates;
       } else {
+        uint64_t address = work.address[out];
         auto same = std::find_if(sums.begin(), sums.end(), [&](const auto &s) {
           return s.first == address;
         });
@@ -1092,7 +1138,7 @@ void Hierarchy::stepPe(uint32_t index) {
       }
       ++counts.macs;
       ++macsThisCycle;
-    });
+    }
     // Partial sums the registers do not keep go straight up.
     for (auto [address, value] : sums) {
       Flit flit;
@@ -1110,10 +1156,10 @@ void Hierarchy::stepPe(uint32_t index) {
     // Operand words no later step needs leave the registers.
     std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
     for (uint64_t k : leaving) {
-      auto &map = pe.operands[k & 3];
-      auto found = map.find(k >> 2);
-      if (found != map.end() && found->second.lastUse <= global)
-        map.erase(found);
+      FlatMap<Instance::Operand> &map = pe.operands[k & 3];
+      const Instance::Operand *found = map.find(k >> 2);
+      if (found && found->lastUse <= global)
+        map.erase(k >> 2);
     }
     leaving.clear();
     if (issued == 0)
@@ -1171,9 +1217,8 @@ std::string Hierarchy::blockedCause() const {
     } else {
       forEachPoint(*pe, pe->step, [&](const int64_t *point) {
         uint64_t a = addressAt(t, point, coord);
-        auto entry = pe->operands[t].find(a);
-        if (!found &&
-            (entry == pe->operands[t].end() || !entry->second.present)) {
+        const Instance::Operand *entry = pe->operands[t].find(a);
+        if (!found && (!entry || !entry->present)) {
           found = true;
           tensor = t;
           address = a;
@@ -1192,8 +1237,7 @@ std::string Hierarchy::blockedCause() const {
     std::string name =
         arch.levels[l - 1].name +
         (inst[l - 1].size() > 1 ? "[" + std::to_string(at->parent) + "]" : "");
-    auto wanted = parent.pending.find(k);
-    if (wanted == parent.pending.end()) {
+    if (!parent.pending.contains(k)) {
       for (const ControlMessage &message : controlNext)
         if (message.key == k && message.level == l - 1)
           return "a request on its way (control path)";
@@ -1313,11 +1357,15 @@ bool Hierarchy::cycle() {
       if (!instance.net)
         continue;
       instance.net->step();
+      if (!instance.net->hasDeliveries())
+        continue;
       while (auto got = instance.net->receive(Endpoint::parent())) {
         arriveDrain(l, i, got->flit);
         moved = true;
       }
       for (uint32_t child : instance.children) {
+        if (!instance.net->hasDeliveries())
+          break;
         Instance &c = inst[l + 1][child];
         while (c.writePort->allows()) {
           auto got = instance.net->receive(Endpoint::child(c.slot));

@@ -191,7 +191,7 @@ uint64_t drive(Noc &noc, std::vector<Offer> offers, Scoreboard &board,
 
 // --- ChildSet ---------------------------------------------------------------
 
-TEST(ChildSetTest, MaskBelowSixtyFourSortedListBeyond) {
+TEST(ChildSetTest, MaskBelowTwoHundredFiftySixSortedListBeyond) {
   ChildSet set = {5, 0, 63, 5};
   EXPECT_EQ(set.size(), 3u);
   EXPECT_EQ(set.str(), "{0, 5, 63}");
@@ -199,13 +199,16 @@ TEST(ChildSetTest, MaskBelowSixtyFourSortedListBeyond) {
   EXPECT_EQ(set.back(), 63u);
   set.insert(65535); // A member past the mask: the list form.
   set.insert(64);
-  EXPECT_EQ(set.members(), (std::vector<uint32_t>{0, 5, 63, 64, 65535}));
+  set.insert(255);
+  EXPECT_EQ(set.members(), (std::vector<uint32_t>{0, 5, 63, 64, 255, 65535}));
   EXPECT_TRUE(set.contains(64));
   EXPECT_EQ(set.back(), 65535u);
   EXPECT_FALSE(set.contains(6));
   set.erase(64);
   set.erase(65535); // Small again: equal to the same set built small.
-  EXPECT_EQ(set, (ChildSet{0, 5, 63}));
+  EXPECT_EQ(set, (ChildSet{0, 5, 63, 255}));
+  EXPECT_EQ(set.back(), 255u);
+  EXPECT_EQ(set.size(), 4u);
   EXPECT_EQ(ChildSet::range(62, 4).members(),
             (std::vector<uint32_t>{62, 63, 64, 65}));
   EXPECT_TRUE(ChildSet().empty());
