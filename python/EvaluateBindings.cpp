@@ -532,12 +532,13 @@ void bindFunctions(py::module_ &module) {
              py::arg("mapping"), py::kw_only(), py::arg("functional") = false,
              py::arg("data_seed") = 1, py::arg("trace") = "",
              py::arg("vcd") = "", py::arg("util") = "",
-             py::arg("engine") = "lockstep",
+             py::arg("engine") = "structural",
              "Simulates cycle by cycle in a child process (SystemC "
              "elaborates once per process), as `tessel sim`: a Report with "
              "stalls; `trace` (Chrome JSON), `vcd` and `util` (CSV) write "
-             "traces; `engine` 'structural' runs every buffer instance, "
-             "link and PE (docs/sim.md). Releases the GIL while it runs.");
+             "traces; `engine` 'structural' (the default) runs every buffer "
+             "instance, link and PE (docs/sim.md), 'lockstep' the older "
+             "engine. Releases the GIL while it runs.");
 }
 
 } // namespace

@@ -91,14 +91,19 @@ struct Flit {
   Direction direction = Direction::ToChildren;
   /// ToChildren: the destinations (a copy carries the subset it still has
   /// to reach). ToParent: the children whose values the parent wants summed
-  /// into one word with this (tensor, tag), the sender among them; a plain
-  /// drain names just its sender.
+  /// into one word with this (tensor, tag, round), the sender among them;
+  /// a plain drain names just its sender.
   ChildSet children;
   /// ToParent: how many children's values `value` sums.
   uint32_t contributions = 1;
   /// A label the sender gives (the structural simulator: the receiving
   /// level's tile a partial sum belongs to); routers carry it unchanged.
   uint64_t epoch = 0;
+  /// ToParent: which of the senders' own tiles the sum comes from (the
+  /// structural simulator: the sending level's epoch). A reduction joins
+  /// only sums of one (tensor, tag, round): the same word drained again from
+  /// a later tile is another reduction. Routers carry it unchanged.
+  uint64_t round = 0;
 };
 
 /// A flit as its destination receives it.

@@ -215,10 +215,11 @@ std::optional<Delivery> Noc::receive(Endpoint at) {
 void Noc::step() {
   // A router computes in a cycle when words wait in its FIFOs or travel on
   // its input links; the others would find nothing to do.
+  progressed_ = false;
   activeRouters.drainInto(stepping);
   for (uint32_t index : stepping) {
     Router &router = *routers_[index];
-    router.compute(now_);
+    progressed_ |= router.compute(now_);
     if (router.hasWork())
       activeRouters.add(index);
   }
@@ -228,6 +229,7 @@ void Noc::step() {
   for (uint32_t index : stepping) {
     Link &link = *links_[index];
     link.commit();
+    progressed_ |= link.occupancy() != 0;
     if (!link.settled())
       activeLinks.add(index);
   }

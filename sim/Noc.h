@@ -81,6 +81,10 @@ public:
   void step();
   /// No word in any link, buffer or partial sum.
   bool idle() const;
+  /// Whether the last step() moved a word (a router took, combined or sent
+  /// one, or one travels on a link): a network holding words that none of
+  /// this does is stuck.
+  bool progressed() const { return progressed_; }
   /// Whether some endpoint has a word to receive.
   bool hasDeliveries() const { return deliveries != 0; }
 
@@ -135,6 +139,7 @@ private:
   std::vector<uint32_t> stepping;
   std::vector<uint32_t> mediumRouters; ///< Buses: their rate ticks.
   size_t deliveries = 0;               ///< Words waiting in endpoint queues.
+  bool progressed_ = false;
 };
 
 } // namespace tessel::sim

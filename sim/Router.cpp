@@ -188,12 +188,12 @@ std::optional<Delivery> Router::receive(Endpoint endpoint) {
 
 // --- One cycle --------------------------------------------------------------
 
-void Router::compute(uint64_t cycle) {
+bool Router::compute(uint64_t cycle) {
   now = cycle;
   receiveCredits();
-  acceptArrivals();
+  bool progress = acceptArrivals();
   if (queued == 0)
-    return; // Nothing to route; no word waits.
+    return progress; // Nothing to route; no word waits.
   for (Output &output : outputs)
     output.grantedThisCycle = 0;
   mediumGrantedThisCycle = 0;
@@ -203,8 +203,10 @@ void Router::compute(uint64_t cycle) {
     bool moved = medium ? traverseMedium() : traverseCrossbar();
     if (!combined && !moved)
       break;
+    progress = true;
   }
   countStalls();
+  return progress;
 }
 
 void Router::commit() {
@@ -221,7 +223,8 @@ void Router::receiveCredits() {
     }
 }
 
-void Router::acceptArrivals() {
+bool Router::acceptArrivals() {
+  bool arrived = false;
   for (unsigned index : linkInputs) {
     Input &input = inputs[index];
     while (input.link->valid() && (config.bufferDepth == 0 ||
@@ -229,8 +232,10 @@ void Router::acceptArrivals() {
       input.fifo.push_back(input.link->pop());
       markOccupied(index);
       ++queued;
+      arrived = true;
     }
   }
+  return arrived;
 }
 
 bool Router::routeHeads() {
@@ -285,7 +290,7 @@ bool Router::routeHead(Input &input) {
 
 bool Router::combineOrComplete(Input &input) {
   const Flit &flit = input.fifo.front();
-  ReductionKey key = {flit.tensor, flit.tag};
+  ReductionKey key = {flit.tensor, flit.tag, flit.round};
   auto found = partials.find(key);
   uint64_t expected = 0, sum = flit.value, contributions = flit.contributions;
   if (found != partials.end()) {
@@ -403,6 +408,7 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
   flit.direction = original.direction;
   flit.contributions = original.contributions;
   flit.epoch = original.epoch;
+  flit.round = original.round;
   if (original.direction == Direction::ToChildren) {
     flit.children = std::move(copy->children);
   } else {
@@ -431,7 +437,7 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
   if (!head.pending.empty())
     return;
   if (head.completes)
-    partials.erase({original.tensor, original.tag});
+    partials.erase({original.tensor, original.tag, original.round});
   if (original.direction == Direction::ToChildren && !config.multicast) {
     head.unicastsLeft.pop_back();
     if (!head.unicastsLeft.empty()) { // The same word, to the next child.

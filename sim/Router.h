@@ -13,7 +13,7 @@
 //                   the routing function: a multicast forks into one copy
 //                   per output whose subtree holds destinations, each copy
 //                   carrying that subset; a reduction word that is not the
-//                   last of its (tensor, tag) here is added into the
+//                   last of its (tensor, tag, round) here is added into the
 //                   router's partial sum instead (the last one leaves
 //                   carrying the sum)
 //     traverse      each output grants one requesting input, round robin,
@@ -110,8 +110,8 @@ public:
   void inject(Endpoint endpoint, Flit flit);
   std::optional<Delivery> receive(Endpoint endpoint);
 
-  // One cycle.
-  void compute(uint64_t now);
+  // One cycle. Whether a word moved: arrived, was combined or was sent.
+  bool compute(uint64_t now);
   void commit();
 
   // Inspection.
@@ -173,16 +173,20 @@ private:
     std::vector<unsigned> requesters; ///< Inputs asking, this round.
     TrafficCounters counters;
   };
+  /// A reduction is one (tensor, tag) of one round: sums of the same word
+  /// from a later tile of the senders must not join an earlier one's.
   struct ReductionKey {
     uint32_t tensor;
     uint64_t tag;
+    uint64_t round;
     bool operator==(const ReductionKey &other) const {
-      return tensor == other.tensor && tag == other.tag;
+      return tensor == other.tensor && tag == other.tag && round == other.round;
     }
   };
   struct ReductionKeyHash {
     size_t operator()(const ReductionKey &key) const {
-      return std::hash<uint64_t>()(key.tag * 0x9e3779b97f4a7c15ull ^
+      return std::hash<uint64_t>()((key.tag * 0x9e3779b97f4a7c15ull ^
+                                    key.round * 0xc2b2ae3d27d4eb4full) ^
                                    key.tensor);
     }
   };
@@ -193,7 +197,7 @@ private:
   };
 
   void receiveCredits();
-  void acceptArrivals();
+  bool acceptArrivals();
   /// Whether a head was added into a partial sum.
   bool routeHeads();
   bool traverseCrossbar();

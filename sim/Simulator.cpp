@@ -293,6 +293,9 @@ SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
     for (const Loop &loop : level.temporal)
       size.cycles = saturatingMul(size.cycles, uint64_t(loop.factor));
   size.peCycles = saturatingMul(size.cycles, arch.peCount());
+  size.systolic =
+      arch.levelCount() >= 2 &&
+      arch.levels[arch.levelCount() - 2].network.topology == "systolic";
   return size;
 }
 
@@ -342,8 +345,11 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
     result.warnings.push_back(
         cutWarning(options.vcd, options.traceLimitBytes, vcd->truncatedAt()));
   if (!run.error.empty())
-    result.error =
-        run.error + (result.error.empty() ? "" : "; " + result.error);
+    result.error = run.error +
+                   (run.interrupted && (files.trace || files.csv || vcd)
+                        ? " (the traces hold the cycles simulated so far)"
+                        : "") +
+                   (result.error.empty() ? "" : "; " + result.error);
   result.functional = run.checked;
   result.mismatch = run.mismatch;
   result.pes = run.pes;

@@ -45,7 +45,7 @@ enum class SimEngine { Lockstep, Structural };
 std::optional<SimEngine> simEngineNamed(const std::string &name);
 
 struct SimOptions {
-  SimEngine engine = SimEngine::Lockstep;
+  SimEngine engine = SimEngine::Structural;
   bool functional = false;            ///< Carry values and check the output.
   uint64_t seed = 1;                  ///< Of the functional inputs.
   std::string chromeTrace;            ///< Chrome trace-event JSON file, if set.
@@ -94,7 +94,10 @@ struct SimulationSize {
   uint64_t backingWords = 0;
   /// The engine that will run it (the structural one holds every value and
   /// is slower per PE-cycle).
-  SimEngine engine = SimEngine::Lockstep;
+  SimEngine engine = SimEngine::Structural;
+  /// The level above the PEs is a systolic array, which the structural
+  /// engine runs as built (sim/SystolicArray.h), far faster per PE-cycle.
+  bool systolic = false;
   uint64_t bytes(bool functional) const {
     return functional || engine == SimEngine::Structural
                ? saturatingMul<uint64_t>(backingWords, 8)
@@ -103,18 +106,24 @@ struct SimulationSize {
   /// Wall-clock seconds at the rates below (a lower bound, roughly).
   double seconds() const {
     return double(cycles) * kSecondsPerCycle +
-           double(peCycles) * (engine == SimEngine::Structural
-                                   ? kSecondsPerPeCycleStructural
-                                   : kSecondsPerPeCycle);
+           double(peCycles) * (engine != SimEngine::Structural
+                                   ? kSecondsPerPeCycle
+                               : systolic ? kSecondsPerPeCycleSystolic
+                                          : kSecondsPerPeCycleStructural);
   }
   /// What this simulator costs per cycle and per PE-cycle, fitted to
   /// tessel_sim_bench (Eyeriss 168 PEs, TPU 256 PEs) and to a 16-PE array,
   /// 2026-12-01 on the 2-core machine: 170-400 ns per cycle in all.
   static constexpr double kSecondsPerCycle = 150e-9;
   static constexpr double kSecondsPerPeCycle = 1e-9;
-  /// The structural engine: ResNet-50's fc on Eyeriss (100 PEs, 23,876
-  /// cycles) in 2.3 s, 2026-12-01: about 1 us per PE-cycle.
-  static constexpr double kSecondsPerPeCycleStructural = 1e-6;
+  /// The structural engine, fastest measured (a lower bound): ResNet-50's
+  /// layer3_0_conv2 on Eyeriss (168 PEs) at 1.9e4 cycles/s, 2026-12-01;
+  /// word-heavy mappings run slower (fc on 100 PEs: about 1 us per
+  /// PE-cycle).
+  static constexpr double kSecondsPerPeCycleStructural = 0.3e-6;
+  /// A systolic array as built: tessel_systolic_bench's fastest dataflow
+  /// (IS, 32x32) at about 2e8 stepped PE-cycles/s, 2026-12-01.
+  static constexpr double kSecondsPerPeCycleSystolic = 5e-9;
 };
 SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
                                      const Mapping &mapping);

@@ -122,9 +122,10 @@ struct Instance {
   /// A PE that cannot issue until a word arrives or its tiles change: not
   /// looked at until then (arrive, allocate and release wake it).
   bool asleep = false;
-  /// A PE's first iteration point of epoch baseEpoch (forEachPoint's).
-  mutable std::vector<int64_t> base;
-  mutable uint64_t baseEpoch = UINT64_MAX;
+  /// A PE's first iteration points of epochs baseEpoch (the one it
+  /// computes) and aheadEpoch (the one it prefetches), forEachPoint's.
+  mutable std::vector<int64_t> base, ahead;
+  mutable uint64_t baseEpoch = UINT64_MAX, aheadEpoch = UINT64_MAX;
   uint64_t tileSince = 0; ///< When the current tile's work began (traces).
 };
 
@@ -238,7 +239,8 @@ private:
   void stepPe(uint32_t index);
   void prefetch(uint32_t index);
   template <typename Visit>
-  void forEachPoint(const Instance &pe, uint64_t step, Visit &&visit) const;
+  void forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
+                    Visit &&visit) const;
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
@@ -736,6 +738,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       flit.direction = Direction::ToParent;
       flit.children = group;
       flit.epoch = keeperEpoch;
+      flit.round = epoch;
       instance.up.push_back(flit);
       ++keeper.drainsExpected;
       ++keeper.expectedBy[keeperEpoch];
@@ -984,25 +987,29 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
 }
 
 template <typename Visit>
-void Hierarchy::forEachPoint(const Instance &pe, uint64_t step,
+void Hierarchy::forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
                              Visit &&visit) const {
   const unsigned level = levels - 1;
   const size_t dims = bounds.size();
   int64_t point[kMaxDims], p[kMaxDims];
-  // The epoch's first point, worked out once per epoch.
-  if (pe.baseEpoch != pe.released) {
-    pe.base = pe.offset;
-    uint64_t epoch = pe.released;
+  // The epoch's first point, worked out once per epoch (one cache for the
+  // epoch the PE computes, one for the epoch it prefetches).
+  bool current = epoch == pe.released;
+  std::vector<int64_t> &base = current ? pe.base : pe.ahead;
+  uint64_t &baseEpoch = current ? pe.baseEpoch : pe.aheadEpoch;
+  if (baseEpoch != epoch) {
+    base = pe.offset;
+    uint64_t rest = epoch;
     const std::vector<size_t> &above = temporalAbove[level];
     for (size_t k = above.size(); k-- > 0;) {
       const Placed &loop = nest[above[k]];
-      pe.base[loop.dim] += int64_t(epoch % loop.factor) * loop.weight;
-      epoch /= loop.factor;
+      base[loop.dim] += int64_t(rest % loop.factor) * loop.weight;
+      rest /= loop.factor;
     }
-    pe.baseEpoch = pe.released;
+    baseEpoch = epoch;
   }
   for (size_t d = 0; d < dims; ++d)
-    point[d] = pe.base[d];
+    point[d] = base[d];
   uint64_t rest = step;
   const std::vector<size_t> &own = ownTemporal[level];
   for (size_t k = own.size(); k-- > 0;) {
@@ -1038,15 +1045,15 @@ uint64_t Hierarchy::addressAt(unsigned t, const int64_t *point,
 void Hierarchy::prefetch(uint32_t index) {
   const unsigned level = levels - 1;
   Instance &pe = inst[level][index];
-  if (pe.released >= pe.allocated)
-    return;
-  uint64_t first = pe.released * ownSteps[level];
-  uint64_t end =
-      std::min(first + ownSteps[level], first + pe.step + operandWindow);
+  // Its operand FIFO runs ahead of its MACs by up to operandWindow steps,
+  // into the epochs (tiles) that follow: the program knows every step.
+  const uint64_t steps = ownSteps[level];
+  uint64_t current = pe.released * steps + pe.step;
+  uint64_t end = std::min(epochs[level] * steps, current + operandWindow);
   int64_t coord[kMaxTensorCoordinates];
-  for (uint64_t global = std::max(pe.prefetched, first); global < end;
+  for (uint64_t global = std::max(pe.prefetched, current); global < end;
        ++global) {
-    forEachPoint(pe, global - first, [&](const int64_t *point) {
+    forEachPoint(pe, global / steps, global % steps, [&](const int64_t *point) {
       for (unsigned t = 0; t < tensors; ++t) {
         if (t == out || keeps(level, t))
           continue;
@@ -1090,7 +1097,7 @@ void Hierarchy::stepPe(uint32_t index) {
     // operand registers, looked up once.
     size_t active = 0;
     bool ready = true;
-    forEachPoint(pe, pe.step, [&](const int64_t *point) {
+    forEachPoint(pe, pe.released, pe.step, [&](const int64_t *point) {
       LaneWork &work = laneWork[active++];
       for (unsigned t : {a, b, out}) {
         spaces[t].coordinatesAt(point, work.coord[t]);
@@ -1149,6 +1156,7 @@ void Hierarchy::stepPe(uint32_t index) {
       flit.children = ChildSet{pe.slot};
       Instance &keeper = keeperOfOutput(level, index);
       flit.epoch = pe.released / (epochs[level] / epochs[keeper.level]);
+      flit.round = global;
       pe.up.push_back(flit);
       ++keeper.drainsExpected;
       ++keeper.expectedBy[flit.epoch];
@@ -1215,7 +1223,7 @@ std::string Hierarchy::blockedCause() const {
         }
       });
     } else {
-      forEachPoint(*pe, pe->step, [&](const int64_t *point) {
+      forEachPoint(*pe, pe->released, pe->step, [&](const int64_t *point) {
         uint64_t a = addressAt(t, point, coord);
         const Instance::Operand *entry = pe->operands[t].find(a);
         if (!found && (!entry || !entry->present)) {
@@ -1305,14 +1313,12 @@ bool Hierarchy::cycle() {
       Instance &instance = inst[l][i];
       while (tryRelease(l, i))
         moved = true;
-      // Start the next tile: with two buffers once the current one is
-      // complete, with one once nothing is resident.
-      bool complete = true;
-      for (unsigned t = 0; t < tensors; ++t)
-        for (const Tile &tile : instance.tiles[t])
-          complete = complete && tile.missing == 0;
+      // Start the next tile once a buffer is free: with two, while the
+      // current one is in use (its words still arriving, or being
+      // computed on); with one, once nothing is resident. Words both
+      // tiles need and still on their way are asked for once and fill both.
       uint64_t resident = instance.allocated - instance.released;
-      if (resident == 0 || (doubleBuffered[l] && resident == 1 && complete))
+      if (resident == 0 || (doubleBuffered[l] && resident == 1))
         if (allocate(l, i))
           moved = true;
     }
@@ -1492,7 +1498,9 @@ void Hierarchy::run() {
     result.systolicAsBuilt = true;
     countArray();
     if (!systolicRun.error.empty()) {
-      result.error = "the systolic array: " + systolicRun.error;
+      result.error = systolicRun.interrupted
+                         ? systolicRun.error
+                         : "the systolic array: " + systolicRun.error;
       result.interrupted = systolicRun.interrupted;
     }
     start = systolicRun.cycles;
@@ -1520,7 +1528,7 @@ void Hierarchy::run() {
                 (dram && (!dramReads.empty() || !dramWrites.empty()));
     for (unsigned l = 0; l + 1 < levels && !busy; ++l)
       for (const Instance &instance : inst[l])
-        busy = busy || (instance.net && !instance.net->idle()) ||
+        busy = busy || (instance.net && instance.net->progressed()) ||
                !instance.readPipe.empty();
     quiet = busy ? 0 : quiet + 1;
     if (quiet > 1000) {
@@ -1538,8 +1546,8 @@ void Hierarchy::run() {
     if ((now & 1023) == 1023) {
       if (interrupted()) {
         result.interrupted = true;
-        result.error = "interrupted (" + interruptSignalName() + ") at cycle " +
-                       std::to_string(now);
+        result.error = "interrupted by " + interruptSignalName() +
+                       " at cycle " + std::to_string(now);
         break;
       }
       auto t = std::chrono::steady_clock::now();

@@ -24,8 +24,10 @@
 //    added there (an update); siblings draining the same word at the same
 //    step are summed by the network where it reduces;
 //  * a level holds two tiles at once (double buffering) when two of its
-//    largest tiles fit; then the next tile is requested once the current
-//    one is complete, else once the current one is released (keeping the
+//    largest tiles fit; then the next tile is requested as soon as the
+//    second buffer is free (while the current one still fills or is
+//    computed on; a word both need and still on its way is asked for once
+//    and fills both), else once the current one is released (keeping the
 //    words both share).
 //
 // Every component counts its own events: each instance its reads, fills

@@ -460,9 +460,9 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     if ((t & 4095) == 4095) {
       if (interrupted()) {
         run.interrupted = true;
-        run.error = "interrupted (" + interruptSignalName() + ") at cycle " +
-                    std::to_string(t) + ", fold " + std::to_string(completed) +
-                    " of " + std::to_string(plan.folds);
+        run.error = "interrupted by " + interruptSignalName() + " at cycle " +
+                    std::to_string(t) + " (fold " + std::to_string(completed) +
+                    " of " + std::to_string(plan.folds) + ")";
         run.cycles = t + 1;
         break;
       }

@@ -81,20 +81,20 @@ void VcdWriter::set(uint64_t cycle, unsigned id, uint64_t value) {
     return;
   if (cut)
     return;
-  if (limit && written > limit) {
+  std::string text =
+      cycle != lastTime ? "#" + std::to_string(cycle) + "\n" : "";
+  text += signal.width == 1
+              ? std::string(value ? "1" : "0") + signal.code + "\n"
+              : "b" + binary(value, signal.width) + " " + signal.code + "\n";
+  if (limit && written + text.size() > limit) { // The file stays within it.
     cut = true;
     cutAt = cycle;
     return;
   }
-  if (cycle != lastTime) {
-    put("#" + std::to_string(cycle) + "\n");
-    lastTime = cycle;
-  }
+  lastTime = cycle;
   signal.value = value;
   signal.written = true;
-  put(signal.width == 1
-          ? std::string(value ? "1" : "0") + signal.code + "\n"
-          : "b" + binary(value, signal.width) + " " + signal.code + "\n");
+  put(text);
 }
 
 std::string VcdWriter::close() {

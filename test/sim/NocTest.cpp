@@ -628,6 +628,48 @@ TEST(NocTest, ReductionTreeDeliversOneSumPerTag) {
   EXPECT_EQ(totalLinkWords(separate), 72u);
 }
 
+// A reduction of the same word in two rounds (a later tile's drain): the
+// rounds do not mix. Child 0's round-1 word reaching the join before child
+// 1's round-0 word would otherwise complete round 0 with the wrong
+// contributors and leave round 1 waiting forever. Then a reduction that
+// waits for a contributor that never comes holds words but makes no
+// progress: idle() is false and progressed() false (the simulator reports
+// it stuck instead of running on).
+TEST(NocTest, ReductionRoundsDoNotMixAndAStuckOneMakesNoProgress) {
+  NetworkSpec spec{"tree", 2, 1};
+  spec.bandwidth = 1;
+  spec.reduction = true;
+  Network network = networkOf(spec);
+  Noc noc(network, "tree");
+  Flit first = wordUp({0, 1}, 7, 1), again = wordUp({0, 1}, 7, 10);
+  again.round = 1;
+  Flit late = wordUp({0, 1}, 7, 2), lateAgain = wordUp({0, 1}, 7, 20);
+  lateAgain.round = 1;
+  noc.inject(Endpoint::child(0), first);
+  noc.step();
+  noc.inject(Endpoint::child(0), again);
+  noc.step();
+  noc.inject(Endpoint::child(1), late);
+  noc.step();
+  noc.inject(Endpoint::child(1), lateAgain);
+  std::vector<std::pair<uint64_t, uint64_t>> sums; // (round, value)
+  for (int cycle = 0; cycle < 20; ++cycle) {
+    noc.step();
+    while (auto got = noc.receive(Endpoint::parent()))
+      sums.push_back({got->flit.round, got->flit.value});
+  }
+  EXPECT_EQ(sums,
+            (std::vector<std::pair<uint64_t, uint64_t>>{{0, 3}, {1, 30}}));
+  EXPECT_TRUE(noc.idle());
+
+  Noc stuck(network, "tree");
+  stuck.inject(Endpoint::child(0), wordUp({0, 1}, 9, 5));
+  for (int cycle = 0; cycle < 10; ++cycle)
+    stuck.step();
+  EXPECT_FALSE(stuck.idle());
+  EXPECT_FALSE(stuck.progressed());
+}
+
 // 2x2 mesh, parent at (0,0), reduction over all four children (values
 // 1..4). XY routes to the parent: (1,0) -> (0,0); (0,1) -> (0,0); (1,1) ->
 // (0,1) -> (0,0) (X first). Cycle 0: (1,0) and (1,1) are alone on their

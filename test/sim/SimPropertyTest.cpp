@@ -65,6 +65,7 @@ std::string mappingText(const Problem &problem, const Arch &arch,
 void checkCase(const Problem &problem, const Arch &arch, const Mapping &mapping,
                std::string label) {
   sim::SimOptions options;
+  options.engine = sim::SimEngine::Lockstep; // The older engine's own checks.
   options.functional = true;
   options.seed = 7;
   sim::SimResult result =

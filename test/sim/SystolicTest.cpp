@@ -73,6 +73,7 @@ TEST(SystolicGemm, CyclesWorkedByHand) {
 
   std::string csv = ::testing::TempDir() + "systolic-util.csv";
   sim::SimOptions options;
+  options.engine = sim::SimEngine::Lockstep; // The older engine's own checks.
   options.functional = true;
   options.utilization = csv;
   options.utilizationInterval = 1;

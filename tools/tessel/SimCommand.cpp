@@ -30,7 +30,7 @@ namespace tessel::cli {
 namespace {
 
 struct SimCommandOptions {
-  std::string engine = "lockstep";
+  std::string engine = "structural";
   std::string file;
   std::string arch;
   std::string mapping;
@@ -368,9 +368,9 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   sub->add_option("--engine", options->engine,
-                  "lockstep (default: one representative instance per "
-                  "level, with traces) or structural (every buffer "
-                  "instance, link and PE; docs/sim.md)")
+                  "structural (default: every buffer instance, link and "
+                  "PE; docs/sim.md) or lockstep (the older engine: one "
+                  "representative instance per level, to be removed)")
       ->check(CLI::IsMember({"lockstep", "structural"}));
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "

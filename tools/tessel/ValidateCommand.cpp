@@ -32,7 +32,7 @@ struct ValidateCommandOptions {
   std::string root = TESSEL_SOURCE_DIR;
   unsigned jobs = 1;
   bool noSim = false;
-  std::string engine = "lockstep";
+  std::string engine = "structural";
 };
 
 std::string percent(double value) {
@@ -280,8 +280,9 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--root", options->root,
                   "Repository root for presets and the zoo");
   sub->add_option("--engine", options->engine,
-                  "The simulator: lockstep (default) or structural (every "
-                  "buffer instance, link and PE)")
+                  "The simulator: structural (default: every buffer "
+                  "instance, link and PE) or lockstep (the older engine, to "
+                  "be removed)")
       ->check(CLI::IsMember({"lockstep", "structural"}));
   sub->add_flag("--no-sim", options->noSim,
                 "Analytical models only (no simulator runs)");
