@@ -1,6 +1,7 @@
 //===- sim/Simulator.cpp --------------------------------------------------===//
 #include "sim/Simulator.h"
 #include "sim/Structural.h"
+#include "sim/StructuralTop.h"
 #include "sim/VcdWriter.h"
 
 #include "arch/Arch.h"
@@ -328,7 +329,8 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   structural.seed = options.seed;
   structural.progress = options.progress;
   structural.progressLabel = options.progressLabel;
-  StructuralResult run = simulateStructural(problem, arch, mapping, structural);
+  StructuralResult run =
+      simulateStructuralClocked(problem, arch, mapping, structural);
   result.seconds = run.seconds;
   result.interrupted = run.interrupted;
   // Every trace file is closed and checked, interrupted or not.
@@ -370,8 +372,6 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
 
 SimResult simulate(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, const SimOptions &options) {
-  if (options.engine == SimEngine::Structural)
-    return simulateStructurally(problem, arch, mapping, options);
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   // SystemC prints its reports on stdout, which is the user's output
   // (tables, --json): they go to stderr instead.
@@ -386,6 +386,8 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   // sc_stop() reports itself as information; the caller reports results.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
+  if (options.engine == SimEngine::Structural)
+    return simulateStructurally(problem, arch, mapping, options);
   Plan plan(problem, arch, mapping);
   if (interrupted()) {
     SimResult stopped;

@@ -140,7 +140,25 @@ class Hierarchy {
 public:
   Hierarchy(const Problem &problem, const Arch &arch, const Mapping &mapping,
             const StructuralOptions &options, StructuralResult &result);
+  /// Every cycle in this process.
   void run();
+
+  // The same in steps, for a clocked kernel (StructuralPhases).
+  void prepare();
+  uint64_t runArray(const std::function<bool(uint64_t)> &eachCycle);
+  void begin(uint64_t cycle);
+  void programs(unsigned level);
+  void ports(unsigned level);
+  void drains(unsigned level);
+  void pes();
+  void network(unsigned level);
+  void end();
+  /// All of a cycle's phases, in order; whether a word moved.
+  bool cycle(uint64_t t);
+  bool after();
+  void finish();
+  bool movedThisCycle() const { return moved; }
+  unsigned levelCount() const { return levels; }
 
 private:
   const Problem &problem;
@@ -180,6 +198,11 @@ private:
   std::deque<uint64_t> dramWrites; ///< Word addresses waiting for a queue.
   uint64_t dramTag = 0;
   uint64_t now = 0;
+  bool moved = false; ///< A word moved in this cycle.
+  std::chrono::steady_clock::time_point started, lastProgress;
+  uint64_t computing = 0, draining = 0; ///< Cycles with a MAC; after the last.
+  std::map<std::string, uint64_t> waits; ///< Cycles without, by cause.
+  uint64_t quiet = 0;                    ///< Cycles without progress.
   uint64_t macsThisCycle = 0;
   uint64_t pesThisCycle = 0;
   std::vector<std::pair<uint64_t, int64_t>> stepSums; ///< stepPe's scratch.
@@ -244,7 +267,6 @@ private:
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
-  bool cycle();
   void sample();
   void countArray();
   std::string blockedCause() const;
@@ -1290,10 +1312,13 @@ bool Hierarchy::finished() const {
   return inst[0][0].drainsReceived == inst[0][0].drainsExpected;
 }
 
-/// One cycle of every buffer instance, network and PE.
-bool Hierarchy::cycle() {
-  bool moved = false;
-  // Partial sums that waited for their tile try again.
+/// The start of a cycle: partial sums that waited for their tile try
+/// again; control messages sent last cycle arrive.
+void Hierarchy::begin(uint64_t cycle) {
+  now = cycle;
+  macsThisCycle = 0;
+  pesThisCycle = 0;
+  moved = false;
   for (unsigned l = 1; l < levels; ++l)
     for (uint32_t i = 0; i < inst[l].size(); ++i)
       if (!inst[l][i].parked.empty()) {
@@ -1302,94 +1327,135 @@ bool Hierarchy::cycle() {
         for (const Flit &flit : waiting)
           arriveDrain(l, i, flit);
       }
-  // Control messages sent last cycle arrive.
   std::swap(control, controlNext);
   for (const ControlMessage &message : control)
     receiveRequest(message);
   control.clear();
-  // Programs: start tiles, finish them.
-  for (unsigned l = levels; l-- > 1;)
-    for (uint32_t i = 0; i < inst[l].size(); ++i) {
-      Instance &instance = inst[l][i];
-      while (tryRelease(l, i))
+}
+
+/// Level l's programs: its instances finish tiles and start the next.
+void Hierarchy::programs(unsigned l) {
+  if (l == 0)
+    return; // The backing store holds everything from the start.
+  for (uint32_t i = 0; i < inst[l].size(); ++i) {
+    Instance &instance = inst[l][i];
+    while (tryRelease(l, i))
+      moved = true;
+    // Start the next tile once a buffer is free: with two, while the
+    // current one is in use (its words still arriving, or being computed
+    // on); with one, once nothing is resident. Words both tiles need and
+    // still on their way are asked for once and fill both.
+    uint64_t resident = instance.allocated - instance.released;
+    if (resident == 0 || (doubleBuffered[l] && resident == 1))
+      if (allocate(l, i))
         moved = true;
-      // Start the next tile once a buffer is free: with two, while the
-      // current one is in use (its words still arriving, or being
-      // computed on); with one, once nothing is resident. Words both
-      // tiles need and still on their way are asked for once and fill both.
-      uint64_t resident = instance.allocated - instance.released;
-      if (resident == 0 || (doubleBuffered[l] && resident == 1))
-        if (allocate(l, i))
-          moved = true;
+  }
+}
+
+/// Level l's read ports serve; the words enter its network after the
+/// level's latency.
+void Hierarchy::ports(unsigned l) {
+  if (l + 1 >= levels)
+    return;
+  for (uint32_t i = 0; i < inst[l].size(); ++i) {
+    Instance &instance = inst[l][i];
+    serve(l, i);
+    if (!instance.net)
+      continue; // A systolic level: its array reads the tiles.
+    while (!instance.readPipe.empty() &&
+           instance.readPipe.front().first <= now) {
+      instance.down.push_back(instance.readPipe.front().second);
+      instance.readPipe.pop_front();
     }
-  // Read ports, then words into the networks.
-  for (unsigned l = 0; l + 1 < levels; ++l)
-    for (uint32_t i = 0; i < inst[l].size(); ++i) {
-      Instance &instance = inst[l][i];
-      serve(l, i);
-      if (!instance.net)
-        continue; // A systolic level: its array reads the tiles.
-      while (!instance.readPipe.empty() &&
-             instance.readPipe.front().first <= now) {
-        instance.down.push_back(instance.readPipe.front().second);
-        instance.readPipe.pop_front();
-      }
-      while (!instance.down.empty() &&
-             instance.net->canInject(Endpoint::parent())) {
-        ++counts.at(l, instance.down.front().tensor).networkWords;
-        instance.net->inject(Endpoint::parent(), instance.down.front());
-        instance.down.pop_front();
-        moved = true;
-      }
+    while (!instance.down.empty() &&
+           instance.net->canInject(Endpoint::parent())) {
+      ++counts.at(l, instance.down.front().tensor).networkWords;
+      instance.net->inject(Endpoint::parent(), instance.down.front());
+      instance.down.pop_front();
+      moved = true;
     }
-  for (unsigned l = 1; l < levels; ++l)
-    for (Instance &instance : inst[l]) {
-      Noc &net = *inst[l - 1][instance.parent].net;
-      while (!instance.up.empty() &&
-             net.canInject(Endpoint::child(instance.slot))) {
-        ++counts.at(l - 1, instance.up.front().tensor).networkWords;
-        net.inject(Endpoint::child(instance.slot), instance.up.front());
-        instance.up.pop_front();
-        moved = true;
-      }
+  }
+}
+
+/// Level l's partial sums enter its parent's network.
+void Hierarchy::drains(unsigned l) {
+  if (l == 0)
+    return;
+  for (Instance &instance : inst[l]) {
+    Noc &net = *inst[l - 1][instance.parent].net;
+    while (!instance.up.empty() &&
+           net.canInject(Endpoint::child(instance.slot))) {
+      ++counts.at(l - 1, instance.up.front().tensor).networkWords;
+      net.inject(Endpoint::child(instance.slot), instance.up.front());
+      instance.up.pop_front();
+      moved = true;
     }
-  // PEs compute.
+  }
+}
+
+/// The PEs issue the MACs whose operands are in their registers.
+void Hierarchy::pes() {
   for (uint32_t i = 0; i < inst[levels - 1].size(); ++i)
     stepPe(i);
-  // The networks move, then words land through write ports.
-  for (unsigned l = 0; l + 1 < levels; ++l)
-    for (uint32_t i = 0; i < inst[l].size(); ++i) {
-      Instance &instance = inst[l][i];
-      if (!instance.net)
-        continue;
-      instance.net->step();
+}
+
+/// Level l's network moves; words land through the write ports below it
+/// (and partial sums at the level itself).
+void Hierarchy::network(unsigned l) {
+  if (l + 1 >= levels)
+    return;
+  for (uint32_t i = 0; i < inst[l].size(); ++i) {
+    Instance &instance = inst[l][i];
+    if (!instance.net)
+      continue;
+    instance.net->step();
+    if (!instance.net->hasDeliveries())
+      continue;
+    while (auto got = instance.net->receive(Endpoint::parent())) {
+      arriveDrain(l, i, got->flit);
+      moved = true;
+    }
+    for (uint32_t child : instance.children) {
       if (!instance.net->hasDeliveries())
-        continue;
-      while (auto got = instance.net->receive(Endpoint::parent())) {
-        arriveDrain(l, i, got->flit);
+        break;
+      Instance &c = inst[l + 1][child];
+      while (c.writePort->allows()) {
+        auto got = instance.net->receive(Endpoint::child(c.slot));
+        if (!got)
+          break;
+        if (keeps(l + 1, got->flit.tensor))
+          c.writePort->take();
+        arrive(l + 1, child, got->flit);
         moved = true;
       }
-      for (uint32_t child : instance.children) {
-        if (!instance.net->hasDeliveries())
-          break;
-        Instance &c = inst[l + 1][child];
-        while (c.writePort->allows()) {
-          auto got = instance.net->receive(Endpoint::child(c.slot));
-          if (!got)
-            break;
-          if (keeps(l + 1, got->flit.tensor))
-            c.writePort->take();
-          arrive(l + 1, child, got->flit);
-          moved = true;
-        }
-      }
     }
+  }
+}
+
+/// The end of a cycle: the ports' rates tick, the traces sample.
+void Hierarchy::end() {
   for (unsigned l = 0; l < levels; ++l)
     for (Instance &instance : inst[l]) {
       instance.readPort->tick();
       instance.writePort->tick();
     }
   sample();
+}
+
+/// One cycle of every buffer instance, network and PE, the phases in the
+/// order a clocked kernel runs them (sim/StructuralTop.h).
+bool Hierarchy::cycle(uint64_t t) {
+  begin(t);
+  for (unsigned l = levels; l-- > 0;)
+    programs(l);
+  for (unsigned l = 0; l < levels; ++l)
+    ports(l);
+  for (unsigned l = 0; l < levels; ++l)
+    drains(l);
+  pes();
+  for (unsigned l = 0; l < levels; ++l)
+    network(l);
+  end();
   return moved;
 }
 
@@ -1441,8 +1507,8 @@ void Hierarchy::sample() {
                          double(waiting));
 }
 
-void Hierarchy::run() {
-  auto started = std::chrono::steady_clock::now();
+void Hierarchy::prepare() {
+  started = lastProgress = std::chrono::steady_clock::now();
   // The backing store holds every tensor.
   {
     Instance &store = inst[0][0];
@@ -1476,95 +1542,95 @@ void Hierarchy::run() {
                        : name + "[" + std::to_string(i) + "]"));
     }
   }
-  uint64_t computing = 0, draining = 0;  // Cycles with a MAC; after the last.
-  std::map<std::string, uint64_t> waits; // Cycles without, by cause.
-  uint64_t quiet = 0;
-  auto lastProgress = started;
-  uint64_t start = 0;
-  if (systolic) {
-    // The array, its edge ports and fold controller run the PEs; every
-    // other component steps before them each cycle.
-    LevelSource source(*this);
-    SystolicRunOptions arrayOptions;
-    arrayOptions.progress = options.progress;
-    arrayOptions.progressLabel = options.progressLabel;
-    systolicRun = runSystolic(problem, systolicPlan, source, arrayOptions,
-                              [&](uint64_t t) {
-                                now = t;
-                                macsThisCycle = 0;
-                                pesThisCycle = 0;
-                                return cycle();
-                              });
-    result.systolicAsBuilt = true;
-    countArray();
-    if (!systolicRun.error.empty()) {
-      result.error = systolicRun.interrupted
-                         ? systolicRun.error
-                         : "the systolic array: " + systolicRun.error;
-      result.interrupted = systolicRun.interrupted;
-    }
-    start = systolicRun.cycles;
-  }
-  for (now = start; result.error.empty(); ++now) {
-    macsThisCycle = 0;
-    pesThisCycle = 0;
-    bool moved = cycle();
+}
 
-    if (options.utilization)
-      options.utilization->add(now, pesThisCycle);
-    if (options.trace && now % options.utilizationInterval == 0)
-      options.trace->counter("PEs computing", now, double(pesThisCycle));
-    if (macsThisCycle > 0)
-      ++computing;
-    else if (counts.macs < problem.macs())
-      ++waits[blockedCause()];
-    else
-      ++draining;
-    if (finished()) {
-      ++now;
-      break;
+uint64_t Hierarchy::runArray(const std::function<bool(uint64_t)> &eachCycle) {
+  if (!systolic)
+    return 0;
+  // The array, its edge ports and fold controller run the PEs; every other
+  // component steps before them each cycle.
+  LevelSource source(*this);
+  SystolicRunOptions arrayOptions;
+  arrayOptions.progress = options.progress;
+  arrayOptions.progressLabel = options.progressLabel;
+  systolicRun =
+      runSystolic(problem, systolicPlan, source, arrayOptions, eachCycle);
+  result.systolicAsBuilt = true;
+  countArray();
+  if (!systolicRun.error.empty()) {
+    result.error = systolicRun.interrupted
+                       ? systolicRun.error
+                       : "the systolic array: " + systolicRun.error;
+    result.interrupted = systolicRun.interrupted;
+  }
+  now = systolicRun.cycles;
+  return systolicRun.cycles;
+}
+
+/// After a cycle: what it went to, whether the run is over (finished,
+/// stuck, at its limit, interrupted), the progress line.
+bool Hierarchy::after() {
+  if (!result.error.empty())
+    return false;
+  if (options.utilization)
+    options.utilization->add(now, pesThisCycle);
+  if (options.trace && now % options.utilizationInterval == 0)
+    options.trace->counter("PEs computing", now, double(pesThisCycle));
+  if (macsThisCycle > 0)
+    ++computing;
+  else if (counts.macs < problem.macs())
+    ++waits[blockedCause()];
+  else
+    ++draining;
+  if (finished()) {
+    ++now;
+    return false;
+  }
+  bool busy = moved || macsThisCycle > 0 || !controlNext.empty() ||
+              (dram && (!dramReads.empty() || !dramWrites.empty()));
+  for (unsigned l = 0; l + 1 < levels && !busy; ++l)
+    for (const Instance &instance : inst[l])
+      busy = busy || (instance.net && instance.net->progressed()) ||
+             !instance.readPipe.empty();
+  quiet = busy ? 0 : quiet + 1;
+  if (quiet > 1000) {
+    result.error = "the structural simulation is stuck at cycle " +
+                   std::to_string(now) +
+                   " (no word moved for 1000 "
+                   "cycles): a bug, please report it with the mapping";
+    return false;
+  }
+  if (options.cycleLimit && now >= options.cycleLimit) {
+    result.error =
+        "stopped at the cycle limit " + std::to_string(options.cycleLimit);
+    return false;
+  }
+  if ((now & 1023) == 1023) {
+    if (interrupted()) {
+      result.interrupted = true;
+      result.error = "interrupted by " + interruptSignalName() + " at cycle " +
+                     std::to_string(now);
+      return false;
     }
-    bool busy = moved || macsThisCycle > 0 || !controlNext.empty() ||
-                (dram && (!dramReads.empty() || !dramWrites.empty()));
-    for (unsigned l = 0; l + 1 < levels && !busy; ++l)
-      for (const Instance &instance : inst[l])
-        busy = busy || (instance.net && instance.net->progressed()) ||
-               !instance.readPipe.empty();
-    quiet = busy ? 0 : quiet + 1;
-    if (quiet > 1000) {
-      result.error = "the structural simulation is stuck at cycle " +
-                     std::to_string(now) +
-                     " (no word moved for 1000 "
-                     "cycles): a bug, please report it with the mapping";
-      break;
-    }
-    if (options.cycleLimit && now >= options.cycleLimit) {
-      result.error =
-          "stopped at the cycle limit " + std::to_string(options.cycleLimit);
-      break;
-    }
-    if ((now & 1023) == 1023) {
-      if (interrupted()) {
-        result.interrupted = true;
-        result.error = "interrupted by " + interruptSignalName() +
-                       " at cycle " + std::to_string(now);
-        break;
-      }
-      auto t = std::chrono::steady_clock::now();
-      if (options.progress &&
-          std::chrono::duration<double>(t - lastProgress).count() >= 1) {
-        lastProgress = t;
-        double done = double(counts.macs) / double(problem.macs());
-        double seconds = std::chrono::duration<double>(t - started).count();
-        std::fprintf(stderr,
-                     "%s%llu cycles simulated, %.0f%% of the MACs, %.3g "
-                     "cycles/s, about %.0f s left\n",
-                     options.progressLabel.c_str(), (unsigned long long)now,
-                     done * 100, double(now) / seconds,
-                     done > 0 ? seconds * (1 - done) / done : 0.0);
-      }
+    auto t = std::chrono::steady_clock::now();
+    if (options.progress &&
+        std::chrono::duration<double>(t - lastProgress).count() >= 1) {
+      lastProgress = t;
+      double done = double(counts.macs) / double(problem.macs());
+      double seconds = std::chrono::duration<double>(t - started).count();
+      std::fprintf(stderr,
+                   "%s%llu cycles simulated, %.0f%% of the MACs, %.3g "
+                   "cycles/s, about %.0f s left\n",
+                   options.progressLabel.c_str(), (unsigned long long)now,
+                   done * 100, double(now) / seconds,
+                   done > 0 ? seconds * (1 - done) / done : 0.0);
     }
   }
+  return true;
+}
+
+/// The run is over: the cycle shares, the counts, the functional check.
+void Hierarchy::finish() {
   result.shares = {};
   for (const CycleShare &share : systolicRun.shares)
     result.shares.push_back(
@@ -1592,6 +1658,19 @@ void Hierarchy::run() {
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
+}
+
+/// Runs every cycle in this process, phase after phase.
+void Hierarchy::run() {
+  prepare();
+  uint64_t t = runArray([&](uint64_t cycleIndex) { return cycle(cycleIndex); });
+  if (result.error.empty())
+    for (;; ++t) {
+      cycle(t);
+      if (!after())
+        break;
+    }
+  finish();
 }
 
 /// The array's own counts, by tensor: its PEs' MACs and register actions,
@@ -1674,7 +1753,56 @@ void Hierarchy::check() {
     }
 }
 
+/// Hierarchy's steps behind StructuralPhases.
+class Phases : public StructuralPhases {
+public:
+  Phases(const Problem &problem, const Arch &arch, const Mapping &mapping,
+         const StructuralOptions &options) {
+    try {
+      if (problem.dims.size() > kMaxDims)
+        throw std::invalid_argument("ops of more than 16 loop dimensions");
+      hierarchy = std::make_unique<Hierarchy>(problem, arch, mapping,
+                                              options, result);
+    } catch (const std::invalid_argument &error) {
+      result.error = error.what();
+    }
+    failure = result.error;
+  }
+  unsigned levelCount() const override { return hierarchy->levelCount(); }
+  void prepare() override { hierarchy->prepare(); }
+  uint64_t
+  runArray(const std::function<bool(uint64_t)> &eachCycle) override {
+    return hierarchy->runArray(eachCycle);
+  }
+  void begin(uint64_t cycle) override { hierarchy->begin(cycle); }
+  void programs(unsigned level) override { hierarchy->programs(level); }
+  void ports(unsigned level) override { hierarchy->ports(level); }
+  void drains(unsigned level) override { hierarchy->drains(level); }
+  void pes() override { hierarchy->pes(); }
+  void network(unsigned level) override { hierarchy->network(level); }
+  void end() override { hierarchy->end(); }
+  bool moved() const override { return hierarchy->movedThisCycle(); }
+  bool after() override { return hierarchy->after(); }
+  StructuralResult finish() override {
+    if (hierarchy)
+      hierarchy->finish();
+    return result;
+  }
+  const std::string &error() const override { return failure; }
+
+private:
+  StructuralResult result;
+  std::unique_ptr<Hierarchy> hierarchy;
+  std::string failure;
+};
+
 } // namespace
+
+std::unique_ptr<StructuralPhases>
+structuralPhases(const Problem &problem, const Arch &arch,
+                 const Mapping &mapping, const StructuralOptions &options) {
+  return std::make_unique<Phases>(problem, arch, mapping, options);
+}
 
 StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
                                     const Mapping &mapping,

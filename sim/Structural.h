@@ -44,6 +44,8 @@
 #include "sim/SystolicSim.h"
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -98,11 +100,51 @@ struct StructuralResult {
   double seconds = 0;
 };
 
-/// Simulates `mapping` (which must verify) structurally. Errors (a mapping
-/// the simulator does not run yet, a stuck run) come back in `error`.
+/// Simulates `mapping` (which must verify) structurally, every cycle in
+/// this process (any number of times: no SystemC). Errors (a mapping the
+/// simulator does not run yet, a stuck run) come back in `error`.
 StructuralResult simulateStructural(const Problem &problem, const Arch &arch,
                                     const Mapping &mapping,
                                     const StructuralOptions &options = {});
+
+/// The same simulation as the phases of each cycle, for a kernel that
+/// clocks the components as modules (sim/StructuralTop.h: SystemC). A
+/// cycle runs begin, programs of every level from the PEs out, ports and
+/// drains of every level from the outermost in, pes, network of every
+/// level from the outermost in, end; simulateStructural runs exactly this.
+/// Levels are numbered from the outermost (0) to the PEs.
+class StructuralPhases {
+public:
+  virtual ~StructuralPhases() = default;
+  virtual unsigned levelCount() const = 0;
+  /// Before the first cycle.
+  virtual void prepare() = 0;
+  /// With a systolic array run as built: runs it; eachCycle(t) must run
+  /// cycle t's phases for the rest of the hierarchy and say whether a word
+  /// moved. Returns the cycle the hierarchy goes on from (0 without).
+  virtual uint64_t
+  runArray(const std::function<bool(uint64_t)> &eachCycle) = 0;
+  virtual void begin(uint64_t cycle) = 0;   ///< The control path delivers.
+  virtual void programs(unsigned level) = 0; ///< Tiles finish and start.
+  virtual void ports(unsigned level) = 0;    ///< Read ports into networks.
+  virtual void drains(unsigned level) = 0;   ///< Sums into the parents'.
+  virtual void pes() = 0;                    ///< MACs issue.
+  virtual void network(unsigned level) = 0;  ///< Words move and land.
+  virtual void end() = 0;                    ///< Rates tick, traces sample.
+  virtual bool moved() const = 0;            ///< In this cycle.
+  /// After a cycle (beyond the array's): false once the run is over
+  /// (finished, stuck, at its limit, interrupted, failed).
+  virtual bool after() = 0;
+  /// Once over: the result.
+  virtual StructuralResult finish() = 0;
+  /// A failure before the first cycle (the mapping is not run), if any.
+  virtual const std::string &error() const = 0;
+};
+
+/// The phases of `mapping`'s simulation; `error()` says if it cannot run.
+std::unique_ptr<StructuralPhases>
+structuralPhases(const Problem &problem, const Arch &arch,
+                 const Mapping &mapping, const StructuralOptions &options);
 
 } // namespace tessel::sim
 

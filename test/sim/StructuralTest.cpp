@@ -9,6 +9,7 @@
 
 #include "mapping/Mapping.h"
 #include "mapping/RandomMapping.h"
+#include "sim/Simulator.h"
 #include "sim/Structural.h"
 
 #include <gtest/gtest.h>
@@ -289,6 +290,60 @@ TEST(Structural, RandomMappingsOnASystolicArch) {
   }
   EXPECT_GE(simulated, 40);
   EXPECT_GE(asBuilt, 5); // Both paths are reached.
+}
+
+// The SystemC kernel (sim/StructuralTop.h: modules woken in a chain at
+// each clock edge) runs the same phases as the plain loop: on random
+// mappings, on the hierarchy and on a systolic array as built, the clocked
+// run (tessel sim's, in a child process) equals the in-process one in
+// every cycle count, action count and stall share.
+TEST(Structural, ClockedKernelEqualsThePlainLoop) {
+  std::mt19937_64 rng(23);
+  Arch systolic = parseArch(kSystolicArch, "sys4.yaml");
+  int compared = 0, asBuilt = 0;
+  for (int i = 0; i < 200 && compared < 16; ++i) {
+    Problem problem = randomProblem(rng);
+    Arch arch = i % 2 ? systolic : randomArch(rng);
+    std::optional<Mapping> mapping = randomLegalMapping(problem, arch, rng);
+    if (!mapping)
+      continue;
+    SCOPED_TRACE(::testing::Message() << "case " << i << " " << problem.opName);
+    sim::StructuralOptions plainOptions;
+    plainOptions.cycleLimit = 1000000;
+    sim::StructuralResult plain =
+        sim::simulateStructural(problem, arch, *mapping, plainOptions);
+    if (!plain.error.empty())
+      continue;
+    sim::SimOptions options;
+    options.engine = sim::SimEngine::Structural;
+    sim::SimResult clocked =
+        sim::simulateIsolated(problem, arch, *mapping, options);
+    ASSERT_EQ(clocked.error, "");
+    EXPECT_EQ(clocked.report.cycles, plain.report.cycles);
+    const ActionCounts &a = clocked.report.actions, &b = plain.report.actions;
+    ASSERT_EQ(a.levelCount(), b.levelCount());
+    EXPECT_EQ(a.macs, b.macs);
+    for (unsigned l = 0; l < a.levelCount(); ++l)
+      for (unsigned t = 0; t < a.tensorCount(); ++t) {
+        const TensorActions &x = a.at(l, t), &y = b.at(l, t);
+        EXPECT_EQ(x.reads, y.reads) << "level " << l << " tensor " << t;
+        EXPECT_EQ(x.fills, y.fills) << "level " << l << " tensor " << t;
+        EXPECT_EQ(x.updates, y.updates) << "level " << l << " tensor " << t;
+        EXPECT_EQ(x.networkWords, y.networkWords) << l << " " << t;
+        EXPECT_EQ(x.networkHops, y.networkHops) << l << " " << t;
+      }
+    uint64_t stalled = 0, plainStalled = 0;
+    for (const sim::Stall &stall : clocked.stalls)
+      stalled += stall.cycles;
+    for (const sim::CycleShare &share : plain.shares)
+      if (share.what.rfind("compute", 0) != 0)
+        plainStalled += share.cycles;
+    EXPECT_EQ(stalled, plainStalled);
+    asBuilt += plain.systolicAsBuilt;
+    ++compared;
+  }
+  EXPECT_GE(compared, 12);
+  EXPECT_GE(asBuilt, 2);
 }
 
 } // namespace

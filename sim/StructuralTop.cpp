@@ -1,0 +1,189 @@
+//===- sim/StructuralTop.cpp ----------------------------------------------===//
+#include "sim/StructuralTop.h"
+
+#include <systemc.h>
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tessel::sim {
+namespace {
+
+/// One step of a cycle: a method woken by `go`, which does its work and
+/// wakes the next step one delta cycle later.
+SC_MODULE(Stage) {
+  sc_core::sc_event go;
+  sc_core::sc_event *next = nullptr;
+  std::function<void()> work;
+
+  SC_HAS_PROCESS(Stage);
+  Stage(sc_core::sc_module_name name, std::function<void()> work)
+      : sc_module(name), work(std::move(work)) {
+    SC_METHOD(run);
+    sensitive << go;
+    dont_initialize();
+  }
+
+private:
+  void run() {
+    work();
+    next->notify(); // Immediate: the next stage runs in this evaluation phase.
+  }
+};
+
+/// A storage level: its instances' programs, read ports and drains.
+SC_MODULE(LevelModule) {
+  std::unique_ptr<Stage> programs, ports, drains;
+  sc_core::sc_signal<uint64_t> cycles; ///< Cycles its controllers ran.
+
+  LevelModule(sc_core::sc_module_name name, StructuralPhases & phases,
+              unsigned level)
+      : sc_module(name) {
+    programs = std::make_unique<Stage>(
+        "programs", [&phases, level] { phases.programs(level); });
+    ports = std::make_unique<Stage>("ports",
+                                    [&phases, level] { phases.ports(level); });
+    drains = std::make_unique<Stage>(
+        "drains", [&phases, level] { phases.drains(level); });
+  }
+};
+
+/// A level's network: its links and routers.
+SC_MODULE(NetworkModule) {
+  std::unique_ptr<Stage> step;
+
+  NetworkModule(sc_core::sc_module_name name, StructuralPhases & phases,
+                unsigned level)
+      : sc_module(name) {
+    step = std::make_unique<Stage>("step",
+                                   [&phases, level] { phases.network(level); });
+  }
+};
+
+/// Every PE of the innermost level (or none: a systolic array as built is
+/// the controller's, between the phases).
+SC_MODULE(PeArrayModule) {
+  std::unique_ptr<Stage> compute;
+
+  PeArrayModule(sc_core::sc_module_name name, StructuralPhases & phases)
+      : sc_module(name) {
+    compute = std::make_unique<Stage>("compute", [&phases] { phases.pes(); });
+  }
+};
+
+/// The clock's consumer. At each clock edge its method delivers the
+/// control path and starts the chain of stages; its thread waits for the
+/// chain's end, ends the cycle and, with a systolic array as built, steps
+/// the array's fold controller (sim/SystolicSim.h) before the next edge.
+SC_MODULE(Controller) {
+  sc_core::sc_in<bool> clock;
+  sc_core::sc_event cycleDone;
+  sc_core::sc_event *first = nullptr;
+
+  SC_HAS_PROCESS(Controller);
+  Controller(sc_core::sc_module_name name, StructuralPhases & phases)
+      : sc_module(name), phases(phases) {
+    SC_METHOD(edge);
+    sensitive << clock.pos();
+    dont_initialize();
+    SC_THREAD(run);
+  }
+
+private:
+  StructuralPhases &phases;
+  bool running = false;
+
+  static uint64_t cycleNow() {
+    static const sc_core::sc_time::value_type period =
+        sc_core::sc_time(1, sc_core::SC_NS).value();
+    return sc_core::sc_time_stamp().value() / period;
+  }
+  void edge() {
+    if (!running)
+      return;
+    phases.begin(cycleNow());
+    first->notify();
+  }
+  /// The end of cycle `t`, once its stages ran.
+  bool cycleEnd(uint64_t t) {
+    wait(cycleDone);
+    if (cycleNow() != t)
+      throw std::logic_error("the structural simulator's clock and its "
+                             "cycle count went out of step");
+    phases.end();
+    return phases.moved();
+  }
+  void run() {
+    phases.prepare();
+    running = phases.error().empty();
+    uint64_t t = 0;
+    if (running)
+      t = phases.runArray([this](uint64_t c) { return cycleEnd(c); });
+    for (bool going = running && phases.error().empty(); going; ++t) {
+      cycleEnd(t);
+      going = phases.after();
+    }
+    running = false;
+    sc_core::sc_stop();
+  }
+};
+
+SC_MODULE(StructuralTop) {
+  sc_core::sc_clock clock;
+  std::unique_ptr<Controller> controller;
+  std::vector<std::unique_ptr<LevelModule>> levels;
+  std::vector<std::unique_ptr<NetworkModule>> networks;
+  std::unique_ptr<PeArrayModule> peArray;
+
+  StructuralTop(sc_core::sc_module_name name, StructuralPhases & phases,
+                const Arch &arch)
+      : sc_module(name), clock("clock", 1, sc_core::SC_NS) {
+    (void)arch;
+    unsigned count = phases.levelCount();
+    controller = std::make_unique<Controller>("controller", phases);
+    controller->clock(clock);
+    for (unsigned l = 0; l < count; ++l)
+      levels.push_back(std::make_unique<LevelModule>(
+          ("level" + std::to_string(l)).c_str(), phases, l));
+    for (unsigned l = 0; l + 1 < count; ++l)
+      networks.push_back(std::make_unique<NetworkModule>(
+          ("network" + std::to_string(l)).c_str(), phases, l));
+    peArray = std::make_unique<PeArrayModule>("pe_array", phases);
+    // The chain: programs from the PEs out, ports and drains from the
+    // outermost in, the PEs, the networks from the outermost in.
+    std::vector<Stage *> chain;
+    for (unsigned l = count; l-- > 0;)
+      chain.push_back(levels[l]->programs.get());
+    for (unsigned l = 0; l < count; ++l)
+      chain.push_back(levels[l]->ports.get());
+    for (unsigned l = 0; l < count; ++l)
+      chain.push_back(levels[l]->drains.get());
+    chain.push_back(peArray->compute.get());
+    for (auto &network : networks)
+      chain.push_back(network->step.get());
+    controller->first = &chain.front()->go;
+    for (size_t i = 0; i + 1 < chain.size(); ++i)
+      chain[i]->next = &chain[i + 1]->go;
+    chain.back()->next = &controller->cycleDone;
+  }
+};
+
+} // namespace
+
+StructuralResult simulateStructuralClocked(const Problem &problem,
+                                           const Arch &arch,
+                                           const Mapping &mapping,
+                                           const StructuralOptions &options) {
+  std::unique_ptr<StructuralPhases> phases =
+      structuralPhases(problem, arch, mapping, options);
+  if (!phases->error().empty())
+    return phases->finish();
+  StructuralTop top("tessel", *phases, arch);
+  sc_core::sc_start();
+  return phases->finish();
+}
+
+} // namespace tessel::sim

@@ -1,0 +1,43 @@
+//===- sim/StructuralTop.h - The structural simulator in SystemC -*- C++ -*-=//
+//
+// The structural simulator (sim/Structural.h) elaborated as SystemC
+// modules, clocked by one sc_clock (1 ns a cycle):
+//
+//   Controller      the control path and the cycle's sequence: a thread
+//                   that waits for each clock edge, delivers the requests
+//                   sent last cycle, starts the cycle's phases and, with a
+//                   systolic array as built, runs the array's fold
+//                   controller (sim/SystolicSim.h) between them;
+//   LevelModule     one per storage level: its instances' programs (tiles
+//                   finish and start), read ports and drains;
+//   NetworkModule   one per level with a network: its links and routers;
+//   PeArrayModule   every PE of the innermost level.
+//
+// Within a cycle the modules run in StructuralPhases' order (programs from
+// the PEs out, then ports and drains from the outermost level in, the PEs,
+// the networks from the outermost in), each woken by the event of the one
+// before it, one delta cycle apart: the kernel's process order cannot
+// change a result, and a clocked run equals simulateStructural's exactly.
+// Each module's method steps the plain C++ components it holds; a
+// signal per module (tiles done, PEs computing, words moving) traces it.
+//
+// SystemC elaborates once per process: call this once per process (the
+// simulator's callers run each simulation in its own child process).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_SIM_STRUCTURALTOP_H
+#define TESSEL_SIM_STRUCTURALTOP_H
+
+#include "sim/Structural.h"
+
+namespace tessel::sim {
+
+/// simulateStructural's simulation, run by the SystemC kernel.
+StructuralResult simulateStructuralClocked(const Problem &problem,
+                                           const Arch &arch,
+                                           const Mapping &mapping,
+                                           const StructuralOptions &options);
+
+} // namespace tessel::sim
+
+#endif // TESSEL_SIM_STRUCTURALTOP_H
