@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "arch/ArchLoader.h"
+#include "mapping/Mapping.h"
 #include "mapping/MappingYaml.h"
 #include "sim/Simulator.h"
 #include "workloads/LinalgImport.h"

@@ -447,15 +447,9 @@ MapOutcome mapOne(const Problem &problem, const Arch &arch,
 NamedReport simulate(const Problem &problem, const Arch &arch,
                      const MappingSpec &spec, bool functional,
                      uint64_t dataSeed, const std::string &trace,
-                     const std::string &vcd, const std::string &utilization,
-                     const std::string &engine) {
+                     const std::string &vcd, const std::string &utilization) {
   Mapping mapping = boundMapping(problem, arch, spec);
   sim::SimOptions options;
-  std::optional<sim::SimEngine> chosen = sim::simEngineNamed(engine);
-  if (!chosen)
-    throw InputError("engine '" + engine +
-                     "' is not one of: lockstep, structural");
-  options.engine = *chosen;
   options.functional = functional;
   options.seed = dataSeed;
   options.chromeTrace = trace;
@@ -532,13 +526,11 @@ void bindFunctions(py::module_ &module) {
              py::arg("mapping"), py::kw_only(), py::arg("functional") = false,
              py::arg("data_seed") = 1, py::arg("trace") = "",
              py::arg("vcd") = "", py::arg("util") = "",
-             py::arg("engine") = "structural",
              "Simulates cycle by cycle in a child process (SystemC "
-             "elaborates once per process), as `tessel sim`: a Report with "
-             "stalls; `trace` (Chrome JSON), `vcd` and `util` (CSV) write "
-             "traces; `engine` 'structural' (the default) runs every buffer "
-             "instance, link and PE (docs/sim.md), 'lockstep' the older "
-             "engine. Releases the GIL while it runs.");
+             "elaborates once per process), as `tessel sim`: every buffer "
+             "instance, link and PE (docs/sim.md); a Report with stalls; "
+             "`trace` (Chrome JSON), `vcd` and `util` (CSV) write traces. "
+             "Releases the GIL while it runs.");
 }
 
 } // namespace

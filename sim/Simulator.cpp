@@ -5,9 +5,11 @@
 #include "sim/VcdWriter.h"
 
 #include "arch/Arch.h"
-#include "sim/Datapath.h"
-#include "sim/Modules.h"
-#include "sim/Plan.h"
+#include "mapping/Mapping.h"
+#include "sim/Trace.h"
+#include "workloads/Problem.h"
+
+#include <systemc.h>
 
 #include "support/Checked.h"
 #include "support/Files.h"
@@ -32,7 +34,9 @@
 namespace tessel::sim {
 namespace {
 
-void settleReport(const Arch &arch, const Engine &engine, SimResult &result) {
+/// The resources' cycles and the bottleneck: computing and each stall
+/// cause; the utilization over the simulated cycles.
+void settleReport(const Arch &arch, SimResult &result) {
   Report &report = result.report;
   report.resourceCycles.push_back({"compute", result.computeCycles});
   for (const Stall &stall : result.stalls)
@@ -44,151 +48,12 @@ void settleReport(const Arch &arch, const Engine &engine, SimResult &result) {
       largest = resource.cycles;
       report.bottleneck = resource.resource;
     }
-  report.cycles = engine.cycles();
   uint64_t peak = arch.peakMacsPerCycle();
   report.utilization =
       report.cycles && peak
           ? double(report.macs) / (double(report.cycles) * double(peak))
           : 0;
 }
-
-/// The current simulated cycle.
-uint64_t cycleNow() {
-  return uint64_t(sc_core::sc_time_stamp() /
-                  sc_core::sc_time(1, sc_core::SC_NS));
-}
-
-/// Opens a VCD trace at exactly `path` (SystemC appends ".vcd"). A path
-/// that is not a regular file (/dev/null, /dev/full, a pipe) gets the VCD
-/// through a temporary file copied into it at the end, so that nothing is
-/// created beside a device. Stops growing at `limit` bytes (0: none).
-struct VcdFile {
-  sc_core::sc_trace_file *file = nullptr;
-  std::string path, written;
-  bool viaCopy = false;
-  uint64_t limit = 0;
-  bool cut = false;
-  uint64_t cutAt = 0;
-
-  VcdFile(const std::string &target, uint64_t limitBytes)
-      : path(target), limit(limitBytes) {
-    if (path.empty())
-      return;
-    struct stat info;
-    bool special = stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
-    std::string base;
-    if (special) {
-      viaCopy = true;
-      base = (std::filesystem::temp_directory_path() /
-              ("tessel-vcd-" + std::to_string(getpid())))
-                 .string();
-    } else if (path.size() > 4 && path.substr(path.size() - 4) == ".vcd") {
-      base = path.substr(0, path.size() - 4);
-    } else {
-      base = path + ".tmp";
-    }
-    written = base + ".vcd";
-    file = sc_core::sc_create_vcd_trace_file(base.c_str());
-    if (!file)
-      throw std::runtime_error(path + ": error: cannot write the file");
-    // The clock's falling edge is at half a cycle: picoseconds represent
-    // every kernel time (in nanoseconds SystemC warns, W713, every cycle).
-    file->set_time_unit(1, sc_core::SC_PS);
-  }
-
-  /// Stops tracing when the file passed its limit (checked now and then).
-  void checkLimit() {
-    if (!file || !limit || cut)
-      return;
-    struct stat info;
-    if (stat(written.c_str(), &info) == 0 && uint64_t(info.st_size) > limit) {
-      cut = true;
-      cutAt = cycleNow();
-      sc_core::sc_close_vcd_trace_file(file);
-      file = nullptr;
-    }
-  }
-
-  /// Cuts the closed file at the last timestamp before the limit, so that
-  /// it ends on a whole time step (VCD needs no closing).
-  void truncateToLimit() {
-    struct stat info;
-    if (!limit || stat(written.c_str(), &info) != 0 ||
-        uint64_t(info.st_size) <= limit)
-      return;
-    if (!cut) {
-      cut = true;
-      cutAt = cycleNow();
-    }
-    std::ifstream in(written, std::ios::binary);
-    uint64_t window = std::min<uint64_t>(limit, 1 << 16);
-    std::string text(window, '\0');
-    in.seekg(std::streamoff(limit - window));
-    in.read(&text[0], std::streamsize(window));
-    size_t at = text.rfind("\n#");
-    if (at == std::string::npos)
-      return;
-    uint64_t end = limit - window + at + 1;
-    std::string stamp = text.substr(at + 2, text.find('\n', at + 1) - at - 2);
-    cutAt = std::strtoull(stamp.c_str(), nullptr, 10);
-    if (::truncate(written.c_str(), off_t(end)) != 0)
-      return;
-  }
-
-  /// Closes and moves the file into place: "" or what went wrong.
-  std::string close() {
-    if (file) {
-      sc_core::sc_close_vcd_trace_file(file);
-      file = nullptr;
-    } else if (written.empty()) {
-      return "";
-    }
-    truncateToLimit();
-    std::string problem;
-    if (viaCopy) {
-      std::ifstream in(written, std::ios::binary);
-      std::ofstream out(path, std::ios::binary);
-      if (!out)
-        problem = path + ": error: cannot write the file: " + errorText(errno);
-      else {
-        out << in.rdbuf();
-        problem = streamError(out, path);
-      }
-      std::remove(written.c_str());
-    } else if (written != path &&
-               std::rename(written.c_str(), path.c_str()) != 0) {
-      problem = "error writing " + path + ": " + errorText(errno);
-    }
-    written.clear();
-    return problem;
-  }
-};
-
-/// Stops the simulation when SIGINT or SIGTERM arrives, and keeps the VCD
-/// under its limit: a method woken every kPollCycles simulated cycles (a
-/// plain check of a flag; it changes nothing the simulation computes).
-class Watchdog : public sc_core::sc_module {
-public:
-  static constexpr double kPollCycles = 1024;
-  SC_HAS_PROCESS(Watchdog);
-  Watchdog(sc_core::sc_module_name name, VcdFile &vcd)
-      : sc_module(name), vcd(vcd) {
-    SC_METHOD(tick);
-  }
-  bool fired = false;
-
-private:
-  VcdFile &vcd;
-  void tick() {
-    if (interrupted()) {
-      fired = true;
-      sc_core::sc_stop();
-      return;
-    }
-    vcd.checkLimit();
-    next_trigger(sc_core::sc_time(kPollCycles, sc_core::SC_NS));
-  }
-};
 
 std::string cutWarning(const std::string &path, uint64_t limit,
                        uint64_t cycle) {
@@ -300,14 +165,6 @@ SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
   return size;
 }
 
-std::optional<SimEngine> simEngineNamed(const std::string &name) {
-  if (name == "lockstep")
-    return SimEngine::Lockstep;
-  if (name == "structural")
-    return SimEngine::Structural;
-  return std::nullopt;
-}
-
 namespace {
 
 /// The structural engine's run as a SimResult.
@@ -365,6 +222,7 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
     else
       result.stalls.push_back({share.what, share.cycles});
   }
+  settleReport(arch, result);
   return result;
 }
 
@@ -386,9 +244,6 @@ SimResult simulate(const Problem &problem, const Arch &arch,
   // sc_stop() reports itself as information; the caller reports results.
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
-  if (options.engine == SimEngine::Structural)
-    return simulateStructurally(problem, arch, mapping, options);
-  Plan plan(problem, arch, mapping);
   if (interrupted()) {
     SimResult stopped;
     stopped.interrupted = true;
@@ -396,104 +251,7 @@ SimResult simulate(const Problem &problem, const Arch &arch,
                     " before the simulation started";
     return stopped;
   }
-  std::unique_ptr<Datapath> datapath;
-  if (options.functional)
-    datapath = std::make_unique<Datapath>(plan, options.seed);
-  TraceFiles files(options, plan.instances[plan.levels].count);
-  ChromeTrace *trace = files.trace.get();
-  UtilizationCsv *csv = files.csv.get();
-  Engine engine(plan, datapath.get(), trace);
-  ProgressFn progress;
-  // On a terminal one line rewritten in place; elsewhere (a log, a pipe)
-  // a line each time.
-  const bool rewrite = options.progress && isatty(STDERR_FILENO);
-  if (options.progress)
-    progress = [&](uint64_t cycles, double seconds) {
-      std::fprintf(stderr, "%s%s%llu cycles simulated (%.2f M cycles/s)%s",
-                   rewrite ? "\r" : "", options.progressLabel.c_str(),
-                   static_cast<unsigned long long>(cycles),
-                   double(cycles) / seconds / 1e6, rewrite ? "" : "\n");
-      std::fflush(stderr);
-    };
-  VcdFile vcd(options.vcd, options.traceLimitBytes);
-  SimTop top("tessel", plan, engine, vcd.file != nullptr, csv, trace,
-             options.utilizationInterval, progress);
-  if (vcd.file) {
-    sc_core::sc_trace(vcd.file, top.clock, "clock");
-    sc_core::sc_trace(vcd.file, top.controller->step, "sequencer.step");
-    sc_core::sc_trace(vcd.file, top.controller->stalled, "sequencer.stalled");
-    sc_core::sc_trace(vcd.file, top.peArray->busy, "pe_array.busy");
-    for (auto &level : top.levels) {
-      std::string name = level->basename();
-      sc_core::sc_trace(vcd.file, level->epoch, name + ".epoch");
-      sc_core::sc_trace(vcd.file, level->filling, name + ".filling");
-      sc_core::sc_trace(vcd.file, level->draining, name + ".draining");
-    }
-    for (auto &network : top.networks)
-      sc_core::sc_trace(vcd.file, network->words,
-                        std::string(network->basename()) + ".words");
-  }
-  Watchdog watchdog("watchdog", vcd);
-  auto started = std::chrono::steady_clock::now();
-  sc_core::sc_start();
-  SimResult result;
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
-  uint64_t stoppedAt = cycleNow();
-  if (rewrite)
-    std::fprintf(stderr, "\r%*s\r", 60, "");
-  // Every trace file is closed and checked, interrupted or not.
-  std::vector<std::string> writeErrors;
-  std::string vcdProblem = vcd.close();
-  if (!vcdProblem.empty())
-    writeErrors.push_back(vcdProblem);
-  if (vcd.cut)
-    result.warnings.push_back(
-        cutWarning(options.vcd, options.traceLimitBytes, vcd.cutAt));
-  files.close(options, watchdog.fired ? stoppedAt : engine.cycles(),
-              writeErrors, result.warnings);
-  if (watchdog.fired) {
-    result.interrupted = true;
-    result.error = "interrupted by " + interruptSignalName() + " at cycle " +
-                   std::to_string(stoppedAt) +
-                   (trace || csv || !options.vcd.empty()
-                        ? " (the traces hold the cycles simulated so far)"
-                        : "");
-    for (const std::string &problem : writeErrors)
-      result.error += "; " + problem;
-    return result;
-  }
-  if (!writeErrors.empty()) {
-    std::string joined;
-    for (const std::string &problem : writeErrors)
-      joined += (joined.empty() ? "" : "; ") + problem;
-    throw std::runtime_error(joined);
-  }
-  if (!engine.finished())
-    throw std::logic_error("sim: the simulation stopped before the end");
-  result.report = Report(arch.levelCount(), problem.tensors.size());
-  Report &report = result.report;
-  report.evaluator = "sim";
-  report.macs = problem.macs();
-  report.executedMacs = engine.peArray().macs();
-  report.actions = engine.actions();
-  report.actions.macs = report.executedMacs;
-  energyOf(arch, report.actions, report.energy);
-  result.stalls = engine.stalls();
-  result.computeCycles = engine.computeCycles();
-  result.pes = engine.peArray().pes();
-  settleReport(arch, engine, result);
-  if (datapath) {
-    result.functional = true;
-    datapath->finish();
-    result.mismatch = datapath->check();
-    if (result.mismatch.empty() && datapath->macs() != report.executedMacs)
-      result.mismatch =
-          "the datapath performed " + std::to_string(datapath->macs()) +
-          " MACs but the PEs " + std::to_string(report.executedMacs);
-  }
-  return result;
+  return simulateStructurally(problem, arch, mapping, options);
 }
 
 namespace {

@@ -1,11 +1,13 @@
 //===- sim/Simulator.h - Simulate a mapping cycle by cycle ------*- C++ -*-===//
 //
-// The simulator's public interface: (Problem, Arch, Mapping) lowered into a
-// SystemC model (sim/Plan.h, sim/Modules.h), simulated, and reported in the
-// shared Report (cycles, actions per level x tensor with the analytical
-// models' names, energy through arch/Energy.h's energyOf, utilization),
-// with the stall breakdown and, in functional mode, the check of the
-// output against a direct computation. docs/sim.md explains the model.
+// The simulator's public interface: (Problem, Arch, Mapping) lowered into
+// the structural model (sim/Structural.h: every buffer instance, link and
+// PE with its program), elaborated as SystemC modules (sim/StructuralTop.h),
+// simulated, and reported in the shared Report (cycles, actions per level x
+// tensor with the analytical models' names, energy through arch/Energy.h's
+// energyOf, utilization), with the stall breakdown and, in functional mode, the
+// check of the output against a direct computation. docs/sim.md explains the
+// model.
 //
 // SystemC elaborates once per process: simulate() may be called once per
 // process; simulateIsolated() runs it in a child process (any number of
@@ -16,7 +18,6 @@
 #define TESSEL_SIM_SIMULATOR_H
 
 #include "mapping/Report.h"
-#include "sim/Engine.h"
 #include "support/Checked.h"
 
 #include <cstdint>
@@ -36,16 +37,13 @@ namespace tessel::sim {
 /// The default size limit of each trace file (Chrome JSON, VCD, CSV).
 constexpr uint64_t kDefaultTraceLimitBytes = uint64_t(256) << 20;
 
-/// The simulator engines: the structural one (sim/Structural.h: every
-/// instance, link and PE) and the older lockstep one (sim/Engine.h: one
-/// representative instance per level), while the structural engine gains
-/// the traces.
-enum class SimEngine { Lockstep, Structural };
-/// "lockstep" or "structural"; nullopt for anything else.
-std::optional<SimEngine> simEngineNamed(const std::string &name);
+/// A cause of cycles without a MAC, and how many.
+struct Stall {
+  std::string reason;
+  uint64_t cycles = 0;
+};
 
 struct SimOptions {
-  SimEngine engine = SimEngine::Structural;
   bool functional = false;            ///< Carry values and check the output.
   uint64_t seed = 1;                  ///< Of the functional inputs.
   std::string chromeTrace;            ///< Chrome trace-event JSON file, if set.
@@ -89,38 +87,30 @@ struct SimResult {
 struct SimulationSize {
   uint64_t cycles = 0;
   uint64_t peCycles = 0;
-  /// Words of the tensors' boxes in the backing store: a functional
-  /// simulation holds each as a 64-bit value, a timed one as a bit.
+  /// Words of the tensors' boxes in the backing store, each held as a
+  /// 64-bit value (the simulator carries every word's value).
   uint64_t backingWords = 0;
-  /// The engine that will run it (the structural one holds every value and
-  /// is slower per PE-cycle).
-  SimEngine engine = SimEngine::Structural;
-  /// The level above the PEs is a systolic array, which the structural
-  /// engine runs as built (sim/SystolicArray.h), far faster per PE-cycle.
+  /// The level above the PEs is a systolic array, which the simulator
+  /// runs as built (sim/SystolicArray.h), far faster per PE-cycle.
   bool systolic = false;
   uint64_t bytes(bool functional) const {
-    return functional || engine == SimEngine::Structural
-               ? saturatingMul<uint64_t>(backingWords, 8)
-               : backingWords / 8;
+    (void)functional; // Timed runs carry the values too.
+    return saturatingMul<uint64_t>(backingWords, 8);
   }
   /// Wall-clock seconds at the rates below (a lower bound, roughly).
   double seconds() const {
     return double(cycles) * kSecondsPerCycle +
-           double(peCycles) * (engine != SimEngine::Structural
-                                   ? kSecondsPerPeCycle
-                               : systolic ? kSecondsPerPeCycleSystolic
-                                          : kSecondsPerPeCycleStructural);
+           double(peCycles) *
+               (systolic ? kSecondsPerPeCycleSystolic : kSecondsPerPeCycle);
   }
-  /// What this simulator costs per cycle and per PE-cycle, fitted to
-  /// tessel_sim_bench (Eyeriss 168 PEs, TPU 256 PEs) and to a 16-PE array,
-  /// 2026-12-01 on the 2-core machine: 170-400 ns per cycle in all.
+  /// What the simulator costs per cycle (its SystemC clock and the
+  /// controller's chain of modules: about 0.5 us a cycle measured on a
+  /// tpu16 run, 2026-12-01; 150 ns is the floor) and per PE-cycle: the
+  /// fastest measured, a lower bound: ResNet-50's layer3_0_conv2 on Eyeriss
+  /// (168 PEs) at 1.9e4 cycles/s; word-heavy mappings run slower (fc on 100
+  /// PEs: about 1 us per PE-cycle).
   static constexpr double kSecondsPerCycle = 150e-9;
-  static constexpr double kSecondsPerPeCycle = 1e-9;
-  /// The structural engine, fastest measured (a lower bound): ResNet-50's
-  /// layer3_0_conv2 on Eyeriss (168 PEs) at 1.9e4 cycles/s, 2026-12-01;
-  /// word-heavy mappings run slower (fc on 100 PEs: about 1 us per
-  /// PE-cycle).
-  static constexpr double kSecondsPerPeCycleStructural = 0.3e-6;
+  static constexpr double kSecondsPerPeCycle = 0.3e-6;
   /// A systolic array as built: tessel_systolic_bench's fastest dataflow
   /// (IS, 32x32) at about 2e8 stepped PE-cycles/s, 2026-12-01.
   static constexpr double kSecondsPerPeCycleSystolic = 5e-9;

@@ -200,7 +200,7 @@ private:
   uint64_t now = 0;
   bool moved = false; ///< A word moved in this cycle.
   std::chrono::steady_clock::time_point started, lastProgress;
-  uint64_t computing = 0, draining = 0; ///< Cycles with a MAC; after the last.
+  uint64_t computing = 0, draining = 0;  ///< Cycles with a MAC; after the last.
   std::map<std::string, uint64_t> waits; ///< Cycles without, by cause.
   uint64_t quiet = 0;                    ///< Cycles without progress.
   uint64_t macsThisCycle = 0;
@@ -1553,6 +1553,13 @@ uint64_t Hierarchy::runArray(const std::function<bool(uint64_t)> &eachCycle) {
   SystolicRunOptions arrayOptions;
   arrayOptions.progress = options.progress;
   arrayOptions.progressLabel = options.progressLabel;
+  if (options.utilization || options.trace)
+    arrayOptions.eachCycleMacs = [this](uint64_t t, uint64_t busy) {
+      if (options.utilization)
+        options.utilization->add(t, busy);
+      if (options.trace && t % options.utilizationInterval == 0)
+        options.trace->counter("PEs computing", t, double(busy));
+    };
   systolicRun =
       runSystolic(problem, systolicPlan, source, arrayOptions, eachCycle);
   result.systolicAsBuilt = true;
@@ -1761,8 +1768,8 @@ public:
     try {
       if (problem.dims.size() > kMaxDims)
         throw std::invalid_argument("ops of more than 16 loop dimensions");
-      hierarchy = std::make_unique<Hierarchy>(problem, arch, mapping,
-                                              options, result);
+      hierarchy =
+          std::make_unique<Hierarchy>(problem, arch, mapping, options, result);
     } catch (const std::invalid_argument &error) {
       result.error = error.what();
     }
@@ -1770,8 +1777,7 @@ public:
   }
   unsigned levelCount() const override { return hierarchy->levelCount(); }
   void prepare() override { hierarchy->prepare(); }
-  uint64_t
-  runArray(const std::function<bool(uint64_t)> &eachCycle) override {
+  uint64_t runArray(const std::function<bool(uint64_t)> &eachCycle) override {
     return hierarchy->runArray(eachCycle);
   }
   void begin(uint64_t cycle) override { hierarchy->begin(cycle); }

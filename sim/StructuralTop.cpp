@@ -187,3 +187,8 @@ StructuralResult simulateStructuralClocked(const Problem &problem,
 }
 
 } // namespace tessel::sim
+
+// libsystemc's main() calls sc_main; Tessel's programs have their own main()
+// and drive SystemC through tessel::sim::simulate, so this is never run. It
+// exists because the shared library refers to it.
+int sc_main(int, char **) { return 1; }

@@ -414,6 +414,8 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
     }
 
     bool mac = array.macs() > macsBefore;
+    if (options.eachCycleMacs)
+      options.eachCycleMacs(t, array.macs() - macsBefore);
     if (mac)
       run.lastMacCycle = t;
     Share share = mac                                              ? Compute

@@ -41,6 +41,8 @@ struct SystolicRunOptions {
   LinkFault fault;        ///< Tests: a fault on one link.
   bool progress = false;  ///< A progress line on stderr about once a second.
   std::string progressLabel;
+  /// Called after each cycle with the PEs that did a MAC in it (traces).
+  std::function<void(uint64_t cycle, uint64_t busyPes)> eachCycleMacs;
 };
 
 /// What the cycles went to; the shares sum to the run's cycles.

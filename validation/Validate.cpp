@@ -226,8 +226,7 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   // --long: the case's timeout, not the size estimate, bounds this run.
   std::vector<std::string> args = {
       options.tesselPath, "sim",       mlirPath, "--arch", result.spec.archFile,
-      "--mapping",        mappingPath, "--json", "--long",
-      "--engine",         options.engine};
+      "--mapping",        mappingPath, "--json", "--long"};
   std::vector<char *> argv;
   for (std::string &arg : args)
     argv.push_back(arg.data());

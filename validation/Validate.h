@@ -58,7 +58,6 @@ struct ValidateOptions {
   std::string root;       ///< The repository (presets, zoo).
   std::string tesselPath; ///< The `tessel` binary, for `tessel sim`.
   bool simulate = true;
-  std::string engine = "structural"; ///< `tessel sim --engine`.
   unsigned jobs = 1;
   std::string workDirectory; ///< Mapped inputs for the simulator go here.
   std::function<void(const std::string &)> progress;

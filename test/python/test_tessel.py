@@ -613,26 +613,6 @@ class SimulateTests(unittest.TestCase):
         self.assertEqual(first.mismatch, "")
         self.assertEqual(first.to_dict()["functional"], True)
 
-    def test_structural_engine_as_tessel_sim(self):
-        (problem,) = tessel.from_mlir_string(matmul_mlir(4, 2, 2))
-        arch = tessel.Arch.load(source("test/lit/sim/Inputs/ws2x2.yaml"))
-        mapping = tessel.Mapping.from_yaml(self.MAPPING)
-        with tempfile.TemporaryDirectory() as directory:
-            mapping_file = os.path.join(directory, "ws.yaml")
-            with open(mapping_file, "w") as file:
-                file.write(self.MAPPING)
-            cli = tessel_json("sim", "test/lit/sim/Inputs/gemm.mlir", "--arch",
-                              "test/lit/sim/Inputs/ws2x2.yaml", "--mapping",
-                              mapping_file, "--engine", "structural")["ops"][0]["sim"]
-        report = tessel.simulate(problem, arch, mapping, functional=True,
-                                 engine="structural")
-        self.assertEqual(report.cycles, cli["cycles"])
-        self.assertEqual(report.stalls, cli["stalls"])
-        self.assertEqual(report.mismatch, "")
-        with self.assertRaises(tessel.TesselError) as caught:
-            tessel.simulate(problem, arch, mapping, engine="bogus")
-        self.assertIn("lockstep, structural", str(caught.exception))
-
     def test_invalid_mapping_is_not_simulated(self):
         (problem,) = tessel.from_mlir_string(matmul_mlir(4, 2, 2))
         arch = tessel.Arch.load(source("test/lit/sim/Inputs/ws2x2.yaml"))

@@ -314,10 +314,7 @@ TEST(Structural, ClockedKernelEqualsThePlainLoop) {
         sim::simulateStructural(problem, arch, *mapping, plainOptions);
     if (!plain.error.empty())
       continue;
-    sim::SimOptions options;
-    options.engine = sim::SimEngine::Structural;
-    sim::SimResult clocked =
-        sim::simulateIsolated(problem, arch, *mapping, options);
+    sim::SimResult clocked = sim::simulateIsolated(problem, arch, *mapping);
     ASSERT_EQ(clocked.error, "");
     EXPECT_EQ(clocked.report.cycles, plain.report.cycles);
     const ActionCounts &a = clocked.report.actions, &b = plain.report.actions;

@@ -30,7 +30,6 @@ namespace tessel::cli {
 namespace {
 
 struct SimCommandOptions {
-  std::string engine = "structural";
   std::string file;
   std::string arch;
   std::string mapping;
@@ -44,19 +43,18 @@ struct SimCommandOptions {
   bool json = false;
   unsigned jobs = 1;
   bool long_ = false;
+  std::string removedEngine; ///< --engine, which no longer exists.
 };
 
 /// Ops whose simulation must not start (sim::simulationRefusal) get an
 /// error at the op; the long ones --long lets through get their estimate.
 /// Returns false if any was refused.
 bool checkSimulationSizes(const std::vector<const MappedOp *> &ops,
-                          const Arch &arch, bool allowLong, bool functional,
-                          sim::SimEngine engine) {
+                          const Arch &arch, bool allowLong, bool functional) {
   bool ok = true;
   for (const MappedOp *op : ops) {
     sim::SimulationSize size =
         sim::minimumSimulationSize(op->problem, arch, op->mapping);
-    size.engine = engine;
     std::string refusal =
         sim::simulationRefusal(size, arch, functional, allowLong);
     if (!refusal.empty()) {
@@ -184,6 +182,11 @@ void printStalls(const sim::SimResult &result, std::ostream &os) {
 }
 
 int run(const SimCommandOptions &options) {
+  if (!options.removedEngine.empty()) {
+    std::cerr << "tessel sim: --engine: the lockstep engine is gone; the "
+                 "structural simulator is the only one: drop --engine\n";
+    return kUsageExitCode;
+  }
   Arch arch;
   std::vector<NamedMapping> yamlMappings;
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
@@ -204,8 +207,7 @@ int run(const SimCommandOptions &options) {
       outputs.push_back(perOpPath(*path, op->problem.name, several));
   if (!checkOutputFiles(outputs))
     return 1;
-  if (!checkSimulationSizes(ops, arch, options.long_, options.functional,
-                            *sim::simEngineNamed(options.engine)))
+  if (!checkSimulationSizes(ops, arch, options.long_, options.functional))
     return 1;
   // On stderr, also when it is not a terminal (a line a second at most,
   // only for simulations that run longer than that).
@@ -214,7 +216,6 @@ int run(const SimCommandOptions &options) {
       sim::runIsolated(ops.size(), options.jobs, [&](size_t i) {
         const MappedOp &op = *ops[i];
         sim::SimOptions simOptions;
-        simOptions.engine = *sim::simEngineNamed(options.engine);
         simOptions.functional = options.functional;
         simOptions.seed = options.dataSeed;
         simOptions.chromeTrace =
@@ -367,11 +368,8 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
-  sub->add_option("--engine", options->engine,
-                  "structural (default: every buffer instance, link and "
-                  "PE; docs/sim.md) or lockstep (the older engine: one "
-                  "representative instance per level, to be removed)")
-      ->check(CLI::IsMember({"lockstep", "structural"}));
+  sub->add_option("--engine", options->removedEngine)
+      ->group(""); // Gone; kept to say so clearly.
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");
