@@ -99,6 +99,10 @@ struct Instance {
   std::deque<Flit> up; ///< Into its parent's network.
   std::unique_ptr<Noc> net;
   std::unique_ptr<RateLimiter> readPort, writePort;
+  /// With `banks` > 1 and a read bandwidth: each bank serves its share of
+  /// it; a word's bank is its address modulo the banks (interleaved).
+  std::vector<RateLimiter> readBanks;
+  uint64_t bankConflictAt = UINT64_MAX; ///< The last cycle one stalled it.
   uint64_t minChildReleased = 0;
   uint64_t drainsExpected = 0, drainsReceived = 0; ///< In all.
   /// Partial sums expected and landed, by this level's epoch they belong
@@ -489,6 +493,9 @@ void Hierarchy::build() {
       instance.tiles.resize(tensors);
       const StorageLevel &level = arch.levels[l];
       instance.readPort = std::make_unique<RateLimiter>(level.readBandwidth);
+      if (level.banks > 1 && level.readBandwidth)
+        instance.readBanks.assign(
+            level.banks, RateLimiter(*level.readBandwidth / level.banks));
       instance.writePort = std::make_unique<RateLimiter>(level.writeBandwidth);
       if (l + 1 < levels && !(systolic && l == levels - 2))
         instance.net = std::make_unique<Noc>(level.network, level.name);
@@ -884,6 +891,16 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
   const StorageLevel &storage = arch.levels[level];
   while (!instance.ready.empty() && instance.readPort->allows()) {
     uint64_t k = instance.ready.front();
+    // Its bank busy this cycle: it waits, and the requests behind it too
+    // (the port serves in order).
+    RateLimiter *bank =
+        instance.readBanks.empty()
+            ? nullptr
+            : &instance.readBanks[(k >> 2) % instance.readBanks.size()];
+    if (bank && !bank->allows()) {
+      instance.bankConflictAt = now;
+      break;
+    }
     instance.ready.pop_front();
     Instance::Pending *found = instance.pending.find(k);
     if (!found)
@@ -899,6 +916,8 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     instance.pending.erase(k);
     auto send = [&](ChildSet to) {
       instance.readPort->take();
+      if (bank)
+        bank->take();
       ++counts.at(level, t).reads;
       Flit flit;
       flit.tensor = t;
@@ -1285,7 +1304,9 @@ std::string Hierarchy::blockedCause() const {
       continue;
     }
     if (l - 1 == 0 || holds(parent, tensor, address, nullptr))
-      return name + (dram && l - 1 == 0 ? "'s DRAM queue" : "'s read port");
+      return name + (dram && l - 1 == 0             ? "'s DRAM queue"
+                     : parent.bankConflictAt == now ? "'s banks (a conflict)"
+                                                    : "'s read port");
     // The keeper waits for the word itself: a fill from further up.
     at = &parent;
     --l;
@@ -1438,6 +1459,8 @@ void Hierarchy::end() {
     for (Instance &instance : inst[l]) {
       instance.readPort->tick();
       instance.writePort->tick();
+      for (RateLimiter &bank : instance.readBanks)
+        bank.tick();
     }
   sample();
 }
