@@ -216,6 +216,8 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   result.report.evaluator = "sim";
   for (const auto &[name, count] : run.dram)
     result.events.push_back({"DRAM " + name, count});
+  for (const auto &[name, cycles] : run.busiestLinks)
+    result.events.push_back({"cycles words waited for " + name, cycles});
   for (const CycleShare &share : run.shares) {
     if (share.what.rfind("compute", 0) == 0)
       result.computeCycles = share.cycles;

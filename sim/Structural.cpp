@@ -1741,6 +1741,29 @@ void Hierarchy::collect() {
         for (const std::unique_ptr<Link> &link : instance.net->links())
           for (unsigned t = 0; t < tensors; ++t)
             counts.at(l, t).networkHops += link->wordsOf(t) * link->hops();
+  // Where words waited in the networks, the worst five ports.
+  std::vector<std::pair<std::string, uint64_t>> &links = result.busiestLinks;
+  for (unsigned l = 0; l + 1 < levels; ++l)
+    for (uint32_t i = 0; i < inst[l].size(); ++i) {
+      const Instance &instance = inst[l][i];
+      if (!instance.net)
+        continue;
+      for (const std::unique_ptr<Router> &router : instance.net->routers())
+        for (size_t o = 0; o < router->outputCount(); ++o) {
+          uint64_t stalled = router->outputCounters(o).stalledCycles();
+          if (stalled == 0)
+            continue;
+          std::string name = inst[l].size() > 1 ? arch.levels[l].name + "[" +
+                                                      std::to_string(i) + "] "
+                                                : std::string();
+          links.push_back({name + router->outputName(o), stalled});
+        }
+    }
+  std::stable_sort(
+      links.begin(), links.end(),
+      [](const auto &a, const auto &b) { return a.second > b.second; });
+  if (links.size() > 5)
+    links.resize(5);
   if (dram) {
     DramBankCounts totals = dram->bankTotals();
     result.dram = {{"row hits", totals.rowHits},

@@ -93,6 +93,10 @@ struct StructuralResult {
   uint64_t peSteps = 0;   ///< MAC steps the PEs issued.
   /// With DRAM timing (the outermost level's `dram:`): its banks' events.
   std::vector<std::pair<std::string, uint64_t>> dram;
+  /// The network ports where words waited longest (at most five): each
+  /// router output ("GLB[3] GLB(0,0)->(1,0)") with the cycles in which a
+  /// word wanted it and could not go (no credit, busy, or its rate).
+  std::vector<std::pair<std::string, uint64_t>> busiestLinks;
   /// What the user should know about how it ran (e.g. why a systolic array
   /// did not run as built).
   std::vector<std::string> notes;
@@ -122,9 +126,8 @@ public:
   /// With a systolic array run as built: runs it; eachCycle(t) must run
   /// cycle t's phases for the rest of the hierarchy and say whether a word
   /// moved. Returns the cycle the hierarchy goes on from (0 without).
-  virtual uint64_t
-  runArray(const std::function<bool(uint64_t)> &eachCycle) = 0;
-  virtual void begin(uint64_t cycle) = 0;   ///< The control path delivers.
+  virtual uint64_t runArray(const std::function<bool(uint64_t)> &eachCycle) = 0;
+  virtual void begin(uint64_t cycle) = 0;    ///< The control path delivers.
   virtual void programs(unsigned level) = 0; ///< Tiles finish and start.
   virtual void ports(unsigned level) = 0;    ///< Read ports into networks.
   virtual void drains(unsigned level) = 0;   ///< Sums into the parents'.
