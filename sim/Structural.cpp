@@ -82,6 +82,11 @@ struct Instance {
   uint32_t slot = 0;           ///< Its child number in the parent's network.
   std::vector<int64_t> offset; ///< The spatial loops' part of its points.
   std::vector<uint32_t> children;
+  /// A PE whose registers bypass the output: the siblings whose sums of a
+  /// step land on the same output words (they differ only in dimensions
+  /// that do not index it), with the offset from this PE to each; the
+  /// parent's network adds their sums where it reduces.
+  std::vector<std::pair<uint32_t, std::vector<int64_t>>> reducesWith;
   uint64_t allocated = 0;              ///< Epochs whose tiles were created.
   uint64_t released = 0;               ///< Epochs finished.
   std::vector<std::deque<Tile>> tiles; ///< Per tensor it keeps.
@@ -212,6 +217,7 @@ private:
   std::vector<std::pair<uint64_t, int64_t>> stepSums; ///< stepPe's scratch.
   /// stepPe's scratch per lane: coordinates, addresses, operand registers.
   struct LaneWork {
+    int64_t point[kMaxDims];
     int64_t coord[3][kMaxTensorCoordinates];
     uint64_t address[3];
     const Instance::Operand *operand[3];
@@ -517,6 +523,24 @@ void Hierarchy::build() {
   for (Instance &pe : inst[levels - 1])
     pe.evictions.resize(operandWindow + 1);
   laneWork.resize(lanes);
+  // Reduction groups of the PEs' straight-up sums.
+  if (!keeps(levels - 1, out) && levels >= 2 &&
+      arch.levels[levels - 2].network.reduction)
+    for (Instance &pe : inst[levels - 1])
+      for (uint32_t sibling : inst[levels - 2][pe.parent].children) {
+        const Instance &other = inst[levels - 1][sibling];
+        if (other.slot == pe.slot)
+          continue;
+        bool same = true;
+        for (unsigned d : spaces[out].dims)
+          same = same && other.offset[d] == pe.offset[d];
+        if (!same)
+          continue;
+        std::vector<int64_t> delta(dims);
+        for (size_t d = 0; d < dims; ++d)
+          delta[d] = other.offset[d] - pe.offset[d];
+        pe.reducesWith.push_back({other.slot, std::move(delta)});
+      }
 }
 
 void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
@@ -1140,6 +1164,7 @@ void Hierarchy::stepPe(uint32_t index) {
     bool ready = true;
     forEachPoint(pe, pe.released, pe.step, [&](const int64_t *point) {
       LaneWork &work = laneWork[active++];
+      std::copy(point, point + bounds.size(), work.point);
       for (unsigned t : {a, b, out}) {
         spaces[t].coordinatesAt(point, work.coord[t]);
         if (keeps(level, t))
@@ -1195,6 +1220,22 @@ void Hierarchy::stepPe(uint32_t index) {
       flit.value = uint64_t(value);
       flit.direction = Direction::ToParent;
       flit.children = ChildSet{pe.slot};
+      // The siblings that make a sum of this word in this step (their
+      // point of a lane that makes it is inside the bounds).
+      for (const auto &[slot, delta] : pe.reducesWith)
+        for (size_t lane = 0; lane < active; ++lane) {
+          const LaneWork &work = laneWork[lane];
+          if (keeps(level, out) || work.address[out] != address)
+            continue;
+          bool inside = true;
+          for (size_t d = 0; d < delta.size(); ++d)
+            inside = inside && work.point[d] + delta[d] < bounds[d] &&
+                     work.point[d] + delta[d] >= 0;
+          if (inside) {
+            flit.children.insert(slot);
+            break;
+          }
+        }
       Instance &keeper = keeperOfOutput(level, index);
       flit.epoch = pe.released / (epochs[level] / epochs[keeper.level]);
       flit.round = global;

@@ -98,8 +98,8 @@ levels:
 /// Two PEs under DRAM on a bus, `spread` spatially over them.
 sim::StructuralResult twoPes(const std::string &op, std::vector<int64_t> a,
                              std::vector<int64_t> b, std::vector<int64_t> c,
-                             unsigned spreadDim, bool multicast,
-                             bool reduction) {
+                             unsigned spreadDim, bool multicast, bool reduction,
+                             bool pesKeepOutput = true) {
   Problem problem = problemFrom(namedOp(op, "", a, b, c));
   std::string yaml = std::string(R"(name: two
 levels:
@@ -114,7 +114,10 @@ levels:
   Mapping mapping;
   mapping.levels.resize(2);
   mapping.levels[0].spatial = {{spreadDim, 2, SpatialAxis::X}};
-  mapping.levels[0].keepMask = mapping.levels[1].keepMask = 7;
+  if (a[0] > 1) // Rows of A walked in time by the PEs.
+    mapping.levels[1].temporal = {{0, a[0]}};
+  mapping.levels[0].keepMask = 7;
+  mapping.levels[1].keepMask = pesKeepOutput ? 7 : 3;
   EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
   sim::StructuralOptions options;
   options.functional = true;
@@ -148,6 +151,15 @@ TEST(Structural, MulticastAndReductionHappenInTheNetwork) {
   sim::StructuralResult separate =
       twoPes("matmul", {1, 2}, {2, 1}, {1, 1}, K, false, false);
   EXPECT_EQ(separate.report.actions.at(0, 2).updates, 2u);
+  // PEs whose registers bypass C send each step's sum straight up: the
+  // two PEs' sums of C[0,0] (k spread, m walked in time over 3 rows) meet
+  // in the reducing network, one update per row; without reduction two.
+  sim::StructuralResult streamed =
+      twoPes("matmul", {3, 2}, {2, 1}, {3, 1}, K, false, true, false);
+  EXPECT_EQ(streamed.report.actions.at(0, 2).updates, 3u);
+  sim::StructuralResult streamedApart =
+      twoPes("matmul", {3, 2}, {2, 1}, {3, 1}, K, false, false, false);
+  EXPECT_EQ(streamedApart.report.actions.at(0, 2).updates, 6u);
   (void)M;
 }
 
