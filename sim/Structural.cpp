@@ -229,6 +229,7 @@ private:
   uint64_t foldsPerEpoch = 1;
   uint64_t foldsDone = 0;
   SystolicRun systolicRun;
+  bool arrayRunning = false; ///< Its controller steps the PEs.
   friend class LevelSource;
   std::vector<unsigned> vcdSignals;
   /// Trace tracks by [level][instance] (instances beyond 64 share them).
@@ -1538,7 +1539,9 @@ void Hierarchy::sample() {
             options.vcd->signal(arch.levels[l].name, "words_on_links", 32));
     }
     size_t at = 0;
-    options.vcd->set(now, vcdSignals[at++], pesThisCycle);
+    if (!arrayRunning) // Else the array's controller sets it.
+      options.vcd->set(now, vcdSignals[at], pesThisCycle);
+    ++at;
     options.vcd->set(now, vcdSignals[at++], foldsDone);
     for (unsigned l = 1; l < levels; ++l)
       options.vcd->set(now, vcdSignals[at++],
@@ -1617,15 +1620,19 @@ uint64_t Hierarchy::runArray(const std::function<bool(uint64_t)> &eachCycle) {
   SystolicRunOptions arrayOptions;
   arrayOptions.progress = options.progress;
   arrayOptions.progressLabel = options.progressLabel;
-  if (options.utilization || options.trace)
+  if (options.utilization || options.trace || options.vcd)
     arrayOptions.eachCycleMacs = [this](uint64_t t, uint64_t busy) {
+      if (options.vcd && !vcdSignals.empty())
+        options.vcd->set(t, vcdSignals[0], busy); // PEs computing.
       if (options.utilization)
         options.utilization->add(t, busy);
       if (options.trace && t % options.utilizationInterval == 0)
         options.trace->counter("PEs computing", t, double(busy));
     };
+  arrayRunning = true;
   systolicRun =
       runSystolic(problem, systolicPlan, source, arrayOptions, eachCycle);
+  arrayRunning = false;
   result.systolicAsBuilt = true;
   countArray();
   if (!systolicRun.error.empty()) {

@@ -3,11 +3,12 @@
 // The structural simulator (sim/Structural.h) elaborated as SystemC
 // modules, clocked by one sc_clock (1 ns a cycle):
 //
-//   Controller      the control path and the cycle's sequence: a thread
-//                   that waits for each clock edge, delivers the requests
-//                   sent last cycle, starts the cycle's phases and, with a
-//                   systolic array as built, runs the array's fold
-//                   controller (sim/SystolicSim.h) between them;
+//   Controller      the control path and the cycle's sequence: a method on
+//                   each clock edge delivers the requests sent last cycle
+//                   and starts the chain of stages; a thread waits for the
+//                   chain's end, ends the cycle and, with a systolic array
+//                   as built, steps the array's fold controller
+//                   (sim/SystolicSim.h) before the next edge;
 //   LevelModule     one per storage level: its instances' programs (tiles
 //                   finish and start), read ports and drains;
 //   NetworkModule   one per level with a network: its links and routers;
@@ -15,9 +16,9 @@
 //
 // Within a cycle the modules run in StructuralPhases' order (programs from
 // the PEs out, then ports and drains from the outermost level in, the PEs,
-// the networks from the outermost in), each woken by the event of the one
-// before it, one delta cycle apart: the kernel's process order cannot
-// change a result, and a clocked run equals simulateStructural's exactly.
+// the networks from the outermost in), each woken by an immediate event of
+// the one before it: the kernel's process order cannot change a result,
+// and a clocked run equals simulateStructural's exactly.
 // Each module's method steps the plain C++ components it holds; a
 // signal per module (tiles done, PEs computing, words moving) traces it.
 //
