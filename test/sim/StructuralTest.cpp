@@ -19,6 +19,20 @@
 namespace tessel::testing {
 namespace {
 
+/// A functional run of `mapping`, which must verify; no error, no wrong
+/// output word.
+sim::StructuralResult simulateChecked(const Problem &problem, const Arch &arch,
+                                      const Mapping &mapping) {
+  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
+  sim::StructuralOptions options;
+  options.functional = true;
+  sim::StructuralResult result =
+      sim::simulateStructural(problem, arch, mapping, options);
+  EXPECT_EQ(result.error, "");
+  EXPECT_EQ(result.mismatch, "");
+  return result;
+}
+
 TEST(Structural, RandomMappingsComputeTheOp) {
   std::mt19937_64 rng(7);
   int simulated = 0;
@@ -118,14 +132,7 @@ levels:
     mapping.levels[1].temporal = {{0, a[0]}};
   mapping.levels[0].keepMask = 7;
   mapping.levels[1].keepMask = pesKeepOutput ? 7 : 3;
-  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
-  sim::StructuralOptions options;
-  options.functional = true;
-  sim::StructuralResult result =
-      sim::simulateStructural(problem, arch, mapping, options);
-  EXPECT_EQ(result.error, "");
-  EXPECT_EQ(result.mismatch, "");
-  return result;
+  return simulateChecked(problem, arch, mapping);
 }
 
 // n spread over the two PEs: both need A[0,0]. A multicasting bus sends it
@@ -333,14 +340,7 @@ sim::StructuralResult bankedRun(unsigned banks, bool spreadM) {
   }
   mapping.levels[0].keepMask = 7;
   mapping.levels[1].keepMask = 4; // C; A and B stream through registers.
-  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
-  sim::StructuralOptions options;
-  options.functional = true;
-  sim::StructuralResult result =
-      sim::simulateStructural(problem, arch, mapping, options);
-  EXPECT_EQ(result.error, "");
-  EXPECT_EQ(result.mismatch, "");
-  return result;
+  return simulateChecked(problem, arch, mapping);
 }
 
 uint64_t bankStalls(const sim::StructuralResult &result) {
