@@ -214,6 +214,7 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
   result.pes = run.pes;
   result.report = run.report;
   result.report.evaluator = "sim";
+  result.notes = run.notes;
   for (const auto &[name, count] : run.dram)
     result.events.push_back({"DRAM " + name, count});
   for (const auto &[name, cycles] : run.busiestLinks)
@@ -315,6 +316,9 @@ std::string encodeResult(const SimResult &result) {
     putString(os, event.reason);
     os << event.cycles << ' ';
   }
+  os << result.notes.size() << ' ';
+  for (const std::string &note : result.notes)
+    putString(os, note);
   return os.str();
 }
 
@@ -383,6 +387,14 @@ std::optional<SimResult> decodeResult(const std::string &text) {
     getString(is, event.reason);
     is >> event.cycles;
     result.events.push_back(event);
+  }
+  size_t notes = 0;
+  is >> notes;
+  for (size_t i = 0; i < notes && i < 1000 && is; ++i) {
+    std::string note;
+    is.get();
+    getString(is, note);
+    result.notes.push_back(note);
   }
   if (!is)
     return std::nullopt;

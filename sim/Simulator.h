@@ -71,6 +71,9 @@ struct SimResult {
   /// which cycle; the traces hold what was simulated, closed cleanly.
   bool interrupted = false;
   std::vector<std::string> warnings; ///< E.g. a trace cut at its limit.
+  /// How it ran, for the user: e.g. why a systolic array did not run as
+  /// built.
+  std::vector<std::string> notes;
   /// Events the components counted beyond the Report (the structural
   /// engine's DRAM row hits, misses, conflicts, refreshes, ...).
   std::vector<Stall> events;

@@ -801,15 +801,15 @@ void Hierarchy::release(unsigned level, uint32_t index) {
   if (options.trace && !tracks.empty()) {
     const std::vector<unsigned> &row = tracks[level];
     size_t at = level == levels - 1 ? size_t(instance.parent) : index;
-    // One PE per group, one instance per shared track, draws its tiles.
+    // One PE per group draws its tiles; the first 64 instances of a level
+    // draw theirs.
     bool draws =
         level == levels - 1
             ? inst[level - 1][instance.parent].children.front() == index
-            : (row.size() > 64 ? index % 64 == 0 : true);
+            : at < row.size(); // The first 64 instances have tracks.
     if (draws && !row.empty())
-      options.trace->slice(row[std::min(at, row.size() - 1)],
-                           "tile " + std::to_string(epoch), instance.tileSince,
-                           now + 1);
+      options.trace->slice(row[at], "tile " + std::to_string(epoch),
+                           instance.tileSince, now + 1);
   }
   instance.tileSince = now + 1;
   ++instance.released;
@@ -1605,8 +1605,9 @@ void Hierarchy::prepare() {
       size_t shown = std::min<size_t>(count, 64);
       for (size_t i = 0; i < shown; ++i)
         tracks[l].push_back(options.trace->track(
-            count > 64 ? name + "[" + std::to_string(i) + " mod 64]"
-                       : name + "[" + std::to_string(i) + "]"));
+            name + "[" + std::to_string(i) + "]" +
+            (count > 64 ? " (the first 64 of " + std::to_string(count) + ")"
+                        : "")));
     }
   }
 }

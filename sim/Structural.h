@@ -62,8 +62,8 @@ class UtilizationCsv;
 class VcdWriter;
 
 struct StructuralOptions {
-  /// Traces (sim/Trace.h), if set: a track per buffer instance (per group
-  /// of 64 beyond that) and per PE group under one parent instance, a
+  /// Traces (sim/Trace.h), if set: a track per buffer instance (the first
+  /// 64 of a level) and per PE group under one parent instance, a
   /// slice per tile from its start to its release; counters of PEs
   /// computing, words waiting to enter a network and each level's words on
   /// its links, every utilizationInterval cycles.

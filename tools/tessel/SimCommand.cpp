@@ -241,6 +241,11 @@ int run(const SimCommandOptions &options) {
     const sim::SimResult &result = results[i];
     for (const std::string &warning : result.warnings)
       std::cerr << warning << " (--trace-limit raises the limit)\n";
+    for (const std::string &note : result.notes)
+      std::cerr << Diagnostic{Diagnostic::Severity::Note, op.problem.source,
+                              "'" + op.problem.name + "': " + note}
+                       .format()
+                << "\n";
     if (result.interrupted) {
       std::cerr << Diagnostic{Diagnostic::Severity::Note, op.problem.source,
                               "simulation of '" + op.problem.name +
