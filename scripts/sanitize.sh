@@ -64,8 +64,11 @@ LOGS="$BUILD/sanitizer-logs"
 rm -rf "$LOGS" && mkdir -p "$LOGS"
 # Reports go to files (a lit test that checks stderr would otherwise fail
 # on the report text instead of on the exit status); exitcode makes every
-# report fail its test.
-export ASAN_OPTIONS="log_path=$LOGS/asan:detect_leaks=1:exitcode=86:${ASAN_OPTIONS:-}"
+# report fail its test. The simulator's SystemC thread runs on a coroutine
+# stack (SystemC's QuickThreads switch stacks by hand), which ASan's fake
+# stacks for use-after-return do not follow: they crash the kernel's update
+# phase. That one check is off; every other stays on.
+export ASAN_OPTIONS="log_path=$LOGS/asan:detect_leaks=1:exitcode=86:detect_stack_use_after_return=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="log_path=$LOGS/ubsan:print_stacktrace=1:halt_on_error=1:exitcode=87:${UBSAN_OPTIONS:-}"
 export LSAN_OPTIONS="log_path=$LOGS/lsan:${LSAN_OPTIONS:-}"
 
@@ -73,7 +76,23 @@ TESSEL_BUILD_DIR="$BUILD" "$ROOT/scripts/test.sh"
 status=$?
 
 echo "== sanitizer reports ($LOGS)"
-reports=$(find "$LOGS" -type f | sort)
+# A log holding only ASan's notice that a no-return call ran on a stack it
+# does not know (the simulator's SystemC coroutine, docs/robustness.md) is
+# no report; every other log is one.
+reports=""
+notices=0
+for f in $(find "$LOGS" -type f | sort); do
+  if ! grep -v -e 'ASan is ignoring requested __asan_handle_no_return' \
+    -e '^False positive error reports may follow' \
+    -e '^For details see https://github.com/google/sanitizers/issues/189' \
+    "$f" | grep -q .; then
+    notices=$((notices + 1))
+    continue
+  fi
+  reports="$reports $f"
+done
+[ "$notices" = 0 ] ||
+  echo "($notices processes noted a coroutine stack switch: not reports)"
 if [ -z "$reports" ]; then
   echo "none"
 else

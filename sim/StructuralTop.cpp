@@ -90,7 +90,12 @@ SC_MODULE(Controller) {
     sensitive << clock.pos();
     dont_initialize();
     SC_THREAD(run);
+    // The thread runs the whole simulation (with a systolic array, its
+    // fold controller's loop): a coroutine's default stack (64 KiB here)
+    // is too small for it, above all under the sanitizers.
+    set_stack_size(kThreadStackBytes);
   }
+  static constexpr size_t kThreadStackBytes = size_t(64) << 20;
 
 private:
   StructuralPhases &phases;
