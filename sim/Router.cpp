@@ -142,8 +142,11 @@ void Router::markOccupied(unsigned input) {
   if (inputs[input].listed)
     return;
   inputs[input].listed = true;
-  occupied.insert(std::lower_bound(occupied.begin(), occupied.end(), input),
-                  input);
+  // Appended; sorted at the next visit (a sorted insert per word would cost
+  // a bus with thousands of taps time quadratic in them).
+  if (!occupied.empty() && occupied.back() > input)
+    occupiedSorted = false;
+  occupied.push_back(input);
 }
 
 void Router::compactOccupied() {
@@ -156,6 +159,10 @@ void Router::compactOccupied() {
     occupied[kept++] = index;
   }
   occupied.resize(kept);
+  if (!occupiedSorted) {
+    std::sort(occupied.begin(), occupied.end());
+    occupiedSorted = true;
+  }
 }
 
 // --- Endpoints ------------------------------------------------------------

@@ -232,6 +232,7 @@ private:
   /// only these: a bus with a thousand taps costs what its busy ones do);
   /// entries whose FIFO emptied are dropped at the next visit.
   std::vector<unsigned> occupied;
+  bool occupiedSorted = true;
   std::vector<unsigned> linkInputs; ///< Inputs fed by a link.
   void markOccupied(unsigned input);
   void compactOccupied();
