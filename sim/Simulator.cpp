@@ -135,9 +135,10 @@ std::string simulationRefusal(const SimulationSize &size, const Arch &arch,
                               bool functional, bool allowLong) {
   if (size.bytes(functional) > kMaxSimulationBytes)
     return "would hold " + roughly(double(size.backingWords)) +
-           " words of tensors (" + roughly(double(size.bytes(functional))) +
-           " bytes" + (functional ? " of values" : " of occupancy bits") +
-           "), more than the " + std::to_string(kMaxSimulationBytes >> 30) +
+           " words of tensors and " + roughly(double(size.instances)) +
+           " buffer and PE instances (" +
+           roughly(double(size.bytes(functional))) + " bytes), more than the " +
+           std::to_string(kMaxSimulationBytes >> 30) +
            " GiB limit; evaluate it with 'tessel eval'";
   if (!allowLong && size.seconds() > kLongSimulationSeconds)
     return "takes at least " + simulationEstimate(size, arch) + " (over the " +
@@ -159,6 +160,13 @@ SimulationSize minimumSimulationSize(const Problem &problem, const Arch &arch,
     for (const Loop &loop : level.temporal)
       size.cycles = saturatingMul(size.cycles, uint64_t(loop.factor));
   size.peCycles = saturatingMul(size.cycles, arch.peCount());
+  // Instances: each level's, the product of the spatial factors above it.
+  uint64_t spread = 1;
+  for (const LevelMapping &level : mapping.levels) {
+    size.instances = saturatingAdd(size.instances, spread);
+    for (const SpatialLoop &loop : level.spatial)
+      spread = saturatingMul(spread, uint64_t(loop.factor));
+  }
   size.systolic =
       arch.levelCount() >= 2 &&
       arch.levels[arch.levelCount() - 2].network.topology == "systolic";

@@ -21,4 +21,4 @@ module {
 // Corpus case: a contraction whose input spans 7*10^9 words (i + 10^9 j):
 // a functional simulation would allocate 56 GB; it is refused up front.
 // RUN: tessel sim %s --arch %inputs/small.yaml --functional
-// ERROR: %s:11:10: error: simulating 'wide' would hold 7e+09 words of tensors (5.6e+10 bytes of values), more than the 4 GiB limit
+// ERROR: %s:11:10: error: simulating 'wide' would hold 7e+09 words of tensors and 18 buffer and PE instances (5.6e+10 bytes), more than the 4 GiB limit
