@@ -208,6 +208,7 @@ private:
   uint64_t dramTag = 0;
   uint64_t now = 0;
   bool moved = false; ///< A word moved in this cycle.
+  ProgressLine progressLine;
   std::chrono::steady_clock::time_point started, lastProgress;
   uint64_t computing = 0, draining = 0;  ///< Cycles with a MAC; after the last.
   std::map<std::string, uint64_t> waits; ///< Cycles without, by cause.
@@ -1697,12 +1698,13 @@ bool Hierarchy::after() {
       lastProgress = t;
       double done = double(counts.macs) / double(problem.macs());
       double seconds = std::chrono::duration<double>(t - started).count();
-      std::fprintf(stderr,
-                   "%s%llu cycles simulated, %.0f%% of the MACs, %.3g "
-                   "cycles/s, about %.0f s left\n",
-                   options.progressLabel.c_str(), (unsigned long long)now,
-                   done * 100, double(now) / seconds,
-                   done > 0 ? seconds * (1 - done) / done : 0.0);
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "%llu cycles simulated, %.0f%% of the MACs, %.3g "
+                    "cycles/s, about %.0f s left",
+                    (unsigned long long)now, done * 100, double(now) / seconds,
+                    done > 0 ? seconds * (1 - done) / done : 0.0);
+      progressLine.print(options.progressLabel + text);
     }
   }
   return true;
@@ -1710,6 +1712,7 @@ bool Hierarchy::after() {
 
 /// The run is over: the cycle shares, the counts, the functional check.
 void Hierarchy::finish() {
+  progressLine.end();
   result.shares = {};
   for (const CycleShare &share : systolicRun.shares)
     result.shares.push_back(

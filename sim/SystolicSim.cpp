@@ -1,6 +1,7 @@
 //===- sim/SystolicSim.cpp - A systolic level, simulated cycle by cycle ---===//
 
 #include "sim/SystolicSim.h"
+#include "sim/Trace.h"
 
 #include "sim/TensorSpace.h"
 
@@ -261,6 +262,7 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
       4 * (steps + uint64_t(rows) * (plan.macLatency + 1) + cols) + 64;
   bool edgesHeld = false; // The array stalled: its edges keep their words.
   auto lastProgress = started;
+  ProgressLine progressLine;
 
   for (uint64_t t = 0;; ++t) {
     bool elsewhere = eachCycle(t); // The hardware around the array.
@@ -474,18 +476,20 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
         lastProgress = now;
         double seconds = std::chrono::duration<double>(now - started).count();
         double done = double(completed) / double(plan.folds);
-        std::fprintf(stderr,
-                     "%s%llu cycles simulated, %llu of %llu folds (%.0f%%), "
-                     "%.3g cycles/s, about %.0f s left\n",
-                     options.progressLabel.c_str(), (unsigned long long)t,
-                     (unsigned long long)completed,
-                     (unsigned long long)plan.folds, done * 100,
-                     double(t) / seconds,
-                     done > 0 ? seconds * (1 - done) / done : 0.0);
+        char text[160];
+        std::snprintf(text, sizeof text,
+                      "%llu cycles simulated, %llu of %llu folds (%.0f%%), "
+                      "%.3g cycles/s, about %.0f s left",
+                      (unsigned long long)t, (unsigned long long)completed,
+                      (unsigned long long)plan.folds, done * 100,
+                      double(t) / seconds,
+                      done > 0 ? seconds * (1 - done) / done : 0.0);
+        progressLine.print(options.progressLabel + text);
       }
     }
   }
 
+  progressLine.end();
   run.macs = array.macs();
   for (uint64_t f = 0; f < plan.folds && f < array.macsPerFold().size(); ++f) {
     records[f].macs = array.macsPerFold()[f];

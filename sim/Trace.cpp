@@ -3,11 +3,31 @@
 
 #include "support/Files.h"
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
 namespace tessel::sim {
+
+ProgressLine::ProgressLine() : terminal(isatty(STDERR_FILENO)) {}
+
+void ProgressLine::print(const std::string &text) {
+  if (terminal)
+    std::fprintf(stderr, "\r%s\033[K", text.c_str());
+  else
+    std::fprintf(stderr, "%s\n", text.c_str());
+  std::fflush(stderr);
+  shown = true;
+}
+
+void ProgressLine::end() {
+  if (terminal && shown)
+    std::fprintf(stderr, "\r\033[K");
+  shown = false;
+}
 namespace {
 
 std::string quoted(const std::string &text) {

@@ -23,6 +23,20 @@
 
 namespace tessel::sim {
 
+/// A simulation's progress line on stderr: rewritten in place on a
+/// terminal, a line each time elsewhere (a log, a pipe). end() clears a
+/// line left on a terminal.
+class ProgressLine {
+public:
+  ProgressLine();
+  void print(const std::string &text);
+  void end();
+
+private:
+  bool terminal;
+  bool shown = false;
+};
+
 class ChromeTrace {
 public:
   /// Opens `path`; throws std::runtime_error if it cannot. `limitBytes` 0:
