@@ -340,7 +340,12 @@ bool Router::traverseCrossbar() {
     Output &output = outputs[index];
     // Round robin: requesters from the first at or after the pointer. A
     // link takes one word a round; an endpoint every word it has room for
-    // (its own ports are the endpoint's to model).
+    // (its own ports are the endpoint's to model), and so does a link
+    // without a rate or credit limit (the rounds would grant the same
+    // words in the same order, one round each: a bus with thousands of
+    // taps would cost rounds times taps).
+    const bool takesAll =
+        !output.link || (output.link->rate().unlimited() && !output.credits);
     std::vector<unsigned> &asking = output.requesters;
     size_t first =
         std::lower_bound(asking.begin(), asking.end(), output.nextInput) -
@@ -351,7 +356,7 @@ bool Router::traverseCrossbar() {
       output.nextInput = winner + 1;
       send(winner, index);
       moved = true;
-      if (output.link)
+      if (!takesAll)
         break;
     }
     asking.clear();
