@@ -104,6 +104,21 @@ struct Flit {
   /// only sums of one (tensor, tag, round): the same word drained again from
   /// a later tile is another reduction. Routers carry it unchanged.
   uint64_t round = 0;
+
+  /// The same word with another set of destinations (every other field
+  /// copied; the caller's large set is not).
+  Flit withChildren(ChildSet to) const {
+    Flit copy;
+    copy.tensor = tensor;
+    copy.tag = tag;
+    copy.value = value;
+    copy.direction = direction;
+    copy.children = std::move(to);
+    copy.contributions = contributions;
+    copy.epoch = epoch;
+    copy.round = round;
+    return copy;
+  }
 };
 
 /// A flit as its destination receives it.

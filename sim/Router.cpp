@@ -413,22 +413,12 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
       head.pending.begin(), head.pending.end(),
       [&](const Copy &pending) { return pending.output == outputIndex; });
   const Flit &original = input.fifo.front();
-  Flit flit;
-  flit.tensor = original.tensor;
-  flit.tag = original.tag;
-  flit.value = original.value;
-  flit.direction = original.direction;
-  flit.contributions = original.contributions;
-  flit.epoch = original.epoch;
-  flit.round = original.round;
-  if (original.direction == Direction::ToChildren) {
-    flit.children = std::move(copy->children);
-  } else {
-    flit.children = original.children;
-    if (head.completes) {
-      flit.value = head.sum;
-      flit.contributions = head.contributions;
-    }
+  Flit flit = original.withChildren(original.direction == Direction::ToChildren
+                                        ? std::move(copy->children)
+                                        : original.children);
+  if (original.direction == Direction::ToParent && head.completes) {
+    flit.value = head.sum; // The reduction leaves carrying the sum.
+    flit.contributions = head.contributions;
   }
   head.pending.erase(copy);
 

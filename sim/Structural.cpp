@@ -1227,7 +1227,7 @@ void Hierarchy::stepPe(uint32_t index) {
       for (const auto &[slot, delta] : pe.reducesWith)
         for (size_t lane = 0; lane < active; ++lane) {
           const LaneWork &work = laneWork[lane];
-          if (keeps(level, out) || work.address[out] != address)
+          if (work.address[out] != address)
             continue;
           bool inside = true;
           for (size_t d = 0; d < delta.size(); ++d)

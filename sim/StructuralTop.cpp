@@ -37,7 +37,6 @@ private:
 /// A storage level: its instances' programs, read ports and drains.
 SC_MODULE(LevelModule) {
   std::unique_ptr<Stage> programs, ports, drains;
-  sc_core::sc_signal<uint64_t> cycles; ///< Cycles its controllers ran.
 
   LevelModule(sc_core::sc_module_name name, StructuralPhases & phases,
               unsigned level)
@@ -143,10 +142,8 @@ SC_MODULE(StructuralTop) {
   std::vector<std::unique_ptr<NetworkModule>> networks;
   std::unique_ptr<PeArrayModule> peArray;
 
-  StructuralTop(sc_core::sc_module_name name, StructuralPhases & phases,
-                const Arch &arch)
+  StructuralTop(sc_core::sc_module_name name, StructuralPhases & phases)
       : sc_module(name), clock("clock", 1, sc_core::SC_NS) {
-    (void)arch;
     unsigned count = phases.levelCount();
     controller = std::make_unique<Controller>("controller", phases);
     controller->clock(clock);
@@ -186,7 +183,7 @@ StructuralResult simulateStructuralClocked(const Problem &problem,
       structuralPhases(problem, arch, mapping, options);
   if (!phases->error().empty())
     return phases->finish();
-  StructuralTop top("tessel", *phases, arch);
+  StructuralTop top("tessel", *phases);
   sc_core::sc_start();
   return phases->finish();
 }

@@ -19,8 +19,9 @@
 // the networks from the outermost in), each woken by an immediate event of
 // the one before it: the kernel's process order cannot change a result,
 // and a clocked run equals simulateStructural's exactly.
-// Each module's method steps the plain C++ components it holds; a
-// signal per module (tiles done, PEs computing, words moving) traces it.
+// Each module's method steps the plain C++ components it holds; `--vcd`
+// traces their state (tiles done, PEs computing, words on links) through
+// sim/VcdWriter.h, not sc_trace.
 //
 // SystemC elaborates once per process: call this once per process (the
 // simulator's callers run each simulation in its own child process).

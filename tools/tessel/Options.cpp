@@ -70,6 +70,15 @@ CLI::Option *addJobsOption(CLI::App *app, unsigned &target,
                         description);
 }
 
+void addRemovedOption(CLI::App *app, const std::string &name,
+                      const std::string &why) {
+  app->add_option(name)
+      ->group("") // Not in --help.
+      ->each([name, why](const std::string &) {
+        throw UsageError(name + ": " + why);
+      });
+}
+
 CLI::Option *addArchOption(CLI::App *app, std::string &target) {
   return app
       ->add_option("--arch", target,

@@ -56,6 +56,11 @@ CLI::Option *addByteSizeOption(CLI::App *app, const std::string &name,
                                uint64_t &target, uint64_t min, uint64_t max,
                                const std::string &description);
 
+/// An option Tessel no longer has, hidden from --help: giving it is a usage
+/// error saying why ("--engine: the lockstep engine is gone; ...").
+void addRemovedOption(CLI::App *app, const std::string &name,
+                      const std::string &why);
+
 /// `--jobs N`: processes run at once (sim, validate), 1 to kMaxJobs.
 constexpr unsigned kMaxJobs = 256;
 CLI::Option *addJobsOption(CLI::App *app, unsigned &target,

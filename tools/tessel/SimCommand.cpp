@@ -43,7 +43,6 @@ struct SimCommandOptions {
   bool json = false;
   unsigned jobs = 1;
   bool long_ = false;
-  std::string removedEngine; ///< --engine, which no longer exists.
 };
 
 /// Ops whose simulation must not start (sim::simulationRefusal) get an
@@ -182,11 +181,6 @@ void printStalls(const sim::SimResult &result, std::ostream &os) {
 }
 
 int run(const SimCommandOptions &options) {
-  if (!options.removedEngine.empty()) {
-    std::cerr << "tessel sim: --engine: the lockstep engine is gone; the "
-                 "structural simulator is the only one: drop --engine\n";
-    return kUsageExitCode;
-  }
   Arch arch;
   std::vector<NamedMapping> yamlMappings;
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
@@ -373,8 +367,9 @@ void addSimCommand(CLI::App &app, int &exitCode) {
   addArchOption(sub, options->arch);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
-  sub->add_option("--engine", options->removedEngine)
-      ->group(""); // Gone; kept to say so clearly.
+  addRemovedOption(sub, "--engine",
+                   "the lockstep engine is gone; the structural simulator "
+                   "is the only one: drop --engine");
   sub->add_flag("--functional", options->functional,
                 "Carry seeded random values and compare the output with a "
                 "direct computation of the op");

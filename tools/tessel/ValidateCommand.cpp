@@ -32,7 +32,6 @@ struct ValidateCommandOptions {
   std::string root = TESSEL_SOURCE_DIR;
   unsigned jobs = 1;
   bool noSim = false;
-  std::string removedEngine; ///< --engine, which no longer exists.
 };
 
 std::string percent(double value) {
@@ -126,11 +125,6 @@ void printReferences(const std::vector<CaseResult> &results, std::ostream &os) {
 }
 
 int run(const ValidateCommandOptions &options) {
-  if (!options.removedEngine.empty()) {
-    std::cerr << "tessel validate: --engine: the lockstep engine is gone; the "
-                 "structural simulator is the only one: drop --engine\n";
-    return kUsageExitCode;
-  }
   Suite suite;
   try {
     suite = loadSuite(options.suite, options.root);
@@ -283,8 +277,9 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
                   "suite's tolerances");
   sub->add_option("--root", options->root,
                   "Repository root for presets and the zoo");
-  sub->add_option("--engine", options->removedEngine)
-      ->group(""); // Gone; kept to say so clearly.
+  addRemovedOption(sub, "--engine",
+                   "the lockstep engine is gone; the structural simulator "
+                   "is the only one: drop --engine");
   sub->add_flag("--no-sim", options->noSim,
                 "Analytical models only (no simulator runs)");
   sub->footer("Example: tessel validate validation/suites/quick.yaml --jobs 2 "
