@@ -95,15 +95,6 @@ constexpr unsigned kTemporal = 0, kSpatialX = 1, kSpatialY = 2;
 
 unsigned slotOf(unsigned level, unsigned kind) { return level * 3 + kind; }
 
-TensorRole roleOf(const Problem &problem, unsigned tensor) {
-  if (problem.tensors[tensor].isOutput)
-    return TensorRole::Output;
-  for (unsigned t = 0; t < tensor; ++t)
-    if (!problem.tensors[t].isOutput)
-      return TensorRole::Weight;
-  return TensorRole::Input;
-}
-
 SpaceCount factorial(unsigned n) {
   SpaceCount result(1);
   for (unsigned i = 2; i <= n; ++i)
@@ -154,7 +145,7 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
   for (unsigned l = 0; l < levels; ++l) {
     uint32_t mask = 0;
     for (unsigned t = 0; t < tensors; ++t)
-      if (arch.levels[l].keepsRole(roleOf(problem, t)))
+      if (arch.levels[l].keepsRole(tensorRole(problem, t)))
         mask |= 1u << t;
     allowedKeep.push_back(l == 0 ? (1u << tensors) - 1 : mask);
     for (unsigned d = 0; d < dims; ++d) {
@@ -254,7 +245,7 @@ void MapSpace::bindLevelConstraints() {
         std::optional<unsigned> tensor = problem_.tensorIndex(name);
         if (auto role = tensorRoleNamed(name))
           for (unsigned t = 0; t < tensors; ++t)
-            if (roleOf(problem_, t) == *role)
+            if (tensorRole(problem_, t) == *role)
               tensor = t;
         if (!tensor) {
           std::string names;

@@ -12,16 +12,6 @@
 namespace tessel {
 namespace {
 
-/// The Arch's role for a Problem tensor: first input, second input, output.
-TensorRole roleOf(const Problem &problem, unsigned tensor) {
-  if (problem.tensors[tensor].isOutput)
-    return TensorRole::Output;
-  unsigned inputsBefore = 0;
-  for (unsigned t = 0; t < tensor; ++t)
-    inputsBefore += !problem.tensors[t].isOutput;
-  return inputsBefore == 0 ? TensorRole::Input : TensorRole::Weight;
-}
-
 std::string joinNames(const std::vector<std::string> &names) {
   std::string text;
   for (const std::string &name : names)
@@ -210,7 +200,7 @@ void checkSystolic(const Problem &problem, const Arch &arch,
       bool onX = loop.axis == SpatialAxis::X;
       unsigned tensor = 0;
       for (unsigned t = 0; t < problem.tensors.size(); ++t)
-        if (roleOf(problem, t) ==
+        if (tensorRole(problem, t) ==
             (onX ? TensorRole::Input : TensorRole::Output))
           tensor = t;
       if (!problem.tensors[tensor].isIndexedBy(loop.dim))
@@ -245,7 +235,7 @@ void checkKeeps(const Problem &problem, const Arch &arch,
                         "' keeps no tensor; keep at least one or remove its "
                         "loops from the Arch"});
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      TensorRole role = roleOf(problem, t);
+      TensorRole role = tensorRole(problem, t);
       if (levelMapping.keeps(t) && !level.keepsRole(role))
         errors.push_back({"level '" + level.name + "' keeps tensor '" +
                           problem.tensors[t].name +
@@ -302,7 +292,7 @@ void checkCapacity(const Problem &problem, const Arch &arch,
         total = saturatingAdd(total, words);
         continue;
       }
-      TensorRole role = roleOf(problem, t);
+      TensorRole role = tensorRole(problem, t);
       uint64_t room = level.capacityFor(role);
       if (words > room)
         found.push_back(
@@ -326,6 +316,15 @@ void checkCapacity(const Problem &problem, const Arch &arch,
 }
 
 } // namespace
+
+TensorRole tensorRole(const Problem &problem, unsigned tensor) {
+  if (problem.tensors[tensor].isOutput)
+    return TensorRole::Output;
+  unsigned inputsBefore = 0;
+  for (unsigned t = 0; t < tensor; ++t)
+    inputsBefore += !problem.tensors[t].isOutput;
+  return inputsBefore == 0 ? TensorRole::Input : TensorRole::Weight;
+}
 
 int64_t LevelMapping::spatialProduct(SpatialAxis axis) const {
   int64_t product = 1;

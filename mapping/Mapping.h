@@ -25,6 +25,7 @@ namespace tessel {
 
 struct Arch;
 struct Problem;
+enum class TensorRole : unsigned; // arch/Arch.h
 
 struct Loop {
   unsigned dim = 0;
@@ -109,6 +110,11 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const Arch &arch,
                                         const MappingSpec &spec,
                                         const VerifyOptions &options = {});
+
+/// The Arch role of `problem`'s tensor: its first input is the input, its
+/// second the weight, its output the output (what partitioned capacities
+/// and `keeps:` lists name).
+TensorRole tensorRole(const Problem &problem, unsigned tensor);
 
 /// Words of each tensor's tile held at each level: result[level][tensor].
 std::vector<std::vector<uint64_t>> tileWords(const Problem &problem,

@@ -2,6 +2,7 @@
 #include "mapping/RandomMapping.h"
 
 #include "arch/Arch.h"
+#include "mapping/Mapping.h"
 #include "workloads/Problem.h"
 
 #include <algorithm>
@@ -9,16 +10,6 @@
 
 namespace tessel {
 namespace {
-
-/// The tensor's Arch role: first input, second input, output.
-TensorRole roleOf(const Problem &problem, unsigned tensor) {
-  if (problem.tensors[tensor].isOutput)
-    return TensorRole::Output;
-  for (unsigned t = 0; t < tensor; ++t)
-    if (!problem.tensors[t].isOutput)
-      return TensorRole::Weight;
-  return TensorRole::Input;
-}
 
 /// A level index, level l drawn with weight levelCount - l.
 unsigned drawLevel(unsigned levelCount, std::mt19937_64 &rng) {
@@ -90,7 +81,7 @@ Mapping randomMapping(const Problem &problem, const Arch &arch,
                axis == 0 ? SpatialAxis::X : SpatialAxis::Y});
     uint32_t allowed = 0;
     for (unsigned t = 0; t < tensorCount; ++t)
-      if (arch.levels[l].keepsRole(roleOf(problem, t)))
+      if (arch.levels[l].keepsRole(tensorRole(problem, t)))
         allowed |= 1u << t;
     if (l == 0) {
       level.keepMask = (1u << tensorCount) - 1;

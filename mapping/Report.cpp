@@ -1,6 +1,8 @@
 //===- mapping/Report.cpp ---------------------------------------------------===//
 #include "mapping/Report.h"
 
+#include "support/Checked.h"
+
 namespace tessel {
 
 void Report::settle(uint64_t peakMacsPerCycle) {
@@ -11,6 +13,8 @@ void Report::settle(uint64_t peakMacsPerCycle) {
       cycles = resource.cycles;
       bottleneck = resource.resource;
     }
+  for (const ResourceCycles &exposed : exposedCycles)
+    cycles = saturatingAdd(cycles, exposed.cycles);
   utilization = cycles && peakMacsPerCycle
                     ? double(macs) / (double(cycles) * double(peakMacsPerCycle))
                     : 0;

@@ -37,6 +37,10 @@ struct Report {
   /// Every resource's cycles; the largest is the bottleneck.
   std::vector<ResourceCycles> resourceCycles;
   std::string bottleneck;
+  /// Cycles no resource is busy in, added to the bottleneck's: latencies
+  /// the mapping cannot hide ("DRAM latency at 24 GlobalBuffer tiles"),
+  /// pipeline fill and drain, per-fold costs of a systolic array.
+  std::vector<ResourceCycles> exposedCycles;
 
   Report(unsigned levelCount, unsigned tensorCount)
       : actions(levelCount, tensorCount), energy(levelCount, tensorCount) {}
@@ -45,7 +49,8 @@ struct Report {
     return macs ? energy.total() / double(macs) : 0;
   }
   /// Sets cycles and bottleneck from resourceCycles (the slowest bounds
-  /// the run), utilization from cycles.
+  /// the run) plus every exposedCycles, utilization from cycles. Saturates
+  /// at 2^64 - 1 (an evaluator checks its own counts before).
   void settle(uint64_t peakMacsPerCycle);
 };
 

@@ -58,8 +58,11 @@ public:
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
     uint64_t fillDrain = fillDrainCycles(arch);
-    Evaluation evaluation = evaluateByCounting(
-        name(), problem, arch, mapping, /*wrapReuse=*/false, fillDrain);
+    CountingOptions options;
+    options.wrapReuse = false;
+    options.extraCycles = fillDrain;
+    Evaluation evaluation =
+        evaluateByCounting(name(), problem, arch, mapping, options);
     if (evaluation.report)
       evaluation.report->bottleneck +=
           " (+" + std::to_string(fillDrain) + " fill/drain)";

@@ -20,13 +20,24 @@ std::unique_ptr<CostModel> createRooflineModel();
 void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
                        Report &report);
 
+/// How a counting model turns traffic into cycles.
+struct CountingOptions {
+  /// Keep a sliding window's overlap across every loop advance, not only
+  /// the innermost (model/Accounting.h).
+  bool wrapReuse = true;
+  /// Add the cycles the hierarchy's mechanism exposes (model/Timing.h).
+  bool exposedLatency = false;
+  /// Added to every resource (a model's own fill/drain estimate).
+  uint64_t extraCycles = 0;
+};
+
 /// The evaluation the counting models share: verify, count accesses
-/// (model/Accounting.h), add resource cycles plus `extraCycles` on every
-/// resource, energy, settle the bottleneck.
+/// (model/Accounting.h), add resource cycles (and, as `options` say, the
+/// exposed cycles), energy, settle the bottleneck.
 Evaluation evaluateByCounting(const std::string &evaluator,
                               const Problem &problem, const Arch &arch,
-                              const Mapping &mapping, bool wrapReuse,
-                              uint64_t extraCycles = 0);
+                              const Mapping &mapping,
+                              const CountingOptions &options);
 
 /// ceil(words / (wordsPerCycle * instances)); a result beyond 64 bits marks
 /// `counts` as overflowed.

@@ -134,6 +134,14 @@ uint64_t NestAnalysis::activeInstances(unsigned level) const {
   return active[level];
 }
 
+uint64_t NestAnalysis::epochs(unsigned level) const {
+  uint64_t tiles = 1;
+  for (const NestLoop &loop : nest)
+    if (!loop.spatial && loop.level < level)
+      tiles = counts.mul(tiles, uint64_t(loop.factor));
+  return tiles;
+}
+
 uint64_t NestAnalysis::executedMacs() const {
   return counts.mul(steps, active[levels]);
 }

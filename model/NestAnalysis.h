@@ -62,6 +62,9 @@ public:
 
   /// Product of all temporal factors: the steps every compute unit takes.
   uint64_t temporalSteps() const { return steps; }
+  /// Tiles one instance of `level` holds over the run: the product of the
+  /// temporal factors above it.
+  uint64_t epochs(unsigned level) const;
   /// Instances of `level` that the spatial loops above it use (compute
   /// units for level == levelCount()).
   uint64_t activeInstances(unsigned level) const;

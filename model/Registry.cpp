@@ -9,6 +9,7 @@
 #include "arch/Arch.h"
 #include "model/Accounting.h"
 #include "model/NestAnalysis.h"
+#include "model/Timing.h"
 #include "workloads/Problem.h"
 
 #include <cmath>
@@ -46,8 +47,8 @@ std::vector<std::string> costModelNames() {
 
 Evaluation evaluateByCounting(const std::string &evaluator,
                               const Problem &problem, const Arch &arch,
-                              const Mapping &mapping, bool wrapReuse,
-                              uint64_t extraCycles) {
+                              const Mapping &mapping,
+                              const CountingOptions &options) {
   Evaluation evaluation;
   evaluation.errors = verifyMapping(problem, arch, mapping);
   if (!evaluation.errors.empty())
@@ -61,11 +62,19 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   report.macs = *macs;
   report.executedMacs = nest.executedMacs();
   report.actions.macs = report.executedMacs;
-  countAccesses(problem, mapping, nest, report, wrapReuse);
+  countAccesses(problem, mapping, nest, report, options.wrapReuse);
   addResourceCycles(arch, nest, report);
   CheckedCounts &counts = nest.arithmetic();
   for (ResourceCycles &resource : report.resourceCycles)
-    resource.cycles = counts.add(resource.cycles, extraCycles);
+    resource.cycles = counts.add(resource.cycles, options.extraCycles);
+  if (options.exposedLatency) {
+    addExposedCycles(problem, arch, mapping, nest, report);
+    uint64_t total = 0;
+    for (const ResourceCycles &exposed : report.exposedCycles)
+      total = counts.add(total, exposed.cycles); // Checked before settle.
+    for (const ResourceCycles &resource : report.resourceCycles)
+      counts.add(resource.cycles, total);
+  }
   if (nest.overflowed()) {
     evaluation.errors.push_back(countOverflowError(problem));
     return evaluation;

@@ -27,8 +27,9 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
-    return evaluateByCounting(name(), problem, arch, mapping,
-                              /*wrapReuse=*/true);
+    CountingOptions options;
+    options.exposedLatency = true;
+    return evaluateByCounting(name(), problem, arch, mapping, options);
   }
 };
 

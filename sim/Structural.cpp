@@ -407,6 +407,9 @@ void Hierarchy::build() {
         arch.levels[l].latency +
         2 * std::max<uint64_t>(1, arch.levels[l].network.hopLatency) *
             arch.levels[l].network.summary.unicastMaxHops;
+  // A compute unit issues macsPerPE steps a cycle: the window covers as
+  // many cycles of them.
+  operandWindow *= std::max<uint64_t>(1, arch.compute.macsPerPE);
   // Double buffering: two of the level's tiles fit.
   doubleBuffered.assign(levels, 0);
   for (unsigned l = 1; l < levels; ++l) {
@@ -1154,8 +1157,9 @@ void Hierarchy::stepPe(uint32_t index) {
       pe.asleep = true;
       return; // Waiting for its registers' tile.
     }
-  uint64_t perCycle = std::max<uint64_t>(
-      1, std::max<uint64_t>(1, arch.compute.macsPerPE) / lanes);
+  // Each compute unit (a lane) is a vector MAC of macsPerPE lanes: it
+  // issues that many consecutive steps of its program a cycle.
+  uint64_t perCycle = std::max<uint64_t>(1, arch.compute.macsPerPE);
   const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
   for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;
        ++issued) {

@@ -61,6 +61,7 @@ public:
     return result;
   }
   template <typename T> T mul(T a, T b, T c) { return mul(mul(a, b), c); }
+  template <typename T> T add(T a, T b, T c) { return add(add(a, b), c); }
   template <typename T> T add(T a, T b) {
     T result;
     overflow_ |= __builtin_add_overflow(a, b, &result);

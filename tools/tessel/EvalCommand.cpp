@@ -73,6 +73,9 @@ void printTotals(const Report &report, std::ostream &os) {
     resources += (resources.empty() ? "" : ", ") + resource.resource + " " +
                  withCommas(resource.cycles);
   os << "               " << resources << "\n";
+  for (const ResourceCycles &cause : report.exposedCycles)
+    os << "               + " << withCommas(cause.cycles) << " exposed: "
+       << cause.resource << "\n";
   os << "  energy       " << humanEnergy(report.energy.total()) << "  ("
      << fixed(report.energyPerMac(), 3) << " pJ/MAC)\n";
   os << "  MACs         " << withCommas(report.macs);

@@ -32,13 +32,16 @@ llvm::json::Object reportJson(const Report &report, const Problem &problem,
     levels.push_back(llvm::json::Object{{"level", arch.levels[l].name},
                                         {"tensors", std::move(tensors)}});
   }
-  llvm::json::Object resources;
+  llvm::json::Object resources, exposed;
   for (const ResourceCycles &resource : report.resourceCycles)
     resources[resource.resource] = resource.cycles;
+  for (const ResourceCycles &cause : report.exposedCycles)
+    exposed[cause.resource] = cause.cycles;
   return llvm::json::Object{{"model", report.evaluator},
                             {"cycles", report.cycles},
                             {"bottleneck", report.bottleneck},
                             {"resourceCycles", std::move(resources)},
+                            {"exposedCycles", std::move(exposed)},
                             {"macs", report.macs},
                             {"executedMacs", report.executedMacs},
                             {"utilization", report.utilization},

@@ -1,0 +1,396 @@
+//===- model/Timing.cpp - Cycles no resource's traffic accounts for -------===//
+#include "model/Timing.h"
+
+#include "arch/Arch.h"
+#include "mapping/Report.h"
+#include "model/NestAnalysis.h"
+#include "workloads/Problem.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace tessel {
+namespace {
+
+/// Latencies along the hierarchy, from the Arch: level k's network joins
+/// level k to its children (level k + 1); the innermost level's instances
+/// are the PEs.
+class Paths {
+public:
+  Paths(const Arch &arch, const Mapping &mapping)
+      : arch(arch), mapping(mapping), pe(arch.levelCount() - 1) {}
+
+  unsigned peLevel() const { return pe; }
+
+  /// Cycles for a word on level k's network to reach its farthest child.
+  uint64_t hop(unsigned k) const {
+    if (k >= pe)
+      return 0;
+    const Network &network = arch.levels[k].network;
+    return saturatingMul(std::max<uint64_t>(1, network.hopLatency),
+                         network.summary.unicastMaxHops);
+  }
+
+  /// Cycles for a word of `tensor` that level `from` serves to reach level
+  /// `to` (from < to) and be used there: the access latency of `from` and
+  /// of every keeper on the way, the hops of every network crossed, and a
+  /// cycle at each landing (a word that lands is read, relayed or computed
+  /// on the next cycle). Levels that bypass the tensor relay it without an
+  /// access.
+  uint64_t down(unsigned from, unsigned to, unsigned tensor) const {
+    uint64_t cycles = 0;
+    for (unsigned k = from; k < to; ++k) {
+      if (k == from || mapping.levels[k].keeps(tensor))
+        cycles = saturatingAdd(cycles, uint64_t(arch.levels[k].latency));
+      cycles = saturatingAdd(cycles, saturatingAdd<uint64_t>(hop(k), 1));
+    }
+    return cycles;
+  }
+
+  /// Cycles for the last sums of a tile at `level` to land there once the
+  /// PEs under it have issued their last MAC: the MAC pipeline, then each
+  /// network's hops, each landing but the last one a cycle.
+  /// From the array's level instead, for a systolic array run as built
+  /// (its folds count the cycles inside it).
+  uint64_t drainTo(unsigned level, unsigned from) const {
+    uint64_t pipeline = std::max<uint64_t>(1, arch.compute.pipelineLatency);
+    if (from < pe)
+      pipeline = 1;
+    if (level >= from)
+      return pipeline - 1;
+    uint64_t cycles = pipeline - 1;
+    for (unsigned k = level; k < from; ++k)
+      cycles = saturatingAdd(cycles, saturatingAdd<uint64_t>(hop(k), 1));
+    return cycles;
+  }
+
+private:
+  const Arch &arch;
+  const Mapping &mapping;
+  unsigned pe;
+};
+
+/// Whether two of `level`'s tiles fit (the level then fetches its next
+/// tile while the current one is in use).
+bool holdsTwoTiles(const Problem &problem, const Arch &arch,
+                   const Mapping &mapping, const NestAnalysis &nest,
+                   unsigned level) {
+  const StorageLevel &storage = arch.levels[level];
+  if (storage.isUnbounded())
+    return true;
+  uint64_t total = 0;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+    if (!mapping.levels[level].keeps(t))
+      continue;
+    uint64_t words = saturatingMul<uint64_t>(2, nest.tileWords(level, t));
+    if (storage.partition &&
+        words > storage.capacityFor(tensorRole(problem, t)))
+      return false;
+    total = saturatingAdd(total, words);
+  }
+  return storage.partition || total <= storage.capacity;
+}
+
+/// Bit t: tensor t's coordinates use dimension `dim`.
+uint64_t tensorsUsing(const Problem &problem, unsigned dim) {
+  uint64_t mask = 0;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    for (const Projection &coordinate : problem.tensors[t].projection)
+      for (const ProjectionTerm &term : coordinate.terms)
+        if (term.dim == dim && term.coefficient != 0)
+          mask |= uint64_t(1) << t;
+  return mask;
+}
+
+/// Calls visit(changes, moved) for each advance of a temporal loop above
+/// `level`: `changes` tile changes of the level at which the boxes of the
+/// tensors in mask `moved` move (the loop's dimension, or one that a loop
+/// inside it rewinds).
+template <typename Visit>
+void forEachTileChange(const Problem &problem, const NestAnalysis &nest,
+                       unsigned level, Visit visit) {
+  CheckedCounts &counts = nest.arithmetic();
+  const std::vector<NestLoop> &loops = nest.loops();
+  uint64_t trips = 1;
+  for (const NestLoop &loop : loops)
+    if (!loop.spatial && loop.level < level && loop.factor > 1)
+      trips = counts.mul(trips, uint64_t(loop.factor));
+  uint64_t rewound = 0;
+  for (size_t i = loops.size(); i-- > 0;) {
+    const NestLoop &loop = loops[i];
+    if (loop.spatial || loop.level >= level || loop.factor <= 1)
+      continue;
+    trips /= uint64_t(loop.factor);
+    rewound |= tensorsUsing(problem, loop.dim);
+    visit(counts.mul(trips, uint64_t(loop.factor - 1)), rewound);
+  }
+}
+
+std::string plural(uint64_t n, const std::string &word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+/// The systolic array of the level right above the PEs, when the mapping
+/// runs it as built: the level keeps the output and is one array (no
+/// spatial loop above it), and a dataflow fits its wiring. Words enter only
+/// at the edges: an operand that moves along the rows must be the same for
+/// every PE of a column (not indexed by the columns' loops),
+/// and the output either stays in the PEs (output-stationary: the other
+/// operand moves down, not indexed by the rows' loops) or moves down the
+/// columns summing (an input held in the PEs, the output not indexed by the
+/// rows' loops). The stream is the innermost run of temporal loops (of the
+/// array's level and the PEs') that do not index the tensor the PEs hold;
+/// every other temporal step is a new fold. The array may be used either
+/// way round; the longest stream is the dataflow it runs.
+struct SystolicFolds {
+  bool asBuilt = false;
+  unsigned level = 0;
+  uint64_t folds = 0;  ///< Over the run.
+  uint64_t stream = 1; ///< Steps per fold.
+  bool reduce = true;  ///< An input stays (partial sums move), else the output.
+  uint64_t rows = 1, cols = 1; ///< The array's, in the frame it runs in.
+};
+
+SystolicFolds systolicFolds(const Problem &problem, const Arch &arch,
+                            const Mapping &mapping, const NestAnalysis &nest) {
+  SystolicFolds result;
+  if (arch.levelCount() < 3)
+    return result;
+  unsigned array = arch.levelCount() - 2;
+  const StorageLevel &storage = arch.levels[array];
+  if (storage.network.topology != "systolic")
+    return result;
+  unsigned out = 0;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    if (problem.tensors[t].isOutput)
+      out = t;
+  if (!mapping.levels[array].keeps(out) || problem.tensors.size() != 3)
+    return result;
+  const std::vector<NestLoop> &loops = nest.loops();
+  std::vector<uint64_t> uses(problem.tensors.size(), 0);
+  for (unsigned t = 0; t < problem.tensors.size(); ++t)
+    for (const Projection &coordinate : problem.tensors[t].projection)
+      for (const ProjectionTerm &term : coordinate.terms)
+        if (term.coefficient != 0)
+          uses[t] |= uint64_t(1) << term.dim;
+  uint64_t xDims = 0, yDims = 0;
+  for (const NestLoop &loop : loops) {
+    if (!loop.spatial || loop.factor <= 1)
+      continue;
+    if (loop.level < array)
+      return result; // Several arrays.
+    if (loop.level == array)
+      (loop.axis == SpatialAxis::X ? xDims : yDims) |= uint64_t(1) << loop.dim;
+  }
+  uint64_t inside = 1; // Temporal steps of one tile of the array's level.
+  for (const NestLoop &loop : loops)
+    if (!loop.spatial && loop.level >= array)
+      inside *= uint64_t(loop.factor);
+  auto streamOf = [&](unsigned held) {
+    uint64_t stream = 1;
+    for (size_t i = loops.size(); i-- > 0;) {
+      const NestLoop &loop = loops[i];
+      if (loop.spatial || loop.factor <= 1)
+        continue;
+      if (loop.level < array || ((uses[held] >> loop.dim) & 1))
+        break;
+      stream *= uint64_t(loop.factor);
+    }
+    return stream;
+  };
+  const uint64_t mac = std::max<uint64_t>(1, arch.compute.pipelineLatency);
+  for (bool transposed : {false, true}) {
+    uint64_t rowDims = transposed ? xDims : yDims;
+    uint64_t colDims = transposed ? yDims : xDims;
+    auto consider = [&](unsigned held, bool reduce) {
+      uint64_t stream = streamOf(held);
+      if (result.asBuilt && stream <= result.stream)
+        return;
+      result.asBuilt = true;
+      result.stream = stream;
+      result.reduce = reduce;
+      result.rows = transposed ? storage.fanout[0] : storage.fanout[1];
+      result.cols = transposed ? storage.fanout[1] : storage.fanout[0];
+    };
+    for (unsigned held = 0; held < problem.tensors.size(); ++held) {
+      if (held == out)
+        continue;
+      unsigned moving = 3 - out - held;
+      if (!(uses[moving] & colDims) && !(uses[out] & rowDims))
+        consider(held, true);
+    }
+    if (mac == 1)
+      for (unsigned right = 0; right < problem.tensors.size(); ++right) {
+        if (right == out)
+          continue;
+        unsigned down = 3 - out - right;
+        if (!(uses[right] & colDims) && !(uses[down] & rowDims))
+          consider(out, false);
+      }
+  }
+  if (!result.asBuilt)
+    return result;
+  result.level = array;
+  result.folds = nest.epochs(array) * (inside / result.stream);
+  return result;
+}
+
+} // namespace
+
+void addExposedCycles(const Problem &problem, const Arch &arch,
+                      const Mapping &mapping, const NestAnalysis &nest,
+                      Report &report) {
+  CheckedCounts &counts = nest.arithmetic();
+  Paths paths(arch, mapping);
+  const unsigned pe = paths.peLevel();
+  const unsigned tensors = unsigned(problem.tensors.size());
+  std::vector<ResourceCycles> found;
+  auto add = [&](std::string cause, uint64_t cycles) {
+    if (cycles)
+      found.push_back({std::move(cause), cycles});
+  };
+  SystolicFolds systolic = systolicFolds(problem, arch, mapping, nest);
+
+  // Start: each input's first word from the outermost level to the PEs
+  // (its request climbs to the outermost level first), after the first
+  // tile of the level whose first fill takes longest has arrived (a
+  // supplier serves a tile's words in the order they are asked for; a
+  // systolic array starts a fold once its tile is complete, the inputs it
+  // bypasses staged in it too).
+  const unsigned edge = systolic.asBuilt ? systolic.level : pe;
+  uint64_t start = 0;
+  for (unsigned t = 0; t < tensors; ++t) {
+    if (problem.tensors[t].isOutput)
+      continue;
+    unsigned first = edge;
+    for (unsigned l = 1; l < edge; ++l)
+      if (mapping.levels[l].keeps(t)) {
+        first = l;
+        break;
+      }
+    start = std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
+  }
+  uint64_t firstFill = 0;
+  for (unsigned l = 1; l <= edge; ++l) {
+    std::vector<uint64_t> wordsFrom(pe + 1, 0);
+    for (unsigned t = 0; t < tensors; ++t) {
+      bool staged = systolic.asBuilt && l == edge;
+      if ((!mapping.levels[l].keeps(t) && !staged) ||
+          problem.tensors[t].isOutput)
+        continue;
+      unsigned supplier = nest.supplierOf(l, t);
+      uint64_t served =
+          nest.pathCanMulticast(supplier, l)
+              ? nest.distinctBoxes(supplier, l, t)
+              : nest.activeInstances(l) /
+                    std::max<uint64_t>(1, nest.activeInstances(supplier));
+      counts.accumulate(wordsFrom[supplier],
+                        counts.mul(served, nest.tileWords(l, t)));
+    }
+    for (unsigned k = 0; k < l; ++k) {
+      const StorageLevel &supplier = arch.levels[k];
+      std::optional<double> rate = supplier.readBandwidth;
+      if (supplier.network.linkBandwidth &&
+          (!rate || *supplier.network.linkBandwidth < *rate))
+        rate = supplier.network.linkBandwidth;
+      if (rate && wordsFrom[k])
+        firstFill = std::max(
+            firstFill, counts.fromDouble(std::ceil(double(wordsFrom[k]) / *rate)));
+    }
+  }
+  add("start (first words to the PEs)", counts.add(start, firstFill));
+  add("end (last sums to " + arch.levels[0].name + ")", paths.drainTo(0, edge));
+
+  // Tile changes a level cannot hide, innermost level first: a tile's
+  // time includes what the levels inside it expose.
+  const uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
+  uint64_t inner = 0; // Exposed by the levels inside the current one.
+  for (unsigned l = pe; l >= 1; --l) {
+    if (systolic.asBuilt && l > systolic.level)
+      continue; // The array's PEs: their folds are below.
+    if (systolic.asBuilt && l == systolic.level) {
+      // Each fold: its stationary words shift down the rows (behind the
+      // previous fold with two stationary buffers), its stream enters
+      // skewed (a row a cycle, or a MAC pipeline a row where partial sums
+      // move down) and the last marks cross every row and column before
+      // the next fold may start (unless folds overlap).
+      const StorageLevel &storage = arch.levels[l];
+      const Network &network = storage.network;
+      uint64_t rows = systolic.rows, cols = systolic.cols;
+      uint64_t mac = std::max<uint64_t>(1, arch.compute.pipelineLatency);
+      uint64_t skew = (rows - 1) * (systolic.reduce ? mac : 1) + cols - 1;
+      uint64_t load = systolic.reduce ? rows : 0;
+      uint64_t perFold = 0, once = 0;
+      if (network.foldOverlap && network.stationaryBuffers >= 2) {
+        perFold = load > systolic.stream ? load - systolic.stream : 0;
+        once = counts.add(load, skew);
+      } else if (network.stationaryBuffers >= 2) {
+        perFold = skew;
+        once = load;
+      } else {
+        perFold = counts.add(load, skew);
+      }
+      uint64_t folds = counts.add(counts.mul(systolic.folds, perFold), once);
+      add(storage.name + "'s systolic folds (" +
+              plural(systolic.folds, "fold") + " of " +
+              plural(systolic.stream, "step") + ": load, skew and drain)",
+          folds);
+      counts.accumulate(inner, folds);
+    }
+    const LevelMapping &level = mapping.levels[l];
+    bool twoTiles = holdsTwoTiles(problem, arch, mapping, nest, l);
+    uint64_t tiles = std::max<uint64_t>(1, nest.epochs(l));
+    uint64_t tileCycles =
+        (nest.temporalSteps() / tiles + lanes - 1) / lanes + inner / tiles;
+    uint64_t exposed = 0, changes = 0;
+    // Whether every tile change fetches (the innermost loop above the
+    // level moves a kept input): then fetches follow each other.
+    uint64_t keptInputs = 0;
+    for (unsigned t = 0; t < tensors; ++t)
+      if (level.keeps(t) && !problem.tensors[t].isOutput)
+        keptInputs |= uint64_t(1) << t;
+    bool everyChange = false, first = true;
+    forEachTileChange(problem, nest, l, [&](uint64_t, uint64_t moved) {
+      if (first)
+        everyChange = (moved & keptInputs) != 0;
+      first = false;
+    });
+    forEachTileChange(problem, nest, l, [&](uint64_t n, uint64_t moved) {
+      uint64_t fetch = 0, drain = 0;
+      for (unsigned t = 0; t < tensors; ++t) {
+        if (!level.keeps(t) || !((moved >> t) & 1))
+          continue;
+        if (problem.tensors[t].isOutput) {
+          drain = paths.drainTo(l, edge);
+          continue;
+        }
+        unsigned supplier = nest.supplierOf(l, t);
+        uint64_t arrive =
+            counts.add(uint64_t(l - supplier), paths.down(supplier, l, t),
+                       l < pe ? paths.down(l, pe, t) : uint64_t(0));
+        fetch = std::max(fetch, arrive);
+      }
+      // With two buffers, the next tile is asked for when the one before
+      // the current is released, so a fetch overlaps the tile before its
+      // own; where every change fetches, two fetches overlap, and a tile
+      // takes at least half of a fetch and its own compute.
+      uint64_t beyond = fetch > tileCycles ? fetch - tileCycles : 0;
+      uint64_t wait = !twoTiles     ? counts.add(fetch, drain)
+                      : everyChange ? (beyond + 1) / 2
+                                    : beyond;
+      if (wait) {
+        counts.accumulate(exposed, counts.mul(n, wait));
+        counts.accumulate(changes, n);
+      }
+    });
+    add(arch.levels[l].name + " tile changes (" + plural(changes, "wait") +
+            (twoTiles ? ", double-buffered" : ", single-buffered") + ")",
+        exposed);
+    counts.accumulate(inner, exposed);
+  }
+  report.exposedCycles.insert(report.exposedCycles.end(), found.begin(),
+                              found.end());
+}
+
+} // namespace tessel
