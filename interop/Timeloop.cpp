@@ -83,8 +83,8 @@ bool isCompute(const std::string &className) {
 
 /// Walks the v0.3 tree (`subtree`/`local`) or the v0.4 list of
 /// `!Container`/`!Component` nodes, outer to inner.
-void collectV3(const Reader &reader, const YAML::Node &tree,
-               uint64_t instances, std::vector<Component> &components) {
+void collectV3(const Reader &reader, const YAML::Node &tree, uint64_t instances,
+               std::vector<Component> &components) {
   if (!tree.IsSequence())
     reader.fail(tree, "'subtree' must be a list of nodes, each with a name "
                       "and 'local' components or a nested 'subtree'");
@@ -105,8 +105,11 @@ void collectV3(const Reader &reader, const YAML::Node &tree,
                              "{depth: 1024, width: 64}}");
         auto [localName, localCount] =
             splitRange(reader, local["name"], local["name"].as<std::string>());
-        Component c{localName, local["class"].as<std::string>(),
-                    local["attributes"], inside * localCount, 1,
+        Component c{localName,
+                    local["class"].as<std::string>(),
+                    local["attributes"],
+                    inside * localCount,
+                    1,
                     local.Mark()};
         // A component's range counts all its instances when it is at least
         // the node's; else it multiplies.
@@ -147,8 +150,12 @@ void collectV4(const Reader &reader, const YAML::Node &nodes,
     if (!node["class"])
       reader.fail(node, "component '" + node["name"].as<std::string>() +
                             "' needs a 'class'");
-    Component c{node["name"].as<std::string>(), node["class"].as<std::string>(),
-                node["attributes"], instances * spatial, 1, node.Mark()};
+    Component c{node["name"].as<std::string>(),
+                node["class"].as<std::string>(),
+                node["attributes"],
+                instances * spatial,
+                1,
+                node.Mark()};
     components.push_back(c);
   }
 }
@@ -201,8 +208,7 @@ Problem readProblem(const Input &input) {
                                 name + "'; add '" + name + ": N'");
     result.dims.push_back({name, reader.get<int64_t>(instance[name], name)});
     if (result.dims.back().bound < 1)
-      reader.fail(instance[name], "dimension '" + name +
-                                      "' has bound " +
+      reader.fail(instance[name], "dimension '" + name + "' has bound " +
                                       std::to_string(result.dims.back().bound) +
                                       "; bounds are positive integers");
   }
@@ -350,9 +356,9 @@ Arch buildArch(const Input &input, std::vector<Component> components,
     const Component &c = buffers[i];
     StorageLevel level;
     level.name = c.name;
-    double wordBits = number(c.attributes, {"word-bits", "datawidth",
-                                            "word_bits"})
-                          .value_or(16);
+    double wordBits =
+        number(c.attributes, {"word-bits", "datawidth", "word_bits"})
+            .value_or(16);
     level.wordBits = unsigned(wordBits);
     std::optional<double> depth =
         number(c.attributes, {"memory_depth", "depth"});
@@ -393,7 +399,7 @@ Arch buildArch(const Input &input, std::vector<Component> components,
       arch.compute.macEnergy = found->second;
   }
   (void)notes;
-  arch.computeInstances();
+  rebuildArch(arch); // Network graphs, hop summaries, instance counts.
   return arch;
 }
 
@@ -434,8 +440,8 @@ std::vector<std::string> tensorNames(const Reader &reader,
   std::vector<std::string> names = reader.names(list, field, "[Inputs]");
   for (size_t i = 0; i < names.size(); ++i)
     if (!problem.tensorIndex(names[i]))
-      reader.fail(list[i], "'" + names[i] +
-                               "' is not a data space of the problem");
+      reader.fail(list[i],
+                  "'" + names[i] + "' is not a data space of the problem");
   return names;
 }
 
@@ -448,9 +454,9 @@ struct RawLevel {
   std::string origin;
 };
 
-std::map<std::string, RawLevel> readMapping(const Input &input,
-                                            const Problem &problem,
-                                            const std::vector<Component> &levels) {
+std::map<std::string, RawLevel>
+readMapping(const Input &input, const Problem &problem,
+            const std::vector<Component> &levels) {
   Reader reader(input.file);
   std::map<std::string, RawLevel> raw;
   YAML::Node list = input.root["mapping"];
@@ -461,9 +467,10 @@ std::map<std::string, RawLevel> readMapping(const Input &input,
                       "target, a type (temporal, spatial, bypass) and "
                       "factors/permutation or keep/bypass");
   for (const YAML::Node &entry : list) {
-    reader.expectKeys(entry, {"target", "type", "factors", "permutation",
-                              "split", "keep", "bypass"},
-                      "mapping directive");
+    reader.expectKeys(
+        entry,
+        {"target", "type", "factors", "permutation", "split", "keep", "bypass"},
+        "mapping directive");
     if (!entry["target"] || !entry["type"])
       reader.fail(entry, "each mapping directive needs a 'target' and a "
                          "'type'");
@@ -481,9 +488,11 @@ std::map<std::string, RawLevel> readMapping(const Input &input,
                                        names);
     RawLevel &level = raw[target];
     if (level.origin.empty())
-      level.origin = locatedMessage(input.file, entry.Mark(), "")
-                         .substr(0, locatedMessage(input.file, entry.Mark(), "")
-                                        .find(": error"));
+      level.origin =
+          locatedMessage(input.file, entry.Mark(), "")
+              .substr(
+                  0,
+                  locatedMessage(input.file, entry.Mark(), "").find(": error"));
     std::string type = entry["type"].as<std::string>();
     if (type == "bypass") {
       std::vector<std::string> keep;
@@ -522,21 +531,20 @@ std::map<std::string, RawLevel> readMapping(const Input &input,
         order.push_back(d.name);
     for (const auto &[dim, factor] : factors)
       if (factor < 1)
-        reader.fail(entry["factors"],
-                    "factor " + dim + std::to_string(factor) +
-                        " in a mapping must be at least 1");
+        reader.fail(entry["factors"], "factor " + dim + std::to_string(factor) +
+                                          " in a mapping must be at least 1");
     if (type == "temporal") {
       for (auto it = order.rbegin(); it != order.rend(); ++it)
         if (factors.count(*it) && factors[*it] > 1)
           level.temporal.push_back({*it, factors[*it]});
     } else {
-      size_t split = entry["split"] ? entry["split"].as<size_t>()
-                                    : order.size();
+      size_t split =
+          entry["split"] ? entry["split"].as<size_t>() : order.size();
       for (size_t i = 0; i < order.size(); ++i)
         if (factors.count(order[i]) && factors[order[i]] > 1)
-          level.spatial.push_back({order[i], factors[order[i]],
-                                   i < split ? SpatialAxis::X
-                                             : SpatialAxis::Y});
+          level.spatial.push_back(
+              {order[i], factors[order[i]],
+               i < split ? SpatialAxis::X : SpatialAxis::Y});
     }
   }
   return raw;

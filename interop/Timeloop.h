@@ -1,4 +1,5 @@
-//===- interop/Timeloop.h - Timeloop's input files as Tessel's inputs -*- C++ -*-//
+//===- interop/Timeloop.h - Timeloop's input files as Tessel's inputs -*- C++
+//-*-//
 //
 // Reads a design as Timeloop reads it: any number of YAML files (or
 // folders of them), in any order, told apart by their top-level keys:

@@ -46,7 +46,8 @@ std::unique_ptr<CostModel> createCostModel(const std::string &name);
 std::vector<std::string> costModelNames();
 
 /// Whose rules count reads, fills and updates (docs/model.md): Tessel's own
-/// (exact against a brute-force walk) or Timeloop's (model/TimeloopAccounting.h).
+/// (exact against a brute-force walk) or Timeloop's
+/// (model/TimeloopAccounting.h).
 enum class Accounting { Tessel, Timeloop };
 /// "tessel", "timeloop".
 const char *accountingName(Accounting accounting);

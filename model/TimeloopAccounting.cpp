@@ -141,9 +141,9 @@ void countTensor(const Problem &problem, const Mapping &mapping,
   partition[0] = size[0];
   for (unsigned l = 1; l < levels; ++l) {
     uint64_t share = c.mul(partition[l - 1], size[l]);
-    uint64_t denominator =
-        spreads(nest, l - 1) ? spatialSpanWords(problem, nest, l - 1, tensor)
-                             : size[l];
+    uint64_t denominator = spreads(nest, l - 1)
+                               ? spatialSpanWords(problem, nest, l - 1, tensor)
+                               : size[l];
     partition[l] = denominator ? share / denominator : 0;
   }
   // A bypassed level hands its children's accesses to its parent, once per
@@ -161,7 +161,8 @@ void countTensor(const Problem &problem, const Mapping &mapping,
     c.accumulate(actions.fills, c.mul(instances, fills));
     if (isOutput) {
       c.accumulate(actions.updates, c.mul(instances, content[l]));
-      uint64_t reads = content[l] > partition[l] ? content[l] - partition[l] : 0;
+      uint64_t reads =
+          content[l] > partition[l] ? content[l] - partition[l] : 0;
       c.accumulate(actions.reads, c.mul(instances, reads));
     } else {
       c.accumulate(actions.reads, c.mul(instances, content[l]));

@@ -1,4 +1,5 @@
-//===- model/TimeloopAccounting.h - Timeloop's rules for access counts -*- C++ -*-//
+//===- model/TimeloopAccounting.h - Timeloop's rules for access counts -*- C++
+//-*-//
 //
 // The reads, fills and updates Timeloop reports for a mapping, counted by
 // its rules instead of Tessel's (docs/model.md, "Timeloop's accounting"):

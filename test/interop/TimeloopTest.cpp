@@ -17,8 +17,8 @@
 namespace tessel {
 namespace {
 
-const std::string kTiny = std::string(TESSEL_SOURCE_DIR) +
-                          "/test/interop/Inputs/tiny/";
+const std::string kTiny =
+    std::string(TESSEL_SOURCE_DIR) + "/test/interop/Inputs/tiny/";
 
 struct Counts {
   uint64_t reads, fills, updates;
@@ -83,8 +83,7 @@ TEST(Timeloop, TinyMappingInTimeloopAccounting) {
 // on each of the 3 P steps after the first, where Tessel keeps the
 // overlap and fills one new word per step.
 TEST(Timeloop, ChangeOfStrideRefetchesTheTile) {
-  TimeloopRun timeloop =
-      runTimeloopDesign(tinyFiles("mapping-reset.yaml"), {});
+  TimeloopRun timeloop = runTimeloopDesign(tinyFiles("mapping-reset.yaml"), {});
   expectCounts(timeloop, "Reg", "Inputs", {24, 12, 0});
   expectCounts(timeloop, "Reg", "Weights", {24, 24, 0});
   expectCounts(timeloop, "Reg", "Outputs", {16, 8, 24});
@@ -101,9 +100,9 @@ TEST(Timeloop, ErrorsNameTheFileAndLine) {
   std::ofstream(dir + "/mapping.yaml")
       << "mapping:\n  - {target: Bufx, type: temporal, factors: P4}\n";
   try {
-    runTimeloopDesign({kTiny + "arch.yaml", kTiny + "problem.yaml",
-                       dir + "/mapping.yaml"},
-                      {});
+    runTimeloopDesign(
+        {kTiny + "arch.yaml", kTiny + "problem.yaml", dir + "/mapping.yaml"},
+        {});
     FAIL() << "no error";
   } catch (const TimeloopError &error) {
     EXPECT_NE(std::string(error.what()).find("mapping.yaml:2:"),

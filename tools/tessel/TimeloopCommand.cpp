@@ -46,16 +46,17 @@ void printStats(const TimeloopRun &run, const std::string &accounting,
   for (const std::string &note : run.design.notes)
     os << "  note: " << note << "\n";
   os << "  mapping: "
-     << (run.mapped ? "found by the mapper (" +
-                          withCommas(run.evaluations) + " evaluations)"
+     << (run.mapped ? "found by the mapper (" + withCommas(run.evaluations) +
+                          " evaluations)"
                     : "given")
      << "\n";
   printLoopNest(problem, run.mapping, arch, os);
   os << "  accounting " << accounting
      << "; counts per instance, as Timeloop prints them (x instances = "
         "totals):\n";
+  EnergyUnit unit = energyUnitFor(report.energy.total());
   Table table({"level", "tensor", "instances", "reads", "fills", "updates",
-               "energy (uJ)"},
+               std::string("energy (") + unit.name + ")"},
               {false, false, true, true, true, true, true});
   for (unsigned l = arch.levelCount(); l-- > 0;) {
     uint64_t instances = run.utilizedInstances[l];
@@ -68,21 +69,21 @@ void printStats(const TimeloopRun &run, const std::string &accounting,
                     withCommas(perInstance(a.reads, instances)),
                     withCommas(perInstance(a.fills, instances)),
                     withCommas(perInstance(a.updates, instances)),
-                    fixed(report.energy.at(l, t).total() / 1e6, 2)});
+                    energyIn(report.energy.at(l, t).total(), unit)});
     }
   }
   table.print(os, "    ");
   os << "  cycles       " << withCommas(report.cycles) << "\n";
   os << "  utilization  " << fixed(report.utilization, 2) << "\n";
-  os << "  energy       " << fixed(report.energy.total() / 1e6, 2) << " uJ\n";
+  os << "  energy       " << humanEnergy(report.energy.total()) << "\n";
   os << "  MACs         " << withCommas(report.macs) << "\n";
   os << "  energy per MAC:\n";
   Table perMac({"level", "pJ/MAC"}, {false, true});
   double macs = double(std::max<uint64_t>(1, report.macs));
   perMac.addRow({"mac", fixed(report.energy.macs / macs, 2)});
   for (unsigned l = arch.levelCount(); l-- > 0;)
-    perMac.addRow({arch.levels[l].name,
-                   fixed(report.energy.levelTotal(l) / macs, 2)});
+    perMac.addRow(
+        {arch.levels[l].name, fixed(report.energy.levelTotal(l) / macs, 2)});
   perMac.addRow({"Total", fixed(report.energyPerMac(), 2)});
   perMac.print(os, "    ");
 }
@@ -113,18 +114,17 @@ llvm::json::Value statsJson(const TimeloopRun &run,
   llvm::json::Array notes;
   for (const std::string &note : run.design.notes)
     notes.push_back(note);
-  return llvm::json::Object{
-      {"problem", problem.name},
-      {"accounting", accounting},
-      {"mapped", run.mapped},
-      {"notes", std::move(notes)},
-      {"cycles", run.report.cycles},
-      {"utilization", run.report.utilization},
-      {"macs", run.report.macs},
-      {"energyPJ", run.report.energy.total()},
-      {"pJPerMac", run.report.energyPerMac()},
-      {"levels", std::move(levels)},
-      {"report", reportJson(run.report, problem, arch)}};
+  return llvm::json::Object{{"problem", problem.name},
+                            {"accounting", accounting},
+                            {"mapped", run.mapped},
+                            {"notes", std::move(notes)},
+                            {"cycles", run.report.cycles},
+                            {"utilization", run.report.utilization},
+                            {"macs", run.report.macs},
+                            {"energyPJ", run.report.energy.total()},
+                            {"pJPerMac", run.report.energyPerMac()},
+                            {"levels", std::move(levels)},
+                            {"report", reportJson(run.report, problem, arch)}};
 }
 
 int runTimeloop(const TimeloopCommandOptions &options) {
