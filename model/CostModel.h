@@ -45,6 +45,20 @@ std::unique_ptr<CostModel> createCostModel(const std::string &name);
 /// Registered model names, in registration order.
 std::vector<std::string> costModelNames();
 
+/// Whose rules count reads, fills and updates (docs/model.md): Tessel's own
+/// (exact against a brute-force walk) or Timeloop's
+/// (model/TimeloopAccounting.h).
+enum class Accounting { Tessel, Timeloop };
+/// "tessel", "timeloop".
+const char *accountingName(Accounting accounting);
+/// The accounting called `name`, if any.
+std::optional<Accounting> accountingNamed(const std::string &name);
+/// The model registered as `name` counting by `accounting`, or null when
+/// there is no such model or it does not count that way (only `reuse`
+/// offers Timeloop's accounting).
+std::unique_ptr<CostModel> createCostModel(const std::string &name,
+                                           Accounting accounting);
+
 } // namespace tessel
 
 #endif // TESSEL_MODEL_COSTMODEL_H

@@ -22,7 +22,7 @@ LAYERS = [
     ["mapping"],
     ["model", "sim"],
     ["mapper"],
-    ["validation"],
+    ["validation", "interop"],
     ["tools", "python"],
 ]
 RANK = {folder: rank for rank, layer in enumerate(LAYERS) for folder in layer}
@@ -39,6 +39,7 @@ LIBRARIES = {
     "tessel_sim": "sim",
     "tessel_mapper": "mapper",
     "tessel_validation": "validation",
+    "tessel_interop": "interop",
 }
 
 # Third-party headers that only some folders may include (path prefixes

@@ -22,6 +22,7 @@ void addSimCommand(CLI::App &app, int &exitCode);
 void addValidateCommand(CLI::App &app, int &exitCode);
 void addRunCommand(CLI::App &app, int &exitCode);
 void addScaleSimCommand(CLI::App &app, int &exitCode);
+void addTimeloopCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

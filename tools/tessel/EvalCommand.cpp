@@ -31,6 +31,7 @@ struct EvalOptions {
   std::string arch;
   std::string mapping;
   std::string model = "reuse";
+  std::string accounting = "tessel";
   bool json = false;
 };
 
@@ -105,9 +106,20 @@ int run(const EvalOptions &options) {
   std::vector<std::string> modelNames =
       options.model == "all" ? costModelNames()
                              : std::vector<std::string>{options.model};
+  std::optional<Accounting> accounting = accountingNamed(options.accounting);
+  if (!accounting) {
+    std::cerr << "tessel eval: --accounting must be tessel or timeloop, not '"
+              << options.accounting << "'\n";
+    return kUsageExitCode;
+  }
+  if (*accounting == Accounting::Timeloop && options.model != "reuse") {
+    std::cerr << "tessel eval: --accounting timeloop is an option of the "
+                 "reuse model; use --model reuse\n";
+    return kUsageExitCode;
+  }
   std::vector<std::unique_ptr<CostModel>> models;
   for (const std::string &name : modelNames) {
-    models.push_back(createCostModel(name));
+    models.push_back(createCostModel(name, *accounting));
     if (!models.back()) {
       std::string known;
       for (const std::string &model : costModelNames())
@@ -231,6 +243,9 @@ void addEvalCommand(CLI::App &app, int &exitCode) {
                   "Mapping YAML file (used instead of the ops' attributes)");
   addModelOption(sub, options->model, true,
                  "reuse (default), dataflow, roofline, or all (a comparison)");
+  sub->add_option("--accounting", options->accounting,
+                  "tessel (default) or timeloop: whose rules count reads, "
+                  "fills and updates (reuse model only; docs/model.md)");
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer("Example: tessel eval mapped.mlir --arch eyeriss "
               "--model all\n"

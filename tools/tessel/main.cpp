@@ -43,6 +43,7 @@ int runTessel(int argc, char **argv) {
   tessel::cli::addSimCommand(app, exitCode);
   tessel::cli::addRunCommand(app, exitCode);
   tessel::cli::addScaleSimCommand(app, exitCode);
+  tessel::cli::addTimeloopCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);
