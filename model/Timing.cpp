@@ -245,10 +245,12 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
   Paths paths(arch, mapping);
   const unsigned pe = paths.peLevel();
   const unsigned tensors = unsigned(problem.tensors.size());
-  std::vector<ResourceCycles> found;
-  auto add = [&](std::string cause, uint64_t cycles) {
+  // Each cause, and whether it stalls only the compute units (the ports
+  // and networks may still be busy then: a bottleneck elsewhere hides it).
+  std::vector<std::pair<ResourceCycles, bool>> found;
+  auto add = [&](std::string cause, uint64_t cycles, bool computeOnly) {
     if (cycles)
-      found.push_back({std::move(cause), cycles});
+      found.push_back({{std::move(cause), cycles}, computeOnly});
   };
   SystolicFolds systolic = systolicFolds(problem, arch, mapping, nest);
 
@@ -271,6 +273,10 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       }
     start = std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
   }
+  // A systolic array's fold controller steps after the hierarchy in each
+  // cycle: it uses a word the cycle it lands.
+  if (systolic.asBuilt && start > 0)
+    --start;
   uint64_t firstFill = 0;
   for (unsigned l = 1; l <= edge; ++l) {
     std::vector<uint64_t> wordsFrom(pe + 1, 0);
@@ -299,8 +305,10 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
             firstFill, counts.fromDouble(std::ceil(double(wordsFrom[k]) / *rate)));
     }
   }
-  add("start (first words to the PEs)", counts.add(start, firstFill));
-  add("end (last sums to " + arch.levels[0].name + ")", paths.drainTo(0, edge));
+  add("start (first words to the PEs)", start, false);
+  add("first tile's fill", firstFill, true);
+  add("end (last sums to " + arch.levels[0].name + ")", paths.drainTo(0, edge),
+      false);
 
   // Tile changes a level cannot hide, innermost level first: a tile's
   // time includes what the levels inside it expose.
@@ -335,7 +343,7 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       add(storage.name + "'s systolic folds (" +
               plural(systolic.folds, "fold") + " of " +
               plural(systolic.stream, "step") + ": load, skew and drain)",
-          folds);
+          folds, true);
       counts.accumulate(inner, folds);
     }
     const LevelMapping &level = mapping.levels[l];
@@ -386,11 +394,33 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
     });
     add(arch.levels[l].name + " tile changes (" + plural(changes, "wait") +
             (twoTiles ? ", double-buffered" : ", single-buffered") + ")",
-        exposed);
+        exposed, twoTiles);
     counts.accumulate(inner, exposed);
   }
-  report.exposedCycles.insert(report.exposedCycles.end(), found.begin(),
-                              found.end());
+
+  // What stalls only the compute units hides behind a busier resource.
+  uint64_t computeCycles = 0, busiest = 0;
+  std::string busiestName;
+  for (const ResourceCycles &resource : report.resourceCycles) {
+    if (resource.resource == "compute")
+      computeCycles = resource.cycles;
+    if (resource.cycles > busiest) {
+      busiest = resource.cycles;
+      busiestName = resource.resource;
+    }
+  }
+  uint64_t slack = busiest - std::min(busiest, computeCycles);
+  for (auto &[cause, computeOnly] : found) {
+    if (computeOnly && slack) {
+      uint64_t hidden = std::min(slack, cause.cycles);
+      slack -= hidden;
+      cause.cycles -= hidden;
+      cause.resource += " (" + std::to_string(hidden) + " more hidden by " +
+                        busiestName + ")";
+    }
+    if (cause.cycles)
+      report.exposedCycles.push_back(std::move(cause));
+  }
 }
 
 } // namespace tessel

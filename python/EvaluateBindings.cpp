@@ -274,6 +274,13 @@ py::dict resourcesOf(const Report &report) {
   return resources;
 }
 
+py::dict exposedOf(const Report &report) {
+  py::dict exposed;
+  for (const ResourceCycles &cause : report.exposedCycles)
+    exposed[py::str(cause.resource)] = cause.cycles;
+  return exposed;
+}
+
 py::dict stallsOf(const NamedReport &named) {
   py::dict stalls;
   for (const sim::Stall &stall : named.stalls)
@@ -294,6 +301,7 @@ py::dict reportDict(const NamedReport &named) {
   dict["utilization"] = report.utilization;
   dict["bottleneck"] = report.bottleneck;
   dict["resource_cycles"] = resourcesOf(report);
+  dict["exposed_cycles"] = exposedOf(report);
   dict["actions"] = actionsOf(named);
   if (report.evaluator == "sim") {
     dict["stalls"] = stallsOf(named);
@@ -340,6 +348,11 @@ void bindReport(py::module_ &module) {
           "resource_cycles",
           [](const NamedReport &r) { return resourcesOf(r.report); },
           "{resource: cycles}; the largest is the bottleneck.")
+      .def_property_readonly(
+          "exposed_cycles",
+          [](const NamedReport &r) { return exposedOf(r.report); },
+          "{cause: cycles} no resource is busy in (latency, tile changes, "
+          "systolic folds), added to the bottleneck's.")
       .def_property_readonly(
           "actions", &actionsOf,
           "One dict per level x tensor: level, tensor, reads, fills, "
