@@ -23,13 +23,23 @@ public:
 
   unsigned peLevel() const { return pe; }
 
-  /// Cycles for a word on level k's network to reach its farthest child.
+  /// Cycles for a word on level k's network to reach its farthest child
+  /// that the mapping uses (a corner of the box its spatial loops span).
   uint64_t hop(unsigned k) const {
     if (k >= pe)
       return 0;
-    const Network &network = arch.levels[k].network;
-    return saturatingMul(std::max<uint64_t>(1, network.hopLatency),
-                         network.summary.unicastMaxHops);
+    const StorageLevel &level = arch.levels[k];
+    const Network &network = level.network;
+    uint64_t hops = network.summary.unicastMaxHops;
+    if (network.graph) {
+      uint64_t x = std::max<int64_t>(1, mapping.levels[k].spatialProduct(SpatialAxis::X));
+      uint64_t y = std::max<int64_t>(1, mapping.levels[k].spatialProduct(SpatialAxis::Y));
+      hops = 0;
+      for (uint64_t cx : {uint64_t(0), x - 1})
+        for (uint64_t cy : {uint64_t(0), y - 1})
+          hops = std::max(hops, network.unicastHops(unsigned(cx + cy * level.fanout[0])));
+    }
+    return saturatingMul(std::max<uint64_t>(1, network.hopLatency), hops);
   }
 
   /// Cycles for a word of `tensor` that level `from` serves to reach level

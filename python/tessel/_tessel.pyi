@@ -85,6 +85,7 @@ class Report:
     energy_pj: Any
     evaluator: Any
     executed_macs: Any
+    exposed_cycles: Any
     mac_energy_pj: Any
     macs: Any
     mismatch: Any

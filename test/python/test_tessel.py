@@ -365,7 +365,7 @@ class HandWorkedGemm(unittest.TestCase):
         r = tessel.evaluate(self.problem, self.arch, self.mapping)
         figures = r.to_dict()
         self.assertEqual((figures["cycles"], figures["energy_pj"], figures["macs"]),
-                         (16, 416.0, 16))
+                         (36, 416.0, 16))
         self.assertEqual(figures["actions"], r.actions)
         try:
             import pandas  # noqa: F401
