@@ -187,33 +187,48 @@ void checkFanout(const Arch &arch, const Mapping &mapping,
   }
 }
 
-/// A systolic array forwards inputs along X and partial sums along Y (the
-/// weight-stationary dataflow its links allow): a spatial loop on X must
-/// not index the input, one on Y must not index the output.
+/// A systolic array's words enter only at its edges and move to
+/// neighbours, so its spatial loops must admit a dataflow its links carry,
+/// with the array used either way round (rows along Y or along X): an
+/// input moving along the rows must be the same for every PE of a column
+/// (no column loop indexes it), and either the output moves down the
+/// columns summing (no row loop indexes it; the other input stays in the
+/// PEs: weight- or input-stationary) or it stays in the PEs while the
+/// other input moves down the columns (no row loop indexes that input:
+/// output-stationary).
 void checkSystolic(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, std::vector<MappingError> &errors) {
+  if (problem.tensors.size() != 3)
+    return; // Not a two-operand contraction: nothing flows this way.
+  unsigned out = problem.outputIndex();
+  unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
   for (unsigned l = 0; l < arch.levels.size(); ++l) {
     const StorageLevel &level = arch.levels[l];
     if (level.network.topology != "systolic")
       continue;
-    for (const SpatialLoop &loop : mapping.levels[l].spatial) {
-      bool onX = loop.axis == SpatialAxis::X;
-      unsigned tensor = 0;
-      for (unsigned t = 0; t < problem.tensors.size(); ++t)
-        if (tensorRole(problem, t) ==
-            (onX ? TensorRole::Input : TensorRole::Output))
-          tensor = t;
-      if (!problem.tensors[tensor].isIndexedBy(loop.dim))
-        continue;
-      errors.push_back({"level '" + level.name +
-                        "': the systolic network forwards " +
-                        (onX ? "inputs along X" : "partial sums along Y") +
-                        ", so a spatial loop on " + axisName(loop.axis) +
-                        " must not index '" + problem.tensors[tensor].name +
-                            "', but '" + problem.dims[loop.dim].name +
-                            "' does",
-                        int(l)});
+    auto indexedBy = [&](unsigned t, SpatialAxis axis) {
+      for (const SpatialLoop &loop : mapping.levels[l].spatial)
+        if (loop.axis == axis && loop.factor > 1 &&
+            problem.tensors[t].isIndexedBy(loop.dim))
+          return true;
+      return false;
+    };
+    bool fits = false;
+    for (SpatialAxis rows : {SpatialAxis::Y, SpatialAxis::X}) {
+      SpatialAxis cols = rows == SpatialAxis::Y ? SpatialAxis::X : SpatialAxis::Y;
+      for (auto [moving, other] : {std::pair{a, b}, std::pair{b, a}})
+        fits = fits || (!indexedBy(moving, cols) &&
+                        (!indexedBy(out, rows) || !indexedBy(other, rows)));
     }
+    if (!fits)
+      errors.push_back(
+          {"level '" + level.name +
+               "': no dataflow of its systolic network runs these spatial "
+               "loops: an input moving along the rows must not be indexed "
+               "by the columns' loops, and the output (summed down the "
+               "columns) or the other input (moving down them) not by the "
+               "rows' loops, with rows along Y or along X",
+           int(l)});
   }
 }
 

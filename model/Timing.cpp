@@ -165,7 +165,7 @@ struct SystolicFolds {
 SystolicFolds systolicFolds(const Problem &problem, const Arch &arch,
                             const Mapping &mapping, const NestAnalysis &nest) {
   SystolicFolds result;
-  if (arch.levelCount() < 3)
+  if (arch.levelCount() < 2)
     return result;
   unsigned array = arch.levelCount() - 2;
   const StorageLevel &storage = arch.levels[array];
@@ -324,38 +324,46 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
   // time includes what the levels inside it expose.
   const uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
   uint64_t inner = 0; // Exposed by the levels inside the current one.
+  if (systolic.asBuilt) {
+    // Each fold: its stationary words shift down the rows (behind the
+    // previous fold with two stationary buffers), its stream enters
+    // skewed (a row a cycle, or a MAC pipeline a row where partial sums
+    // move down) and the last marks cross every row and column before
+    // the next fold may start (unless folds overlap).
+    const StorageLevel &storage = arch.levels[systolic.level];
+    const Network &network = storage.network;
+    uint64_t rows = systolic.rows, cols = systolic.cols;
+    uint64_t mac = std::max<uint64_t>(1, arch.compute.pipelineLatency);
+    uint64_t skew = (rows - 1) * (systolic.reduce ? mac : 1) + cols - 1;
+    uint64_t load = systolic.reduce ? rows : 0;
+    uint64_t perFold = 0, once = 0;
+    if (network.foldOverlap && network.stationaryBuffers >= 2) {
+      // Streams follow each other, but a fold's stationary words latch only
+      // once every PE has switched to the fold before: R + C - 2 cycles
+      // after that fold's stream started.
+      uint64_t latch = rows + cols - 2;
+      perFold = latch > systolic.stream ? latch - systolic.stream : 0;
+      once = counts.add(load, skew);
+    } else if (network.stationaryBuffers >= 2) {
+      perFold = skew;
+      once = load;
+    } else {
+      perFold = counts.add(load, skew);
+    }
+    // Output-stationary: each fold's sums shift down the columns behind the
+    // next fold; the last fold's drain (a row a cycle) is exposed.
+    if (!systolic.reduce)
+      once = counts.add(once, rows);
+    uint64_t folds = counts.add(counts.mul(systolic.folds, perFold), once);
+    add(storage.name + "'s systolic folds (" +
+            plural(systolic.folds, "fold") + " of " +
+            plural(systolic.stream, "step") + ": load, skew and drain)",
+        folds, true);
+    counts.accumulate(inner, folds);
+  }
   for (unsigned l = pe; l >= 1; --l) {
     if (systolic.asBuilt && l > systolic.level)
       continue; // The array's PEs: their folds are below.
-    if (systolic.asBuilt && l == systolic.level) {
-      // Each fold: its stationary words shift down the rows (behind the
-      // previous fold with two stationary buffers), its stream enters
-      // skewed (a row a cycle, or a MAC pipeline a row where partial sums
-      // move down) and the last marks cross every row and column before
-      // the next fold may start (unless folds overlap).
-      const StorageLevel &storage = arch.levels[l];
-      const Network &network = storage.network;
-      uint64_t rows = systolic.rows, cols = systolic.cols;
-      uint64_t mac = std::max<uint64_t>(1, arch.compute.pipelineLatency);
-      uint64_t skew = (rows - 1) * (systolic.reduce ? mac : 1) + cols - 1;
-      uint64_t load = systolic.reduce ? rows : 0;
-      uint64_t perFold = 0, once = 0;
-      if (network.foldOverlap && network.stationaryBuffers >= 2) {
-        perFold = load > systolic.stream ? load - systolic.stream : 0;
-        once = counts.add(load, skew);
-      } else if (network.stationaryBuffers >= 2) {
-        perFold = skew;
-        once = load;
-      } else {
-        perFold = counts.add(load, skew);
-      }
-      uint64_t folds = counts.add(counts.mul(systolic.folds, perFold), once);
-      add(storage.name + "'s systolic folds (" +
-              plural(systolic.folds, "fold") + " of " +
-              plural(systolic.stream, "step") + ": load, skew and drain)",
-          folds, true);
-      counts.accumulate(inner, folds);
-    }
     const LevelMapping &level = mapping.levels[l];
     bool twoTiles = holdsTwoTiles(problem, arch, mapping, nest, l);
     uint64_t tiles = std::max<uint64_t>(1, nest.epochs(l));

@@ -2,6 +2,8 @@
 
 #include "validation/ScaleSim.h"
 
+#include "arch/ArchLoader.h"
+#include "model/CostModel.h"
 #include "sim/Simulator.h"
 #include "sim/SystolicPlan.h"
 #include "support/Checked.h"
@@ -291,7 +293,7 @@ ScaleSimCase scaleSimCase(const ScaleSimConfig &config,
   pe.capacity = 3;
   pe.latency = 0;
   arch.levels = {sram, pe};
-  arch.computeInstances();
+  rebuildArch(arch); // Network graphs and instance counts, as the loader.
 
   // SCALE-Sim's folding: the rows over one dimension, the columns over
   // another, column folds outer, row folds inner, the stream innermost.
@@ -363,6 +365,32 @@ ScaleSimResult runScaleSimLayer(const ScaleSimConfig &config,
   runOptions.progressLabel = "tessel scalesim: " + layer.name + ": ";
   ScaleSimResult result;
   result.layer = layer.name;
+  {
+    // The model on the same array and mapping, its last folds padded to
+    // whole ones (the array streams bubbles through them: their cycles are
+    // the same).
+    Arch arch = c.arch;
+    arch.levels[0].network.stationaryBuffers = c.timing.stationaryBuffers;
+    arch.levels[0].network.foldOverlap = c.timing.foldOverlap;
+    Problem padded = c.problem;
+    for (unsigned d = 0; d < padded.dims.size(); ++d) {
+      int64_t product = 1;
+      for (const LevelMapping &level : c.mapping.levels) {
+        for (const Loop &loop : level.temporal)
+          product *= loop.dim == d ? loop.factor : 1;
+        for (const SpatialLoop &loop : level.spatial)
+          product *= loop.dim == d ? loop.factor : 1;
+      }
+      padded.dims[d].bound = product;
+    }
+    for (Tensor &tensor : padded.tensors)
+      for (size_t i = 0; i < tensor.projection.size(); ++i)
+        tensor.shape[i] = padded.dims[tensor.projection[i].terms[0].dim].bound;
+    Evaluation model =
+        createCostModel("reuse")->evaluate(padded, arch, c.mapping);
+    if (model.report)
+      result.modelCycles = model.report->cycles;
+  }
   result.m = layer.m;
   result.n = layer.n;
   result.k = layer.k;

@@ -88,6 +88,9 @@ struct ScaleSimResult {
   double computeUtil = 0; ///< Mean over folds of MACs / (R C fold cycles), %.
   uint64_t ifmapReads = 0, filterReads = 0, ofmapWrites = 0;
   uint64_t cycles = 0; ///< Tessel's count: until every output is written.
+  /// The reuse model's cycles for the same Arch and mapping (its folds,
+  /// skew and drain: model/Timing.h), to check it against the array.
+  uint64_t modelCycles = 0;
   uint64_t folds = 0;
   sim::SystolicRun run;
 };

@@ -16,6 +16,7 @@ namespace tessel {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::HasSubstr;
 using testing::threeLevelArch;
 
@@ -199,15 +200,25 @@ TEST(MappingVerify, LevelListMustMatchTheArch) {
                           "inner"));
 }
 
-TEST(MappingVerify, SystolicArraysAllowTheirDataflowOnly) {
+TEST(MappingVerify, SystolicArraysAllowTheirDataflowsOnly) {
   Problem problem = conv(2, 1);
   Arch arch = threeLevelArch(4, 4, 4096, 64);
   arch.levels[1].network.topology = "systolic";
-  // f on X (the input I ignores f) is fine; ow on Y indexes the output O.
-  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())),
-              ElementsAre("level 'Buffer': the systolic network forwards "
-                          "partial sums along Y, so a spatial loop on Y must "
-                          "not index 'O', but 'ow' does"));
+  // f on X, ow on Y: output-stationary fits (I, not indexed by f, moves
+  // along the rows; W, not indexed by ow, moves down the columns).
+  EXPECT_THAT(messages(verifyMapping(problem, arch, convSpec())), IsEmpty());
+  // f and c on X, ow on Y: rows along Y, both inputs are indexed by c (a
+  // column loop); rows along X, W moves along them, but O (f) and I (c)
+  // are both indexed by the rows' loops: nothing can move down.
+  MappingSpec spec = convSpec();
+  spec.levels[1].temporal = {{"c", 2}, {"f", 2}};
+  spec.levels[1].spatial = {{"f", 2, SpatialAxis::X},
+                            {"c", 2, SpatialAxis::X},
+                            {"ow", 4, SpatialAxis::Y}};
+  EXPECT_THAT(messages(verifyMapping(problem, arch, spec)),
+              ElementsAre(HasSubstr("level 'Buffer': no dataflow of its "
+                                    "systolic network runs these spatial "
+                                    "loops")));
 }
 
 TEST(MappingVerify, RepeatedLoops) {

@@ -60,6 +60,7 @@ llvm::json::Value resultJson(const ScaleSimResult &r) {
       {"mappingEfficiencyPercent", r.mappingEfficiency},
       {"computeUtilPercent", r.computeUtil},
       {"tesselCycles", r.cycles},
+      {"reuseModelCycles", r.modelCycles},
       {"macs", run.macs},
       {"sramReads",
        llvm::json::Object{{"ifmap", r.ifmapReads}, {"filter", r.filterReads}}},
@@ -156,9 +157,9 @@ int runScaleSim(const ScaleSimCommandOptions &options) {
             << (layers.size() == 1 ? "" : "s") << "\n\n";
   Table table({"layer", "M", "N", "K", "folds", "total cycles", "stall",
                "overall util", "mapping eff", "compute util", "Tessel cycles",
-               "sim time"},
+               "reuse model", "sim time"},
               {false, true, true, true, true, true, true, true, true, true,
-               true, true});
+               true, true, true});
   for (const ScaleSimResult &r : results)
     table.addRow({r.layer, withCommas(uint64_t(r.m)), withCommas(uint64_t(r.n)),
                   withCommas(uint64_t(r.k)), withCommas(r.folds),
@@ -166,12 +167,13 @@ int runScaleSim(const ScaleSimCommandOptions &options) {
                   fixed(r.overallUtil, 2) + "%",
                   fixed(r.mappingEfficiency, 2) + "%",
                   fixed(r.computeUtil, 2) + "%", withCommas(r.cycles),
-                  fixed(r.run.seconds, 2) + " s"});
+                  withCommas(r.modelCycles), fixed(r.run.seconds, 2) + " s"});
   table.print(std::cout, "  ");
   std::cout
       << "\ntotal cycles: as SCALE-Sim counts them, the cycle (from 0) in "
          "which the last fold left the array;\nTessel cycles: until every "
-         "output word is in the SRAM. Stall-free memory, "
+         "output word is in the SRAM; reuse model: tessel eval's cycles for "
+         "the same array and mapping. Stall-free memory, "
       << (options.stationaryBuffers == 1 ? "one stationary buffer"
                                          : "two stationary buffers")
       << " per PE" << (options.foldOverlap ? ", folds back to back" : "")
