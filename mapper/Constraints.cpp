@@ -42,7 +42,9 @@ public:
 
   LevelConstraint level(const YAML::Node &node) const {
     expectKeys(node,
-               {"level", "temporal", "spatial", "order", "keep", "noSpatial"},
+               {"level", "temporal", "spatial", "order", "outermost",
+                "innermost", "keep", "noSpatial", "spatialX", "spatialY",
+                "minUtilization"},
                "a level constraint");
     LevelConstraint constraint;
     constraint.origin = file + ":" + std::to_string(node.Mark().line + 1) +
@@ -50,18 +52,81 @@ public:
     if (!node["level"])
       fail(node, "a level constraint needs 'level: NAME' (an Arch level)");
     constraint.level = get<std::string>(node["level"], "level");
-    constraint.temporal =
-        loops<LoopSpec>(node, constraint.level, "temporal", parseLoopText);
-    constraint.spatial = loops<SpatialLoopSpec>(
-        node, constraint.level, "spatial", parseSpatialLoopText);
+    factorsOf(node, "temporal", constraint);
+    factorsOf(node, "spatial", constraint);
     if (node["order"])
       constraint.order = uniqueStrings(node["order"], "order");
+    if (node["outermost"])
+      constraint.outermost = uniqueStrings(node["outermost"], "outermost");
+    if (node["innermost"])
+      constraint.innermost = uniqueStrings(node["innermost"], "innermost");
+    if (node["spatialX"])
+      constraint.spatialX = uniqueStrings(node["spatialX"], "spatialX");
+    if (node["spatialY"])
+      constraint.spatialY = uniqueStrings(node["spatialY"], "spatialY");
+    if (node["minUtilization"])
+      constraint.minUtilization =
+          fraction(node["minUtilization"], "minUtilization", 1.0);
     if (node["keep"])
       constraint.keep = uniqueStrings(node["keep"], "keep");
     if (node["noSpatial"])
       constraint.noSpatial = uniqueStrings(node["noSpatial"], "noSpatial");
     checkConsistent(node, constraint);
     return constraint;
+  }
+
+  /// The items of 'temporal' or 'spatial': fixed factors (`k=4`, `k=4@X`)
+  /// and bounds (`k<=8`, `k>=2@Y`).
+  void factorsOf(const YAML::Node &node, const std::string &field,
+                 LevelConstraint &constraint) const {
+    if (!node[field])
+      return;
+    const YAML::Node &list = node[field];
+    bool spatial = field == "spatial";
+    std::vector<std::string> items =
+        strings(list, field, spatial ? "[k=4@X, m<=8@Y]" : "[k=4, m<=8]");
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string text = items[i];
+      size_t at = text.find("<=");
+      bool atMost = at != std::string::npos;
+      if (!atMost)
+        at = text.find(">=");
+      if (at != std::string::npos)
+        text = text.substr(0, at) + "=" + text.substr(at + 2);
+      std::optional<std::string> error;
+      std::string dim;
+      int64_t factor = 1;
+      LoopSlot slot = LoopSlot::Temporal;
+      if (spatial) {
+        SpatialLoopSpec loop;
+        error = parseSpatialLoopText(text, loop);
+        dim = loop.dim;
+        factor = loop.factor;
+        slot = loop.axis == SpatialAxis::X ? LoopSlot::SpatialX
+                                           : LoopSlot::SpatialY;
+        if (!error && at == std::string::npos)
+          constraint.spatial.push_back(loop);
+      } else {
+        LoopSpec loop;
+        error = parseLoopText(text, loop);
+        dim = loop.dim;
+        factor = loop.factor;
+        if (!error && at == std::string::npos)
+          constraint.temporal.push_back(loop);
+      }
+      if (error)
+        fail(list[i], "level '" + constraint.level + "' " + field + ": " +
+                          *error + " (or a bound: 'k<=8', 'k>=2')");
+      if (at == std::string::npos)
+        continue;
+      FactorBound bound;
+      bound.dim = dim;
+      bound.slot = slot;
+      (atMost ? bound.atMost : bound.atLeast) = factor;
+      bound.origin = file + ":" + std::to_string(list[i].Mark().line + 1) +
+                     ":" + std::to_string(list[i].Mark().column + 1);
+      constraint.bounds.push_back(bound);
+    }
   }
 
   /// A list of strings in which no item repeats.
@@ -83,6 +148,17 @@ public:
   void checkConsistent(const YAML::Node &node,
                        const LevelConstraint &constraint) const {
     const std::string &level = constraint.level;
+    if (constraint.order &&
+        (!constraint.innermost.empty() || !constraint.outermost.empty()))
+      fail(node["order"], "level '" + level +
+                              "': 'order' fixes the whole order; drop "
+                              "'innermost'/'outermost' or 'order'");
+    for (const std::string &dim : constraint.innermost)
+      if (std::find(constraint.outermost.begin(), constraint.outermost.end(),
+                    dim) != constraint.outermost.end())
+        fail(node["innermost"], "level '" + level + "': '" + dim +
+                                    "' is in both 'innermost' and "
+                                    "'outermost'; list it in one");
     for (size_t i = 0; i < constraint.temporal.size(); ++i) {
       const LoopSpec &loop = constraint.temporal[i];
       for (size_t j = 0; j < i; ++j)

@@ -16,6 +16,12 @@
 //         order: [f, c, oh]       # outermost first, these dims only
 //         keep: [I, W]            # exactly these tensors
 //         noSpatial: [n]          # dims that may not spread here
+//       - level: PEs
+//         temporal: [c<=4, k>=2]  # factor bounds (also in 'spatial')
+//         spatialX: [q, m]        # only these dims spread on X (also Y)
+//         innermost: [n]          # partial order: n innermost, rest free
+//         outermost: [k]          # (outermost first)
+//         minUtilization: 0.5     # of this level's children
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_MAPPER_CONSTRAINTS_H
@@ -23,6 +29,7 @@
 
 #include "mapping/MappingSpec.h"
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,13 +49,33 @@ enum class DataflowTemplate {
 std::optional<DataflowTemplate> dataflowNamed(const std::string &name);
 const char *dataflowName(DataflowTemplate dataflow);
 
+/// Where a loop goes: a level's temporal loops or its spatial ones on X/Y.
+enum class LoopSlot { Temporal, SpatialX, SpatialY };
+
+/// `k<=8` / `k>=2` in 'temporal' or 'spatial' (with `@X` / `@Y`).
+struct FactorBound {
+  std::string dim;
+  LoopSlot slot = LoopSlot::Temporal;
+  int64_t atLeast = 1;
+  int64_t atMost = INT64_MAX;
+  std::string origin; ///< "file:line:col", if from a file.
+};
+
 struct LevelConstraint {
   std::string level;
   std::vector<LoopSpec> temporal;                ///< Fixed temporal factors.
   std::vector<SpatialLoopSpec> spatial;          ///< Fixed spatial factors.
+  std::vector<FactorBound> bounds;               ///< Factor bounds.
   std::optional<std::vector<std::string>> order; ///< Outermost first.
+  /// Partial orders: these dims' loops come outermost / innermost, in the
+  /// order listed (outermost first), the others free between them.
+  std::vector<std::string> outermost, innermost;
   std::optional<std::vector<std::string>> keep;
   std::vector<std::string> noSpatial;
+  /// Only these dims may spread on X / on Y.
+  std::optional<std::vector<std::string>> spatialX, spatialY;
+  /// Of the level's children, by its spatial factors.
+  double minUtilization = 0;
   std::string origin; ///< "file:line:col" it was read at, if from a file.
 };
 

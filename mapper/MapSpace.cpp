@@ -140,7 +140,12 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
       tensors(problem.tensors.size()) {
   allowed.assign(dims, std::vector<bool>(slots, true));
   fixedFactor.assign(dims, std::vector<int64_t>(slots, 0));
+  minFactor.assign(dims, std::vector<int64_t>(slots, 1));
+  maxFactor.assign(dims, std::vector<int64_t>(slots, INT64_MAX));
   fixedOrder.assign(levels, std::nullopt);
+  outerDims.assign(levels, {});
+  innerDims.assign(levels, {});
+  levelMinUtilization.assign(levels, 0);
   fixedKeep.assign(levels, std::nullopt);
   for (unsigned l = 0; l < levels; ++l) {
     uint32_t mask = 0;
@@ -226,6 +231,46 @@ void MapSpace::bindLevelConstraints() {
       allowed[d][slotOf(l, kSpatialX)] = allowed[d][slotOf(l, kSpatialY)] =
           false;
     }
+    for (auto [only, kind] : {std::pair{&c.spatialX, kSpatialX},
+                              std::pair{&c.spatialY, kSpatialY}}) {
+      if (!*only)
+        continue;
+      std::vector<bool> named(dims, false);
+      for (const std::string &name : **only)
+        named[dimOf(name)] = true;
+      for (unsigned d = 0; d < dims; ++d)
+        if (!named[d])
+          allowed[d][slotOf(l, kind)] = false;
+    }
+    for (const FactorBound &bound : c.bounds) {
+      unsigned d = dimOf(bound.dim);
+      unsigned s = slotOf(l, bound.slot == LoopSlot::Temporal   ? kTemporal
+                             : bound.slot == LoopSlot::SpatialX ? kSpatialX
+                                                                : kSpatialY);
+      minFactor[d][s] = std::max(minFactor[d][s], bound.atLeast);
+      maxFactor[d][s] = std::min(maxFactor[d][s], bound.atMost);
+      if (minFactor[d][s] > maxFactor[d][s])
+        fail(bound.origin, "level '" + c.level + "': the bounds on '" +
+                               bound.dim + "' leave no factor (at least " +
+                               std::to_string(minFactor[d][s]) +
+                               ", at most " + std::to_string(maxFactor[d][s]) +
+                               ")");
+      int64_t fixed = fixedFactor[d][s];
+      if (fixed != 0 && (fixed < minFactor[d][s] || fixed > maxFactor[d][s]))
+        fail(bound.origin, "level '" + c.level + "': '" + bound.dim +
+                               "' is fixed to " + std::to_string(fixed) +
+                               " here, outside its bound");
+      if (minFactor[d][s] > 1 && !allowed[d][s])
+        fail(bound.origin, "level '" + c.level + "': '" + bound.dim +
+                               "' needs a factor of at least " +
+                               std::to_string(minFactor[d][s]) +
+                               " in a slot its other constraints forbid");
+    }
+    for (const std::string &name : c.outermost)
+      outerDims[l].push_back(dimOf(name));
+    for (const std::string &name : c.innermost)
+      innerDims[l].push_back(dimOf(name));
+    levelMinUtilization[l] = c.minUtilization;
     if (c.order) {
       std::vector<unsigned> order;
       for (const std::string &name : *c.order)
@@ -381,6 +426,45 @@ bool MapSpace::fitsFanout(
   return true;
 }
 
+bool MapSpace::listed(unsigned level, unsigned dim) const {
+  return std::find(outerDims[level].begin(), outerDims[level].end(), dim) !=
+             outerDims[level].end() ||
+         std::find(innerDims[level].begin(), innerDims[level].end(), dim) !=
+             innerDims[level].end();
+}
+
+void MapSpace::placeListed(unsigned level, std::vector<unsigned> &order) const {
+  if (outerDims[level].empty() && innerDims[level].empty())
+    return;
+  std::vector<unsigned> placed;
+  for (unsigned d : outerDims[level])
+    if (std::find(order.begin(), order.end(), d) != order.end())
+      placed.push_back(d);
+  for (unsigned d : order)
+    if (!listed(level, d))
+      placed.push_back(d);
+  for (unsigned d : innerDims[level])
+    if (std::find(order.begin(), order.end(), d) != order.end())
+      placed.push_back(d);
+  order = std::move(placed);
+}
+
+bool MapSpace::utilizationFits(const std::vector<int64_t> &usage) const {
+  int64_t used = 1;
+  for (unsigned l = 0; l < levels; ++l) {
+    int64_t here = usage[2 * l] * usage[2 * l + 1];
+    used *= here;
+    uint64_t children =
+        uint64_t(arch_.levels[l].fanout[0]) * arch_.levels[l].fanout[1];
+    if (levelMinUtilization[l] > 0 &&
+        double(here) / double(children) + 1e-12 < levelMinUtilization[l])
+      return false;
+  }
+  return constraints.minUtilization <= 0 ||
+         double(used) / double(arch_.peCount()) + 1e-12 >=
+             constraints.minUtilization;
+}
+
 void MapSpace::randomFactors(unsigned dim, Genome &genome,
                              std::mt19937_64 &rng) const {
   std::vector<int64_t> &factors = genome.factors[dim];
@@ -444,6 +528,7 @@ Genome MapSpace::random(std::mt19937_64 &rng) const {
       order = *fixedOrder[l];
     else
       std::shuffle(order.begin(), order.end(), rng);
+    placeListed(l, order);
     genome.order.push_back(order);
     std::vector<uint32_t> keeps = keepChoices(l, true);
     genome.keep.push_back(keeps[rng() % keeps.size()]);
@@ -484,7 +569,8 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
       if (fixedOrder[l] || dims < 2)
         continue;
       unsigned a = rng() % dims, b = rng() % dims;
-      if (a == b)
+      if (a == b || listed(l, child.order[l][a]) ||
+          listed(l, child.order[l][b]))
         continue;
       std::swap(child.order[l][a], child.order[l][b]);
       return child;
@@ -526,19 +612,50 @@ Genome MapSpace::crossover(const Genome &a, const Genome &b,
 }
 
 std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {
-  if (constraints.minUtilization <= 0)
+  std::vector<int64_t> usage(2 * levels, 1);
+  for (unsigned l = 0; l < levels; ++l) {
+    const LevelMapping &level = mapping.levels[l];
+    for (unsigned d = 0; d < dims; ++d) {
+      int64_t here[3] = {1, 1, 1};
+      for (const Loop &loop : level.temporal)
+        if (loop.dim == d)
+          here[kTemporal] *= loop.factor;
+      for (const SpatialLoop &loop : level.spatial)
+        if (loop.dim == d)
+          here[loop.axis == SpatialAxis::X ? kSpatialX : kSpatialY] *=
+              loop.factor;
+      usage[2 * l] *= here[kSpatialX];
+      usage[2 * l + 1] *= here[kSpatialY];
+      for (unsigned kind = 0; kind < 3; ++kind) {
+        unsigned s = slotOf(l, kind);
+        if (here[kind] < minFactor[d][s] || here[kind] > maxFactor[d][s])
+          return "level '" + arch_.levels[l].name + "': the factor of '" +
+                 problem_.dims[d].name + "' (" + std::to_string(here[kind]) +
+                 ") is outside its bound";
+      }
+    }
+  }
+  if (utilizationFits(usage))
     return std::nullopt;
+  auto percent = [](double fraction) {
+    return std::to_string(int(std::lround(fraction * 100))) + "%";
+  };
   uint64_t used = 1;
-  for (const LevelMapping &level : mapping.levels)
-    for (const SpatialLoop &loop : level.spatial)
-      used *= uint64_t(loop.factor);
-  double utilization = double(used) / double(arch_.peCount());
-  if (utilization + 1e-12 >= constraints.minUtilization)
-    return std::nullopt;
+  for (unsigned l = 0; l < levels; ++l) {
+    uint64_t here = uint64_t(usage[2 * l] * usage[2 * l + 1]);
+    used *= here;
+    uint64_t children =
+        uint64_t(arch_.levels[l].fanout[0]) * arch_.levels[l].fanout[1];
+    if (levelMinUtilization[l] > 0 &&
+        double(here) / double(children) + 1e-12 < levelMinUtilization[l])
+      return "level '" + arch_.levels[l].name + "': spatial factors use " +
+             std::to_string(here) + " of its " + std::to_string(children) +
+             " children, below its minimum " +
+             percent(levelMinUtilization[l]) + " utilization";
+  }
   return "spatial factors use " + std::to_string(used) + " of " +
          std::to_string(arch_.peCount()) + " PEs, below the minimum " +
-         std::to_string(int(std::lround(constraints.minUtilization * 100))) +
-         "% utilization";
+         percent(constraints.minUtilization) + " utilization";
 }
 
 //===----------------------------------------------------------------------===//
@@ -553,7 +670,9 @@ std::vector<std::vector<int64_t>> MapSpace::factorizations(unsigned dim,
     if (s + 1 == slots) {
       bool ok =
           pruned ? (allowed[dim][s] || rest == 1) &&
-                       (fixedFactor[dim][s] == 0 || fixedFactor[dim][s] == rest)
+                       (fixedFactor[dim][s] == 0 ||
+                        fixedFactor[dim][s] == rest) &&
+                       rest >= minFactor[dim][s] && rest <= maxFactor[dim][s]
                  : true;
       unsigned level = s / 3, kind = s % 3;
       if (pruned && kind != kTemporal &&
@@ -573,6 +692,10 @@ std::vector<std::vector<int64_t>> MapSpace::factorizations(unsigned dim,
           break;
         if (fixedFactor[dim][s] != 0 && f != fixedFactor[dim][s])
           continue;
+        if (f < minFactor[dim][s])
+          continue;
+        if (f > maxFactor[dim][s])
+          break;
         unsigned level = s / 3, kind = s % 3;
         if (kind != kTemporal &&
             f > int64_t(arch_.levels[level].fanout[kind - 1]))
@@ -653,19 +776,42 @@ bool MapSpace::enumerate(const std::function<bool(const Mapping &)> &visit,
       return orders(l + 1);
     }
     for (unsigned d = 0; d < dims; ++d)
-      if (!pruned || genome.factors[d][slotOf(l, kTemporal)] > 1)
+      if ((!pruned || genome.factors[d][slotOf(l, kTemporal)] > 1) &&
+          !(pruned && listed(l, d)))
         order.push_back(d);
     std::sort(order.begin(), order.end());
     do {
       genome.order[l] = order;
+      if (pruned) { // The listed dims with loops here, in their places.
+        std::vector<unsigned> &placed = genome.order[l];
+        for (unsigned d : innerDims[l])
+          if (genome.factors[d][slotOf(l, kTemporal)] > 1)
+            placed.push_back(d);
+        std::vector<unsigned> outer;
+        for (unsigned d : outerDims[l])
+          if (genome.factors[d][slotOf(l, kTemporal)] > 1)
+            outer.push_back(d);
+        placed.insert(placed.begin(), outer.begin(), outer.end());
+      }
       if (!orders(l + 1))
         return false;
     } while (std::next_permutation(order.begin(), order.end()));
     return true;
   };
   std::function<bool(unsigned)> factorsOf = [&](unsigned d) -> bool {
-    if (d == dims)
+    if (d == dims) {
+      if (pruned) {
+        std::vector<int64_t> usage(2 * levels, 1);
+        for (unsigned l = 0; l < levels; ++l)
+          for (unsigned dim = 0; dim < dims; ++dim) {
+            usage[2 * l] *= genome.factors[dim][slotOf(l, kSpatialX)];
+            usage[2 * l + 1] *= genome.factors[dim][slotOf(l, kSpatialY)];
+          }
+        if (!utilizationFits(usage))
+          return true;
+      }
       return orders(0);
+    }
     for (const std::vector<int64_t> &option : options[d]) {
       genome.factors[d] = option;
       if (pruned && !fitsFanout(genome.factors))
@@ -738,7 +884,9 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
         for (unsigned l = 0; l < levels; ++l) {
           c.spatial.push_back(option[slotOf(l, kSpatialX)]);
           c.spatial.push_back(option[slotOf(l, kSpatialY)]);
-          c.temporal.push_back(pruneOrders && option[slotOf(l, kTemporal)] > 1);
+          c.temporal.push_back(pruneOrders &&
+                               option[slotOf(l, kTemporal)] > 1 &&
+                               !(restricted && listed(l, d)));
         }
         classes[c] += SpaceCount(1);
       }
@@ -764,6 +912,8 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
     }
     SpaceCount total(0);
     for (const auto &[state, ways] : states) {
+      if (restricted && !utilizationFits(state.first))
+        continue;
       SpaceCount weighted = ways;
       if (pruneOrders)
         for (unsigned l = 0; l < levels; ++l)
@@ -779,7 +929,10 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
     hardwareKeeps *= SpaceCount(
         l == 0 ? 1 : (uint64_t(1) << __builtin_popcount(allowedKeep[l])) - 1);
     userKeeps *= SpaceCount(keepChoices(l, true).size());
-    userOrders *= fixedOrder[l] ? SpaceCount(1) : factorial(dims);
+    userOrders *= fixedOrder[l]
+                      ? SpaceCount(1)
+                      : factorial(dims - unsigned(outerDims[l].size() +
+                                                  innerDims[l].size()));
   }
   SpaceCount hardware = count(false, false) * orderChoices * hardwareKeeps;
   result.push_back(
@@ -791,24 +944,30 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
            : "fan-outs per axis, tensors each level may hold"});
   SpaceCount user = count(true, false) * userOrders * userKeeps;
   result.push_back({"user", user,
-                    "fixed factors, orders, keeps; dataflow template " +
+                    "fixed factors, bounds, orders, keeps, minimum "
+                    "utilizations; dataflow template " +
                         std::string(dataflowName(constraints.dataflow))});
   SpaceCount pruned = count(true, true) * userKeeps;
   result.push_back({"pruned", pruned, "orders of factor-1 loops collapsed"});
   if (capacitySamples > 0) {
+    // The share of the points that fit the capacities, among the random
+    // points that meet the constraints counted exactly above (bounds and
+    // utilizations, which random points may miss).
     std::mt19937_64 rng(seed);
-    unsigned fit = 0;
+    unsigned fit = 0, eligible = 0;
     for (unsigned i = 0; i < capacitySamples; ++i) {
       Mapping mapping = decode(random(rng));
+      if (violation(mapping))
+        continue;
+      ++eligible;
       fit += verifyMapping(problem_, arch_, mapping, {constraints.padding})
-                 .empty() &&
-             !violation(mapping);
+                 .empty();
     }
-    double share = double(fit) / capacitySamples;
+    double share = eligible ? double(fit) / eligible : 0;
     char note[128];
     std::snprintf(note, sizeof note,
                   "estimated: %.1f%% of %u random points fit the capacities",
-                  share * 100, capacitySamples);
+                  share * 100, eligible);
     result.push_back({"capacity", SpaceCount::scaled(pruned, share), note});
   }
   return result;

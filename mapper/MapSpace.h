@@ -93,8 +93,8 @@ public:
   Genome crossover(const Genome &a, const Genome &b,
                    std::mt19937_64 &rng) const;
 
-  /// Why `mapping` breaks a constraint the Genome form cannot express
-  /// (minimum utilization), if it does.
+  /// Why `mapping` breaks a constraint the Genome's moves do not keep by
+  /// themselves (minimum utilizations, factor bounds), if it does.
   std::optional<std::string> violation(const Mapping &mapping) const;
 
   /// Calls `visit` on every point of the pruned space (factor-1 loop orders
@@ -119,7 +119,12 @@ private:
   std::vector<std::vector<int64_t>> fixedFactor;
   /// Per dim: the bounds it may be padded to (the bound first).
   std::vector<std::vector<int64_t>> boundChoices;
+  /// Per dim and slot: the factor bounds (1 and INT64_MAX when free).
+  std::vector<std::vector<int64_t>> minFactor, maxFactor;
   std::vector<std::optional<std::vector<unsigned>>> fixedOrder;
+  /// Per level: dims whose loops come outermost / innermost (in order).
+  std::vector<std::vector<unsigned>> outerDims, innerDims;
+  std::vector<double> levelMinUtilization; ///< Per level.
   std::vector<std::optional<uint32_t>> fixedKeep;
   std::vector<uint32_t> allowedKeep; ///< Per level, by the Arch's roles.
 
@@ -131,6 +136,12 @@ private:
                                                    bool pruned) const;
   std::vector<uint32_t> keepChoices(unsigned level, bool pruned) const;
   void randomFactors(unsigned dim, Genome &genome, std::mt19937_64 &rng) const;
+  /// Moves a level's outermost/innermost dims into place.
+  void placeListed(unsigned level, std::vector<unsigned> &order) const;
+  bool listed(unsigned level, unsigned dim) const;
+  /// Whether the spatial usage (per level and axis) meets the minimum
+  /// utilizations.
+  bool utilizationFits(const std::vector<int64_t> &usage) const;
 };
 
 } // namespace tessel

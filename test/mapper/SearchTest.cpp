@@ -277,7 +277,8 @@ TEST(Constraints, BadInputIsLocated) {
               "c.yaml:2:12: error: 'padding' must be between 0 and 1.0, got 2");
   expectError("constraints:\n  levels:\n    - level: GLB\n      tempral: []\n",
               "c.yaml:4:7: error: a level constraint: unknown field 'tempral'; "
-              "expected one of: keep, level, noSpatial, order, spatial, "
+              "expected one of: innermost, keep, level, minUtilization, "
+              "noSpatial, order, outermost, spatial, spatialX, spatialY, "
               "temporal");
   Problem gemm = problemFrom(namedOp("matmul", "", {4, 4}, {4, 4}, {4, 4}));
   Arch arch = smallArch();
