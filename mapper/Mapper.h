@@ -26,16 +26,18 @@
 
 namespace tessel {
 
-/// What the search minimises: cycles, energy, energy-delay product, or
-/// cycles^w x energy^(1-w) (`weighted:w`; w = 0.5 ranks like EDP).
+/// What the search minimises: cycles, energy, energy-delay product,
+/// cycles^w x energy^(1-w) (`weighted:w`; w = 0.5 ranks like EDP), or
+/// cycles then energy (`lex`: the fewest cycles, energy breaking ties).
 struct Objective {
-  enum class Kind { Cycles, Energy, EnergyDelay, Weighted };
+  enum class Kind { Cycles, Energy, EnergyDelay, Weighted, Lexicographic };
   Kind kind = Kind::EnergyDelay;
   double cycleWeight = 0.5;
 
   double of(const Report &report) const;
   std::string name() const;
-  /// "cycles", "energy", "edp", "weighted:0.7"; nullopt if malformed.
+  /// "cycles", "energy", "edp", "weighted:0.7", "lex" (or
+  /// "lex:cycles,energy"); nullopt if malformed.
   static std::optional<Objective> parse(const std::string &text);
 };
 

@@ -414,8 +414,8 @@ MapOutcome mapOne(const Problem &problem, const Arch &arch,
   std::optional<Objective> parsed = Objective::parse(objective);
   if (!parsed)
     throw py::value_error("unknown objective '" + objective +
-                          "'; expected cycles, energy, edp or weighted:W "
-                          "(0 <= W <= 1)");
+                          "'; expected cycles, energy, edp, weighted:W "
+                          "(0 <= W <= 1) or lex");
   if (threads < 1 || threads > 256)
     throw py::value_error("threads must be 1 to 256, not " +
                           std::to_string(threads));

@@ -151,14 +151,15 @@ CLI::Option *addMapperOption(CLI::App *app, std::string &target) {
 CLI::Option *addObjectiveOption(CLI::App *app, std::string &target) {
   return app
       ->add_option("--objective", target,
-                   "cycles, energy, edp (default) or weighted:W = "
-                   "cycles^W x energy^(1-W)")
+                   "cycles, energy, edp (default), weighted:W = "
+                   "cycles^W x energy^(1-W), or lex (fewest cycles, then "
+                   "least energy)")
       ->check(CLI::Validator(
           [](std::string &text) -> std::string {
             if (Objective::parse(text))
               return "";
-            return "must be cycles, energy, edp or weighted:W (0 <= W <= "
-                   "1); got '" +
+            return "must be cycles, energy, edp, weighted:W (0 <= W <= "
+                   "1) or lex; got '" +
                    text + "'";
           },
           "OBJECTIVE"));
