@@ -344,7 +344,8 @@ void MapSpace::applyDataflow() {
   if (dataflow == DataflowTemplate::RowStationary) {
     // A convolution row primitive per PE: the window pair (p, r) of the
     // first input coordinate like `oh + kh` spreads over the array above
-    // (p on X, r on Y); the PE walks the rest.
+    // (p on X, r on Y), with replication dims beside them; the PE walks
+    // the rest.
     const Tensor &input = problem_.tensors[0];
     const Tensor &output = problem_.output();
     std::optional<std::pair<unsigned, unsigned>> window;
@@ -365,12 +366,25 @@ void MapSpace::applyDataflow() {
            "an output loop and a window loop, like oh + kh) on an Arch with a "
            "PE array; '" +
                problem_.opName + "' on '" + arch_.name + "' has none");
+    // The logical PE set (output rows x filter rows) is replicated over
+    // the physical array as Eyeriss does it: dimensions that slide no
+    // window (filters, channels, batch) may spread on either axis too, so
+    // that several sets fill the array.
+    std::vector<bool> slides(dims, false);
+    for (const Tensor &tensor : problem_.tensors)
+      for (const Projection &coordinate : tensor.projection)
+        if (coordinate.terms.size() > 1)
+          for (const ProjectionTerm &term : coordinate.terms)
+            slides[term.dim] = true;
     unsigned array = levels - 2;
     for (unsigned d = 0; d < dims; ++d) {
+      bool replicates = !slides[d];
       allowed[d][slotOf(array, kSpatialX)] =
-          allowed[d][slotOf(array, kSpatialX)] && d == window->first;
+          allowed[d][slotOf(array, kSpatialX)] &&
+          (d == window->first || replicates);
       allowed[d][slotOf(array, kSpatialY)] =
-          allowed[d][slotOf(array, kSpatialY)] && d == window->second;
+          allowed[d][slotOf(array, kSpatialY)] &&
+          (d == window->second || replicates);
     }
     allowed[window->first][slotOf(inner, kTemporal)] = false;
     allowed[window->second][slotOf(inner, kTemporal)] = false;

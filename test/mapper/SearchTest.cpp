@@ -354,6 +354,43 @@ TEST(Constraints, RowStationaryNeedsAConvolution) {
   }
 }
 
+TEST(Constraints, RowStationaryReplicatesThePeSetOverTheArray) {
+  // A 3x3 convolution, 8 output rows, 8 filters and 4 channels on the
+  // Eyeriss-like 14x12 array. The row primitive alone (output rows on X,
+  // filter rows on Y) uses at most 8 x 3 = 24 PEs; replicating the PE set
+  // over filters, channels or batch may use more, never a sliding window
+  // dimension other than the pair.
+  Problem problem = problemFrom(
+      namedOp("conv_2d_nhwc_hwcf",
+              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
+              "tensor<2xi64>}",
+              {1, 10, 10, 4}, {3, 3, 4, 8}, {1, 8, 8, 8}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+  Constraints rs;
+  rs.dataflow = DataflowTemplate::RowStationary;
+  MapSpace space(problem, arch, rs);
+  unsigned oh = *problem.dimIndex("oh"), kh = *problem.dimIndex("kh");
+  unsigned ow = *problem.dimIndex("ow"), kw = *problem.dimIndex("kw");
+  std::mt19937_64 rng(3);
+  uint64_t most = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Mapping mapping = space.decode(space.random(rng));
+    uint64_t pes = 1;
+    for (const SpatialLoop &loop : mapping.levels[1].spatial) {
+      pes *= uint64_t(loop.factor);
+      EXPECT_NE(loop.dim, ow);
+      EXPECT_NE(loop.dim, kw);
+      if (loop.axis == SpatialAxis::X)
+        EXPECT_NE(loop.dim, kh);
+      else
+        EXPECT_NE(loop.dim, oh);
+    }
+    most = std::max(most, pes);
+  }
+  EXPECT_GT(most, 24u);
+}
+
 TEST(Constraints, BadInputIsLocated) {
   auto expectError = [](const std::string &text, const std::string &what) {
     try {
