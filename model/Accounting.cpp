@@ -7,6 +7,15 @@
 namespace tessel {
 namespace {
 
+/// Whether words between `supplier` and `level` cross level j's network.
+/// Words the innermost level relays to the compute units land in the PE's
+/// operand registers: no network of its own (as in sim/Structural.cpp).
+bool crosses(const NestAnalysis &nest, unsigned supplier, unsigned level,
+             unsigned j) {
+  return j == supplier || level < nest.levelCount() ||
+         j + 1 < nest.levelCount();
+}
+
 /// Input words from `supplier` down to `level`'s instances (`entering` per
 /// instance): every network on the way carries them, each multicasting to
 /// the children that need a word where it can; the supplier reads each
@@ -17,6 +26,8 @@ void chargeDown(const NestAnalysis &nest, Report &report, unsigned supplier,
                 uint64_t entering) {
   CheckedCounts &c = nest.arithmetic();
   for (unsigned j = supplier; j < level; ++j) {
+    if (!crosses(nest, supplier, level, j))
+      continue;
     NetworkLoad load = nest.downTraffic(j, level, tensor, wrapReuse, entering);
     uint64_t instances = nest.activeInstances(j);
     TensorActions &network = report.actions.at(j, tensor);
@@ -37,6 +48,8 @@ void chargeUp(const NestAnalysis &nest, Report &report, unsigned supplier,
   CheckedCounts &c = nest.arithmetic();
   bool reduce = nest.pathCanReduce(supplier, level);
   for (unsigned j = supplier; j < level; ++j) {
+    if (!crosses(nest, supplier, level, j))
+      continue;
     const GroupTraffic &traffic = nest.groupTraffic(j, level, tensor);
     uint64_t instances = nest.activeInstances(j);
     TensorActions &network = report.actions.at(j, tensor);

@@ -238,6 +238,12 @@ private:
     return unsigned(x + y * int64_t(arch.levels[network].fanout[0]));
   }
 
+  /// The innermost level relaying words to or from the MACs: they land in
+  /// its PE's operand registers, without crossing a network of its own.
+  bool intoRegisters(unsigned supplier, unsigned level, unsigned j) const {
+    return level == levels && j + 1 == levels && j != supplier;
+  }
+
   /// What one instance needs from (or sends to) its supplier this step.
   struct Need {
     std::vector<int64_t> instance;
@@ -253,6 +259,8 @@ private:
   void sendDown(unsigned supplier, unsigned level, unsigned tensor,
                 const std::vector<Need> &needs) {
     for (unsigned j = supplier; j < level; ++j) {
+      if (intoRegisters(supplier, level, j))
+        continue;
       const Network &network = arch.levels[j].network;
       std::map<std::pair<std::vector<int64_t>, Point>,
                std::pair<std::set<unsigned>, std::set<int>>>
@@ -288,6 +296,8 @@ private:
               const std::vector<Need> &sends) {
     bool merge = pathCan(supplier, level, true);
     for (unsigned j = supplier; j < level; ++j) {
+      if (intoRegisters(supplier, level, j))
+        continue;
       const Network &network = arch.levels[j].network;
       BruteCounts &here = counts[j][tensor];
       uint64_t before = here.networkWords;
