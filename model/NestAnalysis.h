@@ -38,14 +38,30 @@ struct NestLoop {
   SpatialAxis axis = SpatialAxis::X;
 };
 
-/// Transfers from a supplier level to the instances below it that share
-/// data: how many distinct groups one supplier instance serves, and the hops
-/// its network spends per word summed over those groups.
+/// Transfers between the instances of a level `from` and the instances
+/// below them at `level`, on the network of level `network` (from <=
+/// network < level): the instances under one instance of `from` grouped by
+/// their box's origin (identical boxes share every transfer), and for each
+/// group the children of `network`'s instance it spans.
 struct GroupTraffic {
-  uint64_t groups = 0;
+  uint64_t groups = 0;        ///< Distinct boxes under one `from` instance.
+  uint64_t childPairs = 0;    ///< Sum over groups of the children spanned.
   uint64_t multicastHops = 0; ///< Per word, summed over groups.
   uint64_t reductionHops = 0; ///< Per word, summed over groups.
   uint64_t leaderHops = 0;    ///< Unicast to each group's first member.
+  uint64_t drainHops = 0;     ///< Every instance's word up alone, summed.
+  /// Boxes of different groups overlap (share words) iff one of these
+  /// vectors (|origin difference| per coordinate, `closestCount` of them,
+  /// flat) is below the box's span in every coordinate.
+  const int64_t *closest = nullptr;
+  unsigned closestCount = 0;
+};
+
+/// One network's load: words it sends (a multicast counts once) and the
+/// word-hops they take.
+struct NetworkLoad {
+  uint64_t words = 0;
+  uint64_t hops = 0;
 };
 
 /// Not thread-safe: one NestAnalysis per evaluation (it is cheap).
@@ -94,9 +110,27 @@ public:
   /// every transfer: a multicast, or a spatial reduction for outputs).
   uint64_t distinctBoxes(unsigned supplier, unsigned level,
                          unsigned tensor) const;
-  /// The same groups with their hop counts on the supplier's network.
-  GroupTraffic groupTraffic(unsigned supplier, unsigned level,
-                            unsigned tensor) const;
+  /// The groups of `level`'s instances under one instance of `from` with
+  /// their hop counts on `network`'s network (docs/model.md). The answer
+  /// lives until this analysis ends.
+  const GroupTraffic &groupTraffic(unsigned from, unsigned network,
+                                   unsigned level, unsigned tensor) const;
+  const GroupTraffic &groupTraffic(unsigned supplier, unsigned level,
+                                   unsigned tensor) const {
+    return groupTraffic(supplier, supplier, level, tensor);
+  }
+  /// Whether two groups' boxes of `tensor` at `level` share words.
+  bool boxesOverlap(const GroupTraffic &traffic, unsigned level,
+                    unsigned tensor) const;
+  /// What one instance of `network` sends down its network over the run
+  /// so that every instance of `level` below it gets the words of `tensor`
+  /// entering its box (enteringWords): each word once per step to the set
+  /// of children that need it where the network multicasts (the union of
+  /// their boxes' new words), else once per child.
+  /// `entering` is enteringWords(level, tensor, wrapReuse), or the
+  /// temporal steps for the compute units.
+  NetworkLoad downTraffic(unsigned network, unsigned level, unsigned tensor,
+                          bool wrapReuse, uint64_t entering) const;
 
   /// Whether every network between `supplier` and `level` that spreads
   /// data over more than one child can multicast (reduce).
@@ -123,6 +157,8 @@ public:
     std::vector<unsigned> spatialLoops;             ///< [level]: how many.
     std::vector<int64_t> scratchSpan, scratchReset; ///< For the queries.
     std::vector<int64_t> networkKeys; ///< [level]: a network's identity.
+    std::vector<int64_t> scratchOffset;
+    std::vector<GroupTraffic> trivialTraffic; ///< [network]: one child.
   };
 
 private:
@@ -142,9 +178,25 @@ private:
   std::vector<int64_t> &scratchReset = buffers.scratchReset;
   std::vector<int64_t> &networkKeys = buffers.networkKeys;
 
+  std::vector<int64_t> &scratchOffset = buffers.scratchOffset;
+  std::vector<GroupTraffic> &trivialTraffic = buffers.trivialTraffic;
+
+  static void resetMemos();
   void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
-  GroupTraffic enumerateGroups(unsigned supplier, unsigned level,
-                               unsigned tensor) const;
+  /// Calls visit(weight, offset, entering) for the first tile (offset
+  /// nullptr: the whole box) and each advance of a temporal loop above
+  /// `level` that moves the box (`weight` times by `offset`, per
+  /// coordinate; nullptr where the whole box is refetched).
+  template <typename Visit>
+  void forEachEntering(unsigned level, unsigned tensor, bool wrapReuse,
+                       Visit visit) const;
+  GroupTraffic enumerateGroups(unsigned from, unsigned network, unsigned level,
+                               unsigned tensor,
+                               std::vector<int64_t> &closest) const;
+  /// downTraffic's exact count where the boxes of groups overlap: the
+  /// words of one entering shape (offset nullptr: the whole box).
+  NetworkLoad overlappingLoad(unsigned network, unsigned level,
+                              unsigned tensor, const int64_t *offset) const;
 };
 
 } // namespace tessel

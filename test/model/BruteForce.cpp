@@ -16,6 +16,7 @@ struct FlatLoop {
   int64_t factor;
   unsigned level;
   bool spatial;
+  SpatialAxis axis;
 };
 
 /// The nest, outer to inner, and each loop's weight in its dimension's
@@ -29,9 +30,9 @@ Nest flatten(const Mapping &mapping, unsigned dimCount) {
   Nest nest;
   for (unsigned l = 0; l < mapping.levels.size(); ++l) {
     for (const Loop &loop : mapping.levels[l].temporal)
-      nest.loops.push_back({loop.dim, loop.factor, l, false});
+      nest.loops.push_back({loop.dim, loop.factor, l, false, SpatialAxis::X});
     for (const SpatialLoop &loop : mapping.levels[l].spatial)
-      nest.loops.push_back({loop.dim, loop.factor, l, true});
+      nest.loops.push_back({loop.dim, loop.factor, l, true, loop.axis});
   }
   nest.weight.assign(nest.loops.size(), 1);
   std::vector<int64_t> below(dimCount, 1);
@@ -216,6 +217,126 @@ private:
     return boxOf(points);
   }
 
+  /// Which child of its `network`-level ancestor an instance (spatial
+  /// indices of the loops above its level) sits under: the spatial loops
+  /// of that level, x-fastest, the innermost loop of an axis fastest.
+  unsigned slotAt(const std::vector<int64_t> &instance,
+                  unsigned network) const {
+    int64_t x = 0, y = 0, xScale = 1, yScale = 1;
+    for (size_t n = instance.size(); n-- > 0;) {
+      const FlatLoop &loop = nest.loops[spatialLoops[n]];
+      if (loop.level != network)
+        continue;
+      if (loop.axis == SpatialAxis::X) {
+        x += instance[n] * xScale;
+        xScale *= loop.factor;
+      } else {
+        y += instance[n] * yScale;
+        yScale *= loop.factor;
+      }
+    }
+    return unsigned(x + y * int64_t(arch.levels[network].fanout[0]));
+  }
+
+  /// The innermost level relaying words to or from the MACs: they land in
+  /// its PE's operand registers, without crossing a network of its own.
+  bool intoRegisters(unsigned supplier, unsigned level, unsigned j) const {
+    return level == levels && j + 1 == levels && j != supplier;
+  }
+
+  /// What one instance needs from (or sends to) its supplier this step.
+  struct Need {
+    std::vector<int64_t> instance;
+    Words words;
+    int box; ///< Its box, numbered per distinct box.
+  };
+
+  /// Words down from `supplier` to the instances of `level`: on each
+  /// network on the way, per instance of its level and per word, the set
+  /// of its children that need the word (one of their instances below
+  /// does); a multicasting network sends it once, another once per child.
+  /// The supplier reads every word it sends.
+  void sendDown(unsigned supplier, unsigned level, unsigned tensor,
+                const std::vector<Need> &needs) {
+    for (unsigned j = supplier; j < level; ++j) {
+      if (intoRegisters(supplier, level, j))
+        continue;
+      const Network &network = arch.levels[j].network;
+      std::map<std::pair<std::vector<int64_t>, Point>,
+               std::pair<std::set<unsigned>, std::set<int>>>
+          wanted;
+      for (const Need &need : needs)
+        for (const Point &word : need.words) {
+          auto &entry = wanted[{supplierKey(need.instance, j), word}];
+          entry.first.insert(slotAt(need.instance, j));
+          entry.second.insert(need.box);
+        }
+      BruteCounts &here = counts[j][tensor];
+      for (const auto &[where, receivers] : wanted) {
+        std::vector<unsigned> children(receivers.first.begin(),
+                                       receivers.first.end());
+        uint64_t sent = network.multicast ? 1 : children.size();
+        here.networkWords += sent;
+        here.networkHops += network.multicastHops(children);
+        if (j == supplier)
+          here.reads += sent;
+        if (network.multicast && receivers.second.size() > 1)
+          ++here.sharedAcrossBoxes;
+        if (!mapping.levels[j].keeps(tensor))
+          here.relayed += sent;
+      }
+    }
+  }
+
+  /// Output words up from the instances of `level` to `supplier`: where
+  /// every network on the way reduces, each network carries a word once
+  /// per instance of its level (from the children whose instances send
+  /// it); else every instance's word travels alone.
+  void sendUp(unsigned supplier, unsigned level, unsigned tensor,
+              const std::vector<Need> &sends) {
+    bool merge = pathCan(supplier, level, true);
+    for (unsigned j = supplier; j < level; ++j) {
+      if (intoRegisters(supplier, level, j))
+        continue;
+      const Network &network = arch.levels[j].network;
+      BruteCounts &here = counts[j][tensor];
+      uint64_t before = here.networkWords;
+      if (merge) {
+        std::map<std::pair<std::vector<int64_t>, Point>, std::set<unsigned>>
+            joined;
+        for (const Need &send : sends)
+          for (const Point &word : send.words)
+            joined[{supplierKey(send.instance, j), word}].insert(
+                slotAt(send.instance, j));
+        for (const auto &[where, senders] : joined) {
+          ++here.networkWords;
+          here.networkHops += network.reductionHops(
+              std::vector<unsigned>(senders.begin(), senders.end()));
+        }
+      } else {
+        for (const Need &send : sends) {
+          here.networkWords += send.words.size();
+          here.networkHops += send.words.size() *
+                              network.drainHops(slotAt(send.instance, j));
+        }
+      }
+      if (!mapping.levels[j].keeps(tensor))
+        here.relayed += here.networkWords - before;
+    }
+  }
+
+  /// A read-back of `words` from `supplier` to one instance of `level`.
+  void sendBack(unsigned supplier, unsigned level, unsigned tensor,
+                const std::vector<int64_t> &instance, uint64_t words) {
+    for (unsigned j = supplier; j < level; ++j) {
+      counts[j][tensor].networkWords += words;
+      counts[j][tensor].networkHops +=
+          words * arch.levels[j].network.unicastHops(slotAt(instance, j));
+      if (!mapping.levels[j].keeps(tensor))
+        counts[j][tensor].relayed += words;
+    }
+  }
+
   void moveTiles(unsigned level, unsigned tensor,
                  const std::vector<int64_t> &time) {
     unsigned supplier = supplierOf(level, tensor);
@@ -223,6 +344,8 @@ private:
     bool share = pathCan(supplier, level, isOutput);
     // Per supplier instance, the distinct boxes already served this step.
     std::map<std::vector<int64_t>, std::set<Words>> served;
+    std::map<Words, int> boxes;
+    std::vector<Need> moved;
     for (const std::vector<int64_t> &instance : instancesOf(level)) {
       auto key = std::make_tuple(level, tensor, instance);
       Words now = tileOf(level, tensor, time, instance);
@@ -230,16 +353,17 @@ private:
       Words leaving = minus(held[key], now);
       bool firstOfGroup =
           served[supplierKey(instance, supplier)].insert(now).second;
+      int box = boxes.emplace(now, int(boxes.size())).first->second;
       BruteCounts &here = counts[level][tensor];
       BruteCounts &source = counts[supplier][tensor];
       if (!isOutput) {
         here.fills += entering.size();
-        if (firstOfGroup || !share)
-          source.reads += entering.size();
+        moved.push_back({instance, std::move(entering), box});
       } else {
         here.reads += leaving.size();
         if (firstOfGroup || !share)
           source.updates += leaving.size();
+        moved.push_back({instance, std::move(leaving), box});
         if (firstOfGroup) {
           Words readBack;
           for (const Point &p : entering)
@@ -247,11 +371,16 @@ private:
               readBack.insert(p);
           here.fills += readBack.size();
           source.reads += readBack.size();
+          sendBack(supplier, level, tensor, instance, readBack.size());
         }
         visited[key].insert(now.begin(), now.end());
       }
       held[key] = std::move(now);
     }
+    if (isOutput)
+      sendUp(supplier, level, tensor, moved);
+    else
+      sendDown(supplier, level, tensor, moved);
   }
 
   void compute(const std::vector<int64_t> &time) {
@@ -265,18 +394,25 @@ private:
       bool isOutput = problem.tensors[t].isOutput;
       bool share = pathCan(supplier, levels, isOutput);
       std::map<std::vector<int64_t>, std::set<Point>> served;
+      std::map<Point, int> points;
+      std::vector<Need> operands;
       for (const std::vector<int64_t> &unit : instancesOf(levels)) {
         std::vector<int64_t> dims = base;
         for (size_t j = 0; j < spatialLoops.size(); ++j)
           dims[nest.loops[spatialLoops[j]].dim] +=
               unit[j] * nest.weight[spatialLoops[j]];
         Point point = coordinatesOf(problem.tensors[t], dims);
+        int box = points.emplace(point, int(points.size())).first->second;
         bool firstOfGroup =
             served[supplierKey(unit, supplier)].insert(point).second;
-        if (!firstOfGroup && share)
-          continue;
-        (isOutput ? counts[supplier][t].updates : counts[supplier][t].reads)++;
+        if (isOutput && (firstOfGroup || !share))
+          counts[supplier][t].updates++;
+        operands.push_back({unit, Words{point}, box});
       }
+      if (isOutput)
+        sendUp(supplier, levels, t, operands);
+      else
+        sendDown(supplier, levels, t, operands);
     }
   }
 
@@ -288,13 +424,16 @@ private:
       unsigned supplier = supplierOf(l, out);
       bool share = pathCan(supplier, l, true);
       std::map<std::vector<int64_t>, std::set<Words>> served;
+      std::vector<Need> drained;
       for (const std::vector<int64_t> &instance : instancesOf(l)) {
         const Words &last = held[std::make_tuple(l, out, instance)];
         counts[l][out].reads += last.size();
         if (served[supplierKey(instance, supplier)].insert(last).second ||
             !share)
           counts[supplier][out].updates += last.size();
+        drained.push_back({instance, last, 0});
       }
+      sendUp(supplier, l, out, drained);
     }
   }
 };

@@ -3,8 +3,11 @@
 //
 // Walks a mapping's whole loop nest in time order, keeps an explicit set of
 // the words every buffer instance holds, and counts each fill, read and
-// update as it happens (docs/model.md, "The box-buffer semantics"). Slow on
-// purpose; for small problems only.
+// update as it happens (docs/model.md, "The box-buffer semantics"), and
+// every word each network carries: per step, per instance of the
+// network's level, the words its children need grouped per word, with the
+// hops from the network's graph for that set of children. Slow on purpose;
+// for small problems only.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_TEST_MODEL_BRUTEFORCE_H
@@ -23,6 +26,14 @@ struct BruteCounts {
   uint64_t reads = 0;
   uint64_t fills = 0;
   uint64_t updates = 0;
+  /// On the level's network: words sent (a multicast once) and word-hops.
+  uint64_t networkWords = 0;
+  uint64_t networkHops = 0;
+  /// Coverage, not a count the models report: words multicast once to
+  /// instances whose boxes differ (halo sharing), and words this level's
+  /// network carried for a tensor the level bypasses.
+  uint64_t sharedAcrossBoxes = 0;
+  uint64_t relayed = 0;
 };
 
 /// counts[level][tensor].

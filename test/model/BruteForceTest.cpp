@@ -4,8 +4,10 @@
 // convolutions with stride and dilation, depthwise convolutions,
 // contractions) x random legal mappings (bypass, spatial factors on both
 // axes, multicast and reduction on or off) on random accelerators: the
-// reuse model's reads, fills and updates at every level for every tensor
-// equal the counts of a walk of the whole loop nest.
+// reuse model's reads, fills, updates, network words and network hops at
+// every level for every tensor equal the counts of a walk of the whole
+// loop nest -- among them words multicast once to children whose boxes
+// only overlap (halos) and words relayed by levels that bypass them.
 //
 //===----------------------------------------------------------------------===//
 #include "BruteForce.h"
@@ -13,6 +15,8 @@
 
 #include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
+
+#include <cstdio>
 
 namespace tessel {
 namespace {
@@ -47,8 +51,9 @@ std::string describe(const Problem &problem, const Arch &arch,
 TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
   std::mt19937_64 rng(5);
   std::unique_ptr<CostModel> reuse = createCostModel("reuse");
-  unsigned cases = 0, withBypass = 0, withSpatialXY = 0, withHalo = 0;
-  for (int trial = 0; trial < 400; ++trial) {
+  unsigned cases = 0, withBypass = 0, withSpatialXY = 0, withHalo = 0,
+           withSharedHalo = 0, withRelay = 0;
+  for (int trial = 0; trial < 1000; ++trial) {
     Problem problem = randomProblem(rng);
     Arch arch = randomArch(rng);
     Mapping mapping = randomMapping(problem, arch, rng);
@@ -66,6 +71,8 @@ TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
         EXPECT_EQ(model.reads, brute[l][t].reads);
         EXPECT_EQ(model.fills, brute[l][t].fills);
         EXPECT_EQ(model.updates, brute[l][t].updates);
+        EXPECT_EQ(model.networkWords, brute[l][t].networkWords);
+        EXPECT_EQ(model.networkHops, brute[l][t].networkHops);
       }
     if (HasFailure())
       return;
@@ -76,12 +83,27 @@ TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
                        level.spatialProduct(SpatialAxis::Y) > 1;
     }
     withHalo += problem.opName.find("conv") != std::string::npos;
+    bool shared = false, relayed = false;
+    for (const std::vector<BruteCounts> &level : brute)
+      for (const BruteCounts &counts : level) {
+        shared |= counts.sharedAcrossBoxes > 0;
+        relayed |= counts.relayed > 0;
+      }
+    withSharedHalo += shared;
+    withRelay += relayed;
   }
-  EXPECT_EQ(cases, 400u);
+  EXPECT_EQ(cases, 1000u);
+  std::printf("%u cases: %u with bypass levels, %u spread on both axes, %u "
+              "convolutions, %u with words multicast to overlapping boxes, "
+              "%u with words relayed through a bypassing level\n",
+              cases, withBypass, withSpatialXY, withHalo, withSharedHalo,
+              withRelay);
   // The random cases really cover what they claim to.
-  EXPECT_GT(withBypass, 100u);
+  EXPECT_GT(withBypass, 200u);
   EXPECT_GT(withSpatialXY, 10u);
-  EXPECT_GT(withHalo, 150u);
+  EXPECT_GT(withHalo, 300u);
+  EXPECT_GT(withSharedHalo, 25u);
+  EXPECT_GT(withRelay, 100u);
 }
 
 } // namespace

@@ -214,6 +214,98 @@ levels:
             12u);
 }
 
+// out[p] += in[p + r] * w[r], P=4 R=3 (n=c=f=1): 6 input words.
+// DRAM -> GLB (4 PEs on a bus) -> Reg: GLB spreads p=4 over the PEs, each
+// Reg runs r=3 and keeps in's box [p, p+2]: [0,2] [1,3] [2,4] [3,5], four
+// different boxes that overlap (the halo). Needed by:
+//   in[0] {PE0}, in[1] {0,1}, in[2] {0,1,2}, in[3] {1,2,3}, in[4] {2,3},
+//   in[5] {3}.
+// A multicasting bus sends each of the 6 words once, one hop each (onto
+// the bus; its taps cost none): GLB reads 6, network 6 words, 6 hops.
+// Without multicast: one word per PE that needs it, 3 per PE: 12, 12 hops.
+// The Regs fill 12 either way; the GLB fills its box [0,5] once: 6.
+TEST(ReuseModelNetwork, OverlappingHalosShareOneMulticast) {
+  Problem problem = problemFrom(
+      namedOp("conv_1d_nwc_wcf",
+              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
+              "tensor<1xi64>}",
+              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  for (bool multicast : {true, false}) {
+    Arch arch = parseArch(std::string(R"(name: halo
+levels:
+  - {name: DRAM, capacity: unbounded}
+  - name: GLB
+    capacity: 100
+    fanout: [4, 1]
+    network: {topology: bus, multicast: )") +
+                              (multicast ? "true" : "false") + R"(}
+  - {name: Reg, capacity: 100}
+)",
+                          "halo.yaml");
+    Mapping mapping = mappingFor(problem, arch, R"(mappings:
+  - levels:
+      - {level: DRAM, keep: [I, W, O]}
+      - {level: GLB, spatial: [ow=4@X], keep: [I, W, O]}
+      - {level: Reg, temporal: [kw=3], keep: [I, W, O]}
+)");
+    Report report = evaluate("reuse", problem, arch, mapping);
+    const TensorActions &glb = report.actions.at(1, 0);
+    SCOPED_TRACE(multicast ? "multicast" : "unicast");
+    EXPECT_EQ(glb.fills, 6u);
+    EXPECT_EQ(glb.reads, multicast ? 6u : 12u);
+    EXPECT_EQ(glb.networkWords, multicast ? 6u : 12u);
+    EXPECT_EQ(glb.networkHops, multicast ? 6u : 12u);
+    EXPECT_EQ(report.actions.at(2, 0).fills, 12u);
+  }
+}
+
+// The same convolution, P=4 R=3. DRAM -> Mid (2 PEs on a bus) -> Reg: Mid
+// spreads p=2 and bypasses the weights; each Reg runs p=2, r=3 and keeps
+// w[0..2]. Both Regs need the same 3 weights, once: DRAM (Mid's supplier)
+// reads 3 and sends them over its network to its one child, Mid (3 words,
+// 3 hops); Mid relays them without a read or a fill, over its own
+// network: multicast, 3 words and 3 hops; without multicast one per Reg,
+// 6 words and 6 hops, and DRAM still reads each weight once. The Regs fill
+// 3 each: 6.
+TEST(ReuseModelNetwork, BypassedWordsCrossTheRelaysNetwork) {
+  Problem problem = problemFrom(
+      namedOp("conv_1d_nwc_wcf",
+              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
+              "tensor<1xi64>}",
+              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  for (bool multicast : {true, false}) {
+    Arch arch = parseArch(std::string(R"(name: relay
+levels:
+  - {name: DRAM, capacity: unbounded}
+  - name: Mid
+    capacity: 100
+    fanout: [2, 1]
+    network: {topology: bus, multicast: )") +
+                              (multicast ? "true" : "false") + R"(}
+  - {name: Reg, capacity: 100}
+)",
+                          "relay.yaml");
+    Mapping mapping = mappingFor(problem, arch, R"(mappings:
+  - levels:
+      - {level: DRAM, keep: [I, W, O]}
+      - {level: Mid, spatial: [ow=2@X], keep: [I, O]}
+      - {level: Reg, temporal: [ow=2, kw=3], keep: [I, W, O]}
+)");
+    Report report = evaluate("reuse", problem, arch, mapping);
+    SCOPED_TRACE(multicast ? "multicast" : "unicast");
+    const TensorActions &dram = report.actions.at(0, 1);
+    const TensorActions &mid = report.actions.at(1, 1);
+    EXPECT_EQ(dram.reads, 3u);
+    EXPECT_EQ(dram.networkWords, 3u);
+    EXPECT_EQ(dram.networkHops, 3u);
+    EXPECT_EQ(mid.reads, 0u);
+    EXPECT_EQ(mid.fills, 0u);
+    EXPECT_EQ(mid.networkWords, multicast ? 3u : 6u);
+    EXPECT_EQ(mid.networkHops, multicast ? 3u : 6u);
+    EXPECT_EQ(report.actions.at(2, 1).fills, 6u);
+  }
+}
+
 TEST(ModelProperties, NoMappingBeatsTheRoofline) {
   std::mt19937_64 rng(11);
   auto roofline = createCostModel("roofline");
