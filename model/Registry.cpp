@@ -119,9 +119,14 @@ uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
 void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
                        Report &report) {
   CheckedCounts &counts = nest.arithmetic();
+  // A PE's vector lanes take macsPerPE consecutive steps of its program a
+  // cycle, within one tile of the PE's level (the next tile's registers
+  // are another buffer).
   uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
+  uint64_t tiles = std::max<uint64_t>(1, nest.epochs(arch.levelCount() - 1));
+  uint64_t perTile = nest.temporalSteps() / tiles;
   report.resourceCycles.push_back(
-      {"compute", (nest.temporalSteps() + lanes - 1) / lanes});
+      {"compute", counts.mul(tiles, (perTile + lanes - 1) / lanes)});
   for (unsigned l = 0; l < arch.levelCount(); ++l) {
     const StorageLevel &level = arch.levels[l];
     uint64_t reads = 0, writes = 0, networkWords = 0;
