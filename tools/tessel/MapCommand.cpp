@@ -214,10 +214,12 @@ int run(MapOptions &options) {
   size_t opCount =
       showProgress ? importLinalgFile(options.file).problems.size() : 0;
   bool written = false;
+  std::vector<Diagnostic> warnings;
   WorkloadSet set = importLinalgFile(
       options.file, context,
       [&](mlir::Operation *op, const Problem &problem) {
         ++opIndex;
+        addDatatypeWarnings(problem, arch, warnings);
         OpOutcome outcome;
         outcome.name = problem.name;
         if (interrupted()) {
@@ -297,6 +299,8 @@ int run(MapOptions &options) {
         written = true;
       });
   for (const Diagnostic &diagnostic : set.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  for (const Diagnostic &diagnostic : warnings)
     std::cerr << diagnostic.format() << "\n";
   if (!options.output.empty() && isYamlPath(options.output)) {
     written = writeMappingsYaml(outcomes, options.output);

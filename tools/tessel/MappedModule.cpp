@@ -3,6 +3,7 @@
 
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
+#include "mapping/Datatypes.h"
 #include "mapping/Dialect/MappedImport.h"
 
 #include <iostream>
@@ -37,6 +38,35 @@ SourceRef sourceOf(const std::string &where) {
 }
 
 } // namespace
+
+void addDatatypeWarnings(const Problem &problem, const Arch &arch,
+                         std::vector<Diagnostic> &diagnostics) {
+  std::vector<std::string> mismatches = datatypeMismatches(problem, arch);
+  if (mismatches.empty())
+    return;
+  std::string message = "element types do not fit " + arch.name + ": ";
+  for (size_t i = 0; i < mismatches.size(); ++i)
+    message += (i ? "; " : "") + mismatches[i];
+  message += " (counts and energies assume they fit: docs/arch.md)";
+  // Once per module: later ops with the same mismatch are counted.
+  for (Diagnostic &known : diagnostics) {
+    std::string &text = known.message;
+    size_t at = text.find(message);
+    if (known.severity != Diagnostic::Severity::Warning ||
+        at == std::string::npos)
+      continue;
+    size_t more = text.find(" [and ", at + message.size());
+    unsigned count = more == std::string::npos
+                         ? 0
+                         : unsigned(std::stoul(text.substr(more + 6)));
+    text = text.substr(0, at + message.size()) + " [and " +
+           std::to_string(count + 1) + " more op" +
+           (count + 1 == 1 ? "" : "s") + "]";
+    return;
+  }
+  diagnostics.push_back({Diagnostic::Severity::Warning, problem.source,
+                         "'" + problem.name + "': " + message});
+}
 
 bool reportModuleDiagnostics(const MappedModule &module,
                              const std::string &file) {
@@ -79,6 +109,7 @@ MappedModule readMappedModule(const std::string &file, const Arch &arch,
   module.workloads = std::move(mapped.workloads);
   for (size_t i = 0; i < module.workloads.problems.size(); ++i) {
     const Problem &problem = module.workloads.problems[i];
+    addDatatypeWarnings(problem, arch, module.workloads.diagnostics);
     MappedOp entry;
     entry.problem = problem;
     bool found = false;

@@ -43,6 +43,11 @@ MappedModule readMappedModule(const std::string &file, const Arch &arch,
                               const std::vector<NamedMapping> &yamlMappings,
                               const VerifyOptions &options);
 
+/// Appends a warning at the op when its element types do not fit the
+/// Arch's MACs or words (mapping/Datatypes.h).
+void addDatatypeWarnings(const Problem &problem, const Arch &arch,
+                         std::vector<Diagnostic> &diagnostics);
+
 /// Prints the module's import diagnostics and invalid-mapping errors to
 /// stderr; returns false (after an error naming `file`) when the module
 /// read cleanly but no op carries a mapping.

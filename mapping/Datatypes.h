@@ -1,0 +1,44 @@
+//===- mapping/Datatypes.h - Do a workload's types fit an Arch? -*- C++ -*-===//
+//
+// Each tensor's element type comes from its MLIR element type (i8, i32,
+// bf16, f32, ...); an Arch has a MAC datatype (int8, int16, fp16, ...) and
+// a word width per level. Tessel counts every element as one word of the
+// level that holds it (docs/arch.md), which is exact only where the types
+// fit: this says where they do not, so the user knows which numbers are an
+// approximation.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_MAPPING_DATATYPES_H
+#define TESSEL_MAPPING_DATATYPES_H
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+struct Arch;
+struct Problem;
+
+/// A number format: integer or floating point, and its width.
+struct NumberFormat {
+  bool floating = false;
+  unsigned bits = 0;
+};
+
+/// "i8", "f32", "bf16", "f16", "int8", "fp16", "fp32", ...; nullopt when
+/// not a number format Tessel knows.
+std::optional<NumberFormat> numberFormatNamed(const std::string &name);
+
+/// One message per mismatch, by element type and role (so that the ops of
+/// a module share them): inputs of another kind than the MACs (floats on
+/// integer MACs) or wider than them; outputs of another kind (wider
+/// accumulators are what MACs have); elements wider than the words of the
+/// levels whose roles let them hold them, naming the levels. Empty when
+/// they all fit.
+std::vector<std::string> datatypeMismatches(const Problem &problem,
+                                            const Arch &arch);
+
+} // namespace tessel
+
+#endif // TESSEL_MAPPING_DATATYPES_H
