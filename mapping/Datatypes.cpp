@@ -64,4 +64,43 @@ std::vector<std::string> datatypeMismatches(const Problem &problem,
   return found;
 }
 
+std::optional<std::string> datatypeWarning(const Problem &problem,
+                                           const Arch &arch) {
+  if (datatypeMismatches(problem, arch).empty())
+    return std::nullopt;
+  std::optional<NumberFormat> mac = numberFormatNamed(arch.compute.datatype);
+  std::string types, macText, words, levels;
+  bool macMismatch = false;
+  unsigned narrowest = 0;
+  for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+    const Tensor &tensor = problem.tensors[t];
+    std::optional<NumberFormat> element =
+        numberFormatNamed(tensor.elementType);
+    if (!element)
+      continue;
+    bool misfit = false;
+    if (mac && (element->floating != mac->floating ||
+                (!tensor.isOutput && element->bits > mac->bits)))
+      misfit = macMismatch = true;
+    for (const StorageLevel &level : arch.levels)
+      if (level.wordBits && element->bits > level.wordBits &&
+          level.keepsRole(tensorRole(problem, t))) {
+        misfit = true;
+        if (levels.find(level.name) == std::string::npos) {
+          levels += (levels.empty() ? "" : ", ") + level.name;
+          narrowest = narrowest ? std::min(narrowest, level.wordBits)
+                                : level.wordBits;
+        }
+      }
+    if (misfit && types.find(tensor.elementType) == std::string::npos)
+      types += (types.empty() ? "" : "/") + tensor.elementType;
+  }
+  std::string text = types + " elements on " + arch.name + "'s ";
+  if (macMismatch)
+    text += arch.compute.datatype + " MACs" + (levels.empty() ? "" : " and ");
+  if (!levels.empty())
+    text += std::to_string(narrowest) + "-bit words (" + levels + ")";
+  return text + ": each counted as one word and one MAC (docs/arch.md)";
+}
+
 } // namespace tessel

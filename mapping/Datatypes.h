@@ -39,6 +39,12 @@ std::optional<NumberFormat> numberFormatNamed(const std::string &name);
 std::vector<std::string> datatypeMismatches(const Problem &problem,
                                             const Arch &arch);
 
+/// The mismatches in one line for a warning ("f32 elements on eyeriss's
+/// int16 MACs and 16-bit words (DRAM, GlobalBuffer, Scratchpad): ..."), or
+/// nullopt when everything fits.
+std::optional<std::string> datatypeWarning(const Problem &problem,
+                                           const Arch &arch);
+
 } // namespace tessel
 
 #endif // TESSEL_MAPPING_DATATYPES_H

@@ -41,13 +41,10 @@ SourceRef sourceOf(const std::string &where) {
 
 void addDatatypeWarnings(const Problem &problem, const Arch &arch,
                          std::vector<Diagnostic> &diagnostics) {
-  std::vector<std::string> mismatches = datatypeMismatches(problem, arch);
-  if (mismatches.empty())
+  std::optional<std::string> warning = datatypeWarning(problem, arch);
+  if (!warning)
     return;
-  std::string message = "element types do not fit " + arch.name + ": ";
-  for (size_t i = 0; i < mismatches.size(); ++i)
-    message += (i ? "; " : "") + mismatches[i];
-  message += " (counts and energies assume they fit: docs/arch.md)";
+  const std::string &message = *warning;
   // Once per module: later ops with the same mismatch are counted.
   for (Diagnostic &known : diagnostics) {
     std::string &text = known.message;

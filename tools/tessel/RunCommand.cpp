@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "Format.h"
+#include "MappedModule.h"
 #include "Options.h"
 
 #include "arch/ArchError.h"
@@ -169,7 +170,12 @@ int run(RunOptions &options) {
   }
   options.request.options.objective = *Objective::parse(options.objective);
   WorkloadSet workloads = importLinalgFile(options.file);
+  std::vector<Diagnostic> warnings;
+  for (const Problem &problem : workloads.problems)
+    addDatatypeWarnings(problem, arch, warnings);
   for (const Diagnostic &diagnostic : workloads.diagnostics)
+    std::cerr << diagnostic.format() << "\n";
+  for (const Diagnostic &diagnostic : warnings)
     std::cerr << diagnostic.format() << "\n";
   if (workloads.hasErrors() || workloads.problems.empty())
     return 1;
