@@ -407,6 +407,10 @@ void MapSpace::applyDataflow() {
 
 Mapping MapSpace::decode(const Genome &genome) const {
   Mapping mapping;
+  // A padded bound's factors run (and count) the padded iterations, and
+  // the mapping says so, so that every evaluator takes it the same way.
+  if (constraints.padding > 0)
+    mapping.factorization = Factorization::Padded;
   mapping.levels.resize(levels);
   for (unsigned l = 0; l < levels; ++l) {
     LevelMapping &level = mapping.levels[l];

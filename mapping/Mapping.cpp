@@ -110,6 +110,28 @@ std::string factorsText(const Mapping &mapping, unsigned dim) {
   return text;
 }
 
+/// The factor of `dim`'s outermost loop with a factor above 1 (1 if none)
+/// and the product of the dimension's factors inside that loop.
+std::pair<int64_t, int64_t> outermostFactor(const Mapping &mapping,
+                                            unsigned dim) {
+  int64_t outer = 1, inside = 1;
+  auto visit = [&](unsigned loopDim, int64_t factor) {
+    if (loopDim != dim || factor <= 1)
+      return;
+    if (outer > 1)
+      inside = saturatingMul(inside, factor);
+    else
+      outer = factor;
+  };
+  for (const LevelMapping &level : mapping.levels) {
+    for (const Loop &loop : level.temporal)
+      visit(loop.dim, loop.factor);
+    for (const SpatialLoop &loop : level.spatial)
+      visit(loop.dim, loop.factor);
+  }
+  return {outer, inside};
+}
+
 /// Returns false if some dimension's factors overflow 64 bits (then no tile
 /// size of this mapping can be formed).
 bool checkBounds(const Problem &problem, const Mapping &mapping,
@@ -144,27 +166,53 @@ bool checkBounds(const Problem &problem, const Mapping &mapping,
     }
     if (covered[d] == dim.bound)
       continue;
+    std::string product = "dimension '" + dim.name +
+                          "': the product of its factors is " +
+                          std::to_string(covered[d]);
     if (covered[d] < dim.bound) {
-      errors.push_back({"dimension '" + dim.name +
-                        "': the product of its "
-                        "factors is " +
-                        std::to_string(covered[d]) + " but its bound is " +
-                        std::to_string(dim.bound) +
-                        "; the factors must multiply to " +
-                        std::to_string(dim.bound)});
+      errors.push_back(
+          {product + " but its bound is " + std::to_string(dim.bound) +
+           (mapping.factorization == Factorization::Exact
+                ? "; the factors must multiply to " + std::to_string(dim.bound)
+                : "; the factors must multiply to " +
+                      std::to_string(dim.bound) + " or more")});
       continue;
     }
-    double waste = double(covered[d] - dim.bound) / double(dim.bound);
-    if (waste > options.maxPadding)
+    switch (mapping.factorization) {
+    case Factorization::Residual: {
+      auto [outer, inside] = outermostFactor(mapping, d);
+      if (covered[d] - dim.bound < inside)
+        break;
+      int64_t right = (dim.bound + inside - 1) / inside;
       errors.push_back(
-          {"dimension '" + dim.name +
-           "': the product of its "
-           "factors is " +
-           std::to_string(covered[d]) + ", padding its bound " +
-           std::to_string(dim.bound) + " by " +
-           std::to_string(int(std::lround(waste * 100))) +
+          {product + " (" + factorsText(mapping, d) + "), beyond its bound " +
+           std::to_string(dim.bound) + " by a whole iteration of its outermost loop (factor " +
+           std::to_string(outer) + ", each iteration covering " +
+           std::to_string(inside) +
+           "): a residual factorization may exceed the bound by less than " +
+           std::to_string(inside) + "; make that factor " +
+           std::to_string(right) + " (ceil(" + std::to_string(dim.bound) +
+           " / " + std::to_string(inside) + "))"});
+      break;
+    }
+    case Factorization::Padded:
+      break; // Padded iterations are executed and counted.
+    case Factorization::Exact: {
+      double waste = double(covered[d] - dim.bound) / double(dim.bound);
+      if (waste <= options.maxPadding)
+        break;
+      errors.push_back(
+          {product + ", padding its bound " + std::to_string(dim.bound) +
+           " by " + std::to_string(int(std::lround(waste * 100))) +
            "%, beyond the allowed " +
-           std::to_string(int(std::lround(options.maxPadding * 100))) + "%"});
+           std::to_string(int(std::lround(options.maxPadding * 100))) +
+           "%; the factors must multiply to " + std::to_string(dim.bound) +
+           ", or the mapping must say 'factorization: residual' (the last "
+           "iteration of each loop clipped to the bound) or 'factorization: "
+           "padded' (the padded iterations executed)"});
+      break;
+    }
+    }
   }
   return fits;
 }
@@ -370,6 +418,7 @@ bool resolveMapping(const MappingSpec &spec, const Problem &problem,
                     std::vector<MappingError> &errors) {
   size_t before = errors.size();
   mapping.levels.clear();
+  mapping.factorization = spec.factorization;
   if (spec.levels.size() != arch.levels.size()) {
     std::vector<std::string> given;
     for (const LevelSpec &level : spec.levels)
@@ -406,6 +455,7 @@ bool resolveMapping(const MappingSpec &spec, const Problem &problem,
 MappingSpec describeMapping(const Mapping &mapping, const Problem &problem,
                             const Arch &arch) {
   MappingSpec spec;
+  spec.factorization = mapping.factorization;
   for (unsigned l = 0; l < mapping.levels.size(); ++l) {
     const LevelMapping &level = mapping.levels[l];
     LevelSpec levelSpec;
@@ -460,6 +510,18 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
     errors = verifyMapping(problem, arch, mapping, options);
   locateErrors(spec, errors);
   return errors;
+}
+
+std::vector<unsigned> clippedDims(const Problem &problem,
+                                  const Mapping &mapping) {
+  std::vector<unsigned> dims;
+  if (mapping.factorization != Factorization::Residual)
+    return dims;
+  std::vector<int64_t> covered = mapping.coveredBounds(problem.dims.size());
+  for (unsigned d = 0; d < problem.dims.size(); ++d)
+    if (covered[d] > problem.dims[d].bound)
+      dims.push_back(d);
+  return dims;
 }
 
 void locateErrors(const MappingSpec &spec, std::vector<MappingError> &errors) {

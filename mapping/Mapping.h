@@ -50,6 +50,8 @@ struct LevelMapping {
 
 struct Mapping {
   std::vector<LevelMapping> levels; ///< One per Arch level, outer first.
+  /// How a factor product beyond a bound is run (MappingSpec.h).
+  Factorization factorization = Factorization::Exact;
 
   /// Per dimension: the product of its factors at level `level` and every
   /// level inside it (the extents of the tile that level holds).
@@ -99,6 +101,12 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
                                         const Arch &arch,
                                         const Mapping &mapping,
                                         const VerifyOptions &options = {});
+
+/// The dimensions `mapping` clips: with a residual factorization, those
+/// whose factors multiply beyond their bound (empty for exact and padded
+/// mappings, whose every iteration runs).
+std::vector<unsigned> clippedDims(const Problem &problem,
+                                  const Mapping &mapping);
 
 /// Sets each error's `where` from the positions `spec` was read at (its
 /// level's origin, or the mapping's): errors then point at the mapping

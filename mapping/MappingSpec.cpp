@@ -76,4 +76,24 @@ const char *axisName(SpatialAxis axis) {
   return axis == SpatialAxis::X ? "X" : "Y";
 }
 
+const char *factorizationName(Factorization factorization) {
+  switch (factorization) {
+  case Factorization::Exact:
+    return "exact";
+  case Factorization::Residual:
+    return "residual";
+  case Factorization::Padded:
+    return "padded";
+  }
+  return "exact";
+}
+
+std::optional<Factorization> factorizationNamed(const std::string &name) {
+  for (Factorization f :
+       {Factorization::Exact, Factorization::Residual, Factorization::Padded})
+    if (name == factorizationName(f))
+      return f;
+  return std::nullopt;
+}
+
 } // namespace tessel

@@ -20,6 +20,18 @@ namespace tessel {
 
 enum class SpatialAxis { X, Y };
 
+/// What a dimension's factors mean when their product exceeds its bound
+/// (docs/model.md, "Factorization"): `Exact`, they must multiply to it;
+/// `Residual`, every loop's last iteration is clipped to the bound (no MAC
+/// beyond it is executed or counted), and the product may exceed the bound
+/// by less than the stride of the dimension's outermost loop (no iteration
+/// is empty); `Padded`, the padded iterations are executed and counted.
+enum class Factorization { Exact, Residual, Padded };
+/// "exact", "residual", "padded".
+const char *factorizationName(Factorization factorization);
+/// The factorization called `name`, if any.
+std::optional<Factorization> factorizationNamed(const std::string &name);
+
 /// One loop: `dim=factor`, or `dim=factor@X` when spatial.
 struct LoopSpec {
   std::string dim;
@@ -52,9 +64,10 @@ struct LevelSpec {
 
 struct MappingSpec {
   std::vector<LevelSpec> levels; ///< Outer (DRAM) to inner.
+  Factorization factorization = Factorization::Exact;
   std::string origin; ///< "file:line:col" it was read at, if from a file.
   bool operator==(const MappingSpec &other) const {
-    return levels == other.levels;
+    return levels == other.levels && factorization == other.factorization;
   }
 };
 

@@ -58,11 +58,22 @@ public:
   }
 
   NamedMapping mapping(const YAML::Node &node) const {
-    expectKeys(node, {"op", "levels"}, "a mapping");
+    expectKeys(node, {"op", "factorization", "levels"}, "a mapping");
     NamedMapping named;
     named.mapping.origin = origin(node);
     if (node["op"])
       named.op = line(node["op"], "op");
+    if (node["factorization"]) {
+      std::string name = line(node["factorization"], "factorization");
+      std::optional<Factorization> found = factorizationNamed(name);
+      if (!found)
+        fail(node["factorization"],
+             "unknown factorization '" + name +
+                 "'; expected exact, residual (the last iteration of each "
+                 "loop clipped to the bound) or padded (padded iterations "
+                 "executed)");
+      named.mapping.factorization = *found;
+    }
     const YAML::Node &levels = node["levels"];
     if (!levels || !levels.IsSequence() || levels.size() == 0)
       fail(node, "a mapping needs 'levels:', a list with one entry per Arch "
@@ -151,6 +162,11 @@ std::string mappingsToYaml(const std::vector<NamedMapping> &mappings) {
     std::string indent = "  - ";
     if (!named.op.empty()) {
       text += "  - op: " + scalar(named.op) + "\n";
+      indent = "    ";
+    }
+    if (named.mapping.factorization != Factorization::Exact) {
+      text += indent + "factorization: " +
+              factorizationName(named.mapping.factorization) + "\n";
       indent = "    ";
     }
     text += indent + "levels:\n";

@@ -47,6 +47,11 @@ uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
 /// The op's MACs, or (with an error added) nothing if they exceed 64 bits.
 std::optional<uint64_t> macsOf(const Problem &problem,
                                std::vector<MappingError> &errors);
+/// Whether the counting models can evaluate `mapping`: they do not count
+/// a residual factorization that clips a bound yet (docs/model.md); if not,
+/// says so in `errors`.
+bool countable(const Problem &problem, const Mapping &mapping,
+               std::vector<MappingError> &errors);
 /// The error of an evaluation whose counts exceed 64 bits.
 MappingError countOverflowError(const Problem &problem);
 

@@ -51,7 +51,8 @@ Evaluation evaluateByCounting(const std::string &evaluator,
                               const CountingOptions &options) {
   Evaluation evaluation;
   evaluation.errors = verifyMapping(problem, arch, mapping);
-  if (!evaluation.errors.empty())
+  if (!evaluation.errors.empty() ||
+      !countable(problem, mapping, evaluation.errors))
     return evaluation;
   std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
   if (!macs)
@@ -93,6 +94,24 @@ std::optional<uint64_t> macsOf(const Problem &problem,
     errors.push_back(countOverflowError(problem));
     return std::nullopt;
   }
+}
+
+bool countable(const Problem &problem, const Mapping &mapping,
+               std::vector<MappingError> &errors) {
+  std::vector<unsigned> clipped = clippedDims(problem, mapping);
+  if (clipped.empty())
+    return true;
+  std::string names;
+  for (unsigned d : clipped)
+    names += (names.empty() ? "'" : ", '") + problem.dims[d].name + "'";
+  errors.push_back(
+      {"the analytical models do not count a residual factorization yet "
+       "(it clips " +
+       names +
+       "); the structural simulator runs it, or give factors that multiply "
+       "to the bounds, or say 'factorization: padded' to run the padded "
+       "iterations"});
+  return false;
 }
 
 MappingError countOverflowError(const Problem &problem) {

@@ -28,7 +28,8 @@ public:
                       const Mapping &mapping) const override {
     Evaluation evaluation;
     evaluation.errors = verifyMapping(problem, arch, mapping);
-    if (!evaluation.errors.empty())
+    if (!evaluation.errors.empty() ||
+        !countable(problem, mapping, evaluation.errors))
       return evaluation;
     std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
     if (!macs)

@@ -125,6 +125,63 @@ TEST(MappingVerify, PaddingIsAllowedOnlyUpToTheLimit) {
   EXPECT_TRUE(verifyMapping(problem, arch, convSpec(), options).empty());
 }
 
+/// f=7 (the conv's filters) as DRAM f=a x Buffer f=b@X, every other
+/// dimension as convSpec has it.
+MappingSpec filtersAs(int64_t dram, int64_t spread, Factorization rule) {
+  MappingSpec spec = convSpec();
+  spec.factorization = rule;
+  spec.levels[0].temporal[0].factor = dram;
+  spec.levels[1].spatial[0].factor = spread;
+  return spec;
+}
+
+TEST(MappingVerify, ResidualFactorsMayExceedTheBoundByLessThanTheOuterStride) {
+  Problem problem = conv(2, 1);
+  problem.dims[3].bound = 7; // f
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  // 2 x 4 = 8: the outermost loop (factor 2) steps 4; 8 - 7 < 4.
+  // 3 x 3 = 9: 9 - 7 < 3. 4 x 2 = 8: 8 - 7 < 2. 7 x 1: exact.
+  for (auto [dram, spread] : {std::pair<int64_t, int64_t>{2, 4}, {3, 3},
+                              {4, 2}, {7, 1}})
+    EXPECT_TRUE(verifyMapping(problem, arch,
+                              filtersAs(dram, spread, Factorization::Residual))
+                    .empty())
+        << dram << " x " << spread;
+  // 4 x 4 = 16 runs a whole empty iteration of the outer loop (12..15).
+  EXPECT_THAT(
+      messages(verifyMapping(problem, arch,
+                             filtersAs(4, 4, Factorization::Residual))),
+      ElementsAre("dimension 'f': the product of its factors is 16 (4 x 4), "
+                  "beyond its bound 7 by a whole iteration of its outermost "
+                  "loop (factor 4, each iteration covering 4): a residual "
+                  "factorization may exceed the bound by less than 4; make "
+                  "that factor 2 (ceil(7 / 4))"));
+  // 8 x 1: the outermost loop's 8th iteration is empty.
+  EXPECT_THAT(messages(verifyMapping(problem, arch,
+                                     filtersAs(8, 1, Factorization::Residual))),
+              ElementsAre(HasSubstr("make that factor 7 (ceil(7 / 1))")));
+  // 3 x 2 = 6 does not cover 7.
+  EXPECT_THAT(messages(verifyMapping(problem, arch,
+                                     filtersAs(3, 2, Factorization::Residual))),
+              ElementsAre("dimension 'f': the product of its factors is 6 "
+                          "but its bound is 7; the factors must multiply to "
+                          "7 or more"));
+}
+
+TEST(MappingVerify, AnExactMappingThatOvershootsSaysWhatWouldBeRight) {
+  Problem problem = conv(2, 1);
+  problem.dims[3].bound = 7;
+  Arch arch = threeLevelArch(4, 4, 4096, 64);
+  EXPECT_THAT(messages(verifyMapping(problem, arch,
+                                     filtersAs(2, 4, Factorization::Exact))),
+              ElementsAre(HasSubstr(
+                  "or the mapping must say 'factorization: residual'")));
+  // Padded: any overshoot is run (and counted) as padding.
+  EXPECT_TRUE(
+      verifyMapping(problem, arch, filtersAs(4, 4, Factorization::Padded))
+          .empty());
+}
+
 TEST(MappingVerify, SpatialFactorsMustFitTheFanout) {
   Problem problem = conv(2, 1);
   Arch arch = threeLevelArch(2, 4, 4096, 64);

@@ -98,6 +98,30 @@ TEST(MappingRoundTrip, RandomLegalMappingsThroughEveryForm) {
   EXPECT_EQ(checked, 300u);
 }
 
+TEST(MappingYaml, FactorizationRoundTrips) {
+  std::string text = "mappings:\n  - op: gemm\n    factorization: residual\n"
+                     "    levels:\n      - level: DRAM\n"
+                     "        temporal: [k=4]\n        keep: [A]\n";
+  std::vector<NamedMapping> read = parseMappingYaml(text, "m.yaml");
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].mapping.factorization, Factorization::Residual);
+  EXPECT_EQ(mappingsToYaml(read), text);
+  // Without the key, a mapping is exact, and none is written.
+  read[0].mapping.factorization = Factorization::Exact;
+  EXPECT_EQ(mappingsToYaml(read).find("factorization"), std::string::npos);
+  try {
+    parseMappingYaml("mappings:\n  - factorization: clipped\n"
+                     "    levels:\n      - level: DRAM\n        keep: [A]\n",
+                     "m.yaml");
+    ADD_FAILURE() << "no error for an unknown factorization";
+  } catch (const MappingYamlError &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "m.yaml:2:20: error: unknown factorization 'clipped'; expected "
+              "exact, residual (the last iteration of each loop clipped to "
+              "the bound) or padded (padded iterations executed)");
+  }
+}
+
 TEST(MappingYaml, ErrorsAreLocated) {
   auto expectError = [](const std::string &text, const std::string &what) {
     try {

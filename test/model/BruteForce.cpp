@@ -108,10 +108,13 @@ public:
       (nest.loops[i].spatial ? spatialLoops : temporalLoops).push_back(i);
   }
 
-  std::vector<std::vector<BruteCounts>> run() {
+  BruteWalk run() {
     std::vector<std::vector<int64_t>> times = combinations(nest, temporalLoops);
     std::vector<int64_t> previous;
     for (const std::vector<int64_t> &time : times) {
+      if (!executed(time))
+        continue; // An empty iteration of a clipped loop.
+      ++steps;
       for (unsigned l = 1; l < levels; ++l)
         if (previous.empty() || outerChanged(previous, time, l))
           for (unsigned t = 0; t < problem.tensors.size(); ++t)
@@ -121,7 +124,7 @@ public:
       previous = time;
     }
     drainOutputs();
-    return counts;
+    return {counts, macs, steps};
   }
 
 private:
@@ -132,9 +135,39 @@ private:
   unsigned levels;
   std::vector<size_t> temporalLoops, spatialLoops;
   std::vector<std::vector<BruteCounts>> counts;
+  uint64_t macs = 0, steps = 0;
   /// Per (level, tensor, instance): the words held and ever held.
   std::map<std::tuple<unsigned, unsigned, std::vector<int64_t>>, Words> held,
-      visited;
+      upstream; ///< upstream: per supplier instance, the words sent up.
+
+  /// Whether a dimension's point is inside its bound. A residual mapping
+  /// clips every loop to the bounds; exact and padded ones run every point
+  /// of their factors.
+  bool inside(unsigned dim, int64_t value) const {
+    return mapping.factorization != Factorization::Residual ||
+           value < problem.dims[dim].bound;
+  }
+  bool inside(const std::vector<int64_t> &dims) const {
+    for (unsigned d = 0; d < dims.size(); ++d)
+      if (!inside(d, dims[d]))
+        return false;
+    return true;
+  }
+
+  /// The temporal loops' point with every spatial index 0: a step is run
+  /// iff some compute unit has a point inside the bounds, and index 0 of
+  /// every spatial loop gives the lowest.
+  std::vector<int64_t> temporalBase(const std::vector<int64_t> &time) const {
+    std::vector<int64_t> base(problem.dims.size(), 0);
+    size_t tIndex = 0;
+    for (size_t i = 0; i < nest.loops.size(); ++i)
+      if (!nest.loops[i].spatial)
+        base[nest.loops[i].dim] += time[tIndex++] * nest.weight[i];
+    return base;
+  }
+  bool executed(const std::vector<int64_t> &time) const {
+    return inside(temporalBase(time));
+  }
 
   bool outerChanged(const std::vector<int64_t> &before,
                     const std::vector<int64_t> &now, unsigned level) const {
@@ -212,9 +245,10 @@ private:
       std::vector<int64_t> dims = fixed;
       for (size_t j = 0; j < inner.size(); ++j)
         dims[nest.loops[inner[j]].dim] += index[j] * nest.weight[inner[j]];
-      points.push_back(coordinatesOf(problem.tensors[tensor], dims));
+      if (inside(dims)) // A clipped tile never reaches past a bound.
+        points.push_back(coordinatesOf(problem.tensors[tensor], dims));
     }
-    return boxOf(points);
+    return points.empty() ? Words{} : boxOf(points);
   }
 
   /// Which child of its `network`-level ancestor an instance (spatial
@@ -342,38 +376,41 @@ private:
     unsigned supplier = supplierOf(level, tensor);
     bool isOutput = problem.tensors[tensor].isOutput;
     bool share = pathCan(supplier, level, isOutput);
-    // Per supplier instance, the distinct boxes already served this step.
+    // Per supplier instance, the distinct boxes already served this step,
+    // and (outputs) the words already sent up this step.
     std::map<std::vector<int64_t>, std::set<Words>> served;
+    std::map<std::vector<int64_t>, Words> sentUp;
     std::map<Words, int> boxes;
     std::vector<Need> moved;
     for (const std::vector<int64_t> &instance : instancesOf(level)) {
       auto key = std::make_tuple(level, tensor, instance);
+      std::vector<int64_t> source = supplierKey(instance, supplier);
       Words now = tileOf(level, tensor, time, instance);
       Words entering = minus(now, held[key]);
       Words leaving = minus(held[key], now);
-      bool firstOfGroup =
-          served[supplierKey(instance, supplier)].insert(now).second;
+      // An idle instance (empty tile) belongs to no group.
+      bool firstOfGroup = !now.empty() && served[source].insert(now).second;
       int box = boxes.emplace(now, int(boxes.size())).first->second;
       BruteCounts &here = counts[level][tensor];
-      BruteCounts &source = counts[supplier][tensor];
+      BruteCounts &supply = counts[supplier][tensor];
       if (!isOutput) {
         here.fills += entering.size();
         moved.push_back({instance, std::move(entering), box});
       } else {
         here.reads += leaving.size();
-        if (firstOfGroup || !share)
-          source.updates += leaving.size();
+        sendUpdates(level, tensor, source, leaving, share, sentUp);
         moved.push_back({instance, std::move(leaving), box});
         if (firstOfGroup) {
+          // A partial sum exists upstream iff the supplier instance was
+          // sent one of the word before.
           Words readBack;
           for (const Point &p : entering)
-            if (visited[key].count(p))
+            if (upstream[{level, tensor, source}].count(p))
               readBack.insert(p);
           here.fills += readBack.size();
-          source.reads += readBack.size();
+          supply.reads += readBack.size();
           sendBack(supplier, level, tensor, instance, readBack.size());
         }
-        visited[key].insert(now.begin(), now.end());
       }
       held[key] = std::move(now);
     }
@@ -383,12 +420,21 @@ private:
       sendDown(supplier, level, tensor, moved);
   }
 
+  /// Output words an instance under supplier instance `source` drains up:
+  /// one update per word and supplier instance this step where the path
+  /// reduces, else one per instance.
+  void sendUpdates(unsigned level, unsigned tensor,
+                   const std::vector<int64_t> &source, const Words &leaving,
+                   bool share, std::map<std::vector<int64_t>, Words> &sentUp) {
+    BruteCounts &supply = counts[supplierOf(level, tensor)][tensor];
+    for (const Point &p : leaving)
+      if (sentUp[source].insert(p).second || !share)
+        supply.updates++;
+    upstream[{level, tensor, source}].insert(leaving.begin(), leaving.end());
+  }
+
   void compute(const std::vector<int64_t> &time) {
-    std::vector<int64_t> base(problem.dims.size(), 0);
-    size_t tIndex = 0;
-    for (size_t i = 0; i < nest.loops.size(); ++i)
-      if (!nest.loops[i].spatial)
-        base[nest.loops[i].dim] += time[tIndex++] * nest.weight[i];
+    std::vector<int64_t> base = temporalBase(time);
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
       unsigned supplier = supplierOf(levels, t);
       bool isOutput = problem.tensors[t].isOutput;
@@ -401,6 +447,9 @@ private:
         for (size_t j = 0; j < spatialLoops.size(); ++j)
           dims[nest.loops[spatialLoops[j]].dim] +=
               unit[j] * nest.weight[spatialLoops[j]];
+        if (!inside(dims))
+          continue; // No MAC beyond a bound.
+        macs += t == 0; // One MAC per unit, whatever the tensor.
         Point point = coordinatesOf(problem.tensors[t], dims);
         int box = points.emplace(point, int(points.size())).first->second;
         bool firstOfGroup =
@@ -423,14 +472,13 @@ private:
         continue;
       unsigned supplier = supplierOf(l, out);
       bool share = pathCan(supplier, l, true);
-      std::map<std::vector<int64_t>, std::set<Words>> served;
+      std::map<std::vector<int64_t>, Words> sentUp;
       std::vector<Need> drained;
       for (const std::vector<int64_t> &instance : instancesOf(l)) {
         const Words &last = held[std::make_tuple(l, out, instance)];
         counts[l][out].reads += last.size();
-        if (served[supplierKey(instance, supplier)].insert(last).second ||
-            !share)
-          counts[supplier][out].updates += last.size();
+        sendUpdates(l, out, supplierKey(instance, supplier), last, share,
+                    sentUp);
         drained.push_back({instance, last, 0});
       }
       sendUp(supplier, l, out, drained);
@@ -440,10 +488,15 @@ private:
 
 } // namespace
 
+BruteWalk bruteForceWalk(const Problem &problem, const Arch &arch,
+                         const Mapping &mapping) {
+  return Walker(problem, arch, mapping).run();
+}
+
 std::vector<std::vector<BruteCounts>> bruteForceCounts(const Problem &problem,
                                                        const Arch &arch,
                                                        const Mapping &mapping) {
-  return Walker(problem, arch, mapping).run();
+  return bruteForceWalk(problem, arch, mapping).counts;
 }
 
 } // namespace tessel::testing

@@ -6,7 +6,10 @@
 // update as it happens (docs/model.md, "The box-buffer semantics"), and
 // every word each network carries: per step, per instance of the
 // network's level, the words its children need grouped per word, with the
-// hops from the network's graph for that set of children. Slow on purpose;
+// hops from the network's graph for that set of children. A residual
+// mapping's nest is walked clipped: no point beyond a bound is run, a tile
+// holds only the points inside the bounds (an idle instance holds none).
+// Slow on purpose;
 // for small problems only.
 //
 //===----------------------------------------------------------------------===//
@@ -35,6 +38,16 @@ struct BruteCounts {
   uint64_t sharedAcrossBoxes = 0;
   uint64_t relayed = 0;
 };
+
+/// The whole walk: counts[level][tensor], the MACs run (none beyond a
+/// bound of a residual mapping) and the time steps run.
+struct BruteWalk {
+  std::vector<std::vector<BruteCounts>> counts;
+  uint64_t macs = 0;
+  uint64_t steps = 0;
+};
+BruteWalk bruteForceWalk(const Problem &problem, const Arch &arch,
+                         const Mapping &mapping);
 
 /// counts[level][tensor].
 std::vector<std::vector<BruteCounts>> bruteForceCounts(const Problem &problem,

@@ -106,5 +106,102 @@ TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
   EXPECT_GT(withRelay, 100u);
 }
 
+/// DRAM (two Regs on a multicasting bus that does not reduce) -> Reg.
+Arch twoRegs() {
+  return parseArch("name: tiny\nlevels:\n"
+                   "  - name: DRAM\n    capacity: unbounded\n"
+                   "    fanout: [2, 1]\n"
+                   "    network: {topology: bus, multicast: true, "
+                   "reduction: false}\n"
+                   "  - name: Reg\n    capacity: 1000\n"
+                   "    fanout: [1, 1]\n"
+                   "    network: {topology: bus, multicast: true, "
+                   "reduction: false}\n",
+                   "tiny.yaml");
+}
+
+/// C[m, n] += A[m, k] * B[k, n] with M = 7, N = K = 1, every tensor kept
+/// at both levels; m's loops given outer to inner.
+struct SevenRows {
+  Problem problem = problemFrom(namedOp("matmul", "", {7, 1}, {1, 1}, {7, 1}));
+  Arch arch = twoRegs();
+  unsigned m = 0;
+  SevenRows() {
+    for (unsigned d = 0; d < problem.dims.size(); ++d)
+      if (problem.dims[d].bound == 7)
+        m = d;
+  }
+  Mapping mapping(Factorization rule, std::vector<Loop> dram,
+                  std::vector<SpatialLoop> spread, std::vector<Loop> reg) {
+    Mapping mapping;
+    mapping.factorization = rule;
+    mapping.levels.resize(2);
+    mapping.levels[0] = {dram, spread, 7u};
+    mapping.levels[1] = {reg, {}, 7u};
+    EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
+    return mapping;
+  }
+};
+
+TEST(BruteForceWalk, ClipsResidualTilesAndRunsNoMacBeyondTheBound) {
+  SevenRows op;
+  unsigned a = 0, b = 1, c = 2; // A, B, C
+  // DRAM: m=4 in time (stride 2), m=2 over the Regs: 8 rows, the last
+  // step's second Reg (row 7) idle.
+  BruteWalk clipped =
+      bruteForceWalk(op.problem, op.arch,
+                     op.mapping(Factorization::Residual, {{op.m, 4}},
+                                {{op.m, 2, SpatialAxis::X}}, {}));
+  EXPECT_EQ(clipped.macs, 7u);
+  EXPECT_EQ(clipped.steps, 4u);
+  // Reg 0 holds rows 0, 2, 4, 6 of A and C; Reg 1 rows 1, 3, 5.
+  EXPECT_EQ(clipped.counts[1][a].fills, 7u);
+  EXPECT_EQ(clipped.counts[0][a].reads, 7u);
+  EXPECT_EQ(clipped.counts[1][c].reads, 7u);   // Drained...
+  EXPECT_EQ(clipped.counts[0][c].updates, 7u); // ...and sent up.
+  // B's one word: both Regs fill it at the first step, multicast once.
+  EXPECT_EQ(clipped.counts[1][b].fills, 2u);
+  EXPECT_EQ(clipped.counts[0][b].reads, 1u);
+  // Padded, the same factors run row 7 too.
+  BruteWalk padded =
+      bruteForceWalk(op.problem, op.arch,
+                     op.mapping(Factorization::Padded, {{op.m, 4}},
+                                {{op.m, 2, SpatialAxis::X}}, {}));
+  EXPECT_EQ(padded.macs, 8u);
+  EXPECT_EQ(padded.counts[1][a].fills, 8u);
+  EXPECT_EQ(padded.counts[0][c].updates, 8u);
+}
+
+TEST(BruteForceWalk, SkipsTheEmptyIterationsOfAClippedInnerLoop) {
+  SevenRows op;
+  // DRAM m=4 (stride 2), Reg m=2: the last DRAM iteration covers row 6
+  // alone, and its Reg loop runs once, not twice.
+  BruteWalk clipped = bruteForceWalk(
+      op.problem, op.arch,
+      op.mapping(Factorization::Residual, {{op.m, 4}}, {}, {{op.m, 2}}));
+  EXPECT_EQ(clipped.steps, 7u);
+  EXPECT_EQ(clipped.macs, 7u);
+  // Tiles [0,1] [2,3] [4,5] [6]: 7 rows of A filled.
+  EXPECT_EQ(clipped.counts[1][0].fills, 7u);
+  BruteWalk padded = bruteForceWalk(
+      op.problem, op.arch,
+      op.mapping(Factorization::Padded, {{op.m, 4}}, {}, {{op.m, 2}}));
+  EXPECT_EQ(padded.steps, 8u);
+  EXPECT_EQ(padded.counts[1][0].fills, 8u);
+}
+
+TEST(ReuseModel, SaysItDoesNotCountAResidualFactorizationYet) {
+  SevenRows op;
+  Mapping mapping = op.mapping(Factorization::Residual, {{op.m, 4}}, {},
+                               {{op.m, 2}});
+  Evaluation evaluation =
+      createCostModel("reuse")->evaluate(op.problem, op.arch, mapping);
+  ASSERT_FALSE(evaluation.valid());
+  ASSERT_EQ(evaluation.errors.size(), 1u);
+  EXPECT_NE(evaluation.errors[0].message.find(
+                "do not count a residual factorization yet"),
+            std::string::npos);
+}
+
 } // namespace
 } // namespace tessel
