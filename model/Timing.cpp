@@ -19,7 +19,10 @@ namespace {
 class Paths {
 public:
   Paths(const Arch &arch, const Mapping &mapping)
-      : arch(arch), mapping(mapping), pe(arch.levelCount() - 1) {}
+      : arch(arch), mapping(mapping), pe(arch.levelCount() - 1) {
+    for (unsigned k = 0; k < pe && k < kMaxLevels; ++k)
+      hops[k] = farthestUsedChild(k);
+  }
 
   unsigned peLevel() const { return pe; }
 
@@ -28,18 +31,7 @@ public:
   uint64_t hop(unsigned k) const {
     if (k >= pe)
       return 0;
-    const StorageLevel &level = arch.levels[k];
-    const Network &network = level.network;
-    uint64_t hops = network.summary.unicastMaxHops;
-    if (network.graph) {
-      uint64_t x = std::max<int64_t>(1, mapping.levels[k].spatialProduct(SpatialAxis::X));
-      uint64_t y = std::max<int64_t>(1, mapping.levels[k].spatialProduct(SpatialAxis::Y));
-      hops = 0;
-      for (uint64_t cx : {uint64_t(0), x - 1})
-        for (uint64_t cy : {uint64_t(0), y - 1})
-          hops = std::max(hops, network.unicastHops(unsigned(cx + cy * level.fanout[0])));
-    }
-    return saturatingMul(std::max<uint64_t>(1, network.hopLatency), hops);
+    return k < kMaxLevels ? hops[k] : farthestUsedChild(k);
   }
 
   /// Cycles for a word of `tensor` that level `from` serves to reach level
@@ -76,9 +68,28 @@ public:
   }
 
 private:
+  static constexpr unsigned kMaxLevels = 16;
   const Arch &arch;
   const Mapping &mapping;
   unsigned pe;
+  uint64_t hops[kMaxLevels] = {};
+
+  uint64_t farthestUsedChild(unsigned k) const {
+    const StorageLevel &level = arch.levels[k];
+    const Network &network = level.network;
+    uint64_t most = network.summary.unicastMaxHops;
+    if (network.graph) {
+      uint64_t x = 1, y = 1;
+      for (const SpatialLoop &loop : mapping.levels[k].spatial)
+        (loop.axis == SpatialAxis::X ? x : y) *= uint64_t(loop.factor);
+      most = 0;
+      for (uint64_t cx : {uint64_t(0), x - 1})
+        for (uint64_t cy : {uint64_t(0), y - 1})
+          most = std::max(most, network.unicastHops(unsigned(
+                                    cx + cy * level.fanout[0])));
+    }
+    return saturatingMul(std::max<uint64_t>(1, network.hopLatency), most);
+  }
 };
 
 /// Whether two of `level`'s tiles fit (the level then fetches its next
@@ -102,15 +113,14 @@ bool holdsTwoTiles(const Problem &problem, const Arch &arch,
   return storage.partition || total <= storage.capacity;
 }
 
-/// Bit t: tensor t's coordinates use dimension `dim`.
-uint64_t tensorsUsing(const Problem &problem, unsigned dim) {
-  uint64_t mask = 0;
-  for (unsigned t = 0; t < problem.tensors.size(); ++t)
-    for (const Projection &coordinate : problem.tensors[t].projection)
-      for (const ProjectionTerm &term : coordinate.terms)
-        if (term.dim == dim && term.coefficient != 0)
-          mask |= uint64_t(1) << t;
-  return mask;
+/// Per-thread scratch, so that the hot path does not allocate.
+std::vector<uint64_t> &usedByBuffer() {
+  thread_local std::vector<uint64_t> buffer;
+  return buffer;
+}
+std::vector<uint64_t> &wordsBuffer() {
+  thread_local std::vector<uint64_t> buffer;
+  return buffer;
 }
 
 /// Calls visit(changes, moved) for each advance of a temporal loop above
@@ -118,7 +128,7 @@ uint64_t tensorsUsing(const Problem &problem, unsigned dim) {
 /// tensors in mask `moved` move (the loop's dimension, or one that a loop
 /// inside it rewinds).
 template <typename Visit>
-void forEachTileChange(const Problem &problem, const NestAnalysis &nest,
+void forEachTileChange(const uint64_t *usedBy, const NestAnalysis &nest,
                        unsigned level, Visit visit) {
   CheckedCounts &counts = nest.arithmetic();
   const std::vector<NestLoop> &loops = nest.loops();
@@ -132,7 +142,7 @@ void forEachTileChange(const Problem &problem, const NestAnalysis &nest,
     if (loop.spatial || loop.level >= level || loop.factor <= 1)
       continue;
     trips /= uint64_t(loop.factor);
-    rewound |= tensorsUsing(problem, loop.dim);
+    rewound |= usedBy[loop.dim];
     visit(counts.mul(trips, uint64_t(loop.factor - 1)), rewound);
   }
 }
@@ -257,12 +267,22 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
   const unsigned tensors = unsigned(problem.tensors.size());
   // Each cause, and whether it stalls only the compute units (the ports
   // and networks may still be busy then: a bottleneck elsewhere hides it).
+  // Names are built only for causes that cost cycles (the mapper calls
+  // this millions of times).
   std::vector<std::pair<ResourceCycles, bool>> found;
-  auto add = [&](std::string cause, uint64_t cycles, bool computeOnly) {
+  auto add = [&](auto cause, uint64_t cycles, bool computeOnly) {
     if (cycles)
-      found.push_back({{std::move(cause), cycles}, computeOnly});
+      found.push_back({{std::string(cause()), cycles}, computeOnly});
   };
   SystolicFolds systolic = systolicFolds(problem, arch, mapping, nest);
+  // Bit t of usedBy[d]: tensor t's coordinates use dimension d.
+  std::vector<uint64_t> &usedBy = usedByBuffer();
+  usedBy.assign(problem.dims.size(), 0);
+  for (unsigned t = 0; t < tensors; ++t)
+    for (const Projection &coordinate : problem.tensors[t].projection)
+      for (const ProjectionTerm &term : coordinate.terms)
+        if (term.coefficient != 0 && term.dim < usedBy.size())
+          usedBy[term.dim] |= uint64_t(1) << t;
 
   // Start: each input's first word from the outermost level to the PEs
   // (its request climbs to the outermost level first), after the first
@@ -288,8 +308,9 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
   if (systolic.asBuilt && start > 0)
     --start;
   uint64_t firstFill = 0;
+  std::vector<uint64_t> &wordsFrom = wordsBuffer();
   for (unsigned l = 1; l <= edge; ++l) {
-    std::vector<uint64_t> wordsFrom(pe + 1, 0);
+    wordsFrom.assign(pe + 1, 0);
     for (unsigned t = 0; t < tensors; ++t) {
       bool staged = systolic.asBuilt && l == edge;
       if ((!mapping.levels[l].keeps(t) && !staged) ||
@@ -298,7 +319,7 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       unsigned supplier = nest.supplierOf(l, t);
       uint64_t served =
           nest.pathCanMulticast(supplier, l)
-              ? nest.distinctBoxes(supplier, l, t)
+              ? nest.groupTraffic(supplier, l, t).groups
               : nest.activeInstances(l) /
                     std::max<uint64_t>(1, nest.activeInstances(supplier));
       counts.accumulate(wordsFrom[supplier],
@@ -315,10 +336,10 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
             firstFill, counts.fromDouble(std::ceil(double(wordsFrom[k]) / *rate)));
     }
   }
-  add("start (first words to the PEs)", start, false);
-  add("first tile's fill", firstFill, true);
-  add("end (last sums to " + arch.levels[0].name + ")", paths.drainTo(0, edge),
-      false);
+  add([] { return "start (first words to the PEs)"; }, start, false);
+  add([] { return "first tile's fill"; }, firstFill, true);
+  add([&] { return "end (last sums to " + arch.levels[0].name + ")"; },
+      paths.drainTo(0, edge), false);
 
   // Tile changes a level cannot hide, innermost level first: a tile's
   // time includes what the levels inside it expose.
@@ -355,9 +376,12 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
     if (!systolic.reduce)
       once = counts.add(once, rows);
     uint64_t folds = counts.add(counts.mul(systolic.folds, perFold), once);
-    add(storage.name + "'s systolic folds (" +
-            plural(systolic.folds, "fold") + " of " +
-            plural(systolic.stream, "step") + ": load, skew and drain)",
+    add(
+        [&] {
+          return storage.name + "'s systolic folds (" +
+                 plural(systolic.folds, "fold") + " of " +
+                 plural(systolic.stream, "step") + ": load, skew and drain)";
+        },
         folds, true);
     counts.accumulate(inner, folds);
   }
@@ -377,12 +401,12 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       if (level.keeps(t) && !problem.tensors[t].isOutput)
         keptInputs |= uint64_t(1) << t;
     bool everyChange = false, first = true;
-    forEachTileChange(problem, nest, l, [&](uint64_t, uint64_t moved) {
+    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t, uint64_t moved) {
       if (first)
         everyChange = (moved & keptInputs) != 0;
       first = false;
     });
-    forEachTileChange(problem, nest, l, [&](uint64_t n, uint64_t moved) {
+    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t n, uint64_t moved) {
       uint64_t fetch = 0, drain = 0;
       for (unsigned t = 0; t < tensors; ++t) {
         if (!level.keeps(t) || !((moved >> t) & 1))
@@ -410,8 +434,12 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         counts.accumulate(changes, n);
       }
     });
-    add(arch.levels[l].name + " tile changes (" + plural(changes, "wait") +
-            (twoTiles ? ", double-buffered" : ", single-buffered") + ")",
+    add(
+        [&] {
+          return arch.levels[l].name + " tile changes (" +
+                 plural(changes, "wait") +
+                 (twoTiles ? ", double-buffered" : ", single-buffered") + ")";
+        },
         exposed, twoTiles);
     counts.accumulate(inner, exposed);
   }
