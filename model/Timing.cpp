@@ -382,7 +382,11 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
                  plural(systolic.folds, "fold") + " of " +
                  plural(systolic.stream, "step") + ": load, skew and drain)";
         },
-        folds, true);
+        // A level that holds two tiles fills the next while the array
+        // works (its supplier's port may hide the folds); one that holds
+        // one fills only once the array is done: nothing overlaps them.
+        folds,
+        holdsTwoTiles(problem, arch, mapping, nest, systolic.level));
     counts.accumulate(inner, folds);
   }
   for (unsigned l = pe; l >= 1; --l) {
