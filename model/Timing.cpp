@@ -85,8 +85,8 @@ private:
       most = 0;
       for (uint64_t cx : {uint64_t(0), x - 1})
         for (uint64_t cy : {uint64_t(0), y - 1})
-          most = std::max(most, network.unicastHops(unsigned(
-                                    cx + cy * level.fanout[0])));
+          most = std::max(
+              most, network.unicastHops(unsigned(cx + cy * level.fanout[0])));
     }
     return saturatingMul(std::max<uint64_t>(1, network.hopLatency), most);
   }
@@ -143,7 +143,9 @@ void forEachTileChange(const uint64_t *usedBy, const NestAnalysis &nest,
       continue;
     trips /= uint64_t(loop.factor);
     rewound |= usedBy[loop.dim];
-    visit(counts.mul(trips, uint64_t(loop.factor - 1)), rewound);
+    visit(nest.clips() ? nest.tileChanges(level, i)
+                       : counts.mul(trips, uint64_t(loop.factor - 1)),
+          rewound);
   }
 }
 
@@ -301,7 +303,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         first = l;
         break;
       }
-    start = std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
+    start =
+        std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
   }
   // A systolic array's fold controller steps after the hierarchy in each
   // cycle: it uses a word the cycle it lands.
@@ -332,8 +335,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
           (!rate || *supplier.network.linkBandwidth < *rate))
         rate = supplier.network.linkBandwidth;
       if (rate && wordsFrom[k])
-        firstFill = std::max(
-            firstFill, counts.fromDouble(std::ceil(double(wordsFrom[k]) / *rate)));
+        firstFill = std::max(firstFill, counts.fromDouble(std::ceil(
+                                            double(wordsFrom[k]) / *rate)));
     }
   }
   add([] { return "start (first words to the PEs)"; }, start, false);
