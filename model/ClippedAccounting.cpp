@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <map>
 
 namespace tessel {
@@ -195,6 +196,33 @@ public:
           c.accumulate(cycles, c.mul(weight, (steps + lanes - 1) / lanes));
         });
     return cycles;
+  }
+
+  /// Calls visit(loop, changes, steps) for the advances of each temporal
+  /// loop above `level` (nest position `loop`), per class of the tile
+  /// before the advance: how many such advances, and the steps that tile
+  /// runs.
+  template <typename Visit> void tileChanges(unsigned level, Visit visit) {
+    size_t dims = bounds.size();
+    std::vector<std::vector<size_t>> inner(dims);
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (!loops[p].spatial && loops[p].factor > 1 && loops[p].level >= level)
+        inner[loops[p].dim].push_back(p);
+    forEachStep(level, [&](uint64_t weight, const std::vector<int64_t> *old,
+                           const std::vector<int64_t> *now, size_t loop) {
+      if (!old || !now)
+        return;
+      std::vector<int64_t> position(dims, 0);
+      for (size_t p = 0; p < loops.size(); ++p)
+        if (!loops[p].spatial && loops[p].level < level)
+          position[loops[p].dim] += (*old)[p] * loops[p].stride;
+      uint64_t steps = 1;
+      for (unsigned d = 0; d < dims; ++d)
+        steps = nest.arithmetic().mul(
+            steps,
+            clipped::executedCount(loops, inner[d], bounds[d] - position[d]));
+      visit(loop, weight, steps);
+    });
   }
 
   uint64_t run() {
@@ -491,11 +519,11 @@ private:
 
   /// Per step kind of `level` (the first tile, each loop's advance, the
   /// last drain), calls visit(weight, old state or nullptr, new state or
-  /// nullptr).
+  /// nullptr, the advancing loop's nest position or loops.size()).
   template <typename Visit> void forEachStep(unsigned level, Visit visit) {
     size_t dims = bounds.size();
     std::vector<int64_t> zero(loops.size(), 0), last(loops.size(), 0);
-    visit(uint64_t(1), nullptr, &zero);
+    visit(uint64_t(1), nullptr, &zero, loops.size());
     for (size_t i = 0; i < loops.size(); ++i) {
       const NestLoop &loop = loops[i];
       if (loop.spatial || loop.level >= level || loop.factor <= 1)
@@ -512,11 +540,11 @@ private:
                            std::vector<int64_t> before = state;
                            --before[i];
                            runToLast(level, before, i + 1);
-                           visit(weight, &before, &state);
+                           visit(weight, &before, &state, i);
                          });
     }
     runToLast(level, last, 0);
-    visit(uint64_t(1), &last, nullptr);
+    visit(uint64_t(1), &last, nullptr, loops.size());
   }
 
   void countLevel(unsigned level, uint32_t kept, unsigned out) {
@@ -530,7 +558,7 @@ private:
     std::vector<bool> leads = leaders(level, out, instances);
     std::vector<Box> before(n), after(n);
     forEachStep(level, [&](uint64_t weight, const std::vector<int64_t> *old,
-                           const std::vector<int64_t> *now) {
+                           const std::vector<int64_t> *now, size_t) {
       for (unsigned t = 0; t < tensors; ++t) {
         if (!((kept >> t) & 1))
           continue;
@@ -701,6 +729,15 @@ uint64_t clippedComputeCycles(const Problem &problem, const Arch &arch,
   Report scratch(arch.levelCount(), problem.tensors.size());
   return ClippedCounter(problem, arch, mapping, nest, scratch)
       .computeCycles(lanes);
+}
+
+void forEachClippedTileChange(
+    const Problem &problem, const Arch &arch, const Mapping &mapping,
+    const NestAnalysis &nest, unsigned level,
+    const std::function<void(size_t, uint64_t, uint64_t)> &visit) {
+  Report scratch(arch.levelCount(), problem.tensors.size());
+  ClippedCounter(problem, arch, mapping, nest, scratch)
+      .tileChanges(level, visit);
 }
 
 uint64_t countClippedAccesses(const Problem &problem, const Arch &arch,

@@ -13,6 +13,7 @@
 #include "mapping/Report.h"
 
 #include <cstdint>
+#include <functional>
 
 namespace tessel {
 
@@ -35,6 +36,13 @@ uint64_t countClippedAccesses(const Problem &problem, const Arch &arch,
 uint64_t clippedComputeCycles(const Problem &problem, const Arch &arch,
                               const Mapping &mapping, const NestAnalysis &nest,
                               uint64_t lanes);
+
+/// For each temporal loop above `level` (nest position) and each class of
+/// the tile before its advance: visit(loop, advances, steps of that tile).
+void forEachClippedTileChange(
+    const Problem &problem, const Arch &arch, const Mapping &mapping,
+    const NestAnalysis &nest, unsigned level,
+    const std::function<void(size_t, uint64_t, uint64_t)> &visit);
 
 } // namespace tessel
 

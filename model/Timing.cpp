@@ -1,6 +1,8 @@
 //===- model/Timing.cpp - Cycles no resource's traffic accounts for -------===//
 #include "model/Timing.h"
 
+#include "model/ClippedAccounting.h"
+
 #include "arch/Arch.h"
 #include "mapping/Report.h"
 #include "model/NestAnalysis.h"
@@ -145,7 +147,7 @@ void forEachTileChange(const uint64_t *usedBy, const NestAnalysis &nest,
     rewound |= usedBy[loop.dim];
     visit(nest.clips() ? nest.tileChanges(level, i)
                        : counts.mul(trips, uint64_t(loop.factor - 1)),
-          rewound);
+          rewound, i);
   }
 }
 
@@ -404,12 +406,13 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       if (level.keeps(t) && !problem.tensors[t].isOutput)
         keptInputs |= uint64_t(1) << t;
     bool everyChange = false, first = true;
-    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t, uint64_t moved) {
-      if (first)
-        everyChange = (moved & keptInputs) != 0;
-      first = false;
-    });
-    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t n, uint64_t moved) {
+    forEachTileChange(usedBy.data(), nest, l,
+                      [&](uint64_t, uint64_t moved, size_t) {
+                        if (first)
+                          everyChange = (moved & keptInputs) != 0;
+                        first = false;
+                      });
+    auto change = [&](uint64_t n, uint64_t moved, uint64_t tileCycles) {
       uint64_t fetch = 0, drain = 0;
       for (unsigned t = 0; t < tensors; ++t) {
         if (!level.keeps(t) || !((moved >> t) & 1))
@@ -436,7 +439,27 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         counts.accumulate(exposed, counts.mul(n, wait));
         counts.accumulate(changes, n);
       }
-    });
+    };
+    if (!nest.clips()) {
+      forEachTileChange(usedBy.data(), nest, l,
+                        [&](uint64_t n, uint64_t moved, size_t) {
+                          change(n, moved, tileCycles);
+                        });
+    } else {
+      // Clipped tiles differ in length: each change's fetch overlaps the
+      // tile before it, as long as that tile runs.
+      std::vector<uint64_t> movedAt(nest.loops().size(), 0);
+      forEachTileChange(usedBy.data(), nest, l,
+                        [&](uint64_t, uint64_t moved, size_t loop) {
+                          movedAt[loop] = moved;
+                        });
+      forEachClippedTileChange(problem, arch, mapping, nest, l,
+                               [&](size_t loop, uint64_t n, uint64_t steps) {
+                                 change(n, movedAt[loop],
+                                        (steps + lanes - 1) / lanes +
+                                            inner / tiles);
+                               });
+    }
     add(
         [&] {
           return arch.levels[l].name + " tile changes (" +
