@@ -334,7 +334,7 @@ void MapSpace::bindLevelConstraints() {
 }
 
 void MapSpace::applyNetworks() {
-  unsigned input = 0, output = problem_.outputIndex();
+  unsigned output = problem_.outputIndex();
   for (unsigned l = 0; l < levels; ++l) {
     const Network &network = arch_.levels[l].network;
     for (unsigned d = 0; d < dims; ++d) {
@@ -343,12 +343,24 @@ void MapSpace::applyNetworks() {
         if (t != output && !problem_.tensors[t].isIndexedBy(d))
           indexesAllInputs = false;
       bool indexesOutput = problem_.tensors[output].isIndexedBy(d);
-      // Hardware: a systolic array forwards inputs along X and partial
-      // sums along Y (verifyMapping rejects the rest).
-      if (network.topology == "systolic") {
-        if (problem_.tensors[input].isIndexedBy(d))
+      // Hardware: a systolic array moves one operand along X (it must be
+      // the same for every PE of a column: no X loop indexes it) and either
+      // the partial sums along Y (no Y loop indexes the output) or, output-
+      // stationary, the other operand. By default the weights stay
+      // (weight-stationary: the input moves, the sums flow down); the
+      // dataflow template picks input- or output-stationary instead.
+      // (verifyMapping accepts every dataflow either way round; the space
+      // holds the one chosen, rows along Y.)
+      if (network.topology == "systolic" && tensors == 3) {
+        unsigned first = output == 0 ? 1 : 0, weight = 3 - output - first;
+        DataflowTemplate flow = constraints.dataflow;
+        unsigned moving =
+            flow == DataflowTemplate::InputStationary ? weight : first;
+        unsigned down =
+            flow == DataflowTemplate::OutputStationary ? weight : output;
+        if (problem_.tensors[moving].isIndexedBy(d))
           allowed[d][slotOf(l, kSpatialX)] = false;
-        if (indexesOutput)
+        if (problem_.tensors[down].isIndexedBy(d))
           allowed[d][slotOf(l, kSpatialY)] = false;
       }
       // User: only what the network does natively (no broadcast by copies,

@@ -5,6 +5,7 @@
 #include "mapping/Mapping.h"
 #include "workloads/Problem.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tessel {
@@ -27,6 +28,23 @@ std::optional<NumberFormat> numberFormatNamed(const std::string &name) {
     return NumberFormat{true, bits};
   return std::nullopt;
 }
+
+namespace {
+
+/// The levels whose roles let them hold tensor t and whose words are
+/// narrower than its `bits`-bit elements.
+std::vector<const StorageLevel *> narrowLevels(const Problem &problem,
+                                               const Arch &arch, unsigned t,
+                                               unsigned bits) {
+  std::vector<const StorageLevel *> found;
+  for (const StorageLevel &level : arch.levels)
+    if (level.wordBits && bits > level.wordBits &&
+        level.keepsRole(tensorRole(problem, t)))
+      found.push_back(&level);
+  return found;
+}
+
+} // namespace
 
 std::vector<std::string> datatypeMismatches(const Problem &problem,
                                             const Arch &arch) {
@@ -52,11 +70,10 @@ std::vector<std::string> datatypeMismatches(const Problem &problem,
     else if (mac && !tensor.isOutput && element->bits > mac->bits)
       add(what + " are wider than the " + arch.compute.datatype + " MACs");
     std::string narrow;
-    for (const StorageLevel &level : arch.levels)
-      if (level.wordBits && element->bits > level.wordBits &&
-          level.keepsRole(tensorRole(problem, t)))
-        narrow += (narrow.empty() ? "" : ", ") + level.name + " (" +
-                  std::to_string(level.wordBits) + "-bit)";
+    for (const StorageLevel *level :
+         narrowLevels(problem, arch, t, element->bits))
+      narrow += (narrow.empty() ? "" : ", ") + level->name + " (" +
+                std::to_string(level->wordBits) + "-bit)";
     if (!narrow.empty())
       add(what + " are wider than the words of " + narrow +
           ", which count each as one word");
@@ -69,7 +86,7 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
   if (datatypeMismatches(problem, arch).empty())
     return std::nullopt;
   std::optional<NumberFormat> mac = numberFormatNamed(arch.compute.datatype);
-  std::string types, macText, words, levels;
+  std::string types, levels;
   bool macMismatch = false;
   unsigned narrowest = 0;
   for (unsigned t = 0; t < problem.tensors.size(); ++t) {
@@ -82,16 +99,14 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
     if (mac && (element->floating != mac->floating ||
                 (!tensor.isOutput && element->bits > mac->bits)))
       misfit = macMismatch = true;
-    for (const StorageLevel &level : arch.levels)
-      if (level.wordBits && element->bits > level.wordBits &&
-          level.keepsRole(tensorRole(problem, t))) {
-        misfit = true;
-        if (levels.find(level.name) == std::string::npos) {
-          levels += (levels.empty() ? "" : ", ") + level.name;
-          narrowest = narrowest ? std::min(narrowest, level.wordBits)
-                                : level.wordBits;
-        }
-      }
+    for (const StorageLevel *level :
+         narrowLevels(problem, arch, t, element->bits)) {
+      misfit = true;
+      if (levels.find(level->name) == std::string::npos)
+        levels += (levels.empty() ? "" : ", ") + level->name;
+      narrowest = narrowest ? std::min(narrowest, level->wordBits)
+                            : level->wordBits;
+    }
     if (misfit && types.find(tensor.elementType) == std::string::npos)
       types += (types.empty() ? "" : "/") + tensor.elementType;
   }

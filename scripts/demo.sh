@@ -13,12 +13,15 @@ OUT=${OUT#"$ROOT"/} # Shown relative to the repository when inside it.
 status=0
 "$BUILD/bin/tessel" validate validation/suites/demo.yaml --jobs "$(nproc)" \
   --out "$OUT" || status=$?
-# A cycle-by-cycle trace of the first layer with the mapping found above.
+# A cycle-by-cycle trace of one layer with the mapping found above (one
+# that simulates in well under a minute).
 "$BUILD/bin/tessel" sim workloads/zoo/resnet50.mlir \
-  --arch arch/presets/eyeriss.yaml --mapping "$OUT/cases/conv1.mapping.yaml" \
-  --trace "$OUT/conv1.trace.json" --util "$OUT/conv1.util.csv" > /dev/null
+  --arch arch/presets/eyeriss.yaml \
+  --mapping "$OUT/cases/layer4_2_conv3.mapping.yaml" \
+  --trace "$OUT/layer4_2_conv3.trace.json" \
+  --util "$OUT/layer4_2_conv3.util.csv" > /dev/null
 echo
 echo "report:  $OUT/report.md"
 echo "plots:   $OUT/cycles-scatter.png, cycles-error.png, energy-breakdown.png (and .svg)"
-echo "trace:   $OUT/conv1.trace.json (open in https://ui.perfetto.dev), utilization: $OUT/conv1.util.csv"
+echo "trace:   $OUT/layer4_2_conv3.trace.json (open in https://ui.perfetto.dev), utilization: $OUT/layer4_2_conv3.util.csv"
 exit $status

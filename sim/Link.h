@@ -19,6 +19,7 @@
 #define TESSEL_SIM_LINK_H
 
 #include "sim/Flit.h"
+#include "support/RingQueue.h"
 
 #include <cstdint>
 #include <deque>
@@ -143,7 +144,7 @@ private:
   size_t capacity;
   RateLimiter limiter;
   uint64_t now = 0;
-  std::deque<InFlight> pipeline; ///< Oldest first.
+  RingQueue<InFlight> pipeline; ///< Oldest first.
   size_t occupiedAtStart = 0;    ///< pipeline.size() at the last commit.
   size_t pushedThisCycle = 0;
   unsigned creditsReturned = 0;  ///< This cycle, seen after commit.

@@ -35,6 +35,7 @@
 
 #include "sim/Flit.h"
 #include "sim/Link.h"
+#include "support/RingQueue.h"
 
 #include <array>
 #include <cstdint>
@@ -158,7 +159,7 @@ private:
   struct Input {
     Link *link = nullptr; ///< Null: a local port.
     Endpoint endpoint;    ///< A local port's.
-    std::deque<Flit> fifo;
+    RingQueue<Flit> fifo;
     Head head;
     bool listed = false; ///< In `occupied`.
   };
@@ -166,7 +167,7 @@ private:
     std::string name;
     Link *link = nullptr; ///< Null: a local port.
     std::optional<size_t> credits;
-    std::deque<Delivery> delivered; ///< A local port's queue.
+    RingQueue<Delivery> delivered; ///< A local port's queue.
     unsigned nextInput = 0;         ///< Round-robin pointer.
     unsigned grantedThisCycle = 0;
     uint64_t stallCountedIn = UINT64_MAX;

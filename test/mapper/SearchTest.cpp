@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 
+#include <set>
+
 namespace tessel {
 namespace {
 
@@ -474,6 +476,45 @@ TEST(Constraints, RowStationaryReplicatesThePeSetOverTheArray) {
     most = std::max(most, pes);
   }
   EXPECT_GT(most, 24u);
+}
+
+TEST(Constraints, SystolicArraysTakeTheDataflowTheTemplateNames) {
+  // C[m,n] += A[m,k] B[k,n] on the 16x16 systolic array: by default the
+  // weights stay (A moves along X: no m on X; sums flow down Y: no m, n on
+  // Y); input-stationary moves B along X (no k, n on X); output-stationary
+  // moves A along X and B down Y (no k, n on Y). Every point verifies.
+  Problem gemm = problemFrom(namedOp("matmul", "", {16, 16}, {16, 16}, {16, 16}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/tpu16.yaml");
+  struct Case {
+    DataflowTemplate flow;
+    std::string notOnX, notOnY;
+  };
+  for (const Case &c : {Case{DataflowTemplate::None, "mk", "mn"},
+                        Case{DataflowTemplate::InputStationary, "kn", "mn"},
+                        Case{DataflowTemplate::OutputStationary, "mk", "kn"}}) {
+    Constraints constraints;
+    constraints.dataflow = c.flow;
+    MapSpace space(gemm, arch, constraints);
+    std::mt19937_64 rng(5);
+    std::set<std::string> seenX, seenY;
+    for (int i = 0; i < 500; ++i) {
+      Mapping mapping = space.decode(space.random(rng));
+      for (const SpatialLoop &loop : mapping.levels[1].spatial) {
+        const std::string &dim = gemm.dims[loop.dim].name;
+        const std::string &forbidden =
+            loop.axis == SpatialAxis::X ? c.notOnX : c.notOnY;
+        EXPECT_EQ(forbidden.find(dim), std::string::npos)
+            << dim << " on " << axisName(loop.axis);
+        (loop.axis == SpatialAxis::X ? seenX : seenY).insert(dim);
+      }
+      for (const MappingError &error : verifyMapping(gemm, arch, mapping))
+        EXPECT_EQ(error.message.find("systolic"), std::string::npos)
+            << error.message;
+    }
+    EXPECT_FALSE(seenX.empty());
+    EXPECT_FALSE(seenY.empty());
+  }
 }
 
 TEST(Constraints, BadInputIsLocated) {
