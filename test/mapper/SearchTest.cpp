@@ -205,7 +205,7 @@ TEST(ResidualSpace, MappersDrawAndMutateResidualFactors) {
   EXPECT_GT(clipping, 100u);
   EXPECT_GT(mutatedClipping, 100u);
   auto model = createCostModel("reuse");
-  for (const std::string &name : {"random", "annealing", "genetic"}) {
+  for (const char *name : {"random", "annealing", "genetic"}) {
     SearchOptions options;
     options.maxEvaluations = 1000;
     SearchResult found = createMapper(name)->search(space, *model, options);
