@@ -25,6 +25,18 @@ class Reader : public YamlReader<ConstraintError> {
 public:
   using YamlReader::YamlReader;
 
+  Factorization factorization(const YAML::Node &node) const {
+    std::string name = node.IsScalar() ? node.as<std::string>() : "";
+    if (name == "residual")
+      return Factorization::Residual;
+    if (name == "exact")
+      return Factorization::Exact;
+    fail(node, "unknown factorization '" + name +
+                   "'; expected exact (factors multiply to the bound) or "
+                   "residual (they may exceed it, the last iterations "
+                   "clipped); padded factors come from 'padding: F'");
+  }
+
   double fraction(const YAML::Node &node, const std::string &field,
                   double high) const {
     double value = 0;
@@ -198,14 +210,21 @@ public:
       fail(root, "expected a top-level 'constraints:' mapping");
     expectKeys(root, {"constraints"}, "the file");
     const YAML::Node &body = root["constraints"];
-    expectKeys(
-        body,
-        {"padding", "minUtilization", "dataflow", "nativeNetworks", "levels"},
-        "'constraints'");
+    expectKeys(body,
+               {"padding", "factorization", "minUtilization", "dataflow",
+                "nativeNetworks", "levels"},
+               "'constraints'");
     Constraints constraints;
     constraints.file = file;
     if (body["padding"])
       constraints.padding = fraction(body["padding"], "padding", 1.0);
+    if (body["factorization"])
+      constraints.factorization = factorization(body["factorization"]);
+    if (constraints.factorization == Factorization::Residual &&
+        constraints.padding > 0)
+      fail(body["factorization"],
+           "'factorization: residual' clips the last iterations, 'padding' "
+           "runs them: give one of the two");
     if (body["minUtilization"])
       constraints.minUtilization =
           fraction(body["minUtilization"], "minUtilization", 1.0);

@@ -6,6 +6,7 @@
 //
 //   constraints:
 //     padding: 0.1                # factors may overshoot a bound by 10%
+//     factorization: residual     # or: the last iterations clipped
 //     minUtilization: 0.5         # spatial factors use >= half the PEs
 //     dataflow: weight-stationary # or output-, input-, row-stationary
 //     nativeNetworks: true        # no broadcast/reduction a network lacks
@@ -80,7 +81,11 @@ struct LevelConstraint {
 };
 
 struct Constraints {
-  double padding = 0;        ///< Allowed overshoot of a bound, a fraction.
+  double padding = 0; ///< Allowed overshoot of a bound, a fraction.
+  /// Residual: factors may multiply beyond a bound within the residual
+  /// rule (docs/model.md, "Factorization"), every loop's last iteration
+  /// clipped; exact: they multiply to the bound (or a padded one).
+  Factorization factorization = Factorization::Exact;
   double minUtilization = 0; ///< Of the PEs, by the spatial factors.
   DataflowTemplate dataflow = DataflowTemplate::None;
   /// Spread data only as the networks do natively: no spatial loop over a

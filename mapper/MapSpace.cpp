@@ -121,6 +121,32 @@ SpaceCount orderedFactorizations(int64_t n, unsigned slots) {
   return count;
 }
 
+/// Ordered ways to write a residual factorization of `bound` over `slots`
+/// (mapper/MapSpace.h): the outermost non-1 factor is ceil(bound / S) for
+/// the product S < bound of the k slots inside it, so the count is the sum
+/// over k < slots of the ordered k-tuples with product at most bound - 1.
+SpaceCount residualFactorizationCount(int64_t bound, unsigned slots) {
+  if (bound <= 1)
+    return SpaceCount(1);
+  std::map<std::pair<unsigned, int64_t>, SpaceCount> memo;
+  // Ordered k-tuples of positive integers with product <= most.
+  std::function<SpaceCount(unsigned, int64_t)> tuples =
+      [&](unsigned k, int64_t most) -> SpaceCount {
+    if (k == 0)
+      return SpaceCount(1);
+    if (auto found = memo.find({k, most}); found != memo.end())
+      return found->second;
+    SpaceCount total(0);
+    for (int64_t f = 1; f <= most; ++f)
+      total += tuples(k - 1, most / f);
+    return memo[{k, most}] = total;
+  };
+  SpaceCount total(0);
+  for (unsigned k = 0; k < slots; ++k)
+    total += tuples(k, bound - 1);
+  return total;
+}
+
 /// `message` at `where` (a constraint's origin, or the constraints file).
 [[noreturn]] void fail(const std::string &where, const std::string &message) {
   throw ConstraintError(where.empty() ? message
@@ -423,6 +449,8 @@ Mapping MapSpace::decode(const Genome &genome) const {
   // the mapping says so, so that every evaluator takes it the same way.
   if (constraints.padding > 0)
     mapping.factorization = Factorization::Padded;
+  if (residual())
+    mapping.factorization = Factorization::Residual;
   mapping.levels.resize(levels);
   for (unsigned l = 0; l < levels; ++l) {
     LevelMapping &level = mapping.levels[l];
@@ -511,6 +539,11 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
   int64_t bound = bounds.front();
   if (bounds.size() > 1 && rng() % 2)
     bound = bounds[1 + rng() % (bounds.size() - 1)];
+  // Residual: sometimes the primes of a bound up to half larger, the
+  // outermost factor then clipped to the real one.
+  bool overshoot = residual() && fixedProduct == 1 && rng() % 2;
+  if (overshoot)
+    bound += 1 + int64_t(rng() % uint64_t(bound / 2 + 1));
   std::vector<unsigned> open;
   for (unsigned s = 0; s < slots; ++s)
     if (allowed[dim][s] && fixedFactor[dim][s] == 0)
@@ -541,6 +574,8 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     }
   placed:;
   }
+  if (overshoot)
+    clipToBound(dim, factors);
 }
 
 Genome MapSpace::random(std::mt19937_64 &rng) const {
@@ -590,10 +625,11 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
       int64_t prime = primes[rng() % primes.size()];
       child.factors[d][source] /= prime;
       child.factors[d][target] *= prime;
-      if (fitsFanout(child.factors))
+      // A residual dimension's outermost factor follows the rest.
+      if ((!residual() || clipToBound(d, child.factors[d])) &&
+          fitsFanout(child.factors))
         return child;
-      child.factors[d][target] /= prime;
-      child.factors[d][source] *= prime;
+      child.factors[d] = genome.factors[d];
     } else if (kind == 2) { // Swap two loops of a level.
       unsigned l = rng() % levels;
       if (fixedOrder[l] || dims < 2)
@@ -694,6 +730,8 @@ std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {
 
 std::vector<std::vector<int64_t>> MapSpace::factorizations(unsigned dim,
                                                            bool pruned) const {
+  if (residual())
+    return residualFactorizations(dim, pruned);
   std::vector<std::vector<int64_t>> result;
   std::vector<int64_t> current(slots, 1);
   std::function<void(unsigned, int64_t)> place = [&](unsigned s, int64_t rest) {
@@ -742,6 +780,83 @@ std::vector<std::vector<int64_t>> MapSpace::factorizations(unsigned dim,
   else
     place(0, problem_.dims[dim].bound);
   return result;
+}
+
+std::vector<std::vector<int64_t>>
+MapSpace::residualFactorizations(unsigned dim, bool pruned) const {
+  const int64_t bound = problem_.dims[dim].bound;
+  // Whether factor f may go to slot s; `beyond`: no larger one may either.
+  auto fits = [&](unsigned s, int64_t f, bool &beyond) {
+    beyond = false;
+    if (!pruned)
+      return true;
+    unsigned level = s / 3, kind = s % 3;
+    beyond = (f > 1 && !allowed[dim][s]) || f > maxFactor[dim][s] ||
+             (kind != kTemporal &&
+              f > int64_t(arch_.levels[level].fanout[kind - 1]));
+    return !beyond && f >= minFactor[dim][s] &&
+           (fixedFactor[dim][s] == 0 || f == fixedFactor[dim][s]);
+  };
+  std::vector<std::vector<int64_t>> result;
+  std::vector<int64_t> current(slots, 1);
+  bool beyond = false;
+  if (bound <= 1) {
+    bool ok = true;
+    for (unsigned s = 0; s < slots; ++s)
+      ok = ok && fits(s, 1, beyond);
+    if (ok)
+      result.push_back(current);
+    return result;
+  }
+  for (unsigned outer = 0; outer < slots; ++outer) {
+    bool ok = true;
+    for (unsigned s = 0; s < outer; ++s)
+      ok = ok && fits(s, 1, beyond);
+    if (!ok)
+      break; // A slot above must hold a factor: no later outer slot works.
+    std::function<void(unsigned, int64_t)> place = [&](unsigned s,
+                                                       int64_t product) {
+      if (s == slots) {
+        int64_t f = (bound + product - 1) / product;
+        if (f >= 2 && fits(outer, f, beyond)) {
+          current[outer] = f;
+          result.push_back(current);
+          current[outer] = 1;
+        }
+        return;
+      }
+      for (int64_t f = 1; product * f < bound; ++f) {
+        if (!fits(s, f, beyond)) {
+          if (beyond)
+            break;
+          continue;
+        }
+        current[s] = f;
+        place(s + 1, product * f);
+      }
+      current[s] = 1;
+    };
+    place(outer + 1, 1);
+  }
+  return result;
+}
+
+bool MapSpace::clipToBound(unsigned dim, std::vector<int64_t> &factors) const {
+  const int64_t bound = problem_.dims[dim].bound;
+  for (unsigned outer = 0; outer < slots; ++outer) {
+    if (factors[outer] == 1)
+      continue;
+    int64_t inside = 1;
+    for (unsigned s = outer + 1; s < slots; ++s)
+      inside = inside > bound ? inside : inside * factors[s];
+    int64_t f = inside >= bound ? 1 : (bound + inside - 1) / inside;
+    if (f != factors[outer] && fixedFactor[dim][outer] != 0)
+      return false;
+    factors[outer] = f;
+    if (f > 1)
+      return true;
+  }
+  return true;
 }
 
 std::vector<uint32_t> MapSpace::keepChoices(unsigned level, bool pruned) const {
@@ -885,7 +1000,9 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
   // Nothing pruned.
   SpaceCount any = orderChoices * keepAll;
   for (unsigned d = 0; d < dims; ++d)
-    any *= orderedFactorizations(problem_.dims[d].bound, slots);
+    any *= residual()
+               ? residualFactorizationCount(problem_.dims[d].bound, slots)
+               : orderedFactorizations(problem_.dims[d].bound, slots);
   result.push_back({"unconstrained", any, "factors x orders x keeps"});
 
   // Counts factor choices with a DP over dimensions whose state is the
@@ -906,6 +1023,7 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
         // Hardware only: any slot, spatial factors within fan-outs.
         Constraints none;
         none.padding = constraints.padding;
+        none.factorization = constraints.factorization;
         MapSpace plain(problem_, arch_, none);
         options = plain.factorizations(d, true);
       }

@@ -134,6 +134,19 @@ private:
   bool fitsFanout(const std::vector<std::vector<int64_t>> &factors) const;
   std::vector<std::vector<int64_t>> factorizations(unsigned dim,
                                                    bool pruned) const;
+  /// With 'factorization: residual': the factors per slot whose product
+  /// overshoots the bound by less than the product inside the outermost
+  /// non-1 slot (that slot's factor is ceil(bound / the rest); exact
+  /// factorizations included).
+  bool residual() const {
+    return constraints.factorization == Factorization::Residual;
+  }
+  std::vector<std::vector<int64_t>> residualFactorizations(unsigned dim,
+                                                           bool pruned) const;
+  /// Sets the outermost non-1 factor of `factors` (one dimension's, per
+  /// slot) to ceil(bound / the rest), dropping factors that leave nothing
+  /// to it; false where that changes a fixed factor.
+  bool clipToBound(unsigned dim, std::vector<int64_t> &factors) const;
   std::vector<uint32_t> keepChoices(unsigned level, bool pruned) const;
   void randomFactors(unsigned dim, Genome &genome, std::mt19937_64 &rng) const;
   /// Moves a level's outermost/innermost dims into place.

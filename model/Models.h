@@ -29,6 +29,9 @@ struct CountingOptions {
   bool exposedLatency = false;
   /// Added to every resource (a model's own fill/drain estimate).
   uint64_t extraCycles = 0;
+  /// Count a residual mapping that clips a bound on its clipped nest
+  /// (model/ClippedAccounting.h) instead of refusing it.
+  bool clippedNest = false;
 };
 
 /// The evaluation the counting models share: verify, count accesses
@@ -47,11 +50,12 @@ uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
 /// The op's MACs, or (with an error added) nothing if they exceed 64 bits.
 std::optional<uint64_t> macsOf(const Problem &problem,
                                std::vector<MappingError> &errors);
-/// Whether the counting models can evaluate `mapping`: they do not count
-/// a residual factorization that clips a bound yet (docs/model.md); if not,
+/// Whether a counting model can evaluate `mapping`: only the reuse model
+/// (`clippedNest`, for outputs indexed by plain dimensions) counts a
+/// residual factorization that clips a bound (docs/model.md); if not,
 /// says so in `errors`.
 bool countable(const Problem &problem, const Mapping &mapping,
-               std::vector<MappingError> &errors);
+               std::vector<MappingError> &errors, bool clippedNest = false);
 /// The error of an evaluation whose counts exceed 64 bits.
 MappingError countOverflowError(const Problem &problem);
 

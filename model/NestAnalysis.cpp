@@ -1,6 +1,8 @@
 //===- model/NestAnalysis.cpp ---------------------------------------------===//
 #include "model/NestAnalysis.h"
 
+#include "model/ClippedNest.h"
+
 #include "arch/Arch.h"
 #include "arch/NetworkGraph.h"
 #include "workloads/Problem.h"
@@ -165,6 +167,9 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
   }
   for (unsigned l = 1; l <= levels; ++l)
     active[l] = counts.mul(active[l], active[l - 1]);
+  clipping = !clippedDims(problem, mapping).empty();
+  if (clipping)
+    steps = clippedTuples([](size_t) { return true; });
   resetMemos();
   // Each network by what its hop counts depend on, for groupTraffic's memo,
   // and its traffic to a single child.
@@ -191,7 +196,40 @@ uint64_t NestAnalysis::activeInstances(unsigned level) const {
   return active[level];
 }
 
+template <typename Keep> uint64_t NestAnalysis::clippedTuples(Keep keep) const {
+  uint64_t product = 1;
+  std::vector<size_t> loops;
+  for (unsigned d = 0; d < dimCount; ++d) {
+    loops.clear();
+    for (size_t i = 0; i < nest.size(); ++i)
+      if (!nest[i].spatial && nest[i].dim == d && nest[i].factor > 1 && keep(i))
+        loops.push_back(i);
+    product = counts.mul(
+        product, clipped::executedCount(nest, loops, problem.dims[d].bound));
+  }
+  return product;
+}
+
+uint64_t NestAnalysis::tileChanges(unsigned level, size_t loop) const {
+  auto outside = [&](size_t i) { return i < loop && nest[i].level < level; };
+  if (!clipping) {
+    uint64_t trips = 1;
+    for (size_t i = 0; i < loop; ++i)
+      if (!nest[i].spatial && outside(i))
+        trips = counts.mul(trips, uint64_t(nest[i].factor));
+    return counts.mul(trips, uint64_t(nest[loop].factor - 1));
+  }
+  // Tuples with the loop included, less those where it is at its first
+  // index (its outer loops' tuples): each of the others is one advance.
+  uint64_t with =
+      clippedTuples([&](size_t i) { return outside(i) || i == loop; });
+  uint64_t without = clippedTuples(outside);
+  return counts.sub(with, without);
+}
+
 uint64_t NestAnalysis::epochs(unsigned level) const {
+  if (clipping)
+    return clippedTuples([&](size_t i) { return nest[i].level < level; });
   uint64_t tiles = 1;
   for (const NestLoop &loop : nest)
     if (!loop.spatial && loop.level < level)
@@ -200,6 +238,12 @@ uint64_t NestAnalysis::epochs(unsigned level) const {
 }
 
 uint64_t NestAnalysis::executedMacs() const {
+  if (clipping) { // Every point inside the bounds runs once.
+    uint64_t macs = 1;
+    for (const Dimension &dim : problem.dims)
+      macs = counts.mul(macs, uint64_t(dim.bound));
+    return macs;
+  }
   return counts.mul(steps, active[levels]);
 }
 
@@ -211,9 +255,9 @@ void NestAnalysis::spans(unsigned level, unsigned tensor,
     int64_t span = 1;
     for (const ProjectionTerm &term : coordinate.terms)
       span = counts.add(
-          span, counts.mul(term.coefficient < 0 ? counts.sub<int64_t>(
-                                                      0, term.coefficient)
-                                                : term.coefficient,
+          span, counts.mul(term.coefficient < 0
+                               ? counts.sub<int64_t>(0, term.coefficient)
+                               : term.coefficient,
                            extent[term.dim] - 1));
     out.push_back(span);
   }
@@ -282,9 +326,8 @@ void NestAnalysis::forEachEntering(unsigned level, unsigned tensor,
                        counts.sub((term.dim == loop.dim ? loop.stride : 0),
                                   reset[term.dim])));
       offsets[c] = offset;
-      int64_t kept = counts.sub(span[c], offset < 0 ? counts.sub<int64_t>(
-                                                          0, offset)
-                                                    : offset);
+      int64_t kept = counts.sub(
+          span[c], offset < 0 ? counts.sub<int64_t>(0, offset) : offset);
       overlap = counts.mul(overlap, kept > 0 ? uint64_t(kept) : 0);
     }
     uint64_t entering = tile - overlap;
@@ -295,8 +338,8 @@ void NestAnalysis::forEachEntering(unsigned level, unsigned tensor,
     }
     if (entering != 0)
       visit(counts.mul(trips, uint64_t(loop.factor - 1)), moved, entering);
-    reset[loop.dim] = counts.add(reset[loop.dim],
-                                 counts.mul(loop.factor - 1, loop.stride));
+    reset[loop.dim] =
+        counts.add(reset[loop.dim], counts.mul(loop.factor - 1, loop.stride));
   }
 }
 
@@ -379,8 +422,7 @@ std::unordered_map<TrafficKey, TrafficEntry, TrafficKeyHash> &trafficMemo() {
   return memo;
 }
 std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash> &loadMemo() {
-  thread_local std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash>
-      memo;
+  thread_local std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash> memo;
   return memo;
 }
 
@@ -457,7 +499,8 @@ bool NestAnalysis::boxesOverlap(const GroupTraffic &traffic, unsigned level,
   if (traffic.closestCount == 0)
     return false;
   const int64_t *extent = &extents[level * dimCount];
-  const std::vector<Projection> &projection = problem.tensors[tensor].projection;
+  const std::vector<Projection> &projection =
+      problem.tensors[tensor].projection;
   size_t width = projection.size();
   for (unsigned v = 0; v < traffic.closestCount; ++v) {
     const int64_t *difference = traffic.closest + v * width;
@@ -487,17 +530,17 @@ NetworkLoad NestAnalysis::downTraffic(unsigned network, unsigned level,
                            spatialLoops.begin() + std::min(level, levels),
                            [](unsigned n) { return n == 0; });
   if (alone || !boxesOverlap(traffic, level, tensor))
-    return {counts.mul(entering,
-                       multicast ? traffic.groups : traffic.childPairs),
-            counts.mul(entering, traffic.multicastHops)};
+    return {
+        counts.mul(entering, multicast ? traffic.groups : traffic.childPairs),
+        counts.mul(entering, traffic.multicastHops)};
   NetworkLoad total;
-  forEachEntering(level, tensor, wrapReuse,
-                  [&](uint64_t weight, const int64_t *offset, uint64_t) {
-                    NetworkLoad one =
-                        overlappingLoad(network, level, tensor, offset);
-                    counts.accumulate(total.words, counts.mul(weight, one.words));
-                    counts.accumulate(total.hops, counts.mul(weight, one.hops));
-                  });
+  forEachEntering(
+      level, tensor, wrapReuse,
+      [&](uint64_t weight, const int64_t *offset, uint64_t) {
+        NetworkLoad one = overlappingLoad(network, level, tensor, offset);
+        counts.accumulate(total.words, counts.mul(weight, one.words));
+        counts.accumulate(total.hops, counts.mul(weight, one.hops));
+      });
   return total;
 }
 
@@ -550,9 +593,10 @@ static void forEachMember(const std::vector<NestLoop> &nest,
   });
 }
 
-GroupTraffic NestAnalysis::enumerateGroups(unsigned from, unsigned network,
-                                           unsigned level, unsigned tensor,
-                                           std::vector<int64_t> &closest) const {
+GroupTraffic
+NestAnalysis::enumerateGroups(unsigned from, unsigned network, unsigned level,
+                              unsigned tensor,
+                              std::vector<int64_t> &closest) const {
   const Network &net = arch.levels[network].network;
   // Group members by box origin; note which of the network's children
   // each member sits under.

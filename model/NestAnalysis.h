@@ -74,17 +74,30 @@ public:
   NestAnalysis &operator=(const NestAnalysis &) = delete;
 
   unsigned levelCount() const { return levels; }
+  const Problem &op() const { return problem; }
+  const Mapping &mapped() const { return mapping; }
   const std::vector<NestLoop> &loops() const { return nest; }
 
-  /// Product of all temporal factors: the steps every compute unit takes.
+  /// Whether the mapping is residual and clips a bound: then the steps,
+  /// tiles, tile changes and executed MACs below are those of the clipped
+  /// nest (docs/model.md, "Factorization"), and the access counts come
+  /// from model/ClippedAccounting.cpp.
+  bool clips() const { return clipping; }
+  /// Product of all temporal factors: the steps every compute unit takes
+  /// (clipped: the steps run).
   uint64_t temporalSteps() const { return steps; }
   /// Tiles one instance of `level` holds over the run: the product of the
-  /// temporal factors above it.
+  /// temporal factors above it (clipped: the tiles run).
   uint64_t epochs(unsigned level) const;
+  /// How often the temporal loop at nest position `loop` (above `level`)
+  /// advances over the run: the trips of the loops outside it times its
+  /// factor - 1 (clipped: the advances run).
+  uint64_t tileChanges(unsigned level, size_t loop) const;
   /// Instances of `level` that the spatial loops above it use (compute
   /// units for level == levelCount()).
   uint64_t activeInstances(unsigned level) const;
-  /// Product of all factors (the MACs the mapping executes).
+  /// Product of all factors (the MACs the mapping executes; clipped: the
+  /// product of the bounds).
   uint64_t executedMacs() const;
 
   /// The extent of dimension `dim` in the tile at `level`.
@@ -168,6 +181,7 @@ private:
   unsigned levels;
   unsigned dimCount;
   uint64_t steps = 1;
+  bool clipping = false;
   mutable CheckedCounts counts;
   mutable Buffers buffers;
   std::vector<NestLoop> &nest = buffers.nest;
@@ -182,6 +196,9 @@ private:
   std::vector<GroupTraffic> &trivialTraffic = buffers.trivialTraffic;
 
   static void resetMemos();
+  /// Clipped: the executed index tuples of the temporal loops that pass
+  /// `keep(position)`, per dimension, multiplied.
+  template <typename Keep> uint64_t clippedTuples(Keep keep) const;
   void spans(unsigned level, unsigned tensor, std::vector<int64_t> &out) const;
   /// Calls visit(weight, offset, entering) for the first tile (offset
   /// nullptr: the whole box) and each advance of a temporal loop above
@@ -195,8 +212,8 @@ private:
                                std::vector<int64_t> &closest) const;
   /// downTraffic's exact count where the boxes of groups overlap: the
   /// words of one entering shape (offset nullptr: the whole box).
-  NetworkLoad overlappingLoad(unsigned network, unsigned level,
-                              unsigned tensor, const int64_t *offset) const;
+  NetworkLoad overlappingLoad(unsigned network, unsigned level, unsigned tensor,
+                              const int64_t *offset) const;
 };
 
 } // namespace tessel

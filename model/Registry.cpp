@@ -8,6 +8,7 @@
 
 #include "arch/Arch.h"
 #include "model/Accounting.h"
+#include "model/ClippedAccounting.h"
 #include "model/NestAnalysis.h"
 #include "model/Timing.h"
 #include "workloads/Problem.h"
@@ -52,7 +53,7 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   Evaluation evaluation;
   evaluation.errors = verifyMapping(problem, arch, mapping);
   if (!evaluation.errors.empty() ||
-      !countable(problem, mapping, evaluation.errors))
+      !countable(problem, mapping, evaluation.errors, options.clippedNest))
     return evaluation;
   std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
   if (!macs)
@@ -62,8 +63,12 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   report.evaluator = evaluator;
   report.macs = *macs;
   report.executedMacs = nest.executedMacs();
+  if (nest.clips())
+    report.executedMacs =
+        countClippedAccesses(problem, arch, mapping, nest, report);
+  else
+    countAccesses(problem, mapping, nest, report, options.wrapReuse);
   report.actions.macs = report.executedMacs;
-  countAccesses(problem, mapping, nest, report, options.wrapReuse);
   addResourceCycles(arch, nest, report);
   CheckedCounts &counts = nest.arithmetic();
   for (ResourceCycles &resource : report.resourceCycles)
@@ -97,20 +102,20 @@ std::optional<uint64_t> macsOf(const Problem &problem,
 }
 
 bool countable(const Problem &problem, const Mapping &mapping,
-               std::vector<MappingError> &errors) {
+               std::vector<MappingError> &errors, bool clippedNest) {
   std::vector<unsigned> clipped = clippedDims(problem, mapping);
-  if (clipped.empty())
+  if (clipped.empty() || (clippedNest && clippedCountable(problem)))
     return true;
   std::string names;
   for (unsigned d : clipped)
     names += (names.empty() ? "'" : ", '") + problem.dims[d].name + "'";
   errors.push_back(
-      {"the analytical models do not count a residual factorization yet "
-       "(it clips " +
+      {"this model does not count a residual factorization yet (it clips " +
        names +
-       "); the structural simulator runs it, or give factors that multiply "
-       "to the bounds, or say 'factorization: padded' to run the padded "
-       "iterations"});
+       "); the reuse model (with Tessel's accounting, for outputs indexed by "
+       "plain dimensions) and the structural simulator run it, or give "
+       "factors that multiply to the bounds, or say 'factorization: padded' "
+       "to run the padded iterations"});
   return false;
 }
 
@@ -142,10 +147,16 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
   // cycle, within one tile of the PE's level (the next tile's registers
   // are another buffer).
   uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
-  uint64_t tiles = std::max<uint64_t>(1, nest.epochs(arch.levelCount() - 1));
-  uint64_t perTile = nest.temporalSteps() / tiles;
-  report.resourceCycles.push_back(
-      {"compute", counts.mul(tiles, (perTile + lanes - 1) / lanes)});
+  uint64_t computeCycles = 0;
+  if (nest.clips()) { // Tiles of different lengths.
+    computeCycles =
+        clippedComputeCycles(nest.op(), arch, nest.mapped(), nest, lanes);
+  } else {
+    uint64_t tiles = std::max<uint64_t>(1, nest.epochs(arch.levelCount() - 1));
+    uint64_t perTile = nest.temporalSteps() / tiles;
+    computeCycles = counts.mul(tiles, (perTile + lanes - 1) / lanes);
+  }
+  report.resourceCycles.push_back({"compute", computeCycles});
   for (unsigned l = 0; l < arch.levelCount(); ++l) {
     const StorageLevel &level = arch.levels[l];
     uint64_t reads = 0, writes = 0, networkWords = 0;

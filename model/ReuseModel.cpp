@@ -29,6 +29,7 @@ public:
                       const Mapping &mapping) const override {
     CountingOptions options;
     options.exposedLatency = true;
+    options.clippedNest = true;
     return evaluateByCounting(name(), problem, arch, mapping, options);
   }
 };

@@ -1,6 +1,8 @@
 //===- model/Timing.cpp - Cycles no resource's traffic accounts for -------===//
 #include "model/Timing.h"
 
+#include "model/ClippedAccounting.h"
+
 #include "arch/Arch.h"
 #include "mapping/Report.h"
 #include "model/NestAnalysis.h"
@@ -85,8 +87,8 @@ private:
       most = 0;
       for (uint64_t cx : {uint64_t(0), x - 1})
         for (uint64_t cy : {uint64_t(0), y - 1})
-          most = std::max(most, network.unicastHops(unsigned(
-                                    cx + cy * level.fanout[0])));
+          most = std::max(
+              most, network.unicastHops(unsigned(cx + cy * level.fanout[0])));
     }
     return saturatingMul(std::max<uint64_t>(1, network.hopLatency), most);
   }
@@ -143,7 +145,9 @@ void forEachTileChange(const uint64_t *usedBy, const NestAnalysis &nest,
       continue;
     trips /= uint64_t(loop.factor);
     rewound |= usedBy[loop.dim];
-    visit(counts.mul(trips, uint64_t(loop.factor - 1)), rewound);
+    visit(nest.clips() ? nest.tileChanges(level, i)
+                       : counts.mul(trips, uint64_t(loop.factor - 1)),
+          rewound, i);
   }
 }
 
@@ -301,7 +305,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         first = l;
         break;
       }
-    start = std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
+    start =
+        std::max(start, counts.add(uint64_t(first), paths.down(0, edge, t)));
   }
   // A systolic array's fold controller steps after the hierarchy in each
   // cycle: it uses a word the cycle it lands.
@@ -332,8 +337,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
           (!rate || *supplier.network.linkBandwidth < *rate))
         rate = supplier.network.linkBandwidth;
       if (rate && wordsFrom[k])
-        firstFill = std::max(
-            firstFill, counts.fromDouble(std::ceil(double(wordsFrom[k]) / *rate)));
+        firstFill = std::max(firstFill, counts.fromDouble(std::ceil(
+                                            double(wordsFrom[k]) / *rate)));
     }
   }
   add([] { return "start (first words to the PEs)"; }, start, false);
@@ -405,12 +410,13 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       if (level.keeps(t) && !problem.tensors[t].isOutput)
         keptInputs |= uint64_t(1) << t;
     bool everyChange = false, first = true;
-    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t, uint64_t moved) {
-      if (first)
-        everyChange = (moved & keptInputs) != 0;
-      first = false;
-    });
-    forEachTileChange(usedBy.data(), nest, l, [&](uint64_t n, uint64_t moved) {
+    forEachTileChange(usedBy.data(), nest, l,
+                      [&](uint64_t, uint64_t moved, size_t) {
+                        if (first)
+                          everyChange = (moved & keptInputs) != 0;
+                        first = false;
+                      });
+    auto change = [&](uint64_t n, uint64_t moved, uint64_t tileCycles) {
       uint64_t fetch = 0, drain = 0;
       for (unsigned t = 0; t < tensors; ++t) {
         if (!level.keeps(t) || !((moved >> t) & 1))
@@ -437,7 +443,27 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         counts.accumulate(exposed, counts.mul(n, wait));
         counts.accumulate(changes, n);
       }
-    });
+    };
+    if (!nest.clips()) {
+      forEachTileChange(usedBy.data(), nest, l,
+                        [&](uint64_t n, uint64_t moved, size_t) {
+                          change(n, moved, tileCycles);
+                        });
+    } else {
+      // Clipped tiles differ in length: each change's fetch overlaps the
+      // tile before it, as long as that tile runs.
+      std::vector<uint64_t> movedAt(nest.loops().size(), 0);
+      forEachTileChange(usedBy.data(), nest, l,
+                        [&](uint64_t, uint64_t moved, size_t loop) {
+                          movedAt[loop] = moved;
+                        });
+      forEachClippedTileChange(problem, arch, mapping, nest, l,
+                               [&](size_t loop, uint64_t n, uint64_t steps) {
+                                 change(n, movedAt[loop],
+                                        (steps + lanes - 1) / lanes +
+                                            inner / tiles);
+                               });
+    }
     add(
         [&] {
           return arch.levels[l].name + " tile changes (" +

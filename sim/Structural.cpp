@@ -1161,8 +1161,18 @@ void Hierarchy::stepPe(uint32_t index) {
   // issues that many consecutive steps of its program a cycle.
   uint64_t perCycle = std::max<uint64_t>(1, arch.compute.macsPerPE);
   const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;
-       ++issued) {
+  // Operand words no later step needs leave the registers.
+  auto evict = [&](uint64_t global) {
+    std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
+    for (uint64_t k : leaving) {
+      FlatMap<Instance::Operand> &map = pe.operands[k & 3];
+      const Instance::Operand *found = map.find(k >> 2);
+      if (found && found->lastUse <= global)
+        map.erase(k >> 2);
+    }
+    leaving.clear();
+  };
+  for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;) {
     uint64_t global = pe.released * ownSteps[level] + pe.step;
     // Every operand of the step must be here: each lane's coordinates and
     // operand registers, looked up once.
@@ -1185,6 +1195,11 @@ void Hierarchy::stepPe(uint32_t index) {
     if (!ready) {
       pe.asleep = true;
       break;
+    }
+    if (active == 0) { // A clipped step, every point beyond the bounds:
+      evict(global);   // no work, and no cycle.
+      ++pe.step;
+      continue;
     }
     std::vector<std::pair<uint64_t, int64_t>> &sums = stepSums;
     sums.clear(); // Bypassed outputs.
@@ -1249,16 +1264,8 @@ void Hierarchy::stepPe(uint32_t index) {
       ++keeper.drainsExpected;
       ++keeper.expectedBy[flit.epoch];
     }
-    // Operand words no later step needs leave the registers.
-    std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
-    for (uint64_t k : leaving) {
-      FlatMap<Instance::Operand> &map = pe.operands[k & 3];
-      const Instance::Operand *found = map.find(k >> 2);
-      if (found && found->lastUse <= global)
-        map.erase(k >> 2);
-    }
-    leaving.clear();
-    if (issued == 0)
+    evict(global);
+    if (issued++ == 0)
       ++pesThisCycle;
     ++pe.step;
     ++result.peSteps;

@@ -130,6 +130,91 @@ TEST_F(TinySpace, UserConstraintsAreCountedExactly) {
   }
 }
 
+// 'factorization: residual' on the tiny space with m=3 (prime): a
+// dimension's factors may exceed its bound B by less than the product S
+// inside its outermost non-1 factor, which is then ceil(B / S). Over the 6
+// slots, m=3 has S = 1 (3 in one slot: 6 ways) or S = 2 (a 2 in one slot
+// and ceil(3/2) = 2 in one above it: C(6,2) = 15): 21, as many as m=4's
+// exact ways; n=2 has 6 (S = 1 only), k=1 one. So every family equals
+// SizesPerFamily's: on the usable slots (DRAM T, Buf T, Buf X) m has
+// (3,1,1) (1,3,1) (2,2,1) (2,1,2) (1,2,2), as m=4 had 4 for 3. Exact, m=3
+// has 6 ways unconstrained and 2 usable (not 3 on X): 6 x 6 x 36 x 64,
+// 2 x 3 x 36 x 7, pruned 8 x 7 (k0! k1!: 2+1+1 with m at DRAM, 1+2+1 at
+// Buf).
+TEST(ResidualSpace, SizesPerFamilyAreExact) {
+  Problem problem = problemFrom(namedOp("matmul", "", {3, 1}, {1, 2}, {3, 2}));
+  Arch arch = smallArch();
+  MapSpace exact(problem, arch, {});
+  std::vector<SpaceSize> exactSizes = exact.sizes(0);
+  EXPECT_EQ(exactSizes[0].size.text(), "82,944");
+  EXPECT_EQ(exactSizes[1].size.text(), "1,512");
+  EXPECT_EQ(exactSizes[3].size.text(), "56");
+  MapSpace space(problem, arch,
+                 parseConstraints("constraints:\n  factorization: residual\n",
+                                  "c.yaml"));
+  std::vector<SpaceSize> sizes = space.sizes(0);
+  ASSERT_EQ(sizes.size(), 4u);
+  EXPECT_EQ(sizes[0].size.text(), "290,304");
+  EXPECT_EQ(sizes[1].size.text(), "3,276");
+  EXPECT_EQ(sizes[2].size.text(), "3,276");
+  EXPECT_EQ(sizes[3].size.text(), "133");
+  // Of the 133, those with m = 2 x 2 (one of them on X or not): with m
+  // (2,2,1) the n choices weigh 2+2+1, with (2,1,2) 2+1, with (1,2,2)
+  // 1+2 (n on X does not fit): 11 x 7 = 77 clip m; the other 56 are the
+  // exact space's.
+  unsigned visited = 0, clipping = 0;
+  space.enumerate([&](const Mapping &mapping) {
+    ++visited;
+    EXPECT_EQ(mapping.factorization, Factorization::Residual);
+    EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
+    clipping += !clippedDims(problem, mapping).empty();
+    return true;
+  });
+  EXPECT_EQ(visited, 133u);
+  EXPECT_EQ(clipping, 77u);
+  unsigned all = 0;
+  space.enumerate([&](const Mapping &) { return ++all, true; }, false);
+  EXPECT_EQ(all, 290304u);
+}
+
+TEST(ResidualSpace, MappersDrawAndMutateResidualFactors) {
+  Problem problem = problemFrom(
+      namedOp("conv_2d_nhwc_hwcf",
+              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
+              "tensor<2xi64>}",
+              {1, 9, 9, 3}, {3, 3, 3, 5}, {1, 7, 7, 5}));
+  Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+  MapSpace space(problem, arch,
+                 parseConstraints("constraints:\n  factorization: residual\n",
+                                  "c.yaml"));
+  std::mt19937_64 rng(7);
+  unsigned clipping = 0, mutatedClipping = 0;
+  for (int i = 0; i < 500; ++i) {
+    Genome genome = space.random(rng);
+    Genome mutated = space.mutate(genome, rng);
+    for (const Genome *g : {&genome, &mutated}) {
+      Mapping mapping = space.decode(*g);
+      // Every draw keeps the residual rule (capacities aside).
+      for (const MappingError &error : verifyMapping(problem, arch, mapping))
+        EXPECT_NE(error.level, -1) << error.message;
+      bool clips = !clippedDims(problem, mapping).empty();
+      (g == &genome ? clipping : mutatedClipping) += clips;
+    }
+  }
+  EXPECT_GT(clipping, 100u);
+  EXPECT_GT(mutatedClipping, 100u);
+  auto model = createCostModel("reuse");
+  for (const char *name : {"random", "annealing", "genetic"}) {
+    SearchOptions options;
+    options.maxEvaluations = 1000;
+    SearchResult found = createMapper(name)->search(space, *model, options);
+    ASSERT_TRUE(found.best) << name;
+    EXPECT_EQ(found.best->factorization, Factorization::Residual);
+    EXPECT_GT(found.valid, 0u) << name;
+  }
+}
+
 TEST(Objective, LexicographicRanksCyclesThenEnergy) {
   std::optional<Objective> lex = Objective::parse("lex");
   ASSERT_TRUE(lex);

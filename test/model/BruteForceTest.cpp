@@ -15,6 +15,9 @@
 
 #include "mapping/RandomMapping.h"
 #include "model/CostModel.h"
+#include "model/NestAnalysis.h"
+
+#include <optional>
 
 #include <cstdio>
 
@@ -190,17 +193,124 @@ TEST(BruteForceWalk, SkipsTheEmptyIterationsOfAClippedInnerLoop) {
   EXPECT_EQ(padded.counts[1][0].fills, 8u);
 }
 
-TEST(ReuseModel, SaysItDoesNotCountAResidualFactorizationYet) {
+TEST(ReuseModel, CountsTheClippedNestOfAResidualMapping) {
   SevenRows op;
-  Mapping mapping = op.mapping(Factorization::Residual, {{op.m, 4}}, {},
-                               {{op.m, 2}});
+  unsigned a = 0, b = 1, c = 2; // A, B, C
+  // As ClipsResidualTilesAndRunsNoMacBeyondTheBound: M = 7 as 4 in time x
+  // 2 over the Regs runs 7 MACs in 4 steps; the Regs fill 7 rows of A and
+  // drain 7 of C; B's one word is multicast once to both Regs.
+  Mapping mapping = op.mapping(Factorization::Residual, {{op.m, 4}},
+                               {{op.m, 2, SpatialAxis::X}}, {});
   Evaluation evaluation =
       createCostModel("reuse")->evaluate(op.problem, op.arch, mapping);
+  ASSERT_TRUE(evaluation.valid()) << evaluation.errors[0].message;
+  const Report &report = *evaluation.report;
+  EXPECT_EQ(report.macs, 7u);
+  EXPECT_EQ(report.executedMacs, 7u);
+  EXPECT_EQ(report.actions.at(1, a).fills, 7u);
+  EXPECT_EQ(report.actions.at(0, a).reads, 7u);
+  EXPECT_EQ(report.actions.at(1, c).reads, 7u);
+  EXPECT_EQ(report.actions.at(0, c).updates, 7u);
+  EXPECT_EQ(report.actions.at(1, b).fills, 2u);
+  EXPECT_EQ(report.actions.at(0, b).reads, 1u);
+  for (const ResourceCycles &resource : report.resourceCycles)
+    if (resource.resource == "compute")
+      EXPECT_EQ(resource.cycles, 4u); // The 4 steps run.
+  // 4 x 2 in time: 7 steps, tiles [0,1] [2,3] [4,5] [6], 7 rows filled.
+  Evaluation inTime = createCostModel("reuse")->evaluate(
+      op.problem, op.arch,
+      op.mapping(Factorization::Residual, {{op.m, 4}}, {}, {{op.m, 2}}));
+  ASSERT_TRUE(inTime.valid()) << inTime.errors[0].message;
+  EXPECT_EQ(inTime.report->actions.at(1, a).fills, 7u);
+  EXPECT_EQ(inTime.report->executedMacs, 7u);
+  for (const ResourceCycles &resource : inTime.report->resourceCycles)
+    if (resource.resource == "compute")
+      EXPECT_EQ(resource.cycles, 7u);
+}
+
+TEST(DataflowModel, SaysItDoesNotCountAResidualFactorizationYet) {
+  SevenRows op;
+  Mapping mapping =
+      op.mapping(Factorization::Residual, {{op.m, 4}}, {}, {{op.m, 2}});
+  Evaluation evaluation =
+      createCostModel("dataflow")->evaluate(op.problem, op.arch, mapping);
   ASSERT_FALSE(evaluation.valid());
   ASSERT_EQ(evaluation.errors.size(), 1u);
   EXPECT_NE(evaluation.errors[0].message.find(
-                "do not count a residual factorization yet"),
+                "does not count a residual factorization yet"),
             std::string::npos);
+}
+
+/// A random residual mapping of `problem` that clips some bound: factors
+/// drawn for bounds raised by up to half, kept when the verifier accepts
+/// them (P - B < S).
+std::optional<Mapping> randomResidualMapping(const Problem &problem,
+                                             const Arch &arch,
+                                             std::mt19937_64 &rng) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    Problem raised = problem;
+    for (Dimension &dim : raised.dims)
+      if (rng() % 2)
+        dim.bound += pick(rng, 1, std::max<int64_t>(1, dim.bound / 2 + 1));
+    Mapping mapping = randomMapping(raised, arch, rng);
+    mapping.factorization = Factorization::Residual;
+    if (!clippedDims(problem, mapping).empty() &&
+        verifyMapping(problem, arch, mapping).empty())
+      return mapping;
+  }
+  return std::nullopt;
+}
+
+TEST(ReuseModelExactness, EqualsTheClippedBruteForceOnRandomResidualCases) {
+  std::mt19937_64 rng(13);
+  std::unique_ptr<CostModel> reuse = createCostModel("reuse");
+  unsigned cases = 0, withIdle = 0, withSpatialClip = 0;
+  for (int trial = 0; cases < 400 && trial < 4000; ++trial) {
+    Problem problem = randomProblem(rng);
+    Arch arch = randomArch(rng);
+    std::optional<Mapping> mapping = randomResidualMapping(problem, arch, rng);
+    if (!mapping)
+      continue;
+    Evaluation evaluation = reuse->evaluate(problem, arch, *mapping);
+    ASSERT_TRUE(evaluation.valid()) << evaluation.errors[0].message;
+    BruteWalk brute = bruteForceWalk(problem, arch, *mapping);
+    const Report &report = *evaluation.report;
+    SCOPED_TRACE("trial " + std::to_string(trial) + "\n" +
+                 describe(problem, arch, *mapping));
+    EXPECT_EQ(report.executedMacs, brute.macs);
+    EXPECT_EQ(report.executedMacs, report.macs);
+    for (unsigned l = 0; l < arch.levelCount(); ++l)
+      for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+        const TensorActions &model = report.actions.at(l, t);
+        SCOPED_TRACE("level " + arch.levels[l].name + ", tensor " +
+                     problem.tensors[t].name);
+        EXPECT_EQ(model.reads, brute.counts[l][t].reads);
+        EXPECT_EQ(model.fills, brute.counts[l][t].fills);
+        EXPECT_EQ(model.updates, brute.counts[l][t].updates);
+        EXPECT_EQ(model.networkWords, brute.counts[l][t].networkWords);
+        EXPECT_EQ(model.networkHops, brute.counts[l][t].networkHops);
+      }
+    if (arch.compute.macsPerPE <= 1)
+      for (const ResourceCycles &resource : report.resourceCycles)
+        if (resource.resource == "compute")
+          EXPECT_EQ(resource.cycles, brute.steps);
+    if (HasFailure())
+      return;
+    ++cases;
+    for (unsigned d : clippedDims(problem, *mapping))
+      for (const LevelMapping &level : mapping->levels)
+        for (const SpatialLoop &loop : level.spatial)
+          withSpatialClip += loop.dim == d;
+    NestAnalysis nest(problem, arch, *mapping);
+    withIdle +=
+        brute.steps * nest.activeInstances(arch.levelCount()) > brute.macs;
+  }
+  std::printf("%u residual cases: %u with a clipped dimension spread over "
+              "instances, %u with compute units idle in some step\n",
+              cases, withSpatialClip, withIdle);
+  EXPECT_EQ(cases, 400u);
+  EXPECT_GT(withSpatialClip, 50u);
+  EXPECT_GT(withIdle, 100u);
 }
 
 } // namespace

@@ -1,0 +1,749 @@
+//===- model/ClippedAccounting.cpp - Access counts of a residual nest -----===//
+//
+// The counts of docs/model.md's box-buffer semantics for a residual mapping
+// that clips a bound, where the closed forms of Accounting.cpp do not hold
+// (the last tiles are shorter, edge instances idle). Along a clipped
+// dimension, a step's geometry -- every instance's clipped old and new
+// boxes -- depends only on how many points of the dimension are left from
+// the loops outside the advancing one (every count at or beyond the
+// reach of the loops inside is the same "full" class). So for each level
+// and each advancing loop, the steps are sorted per dimension into these
+// few classes, the classes' counts multiply across dimensions, and one
+// representative step of each combination is counted word by word on the
+// grid its boxes' corners cut the tensor into, weighted by its count.
+//
+//===----------------------------------------------------------------------===//
+#include "model/ClippedAccounting.h"
+
+#include "arch/Arch.h"
+#include "model/ClippedNest.h"
+#include "model/NestAnalysis.h"
+#include "workloads/Problem.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+namespace tessel {
+namespace {
+
+/// A box per coordinate, inclusive; `empty` when the tile holds nothing.
+struct Box {
+  std::vector<int64_t> low, high;
+  bool empty = true;
+  uint64_t volume() const {
+    if (empty)
+      return 0;
+    uint64_t v = 1;
+    for (size_t c = 0; c < low.size(); ++c)
+      v *= uint64_t(high[c] - low[c] + 1);
+    return v;
+  }
+};
+
+/// |a \ b|.
+uint64_t outside(const Box &a, const Box &b) {
+  if (a.empty)
+    return 0;
+  uint64_t kept = b.empty ? 0 : 1;
+  for (size_t c = 0; c < a.low.size() && kept; ++c) {
+    int64_t low = std::max(a.low[c], b.low[c]);
+    int64_t high = std::min(a.high[c], b.high[c]);
+    kept = high >= low ? kept * uint64_t(high - low + 1) : 0;
+  }
+  return a.volume() - kept;
+}
+
+/// One instance's part in a transfer: the words of `in` outside `out`,
+/// for child `child` of the network's instance.
+struct Item {
+  unsigned child;
+  const Box *in;
+  const Box *out;
+};
+
+/// Sums charge(children) over the words of the items' `in \ out`, each
+/// word charged once with the sorted set of children whose item holds it:
+/// exact on the grid every box's corners cut the coordinates into.
+template <typename Charge>
+NetworkLoad gridLoad(const std::vector<Item> &items, size_t width,
+                     Charge charge) {
+  std::vector<const Item *> live;
+  for (const Item &item : items)
+    if (!item.in->empty)
+      live.push_back(&item);
+  NetworkLoad load;
+  if (live.empty())
+    return load;
+  size_t n = live.size(), blocks = (n + 63) / 64;
+  std::vector<std::vector<int64_t>> cuts(width);
+  std::vector<std::vector<std::vector<uint64_t>>> inIn(width), inOut(width);
+  for (size_t c = 0; c < width; ++c) {
+    for (const Item *item : live) {
+      cuts[c].push_back(item->in->low[c]);
+      cuts[c].push_back(item->in->high[c] + 1);
+      if (!item->out->empty) {
+        cuts[c].push_back(item->out->low[c]);
+        cuts[c].push_back(item->out->high[c] + 1);
+      }
+    }
+    std::sort(cuts[c].begin(), cuts[c].end());
+    cuts[c].erase(std::unique(cuts[c].begin(), cuts[c].end()), cuts[c].end());
+    size_t intervals = cuts[c].size() - 1;
+    inIn[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
+    inOut[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
+    for (size_t k = 0; k < intervals; ++k)
+      for (size_t g = 0; g < n; ++g) {
+        int64_t at = cuts[c][k];
+        const Item &item = *live[g];
+        if (at >= item.in->low[c] && at <= item.in->high[c])
+          inIn[c][k][g / 64] |= uint64_t(1) << (g % 64);
+        if (!item.out->empty && at >= item.out->low[c] &&
+            at <= item.out->high[c])
+          inOut[c][k][g / 64] |= uint64_t(1) << (g % 64);
+      }
+  }
+  std::map<std::vector<uint64_t>, NetworkLoad> bySet;
+  std::vector<size_t> cell(width, 0);
+  std::vector<uint64_t> in(blocks), out(blocks), needing(blocks);
+  while (true) {
+    uint64_t volume = 1;
+    std::fill(in.begin(), in.end(), ~uint64_t(0));
+    std::fill(out.begin(), out.end(), ~uint64_t(0));
+    for (size_t c = 0; c < width; ++c) {
+      volume *= uint64_t(cuts[c][cell[c] + 1] - cuts[c][cell[c]]);
+      for (size_t b = 0; b < blocks; ++b) {
+        in[b] &= inIn[c][cell[c]][b];
+        out[b] &= inOut[c][cell[c]][b];
+      }
+    }
+    bool any = false;
+    for (size_t b = 0; b < blocks; ++b) {
+      needing[b] = in[b] & ~out[b];
+      any |= needing[b] != 0;
+    }
+    if (any) {
+      auto [entry, fresh] = bySet.try_emplace(needing);
+      if (fresh) {
+        std::vector<unsigned> children;
+        for (size_t g = 0; g < n; ++g)
+          if ((needing[g / 64] >> (g % 64)) & 1)
+            children.push_back(live[g]->child);
+        std::sort(children.begin(), children.end());
+        children.erase(std::unique(children.begin(), children.end()),
+                       children.end());
+        entry->second = charge(children);
+      }
+      load.words += volume * entry->second.words;
+      load.hops += volume * entry->second.hops;
+    }
+    size_t c = width;
+    while (c > 0 && ++cell[c - 1] + 1 == cuts[c - 1].size())
+      cell[--c] = 0;
+    if (c == 0)
+      break;
+  }
+  return load;
+}
+
+/// The instances of a level: the spatial loops above it in nest order and,
+/// per instance (odometer order, the last loop fastest), its indices.
+struct Instances {
+  std::vector<size_t> loops;
+  std::vector<std::vector<int64_t>> index;
+};
+
+class ClippedCounter {
+public:
+  ClippedCounter(const Problem &problem, const Arch &arch,
+                 const Mapping &mapping, const NestAnalysis &nest,
+                 Report &report)
+      : problem(problem), arch(arch), mapping(mapping), nest(nest),
+        loops(nest.loops()), levels(nest.levelCount()), report(report) {
+    for (const Dimension &dim : problem.dims)
+      bounds.push_back(dim.bound);
+    std::vector<int64_t> covered = mapping.coveredBounds(bounds.size());
+    for (unsigned d = 0; d < bounds.size(); ++d)
+      clips.push_back(covered[d] > bounds[d]);
+  }
+
+  /// Per tile of the PE level (the last storage level): the steps it
+  /// runs, shared by `lanes`, rounded up.
+  uint64_t computeCycles(uint64_t lanes) const {
+    CheckedCounts &c = nest.arithmetic();
+    size_t dims = bounds.size();
+    unsigned pe = levels - 1;
+    std::vector<std::vector<size_t>> chosen(dims), inner(dims);
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (!loops[p].spatial && loops[p].factor > 1)
+        (loops[p].level < pe ? chosen : inner)[loops[p].dim].push_back(p);
+    std::vector<int64_t> reach(dims);
+    for (unsigned d = 0; d < dims; ++d)
+      reach[d] = reachOf(d, chosen[d]);
+    uint64_t cycles = 0;
+    forEachCombination(
+        chosen, reach, loops.size(),
+        [&](uint64_t weight, const std::vector<int64_t> &state) {
+          uint64_t steps = 1;
+          for (unsigned d = 0; d < dims; ++d) {
+            int64_t position = 0;
+            for (size_t p : chosen[d])
+              position += state[p] * loops[p].stride;
+            steps = c.mul(steps, clipped::executedCount(loops, inner[d],
+                                                        bounds[d] - position));
+          }
+          c.accumulate(cycles, c.mul(weight, (steps + lanes - 1) / lanes));
+        });
+    return cycles;
+  }
+
+  /// Calls visit(loop, changes, steps) for the advances of each temporal
+  /// loop above `level` (nest position `loop`), per class of the tile
+  /// before the advance: how many such advances, and the steps that tile
+  /// runs.
+  template <typename Visit> void tileChanges(unsigned level, Visit visit) {
+    size_t dims = bounds.size();
+    std::vector<std::vector<size_t>> inner(dims);
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (!loops[p].spatial && loops[p].factor > 1 && loops[p].level >= level)
+        inner[loops[p].dim].push_back(p);
+    forEachStep(level, [&](uint64_t weight, const std::vector<int64_t> *old,
+                           const std::vector<int64_t> *now, size_t loop) {
+      if (!old || !now)
+        return;
+      std::vector<int64_t> position(dims, 0);
+      for (size_t p = 0; p < loops.size(); ++p)
+        if (!loops[p].spatial && loops[p].level < level)
+          position[loops[p].dim] += (*old)[p] * loops[p].stride;
+      uint64_t steps = 1;
+      for (unsigned d = 0; d < dims; ++d)
+        steps = nest.arithmetic().mul(
+            steps,
+            clipped::executedCount(loops, inner[d], bounds[d] - position[d]));
+      visit(loop, weight, steps);
+    });
+  }
+
+  uint64_t run() {
+    unsigned out = problem.outputIndex();
+    for (unsigned l = 1; l < levels; ++l) {
+      uint32_t kept = mapping.levels[l].keepMask;
+      if (kept)
+        countLevel(l, kept, out);
+    }
+    countCompute(out);
+    return macs;
+  }
+
+private:
+  const Problem &problem;
+  const Arch &arch;
+  const Mapping &mapping;
+  const NestAnalysis &nest;
+  const std::vector<NestLoop> &loops;
+  unsigned levels;
+  Report &report;
+  std::vector<int64_t> bounds;
+  std::vector<bool> clips;
+  uint64_t macs = 0;
+
+  Instances instancesOf(unsigned level) const {
+    Instances result;
+    for (size_t i = 0; i < loops.size(); ++i)
+      if (loops[i].spatial && loops[i].level < level)
+        result.loops.push_back(i);
+    std::vector<int64_t> index(result.loops.size(), 0);
+    while (true) {
+      result.index.push_back(index);
+      size_t j = index.size();
+      while (j > 0 && ++index[j - 1] == loops[result.loops[j - 1]].factor)
+        index[--j] = 0;
+      if (j == 0)
+        return result;
+    }
+  }
+
+  /// The instance of level `at` above instance `i` (its ordinal).
+  size_t ancestor(const Instances &instances, size_t i, unsigned at) const {
+    size_t below = 1;
+    for (size_t j : instances.loops)
+      if (loops[j].level >= at)
+        below *= size_t(loops[j].factor);
+    return i / below;
+  }
+
+  /// Which child of its `network`-level ancestor an instance sits under
+  /// (x-fastest, the innermost loop of an axis fastest).
+  unsigned slotAt(const Instances &instances, size_t i,
+                  unsigned network) const {
+    int64_t x = 0, y = 0, xScale = 1, yScale = 1;
+    const std::vector<int64_t> &index = instances.index[i];
+    for (size_t n = index.size(); n-- > 0;) {
+      const NestLoop &loop = loops[instances.loops[n]];
+      if (loop.level != network)
+        continue;
+      if (loop.axis == SpatialAxis::X) {
+        x += index[n] * xScale;
+        xScale *= loop.factor;
+      } else {
+        y += index[n] * yScale;
+        yScale *= loop.factor;
+      }
+    }
+    return unsigned(x + y * int64_t(arch.levels[network].fanout[0]));
+  }
+
+  /// The clipped box of `tensor` at `level` for an instance, the temporal
+  /// loops at `state` (an index per nest position).
+  Box boxOf(unsigned level, unsigned tensor, const std::vector<int64_t> &state,
+            const Instances &instances, size_t i) const {
+    size_t dims = bounds.size();
+    std::vector<int64_t> start(dims, 0), length(dims, 0);
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (!loops[p].spatial && loops[p].level < level)
+        start[loops[p].dim] += state[p] * loops[p].stride;
+    for (size_t n = 0; n < instances.loops.size(); ++n) {
+      const NestLoop &loop = loops[instances.loops[n]];
+      start[loop.dim] += instances.index[i][n] * loop.stride;
+    }
+    Box box;
+    for (unsigned d = 0; d < dims; ++d) {
+      length[d] = std::min(nest.tileExtent(level, d), bounds[d] - start[d]);
+      if (length[d] <= 0)
+        return box;
+    }
+    box.empty = false;
+    for (const Projection &coordinate : problem.tensors[tensor].projection) {
+      int64_t low = coordinate.constant, high = coordinate.constant;
+      for (const ProjectionTerm &term : coordinate.terms) {
+        int64_t first = term.coefficient * start[term.dim];
+        int64_t last =
+            term.coefficient * (start[term.dim] + length[term.dim] - 1);
+        low += std::min(first, last);
+        high += std::max(first, last);
+      }
+      box.low.push_back(low);
+      box.high.push_back(high);
+    }
+    return box;
+  }
+
+  bool pathCan(unsigned supplier, unsigned level, bool reduce) const {
+    return reduce ? nest.pathCanReduce(supplier, level)
+                  : nest.pathCanMulticast(supplier, level);
+  }
+
+  /// Whether words between `supplier` and `level` cross level j's network
+  /// (the innermost level's relays land in the PE's registers).
+  bool crosses(unsigned supplier, unsigned level, unsigned j) const {
+    return j == supplier || level < levels || j + 1 < levels;
+  }
+
+  /// Words of the instances' `in \ out` from `supplier` down to them
+  /// (inputs) or up from them (outputs), weighted `weight`, on every
+  /// network on the way, per instance of the network's level.
+  void transfer(unsigned supplier, unsigned level, unsigned tensor,
+                const Instances &instances, const std::vector<Box> &in,
+                const std::vector<Box> &out, uint64_t weight, bool up) {
+    CheckedCounts &c = nest.arithmetic();
+    size_t width = problem.tensors[tensor].projection.size();
+    bool merge = up && pathCan(supplier, level, true);
+    for (unsigned j = supplier; j < level; ++j) {
+      if (!crosses(supplier, level, j))
+        continue;
+      const Network &network = arch.levels[j].network;
+      TensorActions &actions = report.actions.at(j, tensor);
+      if (up && !merge) { // Every instance's word alone.
+        for (size_t i = 0; i < in.size(); ++i) {
+          uint64_t words = outside(in[i], out[i]);
+          c.accumulate(actions.networkWords, c.mul(weight, words));
+          c.accumulate(
+              actions.networkHops,
+              c.mul(weight, words, network.drainHops(slotAt(instances, i, j))));
+        }
+        continue;
+      }
+      std::map<size_t, std::vector<Item>> byParent;
+      for (size_t i = 0; i < in.size(); ++i)
+        byParent[ancestor(instances, i, j)].push_back(
+            {slotAt(instances, i, j), &in[i], &out[i]});
+      for (const auto &[parent, items] : byParent) {
+        NetworkLoad load =
+            gridLoad(items, width, [&](const std::vector<unsigned> &children) {
+              if (up)
+                return NetworkLoad{1, network.reductionHops(children)};
+              return NetworkLoad{network.multicast ? 1 : children.size(),
+                                 network.multicastHops(children)};
+            });
+        c.accumulate(actions.networkWords, c.mul(weight, load.words));
+        c.accumulate(actions.networkHops, c.mul(weight, load.hops));
+        if (!up && j == supplier)
+          c.accumulate(actions.reads, c.mul(weight, load.words));
+      }
+    }
+  }
+
+  /// Output words leaving `level`'s instances reach the supplier as
+  /// updates: once per word and supplier instance where the path
+  /// reduces, else once per instance.
+  void updates(unsigned supplier, unsigned level, unsigned tensor,
+               const Instances &instances, const std::vector<Box> &in,
+               const std::vector<Box> &out, uint64_t weight) {
+    CheckedCounts &c = nest.arithmetic();
+    TensorActions &source = report.actions.at(supplier, tensor);
+    if (!pathCan(supplier, level, true)) {
+      for (size_t i = 0; i < in.size(); ++i)
+        c.accumulate(source.updates, c.mul(weight, outside(in[i], out[i])));
+      return;
+    }
+    std::map<size_t, std::vector<Item>> bySupplier;
+    for (size_t i = 0; i < in.size(); ++i)
+      bySupplier[ancestor(instances, i, supplier)].push_back(
+          {0, &in[i], &out[i]});
+    size_t width = problem.tensors[tensor].projection.size();
+    for (const auto &[parent, items] : bySupplier)
+      c.accumulate(
+          source.updates,
+          c.mul(weight,
+                gridLoad(items, width, [](const std::vector<unsigned> &) {
+                  return NetworkLoad{1, 0};
+                }).words));
+  }
+
+  /// Per dimension, the classes of the loops' executed tuples: the
+  /// points left (capped at `reach`), how many tuples, one of them.
+  struct Class {
+    uint64_t count = 0;
+    std::vector<int64_t> index;
+  };
+  std::map<int64_t, Class> classesOf(unsigned dim,
+                                     const std::vector<size_t> &chosen,
+                                     int64_t reach, bool advanced) const {
+    std::map<int64_t, Class> classes;
+    if (!clips[dim]) { // Never clipped: one class, every tuple.
+      Class all;
+      all.count = 1;
+      for (size_t p : chosen)
+        all.count *= uint64_t(loops[p].factor);
+      all.index.assign(chosen.size(), 0);
+      if (advanced) {
+        all.count = all.count / uint64_t(loops[chosen.back()].factor) *
+                    uint64_t(loops[chosen.back()].factor - 1);
+        all.index.back() = 1;
+      }
+      classes[reach] = all;
+      return classes;
+    }
+    clipped::forEachExecuted(
+        loops, chosen, bounds[dim],
+        [&](const std::vector<int64_t> &index, int64_t position) {
+          if (advanced && index.back() == 0)
+            return;
+          Class &entry = classes[std::min(bounds[dim] - position, reach)];
+          if (entry.count++ == 0)
+            entry.index = index;
+        });
+    return classes;
+  }
+
+  /// Calls visit(weight, state) for every combination of the dimensions'
+  /// classes: the temporal loops at nest positions `chosen[d]` set from the
+  /// classes' representatives (the others 0).
+  template <typename Visit>
+  void forEachCombination(const std::vector<std::vector<size_t>> &chosen,
+                          const std::vector<int64_t> &reach, size_t advanced,
+                          Visit visit) const {
+    size_t dims = bounds.size();
+    std::vector<std::vector<const Class *>> classes(dims);
+    std::vector<std::map<int64_t, Class>> storage(dims);
+    for (unsigned d = 0; d < dims; ++d) {
+      bool advances = advanced < loops.size() && loops[advanced].dim == d;
+      if (chosen[d].empty()) {
+        static const Class one{1, {}};
+        classes[d].push_back(&one);
+        continue;
+      }
+      storage[d] = classesOf(d, chosen[d], reach[d], advances);
+      for (const auto &[key, entry] : storage[d])
+        classes[d].push_back(&entry);
+      if (classes[d].empty())
+        return;
+    }
+    std::vector<size_t> pick(dims, 0);
+    std::vector<int64_t> state(loops.size(), 0);
+    while (true) {
+      uint64_t weight = 1;
+      std::fill(state.begin(), state.end(), 0);
+      for (unsigned d = 0; d < dims; ++d) {
+        const Class &entry = *classes[d][pick[d]];
+        weight = nest.arithmetic().mul(weight, entry.count);
+        for (size_t j = 0; j < chosen[d].size(); ++j)
+          state[chosen[d][j]] = entry.index[j];
+      }
+      visit(weight, state);
+      size_t d = dims;
+      while (d > 0 && ++pick[d - 1] == classes[d - 1].size())
+        pick[--d] = 0;
+      if (d == 0)
+        return;
+    }
+  }
+
+  /// The reach of a dimension's loops other than `chosen`: every point
+  /// left beyond it is the same (unclipped) class.
+  int64_t reachOf(unsigned dim, const std::vector<size_t> &chosen) const {
+    int64_t reach = 1;
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (loops[p].dim == dim &&
+          std::find(chosen.begin(), chosen.end(), p) == chosen.end())
+        reach += (loops[p].factor - 1) * loops[p].stride;
+    return reach;
+  }
+
+  /// Sets the temporal loops above `level` after nest position `from` to
+  /// their last executed index (the loops before it as in `state`).
+  void runToLast(unsigned level, std::vector<int64_t> &state,
+                 size_t from) const {
+    std::vector<int64_t> position(bounds.size(), 0);
+    for (size_t p = 0; p < loops.size(); ++p) {
+      const NestLoop &loop = loops[p];
+      if (loop.spatial || loop.level >= level)
+        continue;
+      if (p >= from && loop.factor > 1)
+        state[p] = clipped::lastIndex(bounds[loop.dim] - position[loop.dim],
+                                      loop.stride, loop.factor);
+      position[loop.dim] += state[p] * loop.stride;
+    }
+  }
+
+  /// Per step kind of `level` (the first tile, each loop's advance, the
+  /// last drain), calls visit(weight, old state or nullptr, new state or
+  /// nullptr, the advancing loop's nest position or loops.size()).
+  template <typename Visit> void forEachStep(unsigned level, Visit visit) {
+    size_t dims = bounds.size();
+    std::vector<int64_t> zero(loops.size(), 0), last(loops.size(), 0);
+    visit(uint64_t(1), nullptr, &zero, loops.size());
+    for (size_t i = 0; i < loops.size(); ++i) {
+      const NestLoop &loop = loops[i];
+      if (loop.spatial || loop.level >= level || loop.factor <= 1)
+        continue;
+      std::vector<std::vector<size_t>> chosen(dims);
+      for (size_t p = 0; p <= i; ++p)
+        if (!loops[p].spatial && loops[p].factor > 1)
+          chosen[loops[p].dim].push_back(p);
+      std::vector<int64_t> reach(dims);
+      for (unsigned d = 0; d < dims; ++d)
+        reach[d] = reachOf(d, chosen[d]);
+      forEachCombination(chosen, reach, i,
+                         [&](uint64_t weight, std::vector<int64_t> &state) {
+                           std::vector<int64_t> before = state;
+                           --before[i];
+                           runToLast(level, before, i + 1);
+                           visit(weight, &before, &state, i);
+                         });
+    }
+    runToLast(level, last, 0);
+    visit(uint64_t(1), &last, nullptr, loops.size());
+  }
+
+  void countLevel(unsigned level, uint32_t kept, unsigned out) {
+    CheckedCounts &c = nest.arithmetic();
+    Instances instances = instancesOf(level);
+    size_t n = instances.index.size();
+    unsigned tensors = unsigned(problem.tensors.size());
+    // Outputs: per instance, the words entering it when it leads its
+    // group (the others start from zero), for the read-backs.
+    std::vector<uint64_t> enteringLeader(n, 0);
+    std::vector<bool> leads = leaders(level, out, instances);
+    std::vector<Box> before(n), after(n);
+    forEachStep(level, [&](uint64_t weight, const std::vector<int64_t> *old,
+                           const std::vector<int64_t> *now, size_t) {
+      for (unsigned t = 0; t < tensors; ++t) {
+        if (!((kept >> t) & 1))
+          continue;
+        for (size_t i = 0; i < n; ++i) {
+          before[i] = old ? boxOf(level, t, *old, instances, i) : Box{};
+          after[i] = now ? boxOf(level, t, *now, instances, i) : Box{};
+        }
+        unsigned supplier = nest.supplierOf(level, t);
+        TensorActions &here = report.actions.at(level, t);
+        if (t != out) {
+          for (size_t i = 0; i < n; ++i)
+            c.accumulate(here.fills,
+                         c.mul(weight, outside(after[i], before[i])));
+          transfer(supplier, level, t, instances, after, before, weight, false);
+          continue;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          c.accumulate(here.reads, c.mul(weight, outside(before[i], after[i])));
+          if (leads[i])
+            c.accumulate(enteringLeader[i],
+                         c.mul(weight, outside(after[i], before[i])));
+        }
+        updates(supplier, level, t, instances, before, after, weight);
+        transfer(supplier, level, t, instances, before, after, weight, true);
+      }
+    });
+    if (!((kept >> out) & 1))
+      return;
+    // Read-backs: what enters a group's leader beyond the words it holds
+    // the first time (groups under one supplier instance own disjoint
+    // words, so a word re-entering was sent up before).
+    unsigned supplier = nest.supplierOf(level, out);
+    TensorActions &here = report.actions.at(level, out);
+    TensorActions &source = report.actions.at(supplier, out);
+    for (size_t i = 0; i < n; ++i) {
+      if (!leads[i])
+        continue;
+      uint64_t readBacks =
+          c.sub(enteringLeader[i], territory(level, out, instances, i));
+      c.accumulate(here.fills, readBacks);
+      c.accumulate(source.reads, readBacks);
+      for (unsigned j = supplier; j < level; ++j) {
+        TensorActions &network = report.actions.at(j, out);
+        c.accumulate(network.networkWords, readBacks);
+        c.accumulate(network.networkHops,
+                     c.mul(readBacks, arch.levels[j].network.unicastHops(
+                                          slotAt(instances, i, j))));
+      }
+    }
+  }
+
+  /// Whether each instance leads its group of identical output boxes: at
+  /// index 0 of every spatial loop between the supplier and `level` over a
+  /// dimension the output does not use (the lowest such point, active
+  /// whenever any member is).
+  std::vector<bool> leaders(unsigned level, unsigned out,
+                            const Instances &instances) const {
+    unsigned supplier = nest.supplierOf(level, out);
+    std::vector<bool> leads(instances.index.size(), true);
+    for (size_t i = 0; i < leads.size(); ++i)
+      for (size_t n = 0; n < instances.loops.size(); ++n) {
+        const NestLoop &loop = loops[instances.loops[n]];
+        if (loop.level >= supplier && !usesDim(out, loop.dim) &&
+            instances.index[i][n] != 0)
+          leads[i] = false;
+      }
+    return leads;
+  }
+
+  bool usesDim(unsigned tensor, unsigned dim) const {
+    for (const Projection &coordinate : problem.tensors[tensor].projection)
+      if (coordinate.coefficientOf(dim) != 0)
+        return true;
+    return false;
+  }
+
+  /// Output words an instance of `level` ever holds: per output dimension
+  /// the points its clipped tiles cover over the run (the output's
+  /// coordinates are single dimensions, see clippedCountable), none if it
+  /// idles throughout.
+  uint64_t territory(unsigned level, unsigned out, const Instances &instances,
+                     size_t i) const {
+    size_t dims = bounds.size();
+    std::vector<int64_t> offset(dims, 0);
+    for (size_t n = 0; n < instances.loops.size(); ++n) {
+      const NestLoop &loop = loops[instances.loops[n]];
+      offset[loop.dim] += instances.index[i][n] * loop.stride;
+    }
+    uint64_t words = 1;
+    for (unsigned d = 0; d < dims; ++d) {
+      if (offset[d] >= bounds[d])
+        return 0;
+      if (!usesDim(out, d))
+        continue;
+      std::vector<size_t> temporal;
+      for (size_t p = 0; p < loops.size(); ++p)
+        if (!loops[p].spatial && loops[p].dim == d && loops[p].level < level &&
+            loops[p].factor > 1)
+          temporal.push_back(p);
+      int64_t extent = nest.tileExtent(level, d), points = 0;
+      int64_t left = bounds[d] - offset[d];
+      clipped::forEachExecuted(loops, temporal, left,
+                               [&](const std::vector<int64_t> &, int64_t at) {
+                                 points += std::min(extent, left - at);
+                               });
+      words = nest.arithmetic().mul(words, uint64_t(points));
+    }
+    return words;
+  }
+
+  /// The compute units: each step, every active unit reads one word of
+  /// each input and updates one output word, from the innermost keepers.
+  void countCompute(unsigned out) {
+    CheckedCounts &c = nest.arithmetic();
+    size_t dims = bounds.size();
+    Instances units = instancesOf(levels);
+    size_t n = units.index.size();
+    std::vector<std::vector<size_t>> chosen(dims);
+    for (size_t p = 0; p < loops.size(); ++p)
+      if (!loops[p].spatial && loops[p].factor > 1)
+        chosen[loops[p].dim].push_back(p);
+    std::vector<int64_t> reach(dims);
+    for (unsigned d = 0; d < dims; ++d)
+      reach[d] = reachOf(d, chosen[d]);
+    std::vector<Box> points(n), none(n);
+    forEachCombination(
+        chosen, reach, loops.size(),
+        [&](uint64_t weight, const std::vector<int64_t> &state) {
+          for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+            uint64_t active = 0;
+            for (size_t i = 0; i < n; ++i) {
+              points[i] = boxOf(levels, t, state, units, i);
+              active += !points[i].empty;
+            }
+            if (t == 0)
+              c.accumulate(macs, c.mul(weight, active));
+            unsigned supplier = nest.innermostKeeper(t);
+            if (t == out) {
+              updates(supplier, levels, t, units, points, none, weight);
+              transfer(supplier, levels, t, units, points, none, weight, true);
+            } else {
+              transfer(supplier, levels, t, units, points, none, weight, false);
+            }
+          }
+        });
+  }
+};
+
+} // namespace
+
+bool clippedCountable(const Problem &problem) {
+  // Read-backs count the words an output tile ever holds per dimension.
+  const Tensor &out = problem.tensors[problem.outputIndex()];
+  std::vector<bool> seen(problem.dims.size(), false);
+  for (const Projection &coordinate : out.projection) {
+    if (coordinate.terms.size() != 1 ||
+        std::abs(coordinate.terms[0].coefficient) != 1 ||
+        seen[coordinate.terms[0].dim])
+      return false;
+    seen[coordinate.terms[0].dim] = true;
+  }
+  return true;
+}
+
+uint64_t clippedComputeCycles(const Problem &problem, const Arch &arch,
+                              const Mapping &mapping, const NestAnalysis &nest,
+                              uint64_t lanes) {
+  Report scratch(arch.levelCount(), problem.tensors.size());
+  return ClippedCounter(problem, arch, mapping, nest, scratch)
+      .computeCycles(lanes);
+}
+
+void forEachClippedTileChange(
+    const Problem &problem, const Arch &arch, const Mapping &mapping,
+    const NestAnalysis &nest, unsigned level,
+    const std::function<void(size_t, uint64_t, uint64_t)> &visit) {
+  Report scratch(arch.levelCount(), problem.tensors.size());
+  ClippedCounter(problem, arch, mapping, nest, scratch)
+      .tileChanges(level, visit);
+}
+
+uint64_t countClippedAccesses(const Problem &problem, const Arch &arch,
+                              const Mapping &mapping, const NestAnalysis &nest,
+                              Report &report) {
+  return ClippedCounter(problem, arch, mapping, nest, report).run();
+}
+
+} // namespace tessel
