@@ -32,6 +32,9 @@ struct CountingOptions {
   /// Count a residual mapping that clips a bound on its clipped nest
   /// (model/ClippedAccounting.h) instead of refusing it.
   bool clippedNest = false;
+  /// Count accesses by Timeloop's rules (model/TimeloopAccounting.h)
+  /// instead of Tessel's.
+  bool timeloopAccounting = false;
 };
 
 /// The evaluation the counting models share: verify, count accesses

@@ -10,6 +10,7 @@
 #include "model/Accounting.h"
 #include "model/ClippedAccounting.h"
 #include "model/NestAnalysis.h"
+#include "model/TimeloopAccounting.h"
 #include "model/Timing.h"
 #include "workloads/Problem.h"
 
@@ -63,7 +64,9 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   report.evaluator = evaluator;
   report.macs = *macs;
   report.executedMacs = nest.executedMacs();
-  if (nest.clips())
+  if (options.timeloopAccounting)
+    countAccessesTimeloop(problem, mapping, nest, report);
+  else if (nest.clips())
     report.executedMacs =
         countClippedAccesses(problem, arch, mapping, nest, report);
   else

@@ -1,16 +1,12 @@
 //===- model/TimeloopModel.cpp - `reuse` counting by Timeloop's rules -----===//
 //
 // The reuse model with its access counts taken by Timeloop's rules
-// (model/TimeloopAccounting.h); cycles and energy are computed from those
-// counts exactly as the reuse model computes them from its own.
+// (model/TimeloopAccounting.h), through the same evaluateByCounting; its
+// cycles are the busiest resource's, as Timeloop reports them (none of the
+// reuse model's exposed latency, model/Timing.h).
 //
 //===----------------------------------------------------------------------===//
 #include "model/Models.h"
-
-#include "arch/Arch.h"
-#include "model/NestAnalysis.h"
-#include "model/TimeloopAccounting.h"
-#include "workloads/Problem.h"
 
 namespace tessel {
 namespace {
@@ -26,30 +22,11 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
-    Evaluation evaluation;
-    evaluation.errors = verifyMapping(problem, arch, mapping);
-    if (!evaluation.errors.empty() ||
-        !countable(problem, mapping, evaluation.errors))
-      return evaluation;
-    std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);
-    if (!macs)
-      return evaluation;
-    NestAnalysis nest(problem, arch, mapping);
-    Report report(arch.levelCount(), problem.tensors.size());
-    report.evaluator = "reuse/timeloop";
-    report.macs = *macs;
-    report.executedMacs = nest.executedMacs();
-    report.actions.macs = report.executedMacs;
-    countAccessesTimeloop(problem, mapping, nest, report);
-    addResourceCycles(arch, nest, report);
-    if (nest.overflowed()) {
-      evaluation.errors.push_back(countOverflowError(problem));
-      return evaluation;
-    }
-    energyOf(arch, report.actions, report.energy);
-    report.settle(arch.peakMacsPerCycle());
-    evaluation.report = std::move(report);
-    return evaluation;
+    // Timeloop's cycles: the busiest resource, no exposed latency.
+    CountingOptions options;
+    options.timeloopAccounting = true;
+    return evaluateByCounting("reuse/timeloop", problem, arch, mapping,
+                              options);
   }
 };
 
