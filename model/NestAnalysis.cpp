@@ -403,6 +403,23 @@ struct TrafficKey {
   }
 };
 
+/// Pushes what a memo key needs of the spatial loops of levels [from,
+/// level): each one's level (relative to `network`), axis, factor and the
+/// offset it moves each of `tensor`'s coordinates by.
+void pushSpatialLoops(TrafficKey &key, const std::vector<NestLoop> &nest,
+                      const Tensor &tensor, unsigned from, unsigned network,
+                      unsigned level) {
+  for (const NestLoop &loop : nest) {
+    if (!loop.spatial || loop.level < from || loop.level >= level)
+      continue;
+    key.push(int64_t(loop.level) - int64_t(network));
+    key.push(int64_t(loop.axis));
+    key.push(loop.factor);
+    for (const Projection &coordinate : tensor.projection)
+      key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
+  }
+}
+
 struct TrafficKeyHash {
   size_t operator()(const TrafficKey &key) const { return size_t(key.first); }
 };
@@ -474,15 +491,7 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(from));
   key.push(int64_t(network) - int64_t(from));
-  for (const NestLoop &loop : nest) {
-    if (!loop.spatial || loop.level < from || loop.level >= level)
-      continue;
-    key.push(int64_t(loop.level) - int64_t(network));
-    key.push(int64_t(loop.axis));
-    key.push(loop.factor);
-    for (const Projection &coordinate : problem.tensors[tensor].projection)
-      key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
-  }
+  pushSpatialLoops(key, nest, problem.tensors[tensor], from, network, level);
   auto &memo = trafficMemo();
   auto found = memo.find(key);
   if (found != memo.end())
@@ -652,15 +661,8 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
   TrafficKey key;
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(network));
-  for (const NestLoop &loop : nest) {
-    if (!loop.spatial || loop.level < network || loop.level >= level)
-      continue;
-    key.push(int64_t(loop.level) - int64_t(network));
-    key.push(int64_t(loop.axis));
-    key.push(loop.factor);
-    for (const Projection &coordinate : problem.tensors[tensor].projection)
-      key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
-  }
+  pushSpatialLoops(key, nest, problem.tensors[tensor], network, network,
+                   level);
   for (size_t c = 0; c < width; ++c) {
     key.push(span[c]);
     key.push(offset ? offset[c] : std::numeric_limits<int64_t>::min());
