@@ -58,12 +58,11 @@ std::vector<std::string> datatypeMismatches(const Problem &problem,
   std::optional<NumberFormat> mac = numberFormatNamed(arch.compute.datatype);
   for (unsigned t = 0; t < problem.tensors.size(); ++t) {
     const Tensor &tensor = problem.tensors[t];
-    std::optional<NumberFormat> element =
-        numberFormatNamed(tensor.elementType);
+    std::optional<NumberFormat> element = numberFormatNamed(tensor.elementType);
     if (!element)
       continue;
-    std::string what = tensor.elementType +
-                       (tensor.isOutput ? " outputs" : " inputs");
+    std::string what =
+        tensor.elementType + (tensor.isOutput ? " outputs" : " inputs");
     if (mac && element->floating != mac->floating)
       add(what + (element->floating ? " are floating-point" : " are integers") +
           " on " + arch.compute.datatype + " MACs");
@@ -91,8 +90,7 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
   unsigned narrowest = 0;
   for (unsigned t = 0; t < problem.tensors.size(); ++t) {
     const Tensor &tensor = problem.tensors[t];
-    std::optional<NumberFormat> element =
-        numberFormatNamed(tensor.elementType);
+    std::optional<NumberFormat> element = numberFormatNamed(tensor.elementType);
     if (!element)
       continue;
     bool misfit = false;
@@ -104,8 +102,8 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
       misfit = true;
       if (levels.find(level->name) == std::string::npos)
         levels += (levels.empty() ? "" : ", ") + level->name;
-      narrowest = narrowest ? std::min(narrowest, level->wordBits)
-                            : level->wordBits;
+      narrowest =
+          narrowest ? std::min(narrowest, level->wordBits) : level->wordBits;
     }
     if (misfit && types.find(tensor.elementType) == std::string::npos)
       types += (types.empty() ? "" : "/") + tensor.elementType;

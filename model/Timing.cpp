@@ -390,8 +390,7 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
         // A level that holds two tiles fills the next while the array
         // works (its supplier's port may hide the folds); one that holds
         // one fills only once the array is done: nothing overlaps them.
-        folds,
-        holdsTwoTiles(problem, arch, mapping, nest, systolic.level));
+        folds, holdsTwoTiles(problem, arch, mapping, nest, systolic.level));
     counts.accumulate(inner, folds);
   }
   for (unsigned l = pe; l >= 1; --l) {
