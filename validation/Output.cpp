@@ -441,11 +441,22 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
     script << "\nunset logscale\n";
     // Error per case: one marker per case and model, no lines (the cases
     // are unrelated), models side by side at each case.
-    script << "set output 'cycles-error." << format << "'\n"
+    // Wide enough for every case's name: past 16 cases, 22 pixels each,
+    // the names upright in a smaller font.
+    size_t plotted = results.size() - leftOut;
+    bool many = plotted > 16;
+    unsigned width = many ? unsigned(std::min<size_t>(
+                                 8000, 200 + 22 * plotted))
+                          : 900;
+    script << "set terminal "
+           << (std::string(format) == "png" ? "pngcairo" : "svg") << " size "
+           << width << "," << (many ? 760 : 600) << " noenhanced\n"
+           << "set output 'cycles-error." << format << "'\n"
            << "set xlabel 'case'\nset ylabel 'cycles error (%)'\n"
            << "set title 'Cycles error vs " << refName << " by case" << note
            << "'\n"
-           << "set xtics rotate by 45 right\n"
+           << (many ? "set xtics rotate by 90 right font ',8'\n"
+                    : "set xtics rotate by 45 right\n")
            << "set offsets 0.5, 0.5, 0, 0\n"
            << "plot 0 notitle lc rgb 'gray', 'cycles.dat' using 1:(NaN):xtic("
            << (3 + models.size()) << ") notitle";
@@ -455,7 +466,8 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
              << "):((column(" << (3 + m) << ")-column(2))/column(2)*100)"
              << marker(m);
     }
-    script << "\nset xtics norotate\nset offsets 0, 0, 0, 0\n";
+    script << "\nset xtics norotate font ''\nset offsets 0, 0, 0, 0\n"
+           << "set terminal " << terminal << " noenhanced\n";
     // Energy per level, stacked, for the largest cases.
     script << "set output 'energy-breakdown." << format << "'\n"
            << "set style data histograms\nset style histogram "
