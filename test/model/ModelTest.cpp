@@ -202,6 +202,28 @@ TEST(Roofline, TouchedWordsOfStridedCoordinatesAreExact) {
   }
 }
 
+/// out[n,p,f] += in[n, p + r, c] * w[r, c, f] with n=f=c=1, P=4, R=3.
+Problem conv1d() {
+  return problemFrom(
+      namedOp("conv_1d_nwc_wcf",
+              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
+              "tensor<1xi64>}",
+              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+}
+
+/// DRAM -> `middle` (`children` on a bus, multicasting or not) -> Reg.
+Arch busArch(const std::string &middle, unsigned children, bool multicast) {
+  return parseArch("name: bus\nlevels:\n"
+                   "  - {name: DRAM, capacity: unbounded}\n"
+                   "  - name: " + middle +
+                       "\n    capacity: 100\n    fanout: [" +
+                       std::to_string(children) +
+                       ", 1]\n    network: {topology: bus, multicast: " +
+                       (multicast ? "true" : "false") +
+                       "}\n  - {name: Reg, capacity: 100}\n",
+                   "bus.yaml");
+}
+
 // out[n,p,f] += in[n, p + r, c] * w[r, c, f] with n=f=c=1, P=4, R=3.
 // DRAM: r=3, p=2 (p innermost) | Buf: p=2. Buf input box: 2 words.
 // p advances (3 times): the box moves by 2: 2 new words each.
@@ -210,11 +232,7 @@ TEST(Roofline, TouchedWordsOfStridedCoordinatesAreExact) {
 // [2,3] [4,5]). dataflow keeps overlap only for the innermost advancing
 // loop (p): the r advances reload the whole box: 2 + 3*2 + 2*2 = 12.
 TEST(ModelDisagreement, WindowOverlapAcrossAnOuterLoop) {
-  Problem problem = problemFrom(
-      namedOp("conv_1d_nwc_wcf",
-              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
-              "tensor<1xi64>}",
-              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  Problem problem = conv1d();
   Arch arch = parseArch(R"(name: one
 levels:
   - {name: DRAM, capacity: unbounded}
@@ -243,23 +261,9 @@ levels:
 // Without multicast: one word per PE that needs it, 3 per PE: 12, 12 hops.
 // The Regs fill 12 either way; the GLB fills its box [0,5] once: 6.
 TEST(ReuseModelNetwork, OverlappingHalosShareOneMulticast) {
-  Problem problem = problemFrom(
-      namedOp("conv_1d_nwc_wcf",
-              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
-              "tensor<1xi64>}",
-              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  Problem problem = conv1d();
   for (bool multicast : {true, false}) {
-    Arch arch = parseArch(std::string(R"(name: halo
-levels:
-  - {name: DRAM, capacity: unbounded}
-  - name: GLB
-    capacity: 100
-    fanout: [4, 1]
-    network: {topology: bus, multicast: )") +
-                              (multicast ? "true" : "false") + R"(}
-  - {name: Reg, capacity: 100}
-)",
-                          "halo.yaml");
+    Arch arch = busArch("GLB", 4, multicast);
     Mapping mapping = mappingFor(problem, arch, R"(mappings:
   - levels:
       - {level: DRAM, keep: [I, W, O]}
@@ -286,23 +290,9 @@ levels:
 // 6 words and 6 hops, and DRAM still reads each weight once. The Regs fill
 // 3 each: 6.
 TEST(ReuseModelNetwork, BypassedWordsCrossTheRelaysNetwork) {
-  Problem problem = problemFrom(
-      namedOp("conv_1d_nwc_wcf",
-              "{dilations = dense<1> : tensor<1xi64>, strides = dense<1> : "
-              "tensor<1xi64>}",
-              {1, 6, 1}, {3, 1, 1}, {1, 4, 1}));
+  Problem problem = conv1d();
   for (bool multicast : {true, false}) {
-    Arch arch = parseArch(std::string(R"(name: relay
-levels:
-  - {name: DRAM, capacity: unbounded}
-  - name: Mid
-    capacity: 100
-    fanout: [2, 1]
-    network: {topology: bus, multicast: )") +
-                              (multicast ? "true" : "false") + R"(}
-  - {name: Reg, capacity: 100}
-)",
-                          "relay.yaml");
+    Arch arch = busArch("Mid", 2, multicast);
     Mapping mapping = mappingFor(problem, arch, R"(mappings:
   - levels:
       - {level: DRAM, keep: [I, W, O]}
