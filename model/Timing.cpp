@@ -408,13 +408,13 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
     for (unsigned t = 0; t < tensors; ++t)
       if (level.keeps(t) && !problem.tensors[t].isOutput)
         keptInputs |= uint64_t(1) << t;
-    bool everyChange = false, first = true;
-    forEachTileChange(usedBy.data(), nest, l,
-                      [&](uint64_t, uint64_t moved, size_t) {
-                        if (first)
-                          everyChange = (moved & keptInputs) != 0;
-                        first = false;
-                      });
+    bool everyChange = false;
+    const std::vector<NestLoop> &loops = nest.loops();
+    for (size_t i = loops.size(); i-- > 0;)
+      if (!loops[i].spatial && loops[i].level < l && loops[i].factor > 1) {
+        everyChange = (usedBy[loops[i].dim] & keptInputs) != 0;
+        break;
+      }
     auto change = [&](uint64_t n, uint64_t moved, uint64_t tileCycles) {
       uint64_t fetch = 0, drain = 0;
       for (unsigned t = 0; t < tensors; ++t) {
