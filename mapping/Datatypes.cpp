@@ -82,8 +82,6 @@ std::vector<std::string> datatypeMismatches(const Problem &problem,
 
 std::optional<std::string> datatypeWarning(const Problem &problem,
                                            const Arch &arch) {
-  if (datatypeMismatches(problem, arch).empty())
-    return std::nullopt;
   std::optional<NumberFormat> mac = numberFormatNamed(arch.compute.datatype);
   std::string types, levels;
   bool macMismatch = false;
@@ -108,6 +106,8 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
     if (misfit && types.find(tensor.elementType) == std::string::npos)
       types += (types.empty() ? "" : "/") + tensor.elementType;
   }
+  if (types.empty())
+    return std::nullopt; // Everything fits.
   std::string text = types + " elements on " + arch.name + "'s ";
   if (macMismatch)
     text += arch.compute.datatype + " MACs" + (levels.empty() ? "" : " and ");
