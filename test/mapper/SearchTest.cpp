@@ -24,6 +24,21 @@ Arch smallArch(uint64_t bufferWords = 1000000) {
                    "small.yaml");
 }
 
+/// A preset of arch/presets by name.
+Arch presetArch(const std::string &name) {
+  return loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/" + name +
+                  ".yaml");
+}
+
+/// A 3x3 convolution: 8x8 outputs, 8 filters, 4 channels.
+Problem conv3x3() {
+  return problemFrom(
+      namedOp("conv_2d_nhwc_hwcf",
+              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
+              "tensor<2xi64>}",
+              {1, 10, 10, 4}, {3, 3, 4, 8}, {1, 8, 8, 8}));
+}
+
 // C[m,n] += A[m,k] * B[k,n] with m=4, n=2, k=1 on the small arch: 6 slots
 // (2 levels x temporal, X, Y), worked by hand in the comments.
 class TinySpace : public ::testing::Test {
@@ -184,7 +199,7 @@ TEST(ResidualSpace, MappersDrawAndMutateResidualFactors) {
               "tensor<2xi64>}",
               {1, 9, 9, 3}, {3, 3, 3, 5}, {1, 7, 7, 5}));
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+      presetArch("eyeriss");
   MapSpace space(problem, arch,
                  parseConstraints("constraints:\n  factorization: residual\n",
                                   "c.yaml"));
@@ -284,13 +299,9 @@ TEST(MapSpacePruning, IsSound) {
 }
 
 TEST(Mappers, SameSeedSameResultWhateverTheThreads) {
-  Problem problem = problemFrom(
-      namedOp("conv_2d_nhwc_hwcf",
-              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
-              "tensor<2xi64>}",
-              {1, 10, 10, 4}, {3, 3, 4, 8}, {1, 8, 8, 8}));
+  Problem problem = conv3x3();
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+      presetArch("eyeriss");
   MapSpace space(problem, arch, {});
   auto model = createCostModel("reuse");
   for (const std::string &name : mapperNames()) {
@@ -369,7 +380,7 @@ TEST(Constraints, TemplatesAndFixedChoicesShapeEveryPoint) {
               "tensor<2xi64>}",
               {1, 6, 6, 2}, {3, 3, 2, 4}, {1, 4, 4, 4}));
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+      presetArch("eyeriss");
   Constraints constraints = parseConstraints(R"(constraints:
   dataflow: weight-stationary
   minUtilization: 0.05
@@ -430,7 +441,7 @@ TEST(Constraints, NativeNetworksForbidBroadcastAndReductionByCopies) {
 TEST(Constraints, RowStationaryNeedsAConvolution) {
   Problem gemm = problemFrom(namedOp("matmul", "", {4, 4}, {4, 4}, {4, 4}));
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+      presetArch("eyeriss");
   Constraints rs;
   rs.dataflow = DataflowTemplate::RowStationary;
   try {
@@ -447,13 +458,9 @@ TEST(Constraints, RowStationaryReplicatesThePeSetOverTheArray) {
   // filter rows on Y) uses at most 8 x 3 = 24 PEs; replicating the PE set
   // over filters, channels or batch may use more, never a sliding window
   // dimension other than the pair.
-  Problem problem = problemFrom(
-      namedOp("conv_2d_nhwc_hwcf",
-              "{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : "
-              "tensor<2xi64>}",
-              {1, 10, 10, 4}, {3, 3, 4, 8}, {1, 8, 8, 8}));
+  Problem problem = conv3x3();
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/eyeriss.yaml");
+      presetArch("eyeriss");
   Constraints rs;
   rs.dataflow = DataflowTemplate::RowStationary;
   MapSpace space(problem, arch, rs);
@@ -485,7 +492,7 @@ TEST(Constraints, SystolicArraysTakeTheDataflowTheTemplateNames) {
   // moves A along X and B down Y (no k, n on Y). Every point verifies.
   Problem gemm = problemFrom(namedOp("matmul", "", {16, 16}, {16, 16}, {16, 16}));
   Arch arch =
-      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/tpu16.yaml");
+      presetArch("tpu16");
   struct Case {
     DataflowTemplate flow;
     std::string notOnX, notOnY;
