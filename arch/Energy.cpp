@@ -2,6 +2,7 @@
 #include "arch/Energy.h"
 
 #include "arch/Arch.h"
+#include "arch/Packing.h"
 
 #include <stdexcept>
 #include <string>
@@ -44,19 +45,26 @@ double EnergyBreakdown::total() const {
   return sum;
 }
 
-EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts) {
+EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts,
+                         const std::vector<unsigned> &elementBits) {
   EnergyBreakdown breakdown(counts.levelCount(), counts.tensorCount());
-  energyOf(arch, counts, breakdown);
+  energyOf(arch, counts, breakdown, elementBits);
   return breakdown;
 }
 
 void energyOf(const Arch &arch, const ActionCounts &counts,
-              EnergyBreakdown &breakdown) {
+              EnergyBreakdown &breakdown,
+              const std::vector<unsigned> &elementBits) {
   if (counts.levelCount() != arch.levelCount())
     throw std::invalid_argument("action counts for " +
                                 std::to_string(counts.levelCount()) +
                                 " levels, but arch '" + arch.name + "' has " +
                                 std::to_string(arch.levelCount()));
+  if (!elementBits.empty() && elementBits.size() != counts.tensorCount())
+    throw std::invalid_argument(
+        "element widths for " + std::to_string(elementBits.size()) +
+        " tensors, but the counts have " +
+        std::to_string(counts.tensorCount()));
   if (breakdown.levelCount() != counts.levelCount() ||
       breakdown.tensorCount() != counts.tensorCount())
     breakdown = EnergyBreakdown(counts.levelCount(), counts.tensorCount());
@@ -65,10 +73,16 @@ void energyOf(const Arch &arch, const ActionCounts &counts,
     for (unsigned tensor = 0; tensor < counts.tensorCount(); ++tensor) {
       const TensorActions &actions = counts.at(level, tensor);
       TensorEnergy &energy = breakdown.at(level, tensor);
-      energy.reads = double(actions.reads) * storage.energy.read;
-      energy.fills = double(actions.fills) * storage.energy.write;
-      energy.updates = double(actions.updates) * storage.energy.update;
-      energy.network = double(actions.networkHops) * storage.network.hopEnergy;
+      Packing packing = elementBits.empty()
+                            ? Packing{}
+                            : packingOf(elementBits[tensor], storage.wordBits);
+      double share = packing.wordsPerElement();
+      energy.reads = double(actions.reads) * storage.energy.read * share;
+      energy.fills = double(actions.fills) * storage.energy.write * share;
+      energy.updates = double(actions.updates) * storage.energy.update * share;
+      energy.network =
+          double(actions.networkHops) * storage.network.hopEnergy *
+          double(packing.wordsEach);
     }
   }
   breakdown.macs = double(counts.macs) * arch.compute.macEnergy;

@@ -109,11 +109,18 @@ private:
 
 /// Energy of `counts` on `arch`: reads x read energy, fills x write energy,
 /// updates x update energy, network hops x hop energy, MACs x MAC energy.
-/// Throws std::invalid_argument if the level counts differ.
-EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts);
+/// Counts are of elements; `elementBits[tensor]` (empty, or 0 for a
+/// tensor: one word each) is the width each tensor is held at, and an
+/// element's storage action costs the share of the level's word it
+/// occupies, its network hop the words it spans (arch/Packing.h: a link
+/// carries one element per word, so that each is routed on its own). Throws std::invalid_argument if the level counts, or
+/// the tensor count of a non-empty `elementBits`, differ.
+EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts,
+                         const std::vector<unsigned> &elementBits = {});
 /// The same, written into `breakdown` (hot paths reuse its storage).
 void energyOf(const Arch &arch, const ActionCounts &counts,
-              EnergyBreakdown &breakdown);
+              EnergyBreakdown &breakdown,
+              const std::vector<unsigned> &elementBits = {});
 
 } // namespace tessel
 

@@ -29,6 +29,23 @@ std::optional<NumberFormat> numberFormatNamed(const std::string &name) {
   return std::nullopt;
 }
 
+const char *precisionName(Precision precision) {
+  return precision == Precision::Declared ? "declared" : "words";
+}
+
+std::optional<Precision> precisionNamed(const std::string &name) {
+  if (name == "words")
+    return Precision::Words;
+  if (name == "declared")
+    return Precision::Declared;
+  return std::nullopt;
+}
+
+void applyPrecision(Problem &problem, Precision precision) {
+  for (Tensor &tensor : problem.tensors)
+    tensor.storedBits = precision == Precision::Declared ? tensor.elementBits : 0;
+}
+
 namespace {
 
 /// The levels whose roles let them hold tensor t and whose words are
@@ -37,6 +54,8 @@ std::vector<const StorageLevel *> narrowLevels(const Problem &problem,
                                                const Arch &arch, unsigned t,
                                                unsigned bits) {
   std::vector<const StorageLevel *> found;
+  if (problem.tensors[t].storedBits != 0)
+    return found; // Held at its width: it spans words.
   for (const StorageLevel &level : arch.levels)
     if (level.wordBits && bits > level.wordBits &&
         level.keepsRole(tensorRole(problem, t)))
@@ -113,7 +132,11 @@ std::optional<std::string> datatypeWarning(const Problem &problem,
     text += arch.compute.datatype + " MACs" + (levels.empty() ? "" : " and ");
   if (!levels.empty())
     text += std::to_string(narrowest) + "-bit words (" + levels + ")";
-  return text + ": each counted as one word and one MAC (docs/arch.md)";
+  if (levels.empty())
+    return text + ": each counted as one MAC (docs/arch.md)";
+  return text +
+         ": each counted as one word and one MAC; --precision declared holds "
+         "them at their widths (docs/arch.md)";
 }
 
 } // namespace tessel

@@ -324,7 +324,8 @@ std::string overflowMessage(const Problem &problem, const StorageLevel &level,
   for (unsigned t = 0; t < problem.tensors.size(); ++t)
     if (levelMapping.keeps(t))
       parts += (parts.empty() ? "" : " + ") + problem.tensors[t].name + " " +
-               std::to_string(problem.footprint(t, extents));
+               std::to_string(storedWords(problem, t, level,
+                                          problem.footprint(t, extents)));
   return "level '" + level.name + "': the tiles it keeps need " +
          std::to_string(total) + " words (" + parts + ") but it holds " +
          std::to_string(level.capacity);
@@ -350,7 +351,8 @@ void checkCapacity(const Problem &problem, const Arch &arch,
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
       if (!levelMapping.keeps(t))
         continue;
-      uint64_t words = problem.footprint(t, extents);
+      uint64_t words =
+          storedWords(problem, t, level, problem.footprint(t, extents));
       if (!level.partition) {
         total = saturatingAdd(total, words);
         continue;
@@ -387,6 +389,27 @@ TensorRole tensorRole(const Problem &problem, unsigned tensor) {
   for (unsigned t = 0; t < tensor; ++t)
     inputsBefore += !problem.tensors[t].isOutput;
   return inputsBefore == 0 ? TensorRole::Input : TensorRole::Weight;
+}
+
+Packing packingAt(const Problem &problem, unsigned tensor,
+                  const StorageLevel &level) {
+  return packingOf(problem.tensors[tensor].storedBits, level.wordBits);
+}
+
+std::vector<unsigned> storedBits(const Problem &problem) {
+  std::vector<unsigned> bits;
+  for (const Tensor &tensor : problem.tensors)
+    if (tensor.storedBits != 0) {
+      for (const Tensor &each : problem.tensors)
+        bits.push_back(each.storedBits);
+      break;
+    }
+  return bits;
+}
+
+uint64_t storedWords(const Problem &problem, unsigned tensor,
+                     const StorageLevel &level, uint64_t elements) {
+  return packingAt(problem, tensor, level).wordsFor(elements);
 }
 
 int64_t LevelMapping::spatialProduct(SpatialAxis axis) const {

@@ -15,6 +15,7 @@
 #ifndef TESSEL_MAPPING_MAPPING_H
 #define TESSEL_MAPPING_MAPPING_H
 
+#include "arch/Packing.h"
 #include "mapping/MappingSpec.h"
 
 #include <cstdint>
@@ -25,6 +26,7 @@ namespace tessel {
 
 struct Arch;
 struct Problem;
+struct StorageLevel;
 enum class TensorRole : unsigned; // arch/Arch.h
 
 struct Loop {
@@ -124,7 +126,20 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
 /// and `keeps:` lists name).
 TensorRole tensorRole(const Problem &problem, unsigned tensor);
 
-/// Words of each tensor's tile held at each level: result[level][tensor].
+/// How `problem`'s tensor's elements sit in `level`'s words: one each by
+/// default, packed by their storedBits when the precision asks
+/// (arch/Packing.h, mapping/Datatypes.h).
+Packing packingAt(const Problem &problem, unsigned tensor,
+                  const StorageLevel &level);
+/// Each tensor's storedBits, for energyOf (arch/Energy.h); empty (no
+/// allocation) when every tensor is held one element per word.
+std::vector<unsigned> storedBits(const Problem &problem);
+/// Words of `level` that `elements` of the tensor occupy (saturating).
+uint64_t storedWords(const Problem &problem, unsigned tensor,
+                     const StorageLevel &level, uint64_t elements);
+
+/// Elements of each tensor's tile held at each level: result[level][tensor]
+/// (storedWords turns them into a level's words).
 std::vector<std::vector<uint64_t>> tileWords(const Problem &problem,
                                              const Mapping &mapping);
 

@@ -15,6 +15,7 @@
 #include "workloads/Problem.h"
 
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 namespace tessel {
@@ -88,7 +89,7 @@ Evaluation evaluateByCounting(const std::string &evaluator,
     evaluation.errors.push_back(countOverflowError(problem));
     return evaluation;
   }
-  energyOf(arch, report.actions, report.energy);
+  energyOf(arch, report.actions, report.energy, storedBits(problem));
   report.settle(arch.peakMacsPerCycle());
   evaluation.report = std::move(report);
   return evaluation;
@@ -160,15 +161,34 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
     computeCycles = counts.mul(tiles, (perTile + lanes - 1) / lanes);
   }
   report.resourceCycles.push_back({"compute", computeCycles});
+  const Problem &problem = nest.op();
   for (unsigned l = 0; l < arch.levelCount(); ++l) {
     const StorageLevel &level = arch.levels[l];
+    // Elements in the words they take (arch/Packing.h), summed exactly in
+    // units of 1/unit of a word: unit is the least common multiple of the
+    // tensors' elements per word (1 when each element is one word).
+    uint64_t unit = 1;
+    for (unsigned t = 0; t < report.actions.tensorCount(); ++t)
+      unit = std::lcm<uint64_t>(unit, packingAt(problem, t, level).perWord);
     uint64_t reads = 0, writes = 0, networkWords = 0;
     for (unsigned t = 0; t < report.actions.tensorCount(); ++t) {
       const TensorActions &actions = report.actions.at(l, t);
-      counts.accumulate(reads, actions.reads);
-      counts.accumulate(writes, counts.add(actions.fills, actions.updates));
-      counts.accumulate(networkWords, actions.networkWords);
+      Packing packing = packingAt(problem, t, level);
+      uint64_t units =
+          counts.mul<uint64_t>(packing.wordsEach, unit / packing.perWord);
+      counts.accumulate(reads, counts.mul(actions.reads, units));
+      counts.accumulate(
+          writes,
+          counts.mul(counts.add(actions.fills, actions.updates), units));
+      counts.accumulate(networkWords,
+                        counts.mul<uint64_t>(actions.networkWords,
+                                             packing.wordsEach));
     }
+    auto words = [&](uint64_t units) {
+      return units / unit + (units % unit != 0);
+    };
+    reads = words(reads);
+    writes = words(writes);
     uint64_t instances = nest.activeInstances(l);
     if (level.readBandwidth)
       report.resourceCycles.push_back(

@@ -114,13 +114,16 @@ public:
     report.macs = report.executedMacs = report.actions.macs = *macs;
     uint64_t reads = 0, writes = 0;
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-      uint64_t words = touchedWords(problem, t, counts);
+      uint64_t elements = touchedWords(problem, t, counts);
+      // Ideal reuse streams a tensor whole: its elements fill DRAM's
+      // words (arch/Packing.h).
+      uint64_t words = storedWords(problem, t, arch.levels.front(), elements);
       TensorActions &dram = report.actions.at(0, t);
       if (problem.tensors[t].isOutput) {
-        dram.updates = words;
+        dram.updates = elements;
         counts.accumulate(writes, words);
       } else {
-        dram.reads = words;
+        dram.reads = elements;
         counts.accumulate(reads, words);
       }
     }
@@ -140,7 +143,7 @@ public:
       evaluation.errors.push_back(countOverflowError(problem));
       return evaluation;
     }
-    report.energy = energyOf(arch, report.actions);
+    report.energy = energyOf(arch, report.actions, storedBits(problem));
     report.settle(peak);
     evaluation.report = std::move(report);
     return evaluation;

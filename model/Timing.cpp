@@ -106,7 +106,8 @@ bool holdsTwoTiles(const Problem &problem, const Arch &arch,
   for (unsigned t = 0; t < problem.tensors.size(); ++t) {
     if (!mapping.levels[level].keeps(t))
       continue;
-    uint64_t words = saturatingMul<uint64_t>(2, nest.tileWords(level, t));
+    uint64_t words = saturatingMul<uint64_t>(
+        2, storedWords(problem, t, storage, nest.tileWords(level, t)));
     if (storage.partition &&
         words > storage.capacityFor(tensorRole(problem, t)))
       return false;
@@ -313,9 +314,13 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
   if (systolic.asBuilt && start > 0)
     --start;
   uint64_t firstFill = 0;
+  // Elements each supplier sends, as the words of its read port (packed,
+  // arch/Packing.h) and of its network's links (a word per element).
   std::vector<uint64_t> &wordsFrom = wordsBuffer();
+  thread_local std::vector<double> portWordsFrom;
   for (unsigned l = 1; l <= edge; ++l) {
     wordsFrom.assign(pe + 1, 0);
+    portWordsFrom.assign(pe + 1, 0);
     for (unsigned t = 0; t < tensors; ++t) {
       bool staged = systolic.asBuilt && l == edge;
       if ((!mapping.levels[l].keeps(t) && !staged) ||
@@ -327,18 +332,21 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
               ? nest.groupTraffic(supplier, l, t).groups
               : nest.activeInstances(l) /
                     std::max<uint64_t>(1, nest.activeInstances(supplier));
+      uint64_t elements = counts.mul(served, nest.tileWords(l, t));
+      Packing packing = packingAt(problem, t, arch.levels[supplier]);
       counts.accumulate(wordsFrom[supplier],
-                        counts.mul(served, nest.tileWords(l, t)));
+                        counts.mul<uint64_t>(elements, packing.wordsEach));
+      portWordsFrom[supplier] += double(elements) * packing.wordsPerElement();
     }
     for (unsigned k = 0; k < l; ++k) {
       const StorageLevel &supplier = arch.levels[k];
-      std::optional<double> rate = supplier.readBandwidth;
-      if (supplier.network.linkBandwidth &&
-          (!rate || *supplier.network.linkBandwidth < *rate))
-        rate = supplier.network.linkBandwidth;
-      if (rate && wordsFrom[k])
-        firstFill = std::max(firstFill, counts.fromDouble(std::ceil(
-                                            double(wordsFrom[k]) / *rate)));
+      auto fill = [&](double words, std::optional<double> rate) {
+        if (rate && words > 0)
+          firstFill =
+              std::max(firstFill, counts.fromDouble(std::ceil(words / *rate)));
+      };
+      fill(portWordsFrom[k], supplier.readBandwidth);
+      fill(double(wordsFrom[k]), supplier.network.linkBandwidth);
     }
   }
   add([] { return "start (first words to the PEs)"; }, start, false);

@@ -29,6 +29,16 @@ void RateLimiter::take() {
     allowance -= 1;
 }
 
+bool RateLimiter::allows(double words) const {
+  return !rate ||
+         allowance >= std::min(words, double(burst())) - kEpsilon;
+}
+
+void RateLimiter::take(double words) {
+  if (rate)
+    allowance -= words;
+}
+
 void RateLimiter::tick() {
   if (rate)
     allowance = std::min(allowance + *rate, double(burst()));
@@ -64,13 +74,24 @@ Link::Link(std::string name, std::optional<double> bandwidth, uint64_t latency,
 }
 
 bool Link::ready() const {
-  return limiter.allows() && occupiedAtStart + pushedThisCycle < capacity;
+  return limiter.allows(leastWordCost) &&
+         occupiedAtStart + pushedThisCycle < capacity;
+}
+
+void Link::setWordCosts(const std::vector<double> *costs) {
+  wordCosts = costs;
+  leastWordCost = 1;
+  if (costs && !costs->empty())
+    leastWordCost =
+        std::max(1.0, *std::min_element(costs->begin(), costs->end()));
 }
 
 void Link::push(Flit flit) {
   if (!ready())
     throw std::logic_error("link " + name_ + ": push while not ready");
-  limiter.take();
+  limiter.take(wordCosts && flit.tensor < wordCosts->size()
+                   ? (*wordCosts)[flit.tensor]
+                   : 1);
   ++pushedThisCycle;
   ++words_;
   if (flit.tensor >= wordsByTensor.size())

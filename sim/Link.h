@@ -40,6 +40,13 @@ public:
   /// Whether a word may go this cycle.
   bool allows() const;
   void take();
+  /// Whether something costing `words` words (a packed element's share,
+  /// or a wide element's several) may go this cycle: the allowance holds
+  /// it, or is full when it needs more than a cycle carries.
+  bool allows(double words) const;
+  /// Takes `words`; a cost above the allowance leaves a debt that the
+  /// next cycles' rate repays.
+  void take(double words);
   /// The end of a cycle.
   void tick();
   /// The most words one cycle can carry; 0 when unlimited.
@@ -123,6 +130,10 @@ public:
   uint64_t wordsOf(uint32_t tensor) const {
     return tensor < wordsByTensor.size() ? wordsByTensor[tensor] : 0;
   }
+  /// Link words an element of each tensor takes (arch/Packing.h: the
+  /// words it spans, at least 1); unset or past its end: one each. The
+  /// table outlives the link.
+  void setWordCosts(const std::vector<double> *costs);
   /// The graph's hop weight of the link (energy and hop counts use it).
   unsigned hops() const { return hops_; }
   void setHops(unsigned hops) { hops_ = hops; }
@@ -153,6 +164,8 @@ private:
   std::vector<uint64_t> wordsByTensor;
   unsigned hops_ = 1;
   std::optional<Fault> nextFault;
+  const std::vector<double> *wordCosts = nullptr;
+  double leastWordCost = 1;
   const uint64_t *clock = nullptr;
   ActiveSet *activeLinks = nullptr, *activeRouters = nullptr;
   uint32_t id = 0, receiver = 0;

@@ -10,7 +10,8 @@
 namespace tessel::sim {
 
 Noc::Noc(const Network &network, std::string name, NocOptions options)
-    : name(std::move(name)), graph(network.graph) {
+    : wordCosts_(std::move(options.wordCosts)), name(std::move(name)),
+      graph(network.graph) {
   if (!graph)
     throw std::invalid_argument("network " + this->name +
                                 ": its graph is not built");
@@ -50,6 +51,7 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
     config.reduction = network.reduction;
     config.bufferDepth = depth;
     config.wordsPerCycle = linkRate.burst();
+    config.wordCosts = &wordCosts_;
     // A bus: one medium for all its ports (unlimited, as the Arch says,
     // when it gives no bandwidth).
     if (hasTap[v] && (options.busWordsPerCycle || bandwidth))
@@ -100,6 +102,7 @@ Noc::Noc(const Network &network, std::string name, NocOptions options)
         std::make_unique<Link>(from.name() + "->" + vertexLabel(edge.to),
                                bandwidth, edge.hops * hopLatency));
     links_.back()->setHops(edge.hops);
+    links_.back()->setWordCosts(&wordCosts_);
     links_.back()->attach(&now_, &activeLinks, uint32_t(links_.size() - 1),
                           &activeRouters, indexAt[edge.to]);
     from.addOutput(edge.to, *links_.back(), depth);

@@ -53,6 +53,8 @@ struct NocOptions {
   /// Words a bus carries per cycle; none: the network's linkBandwidth
   /// (unlimited when it has none).
   std::optional<double> busWordsPerCycle;
+  /// Link words an element of each tensor takes (sim/Link.h); empty: one.
+  std::vector<double> wordCosts;
 };
 
 class Noc {
@@ -106,6 +108,7 @@ public:
   std::string stallReport() const;
 
 private:
+  std::vector<double> wordCosts_; ///< NocOptions::wordCosts.
   struct Attachment {
     Router *router = nullptr;
     unsigned vertex = 0; ///< The endpoint's own graph vertex.

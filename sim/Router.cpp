@@ -388,9 +388,12 @@ bool Router::traverseMedium() {
     if (!granted)
       continue;
     // One word on the bus reaches every tap it is for at once.
+    uint32_t tensor = input.fifo.front().tensor;
     while (input.head.routed && !input.head.pending.empty())
       send(index, input.head.pending.front().output);
-    medium->take();
+    medium->take(config.wordCosts && tensor < config.wordCosts->size()
+                     ? (*config.wordCosts)[tensor]
+                     : 1);
     mediumNextInput = index + 1;
     ++mediumGrantedThisCycle;
     return true;

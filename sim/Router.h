@@ -84,6 +84,8 @@ public:
     unsigned wordsPerCycle = 0; ///< Per port; 0 = unlimited.
     /// A shared medium (a bus): words per cycle over the whole router.
     std::optional<double> medium;
+    /// Medium words an element of each tensor takes; null: one each.
+    const std::vector<double> *wordCosts = nullptr;
   };
   /// Called for every copy that leaves a router, with the cycle.
   using Observer =

@@ -185,6 +185,9 @@ private:
   std::vector<uint64_t> ownSteps; ///< Per level: own temporal product.
   std::vector<std::vector<int64_t>> extents;
   std::vector<uint8_t> doubleBuffered;
+  /// Port words an element of each tensor takes at each level
+  /// ([level * tensors + tensor]; arch/Packing.h), and the least per level.
+  std::vector<double> wordCost, leastWordCost;
   std::vector<std::vector<Instance>> inst; ///< [level][index].
   std::deque<ControlMessage> control, controlNext;
   ActionCounts counts;
@@ -419,7 +422,8 @@ void Hierarchy::build() {
     for (unsigned t = 0; t < tensors; ++t) {
       if (!keeps(l, t))
         continue;
-      uint64_t words = problem.footprint(t, extents[l]);
+      uint64_t words =
+          storedWords(problem, t, level, problem.footprint(t, extents[l]));
       if (level.partition) {
         TensorRole role = t == out                    ? TensorRole::Output
                           : t == (out == 0 ? 1u : 0u) ? TensorRole::Input
@@ -431,6 +435,15 @@ void Hierarchy::build() {
     doubleBuffered[l] = level.isUnbounded() ||
                         (level.partition ? fits : 2 * total <= level.capacity);
   }
+
+  wordCost.assign(size_t(levels) * tensors, 1);
+  leastWordCost.assign(levels, 1);
+  for (unsigned l = 0; l < levels; ++l)
+    for (unsigned t = 0; t < tensors; ++t) {
+      double cost = packingAt(problem, t, arch.levels[l]).wordsPerElement();
+      wordCost[size_t(l) * tensors + t] = cost;
+      leastWordCost[l] = t == 0 ? cost : std::min(leastWordCost[l], cost);
+    }
 
   // A systolic level right above the PEs, keeping every tensor, one array:
   // its array as built (sim/SystolicArray.h) instead of PE instances.
@@ -508,8 +521,13 @@ void Hierarchy::build() {
         instance.readBanks.assign(
             level.banks, RateLimiter(*level.readBandwidth / level.banks));
       instance.writePort = std::make_unique<RateLimiter>(level.writeBandwidth);
-      if (l + 1 < levels && !(systolic && l == levels - 2))
-        instance.net = std::make_unique<Noc>(level.network, level.name);
+      if (l + 1 < levels && !(systolic && l == levels - 2)) {
+        NocOptions options;
+        for (unsigned t = 0; t < tensors; ++t)
+          options.wordCosts.push_back(packingAt(problem, t, level).wordsEach);
+        instance.net =
+            std::make_unique<Noc>(level.network, level.name, options);
+      }
     }
   if (arch.levels[0].dram) {
     dram = std::make_unique<Dram>(*arch.levels[0].dram, arch.clockGHz,
@@ -918,15 +936,18 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
   }
   Instance &instance = inst[level][index];
   const StorageLevel &storage = arch.levels[level];
-  while (!instance.ready.empty() && instance.readPort->allows()) {
+  while (!instance.ready.empty() &&
+         instance.readPort->allows(
+             wordCost[size_t(level) * tensors + (instance.ready.front() & 3)])) {
     uint64_t k = instance.ready.front();
+    double cost = wordCost[size_t(level) * tensors + (k & 3)];
     // Its bank busy this cycle: it waits, and the requests behind it too
     // (the port serves in order).
     RateLimiter *bank =
         instance.readBanks.empty()
             ? nullptr
             : &instance.readBanks[(k >> 2) % instance.readBanks.size()];
-    if (bank && !bank->allows()) {
+    if (bank && !bank->allows(cost)) {
       instance.bankConflictAt = now;
       break;
     }
@@ -944,9 +965,9 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     ChildSet asked = std::move(found->asked);
     instance.pending.erase(k);
     auto send = [&](ChildSet to) {
-      instance.readPort->take();
+      instance.readPort->take(cost);
       if (bank)
-        bank->take();
+        bank->take(cost);
       ++counts.at(level, t).reads;
       Flit flit;
       flit.tensor = t;
@@ -1494,12 +1515,13 @@ void Hierarchy::network(unsigned l) {
       if (!instance.net->hasDeliveries())
         break;
       Instance &c = inst[l + 1][child];
-      while (c.writePort->allows()) {
+      while (c.writePort->allows(leastWordCost[l + 1])) {
         auto got = instance.net->receive(Endpoint::child(c.slot));
         if (!got)
           break;
         if (keeps(l + 1, got->flit.tensor))
-          c.writePort->take();
+          c.writePort->take(
+              wordCost[size_t(l + 1) * tensors + got->flit.tensor]);
         arrive(l + 1, child, got->flit);
         moved = true;
       }
@@ -1845,7 +1867,7 @@ void Hierarchy::collect() {
   report.cycles = now;
   report.macs = problem.macs();
   report.executedMacs = counts.macs;
-  report.energy = energyOf(arch, counts);
+  report.energy = energyOf(arch, counts, storedBits(problem));
   uint64_t peak = arch.peakMacsPerCycle();
   report.utilization =
       now && peak ? double(report.macs) / (double(now) * double(peak)) : 0;

@@ -56,6 +56,10 @@ struct Tensor {
   std::vector<Projection> projection; ///< One per tensor coordinate.
   std::vector<int64_t> shape;         ///< The operand's declared shape.
   bool isOutput = false;
+  /// Bits the accelerator holds each element in: 0 (the default) is one
+  /// word of whichever level holds it; applyPrecision (mapping/Datatypes.h)
+  /// sets it from elementBits when the user asks for the declared types.
+  unsigned storedBits = 0;
 
   /// Whether any coordinate of this tensor depends on `dim`.
   bool isIndexedBy(unsigned dim) const;

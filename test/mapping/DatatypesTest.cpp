@@ -86,10 +86,12 @@ TEST(Datatypes, OneLineForTheWarning) {
   EXPECT_FALSE(datatypeWarning(gemm("i8", 8, "i8", 8), int8Arch()));
   EXPECT_EQ(datatypeWarning(gemm("f32", 32, "f32", 32), int8Arch()),
             "f32 elements on int8's int8 MACs and 8-bit words (DRAM, Buffer, "
-            "PE): each counted as one word and one MAC (docs/arch.md)");
+            "PE): each counted as one word and one MAC; --precision declared "
+            "holds them at their widths (docs/arch.md)");
   EXPECT_EQ(datatypeWarning(gemm("i8", 8, "i32", 32), int8Arch()),
             "i32 elements on int8's 8-bit words (DRAM, Buffer, PE): each "
-            "counted as one word and one MAC (docs/arch.md)");
+            "counted as one word and one MAC; --precision declared holds them "
+            "at their widths (docs/arch.md)");
 }
 
 } // namespace

@@ -27,6 +27,7 @@ namespace {
 struct CheckOptions {
   std::string file;
   std::string arch;
+  Precision precision = Precision::Words;
   std::string mapping;
   double maxPadding = 0;
   bool json = false;
@@ -49,8 +50,9 @@ void printTiles(const MappedOp &op, const Arch &arch, std::ostream &os) {
     uint64_t kept = 0;
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
       bool keeps = op.mapping.levels[l].keeps(t);
-      row.push_back(keeps ? withCommas(words[l][t]) : "-");
-      kept += keeps ? words[l][t] : 0;
+      uint64_t stored = storedWords(problem, t, arch.levels[l], words[l][t]);
+      row.push_back(keeps ? withCommas(stored) : "-");
+      kept += keeps ? stored : 0;
     }
     row.push_back(withCommas(kept));
     row.push_back(capacityText(arch.levels[l]));
@@ -95,7 +97,8 @@ llvm::json::Value opJson(const MappedOp &op, const Arch &arch) {
     if (op.resolved) {
       llvm::json::Object tiles;
       for (unsigned t = 0; t < op.problem.tensors.size(); ++t)
-        tiles[op.problem.tensors[t].name] = words[l][t];
+        tiles[op.problem.tensors[t].name] =
+            storedWords(op.problem, t, arch.levels[l], words[l][t]);
       entry["tileWords"] = std::move(tiles);
     }
     levels.push_back(std::move(entry));
@@ -114,7 +117,8 @@ int run(const CheckOptions &options) {
   VerifyOptions verifyOptions;
   verifyOptions.maxPadding = options.maxPadding;
   MappedModule module =
-      readMappedModule(options.file, arch, yamlMappings, verifyOptions);
+      readMappedModule(options.file, arch, yamlMappings, verifyOptions,
+                       options.precision);
   if (!reportModuleDiagnostics(module, options.file))
     return 1;
   if (options.json) {
@@ -142,6 +146,7 @@ void addCheckCommand(CLI::App &app, int &exitCode) {
                   "tessel.mapping attributes")
       ->required();
   addArchOption(sub, options->arch);
+  addPrecisionOption(sub, options->precision);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   addRealOption(sub, "--max-padding", options->maxPadding, 0.0, 10.0,

@@ -29,6 +29,7 @@ namespace {
 struct EvalOptions {
   std::string file;
   std::string arch;
+  Precision precision = Precision::Words;
   std::string mapping;
   std::string model = "reuse";
   std::string accounting = "tessel";
@@ -62,7 +63,10 @@ void printAccesses(const Report &report, const Problem &problem,
   table.addRule();
   table.addRow({"total", "", "", "", "", "", "",
                 energyIn(report.energy.total(), unit, digits)});
-  os << "  accesses per level x tensor (words):\n";
+  os << "  accesses per level x tensor ("
+     << (storedBits(problem).empty() ? "words"
+                                      : "elements, at their declared widths")
+     << "):\n";
   table.print(os, "    ");
 }
 
@@ -133,7 +137,8 @@ int run(const EvalOptions &options) {
   std::vector<NamedMapping> yamlMappings;
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
-  MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
+  MappedModule module = readMappedModule(
+      options.file, arch, yamlMappings, {}, options.precision);
   if (!reportModuleDiagnostics(module, options.file))
     return 1;
 
@@ -239,6 +244,7 @@ void addEvalCommand(CLI::App &app, int &exitCode) {
                   "MLIR file whose ops carry tessel.mapping attributes")
       ->required();
   addArchOption(sub, options->arch);
+  addPrecisionOption(sub, options->precision);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   addModelOption(sub, options->model, true,

@@ -39,6 +39,7 @@ namespace {
 struct MapOptions {
   std::string file;
   std::string arch;
+  Precision precision = Precision::Words;
   std::string constraints;
   std::string output;
   std::string objective = "edp";
@@ -217,7 +218,9 @@ int run(MapOptions &options) {
   std::vector<Diagnostic> warnings;
   WorkloadSet set = importLinalgFile(
       options.file, context,
-      [&](mlir::Operation *op, const Problem &problem) {
+      [&](mlir::Operation *op, const Problem &imported) {
+        Problem problem = imported;
+        applyPrecision(problem, options.precision);
         ++opIndex;
         addDatatypeWarnings(problem, arch, warnings);
         OpOutcome outcome;
@@ -382,6 +385,7 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file, "MLIR file with linalg ops")
       ->required();
   addArchOption(sub, options->arch);
+  addPrecisionOption(sub, options->precision);
   addSearchOptions(sub, options->request, options->objective,
                    options->constraints);
   sub->add_option("-o,--output", options->output,

@@ -100,12 +100,14 @@ bool loadInputs(const std::string &archFile, const std::string &mappingFile,
 
 MappedModule readMappedModule(const std::string &file, const Arch &arch,
                               const std::vector<NamedMapping> &yamlMappings,
-                              const VerifyOptions &options) {
+                              const VerifyOptions &options,
+                              Precision precision) {
   MappedWorkloads mapped = importMappedFile(file);
   MappedModule module;
   module.workloads = std::move(mapped.workloads);
   for (size_t i = 0; i < module.workloads.problems.size(); ++i) {
-    const Problem &problem = module.workloads.problems[i];
+    Problem &problem = module.workloads.problems[i];
+    applyPrecision(problem, precision);
     addDatatypeWarnings(problem, arch, module.workloads.diagnostics);
     MappedOp entry;
     entry.problem = problem;

@@ -10,6 +10,7 @@
 #define TESSEL_TOOLS_MAPPEDMODULE_H
 
 #include "arch/Arch.h"
+#include "mapping/Datatypes.h"
 #include "mapping/Mapping.h"
 #include "mapping/MappingYaml.h"
 #include "workloads/LinalgImport.h"
@@ -38,10 +39,11 @@ struct MappedModule {
 
 /// Reads `file`; an op's mapping comes from `yamlMappings` (by op name, or
 /// an unnamed entry for every op) else from its attribute; ops with
-/// neither are left out.
+/// neither are left out. Each op's tensors are held at `precision`.
 MappedModule readMappedModule(const std::string &file, const Arch &arch,
                               const std::vector<NamedMapping> &yamlMappings,
-                              const VerifyOptions &options);
+                              const VerifyOptions &options,
+                              Precision precision = Precision::Words);
 
 /// Appends a warning at the op when its element types do not fit the
 /// Arch's MACs or words (mapping/Datatypes.h).

@@ -2,6 +2,7 @@
 #include "Options.h"
 
 #include "arch/ArchLoader.h"
+#include "mapping/Datatypes.h"
 #include "mapper/Mapper.h"
 #include "model/CostModel.h"
 #include "support/Files.h"
@@ -102,6 +103,24 @@ CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
             return "must be one of: " + joined(names) + "; got '" + name + "'";
           },
           "MODEL"));
+}
+
+CLI::Option *addPrecisionOption(CLI::App *app, Precision &target) {
+  return app
+      ->add_option_function<std::string>(
+          "--precision",
+          [&target](const std::string &name) {
+            std::optional<Precision> precision = precisionNamed(name);
+            if (!precision)
+              throw UsageError("--precision must be 'words' or 'declared', "
+                               "got '" +
+                               name + "'");
+            target = *precision;
+          },
+          "words (default: each element one word of every level, as "
+          "Timeloop counts) or declared (each tensor at its MLIR element "
+          "width, packed into the levels' words; docs/arch.md)")
+      ->type_name("PRECISION");
 }
 
 CLI::Option *addSearchOptions(CLI::App *app, MapRequest &request,

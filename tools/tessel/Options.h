@@ -20,6 +20,7 @@
 
 namespace tessel {
 struct MapRequest;
+enum class Precision;
 } // namespace tessel
 
 namespace tessel::cli {
@@ -73,6 +74,9 @@ CLI::Option *addArchOption(CLI::App *app, std::string &target);
 /// value is a usage error naming the valid ones.
 CLI::Option *addModelOption(CLI::App *app, std::string &target, bool allowAll,
                             const std::string &description);
+/// `--precision words|declared`: how wide each tensor's elements are held
+/// (mapping/Datatypes.h); any other value is a usage error.
+CLI::Option *addPrecisionOption(CLI::App *app, Precision &target);
 /// The options of a search, shared by `map` and `run`: --mapper, --model,
 /// --objective, --constraints (a file), --budget (its default is what
 /// `request` holds), --time, --patience, --threads, --seed.

@@ -37,6 +37,7 @@ namespace fs = std::filesystem;
 struct RunOptions {
   std::string file;
   std::string arch;
+  Precision precision = Precision::Words;
   std::string constraints;
   std::string objective = "edp";
   std::string out;
@@ -170,6 +171,8 @@ int run(RunOptions &options) {
   }
   options.request.options.objective = *Objective::parse(options.objective);
   WorkloadSet workloads = importLinalgFile(options.file);
+  for (Problem &problem : workloads.problems)
+    applyPrecision(problem, options.precision);
   std::vector<Diagnostic> warnings;
   for (const Problem &problem : workloads.problems)
     addDatatypeWarnings(problem, arch, warnings);
@@ -244,6 +247,7 @@ void addRunCommand(CLI::App &app, int &exitCode) {
   sub->add_option("FILE", options->file, "MLIR module (linalg or TOSA)")
       ->required();
   addArchOption(sub, options->arch);
+  addPrecisionOption(sub, options->precision);
   options->request.options.maxEvaluations = 5000;
   addSearchOptions(sub, options->request, options->objective,
                    options->constraints);

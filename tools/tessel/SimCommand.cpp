@@ -32,6 +32,7 @@ namespace {
 struct SimCommandOptions {
   std::string file;
   std::string arch;
+  Precision precision = Precision::Words;
   std::string mapping;
   bool functional = false;
   uint64_t dataSeed = 1;
@@ -137,7 +138,10 @@ void printAccesses(const Report &report, const Problem &problem,
     }
   table.addRow({"MAC", "", "", "", "", "", "",
                 energyIn(report.energy.macs, unit, digits)});
-  os << "  simulated accesses per level x tensor (words):\n";
+  os << "  simulated accesses per level x tensor ("
+     << (storedBits(problem).empty() ? "words"
+                                      : "elements, at their declared widths")
+     << "):\n";
   table.print(os, "    ");
 }
 
@@ -185,7 +189,8 @@ int run(const SimCommandOptions &options) {
   std::vector<NamedMapping> yamlMappings;
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
-  MappedModule module = readMappedModule(options.file, arch, yamlMappings, {});
+  MappedModule module = readMappedModule(
+      options.file, arch, yamlMappings, {}, options.precision);
   if (!reportModuleDiagnostics(module, options.file))
     return 1;
   std::vector<const MappedOp *> ops;
@@ -375,6 +380,7 @@ void addSimCommand(CLI::App &app, int &exitCode) {
                   "MLIR file whose ops carry tessel.mapping attributes")
       ->required();
   addArchOption(sub, options->arch);
+  addPrecisionOption(sub, options->precision);
   sub->add_option("--mapping", options->mapping,
                   "Mapping YAML file (used instead of the ops' attributes)");
   addRemovedOption(sub, "--engine",
