@@ -61,10 +61,10 @@ void energyOf(const Arch &arch, const ActionCounts &counts,
                                 " levels, but arch '" + arch.name + "' has " +
                                 std::to_string(arch.levelCount()));
   if (!elementBits.empty() && elementBits.size() != counts.tensorCount())
-    throw std::invalid_argument(
-        "element widths for " + std::to_string(elementBits.size()) +
-        " tensors, but the counts have " +
-        std::to_string(counts.tensorCount()));
+    throw std::invalid_argument("element widths for " +
+                                std::to_string(elementBits.size()) +
+                                " tensors, but the counts have " +
+                                std::to_string(counts.tensorCount()));
   if (breakdown.levelCount() != counts.levelCount() ||
       breakdown.tensorCount() != counts.tensorCount())
     breakdown = EnergyBreakdown(counts.levelCount(), counts.tensorCount());
@@ -80,9 +80,8 @@ void energyOf(const Arch &arch, const ActionCounts &counts,
       energy.reads = double(actions.reads) * storage.energy.read * share;
       energy.fills = double(actions.fills) * storage.energy.write * share;
       energy.updates = double(actions.updates) * storage.energy.update * share;
-      energy.network =
-          double(actions.networkHops) * storage.network.hopEnergy *
-          double(packing.wordsEach);
+      energy.network = double(actions.networkHops) * storage.network.hopEnergy *
+                       double(packing.wordsEach);
     }
   }
   breakdown.macs = double(counts.macs) * arch.compute.macEnergy;

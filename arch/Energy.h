@@ -113,8 +113,9 @@ private:
 /// tensor: one word each) is the width each tensor is held at, and an
 /// element's storage action costs the share of the level's word it
 /// occupies, its network hop the words it spans (arch/Packing.h: a link
-/// carries one element per word, so that each is routed on its own). Throws std::invalid_argument if the level counts, or
-/// the tensor count of a non-empty `elementBits`, differ.
+/// carries one element per word, so that each is routed on its own). Throws
+/// std::invalid_argument if the level counts, or the tensor count of a
+/// non-empty `elementBits`, differ.
 EnergyBreakdown energyOf(const Arch &arch, const ActionCounts &counts,
                          const std::vector<unsigned> &elementBits = {});
 /// The same, written into `breakdown` (hot paths reuse its storage).

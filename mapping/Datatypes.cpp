@@ -43,7 +43,8 @@ std::optional<Precision> precisionNamed(const std::string &name) {
 
 void applyPrecision(Problem &problem, Precision precision) {
   for (Tensor &tensor : problem.tensors)
-    tensor.storedBits = precision == Precision::Declared ? tensor.elementBits : 0;
+    tensor.storedBits =
+        precision == Precision::Declared ? tensor.elementBits : 0;
 }
 
 namespace {

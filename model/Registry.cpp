@@ -180,9 +180,8 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
       counts.accumulate(
           writes,
           counts.mul(counts.add(actions.fills, actions.updates), units));
-      counts.accumulate(networkWords,
-                        counts.mul<uint64_t>(actions.networkWords,
-                                             packing.wordsEach));
+      counts.accumulate(networkWords, counts.mul<uint64_t>(actions.networkWords,
+                                                           packing.wordsEach));
     }
     auto words = [&](uint64_t units) {
       return units / unit + (units % unit != 0);

@@ -30,8 +30,7 @@ void RateLimiter::take() {
 }
 
 bool RateLimiter::allows(double words) const {
-  return !rate ||
-         allowance >= std::min(words, double(burst())) - kEpsilon;
+  return !rate || allowance >= std::min(words, double(burst())) - kEpsilon;
 }
 
 void RateLimiter::take(double words) {

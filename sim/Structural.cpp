@@ -936,9 +936,10 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
   }
   Instance &instance = inst[level][index];
   const StorageLevel &storage = arch.levels[level];
-  while (!instance.ready.empty() &&
-         instance.readPort->allows(
-             wordCost[size_t(level) * tensors + (instance.ready.front() & 3)])) {
+  while (
+      !instance.ready.empty() &&
+      instance.readPort->allows(
+          wordCost[size_t(level) * tensors + (instance.ready.front() & 3)])) {
     uint64_t k = instance.ready.front();
     double cost = wordCost[size_t(level) * tensors + (k & 3)];
     // Its bank busy this cycle: it waits, and the requests behind it too

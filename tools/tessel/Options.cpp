@@ -2,8 +2,8 @@
 #include "Options.h"
 
 #include "arch/ArchLoader.h"
-#include "mapping/Datatypes.h"
 #include "mapper/Mapper.h"
+#include "mapping/Datatypes.h"
 #include "model/CostModel.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"

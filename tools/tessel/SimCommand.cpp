@@ -140,7 +140,7 @@ void printAccesses(const Report &report, const Problem &problem,
                 energyIn(report.energy.macs, unit, digits)});
   os << "  simulated accesses per level x tensor ("
      << (storedBits(problem).empty() ? "words"
-                                      : "elements, at their declared widths")
+                                     : "elements, at their declared widths")
      << "):\n";
   table.print(os, "    ");
 }
@@ -189,8 +189,8 @@ int run(const SimCommandOptions &options) {
   std::vector<NamedMapping> yamlMappings;
   if (!loadInputs(options.arch, options.mapping, arch, yamlMappings))
     return 1;
-  MappedModule module = readMappedModule(
-      options.file, arch, yamlMappings, {}, options.precision);
+  MappedModule module =
+      readMappedModule(options.file, arch, yamlMappings, {}, options.precision);
   if (!reportModuleDiagnostics(module, options.file))
     return 1;
   std::vector<const MappedOp *> ops;
