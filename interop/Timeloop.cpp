@@ -550,11 +550,420 @@ readMapping(const Input &input, const Problem &problem,
   return raw;
 }
 
+/// One Timeloop level's constraints (architecture_constraints and
+/// mapspace_constraints together): Timeloop refuses a second factor,
+/// permutation or split for the same level, and so does this.
+struct RawConstraint {
+  std::optional<std::vector<std::string>> keep, bypass;
+  std::map<std::string, int64_t> temporal, spatial; ///< Fixed factors.
+  std::vector<FactorBound> bounds;                  ///< `K<=8`, `K>=2`.
+  /// Permutations, inner to outer as Timeloop writes them: the dims before
+  /// '_' are innermost, those after it outermost, the others free between.
+  std::vector<std::string> temporalInner, temporalOuter, spatialOrder;
+  bool hasTemporalPermutation = false, hasSpatialPermutation = false;
+  std::optional<size_t> split; ///< Spatial dims before it go on X.
+  std::string origin;
+};
+
+/// Timeloop's factor list: `C=3 M1 R<=4 S>=2`; 0 is the full dimension (as
+/// Timeloop reads it); a factor above the bound is ignored with a note
+/// (also as Timeloop does).
+void readConstraintFactors(const Reader &reader, const YAML::Node &node,
+                           const Problem &problem, LoopSlot slot,
+                           std::map<std::string, int64_t> &fixed,
+                           std::vector<FactorBound> &bounds,
+                           const std::string &origin,
+                           std::vector<std::string> &notes) {
+  std::string text = node.as<std::string>();
+  text = text.substr(0, text.find('#'));
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word) {
+    size_t end = 0;
+    while (end < word.size() && std::isalpha((unsigned char)word[end]))
+      ++end;
+    std::string dim = word.substr(0, end), op;
+    while (end < word.size() &&
+           (word[end] == '<' || word[end] == '>' || word[end] == '='))
+      op += word[end++];
+    std::string digits = word.substr(end);
+    std::optional<unsigned> d = problem.dimIndex(dim);
+    if (!d)
+      reader.fail(node, "factor '" + word + "' names '" + dim +
+                            "', which is not a dimension of the problem");
+    bool numeric = !digits.empty() && digits.size() <= 18 &&
+                   std::all_of(digits.begin(), digits.end(), [](char c) {
+                     return std::isdigit((unsigned char)c);
+                   });
+    if (!numeric || (op != "" && op != "=" && op != "<=" && op != ">="))
+      reader.fail(node, "factor '" + word +
+                            "' is malformed; write a dimension, =, <= or >= "
+                            "and a whole number, e.g. C=3, C3 or C<=4");
+    int64_t value = std::stoll(digits);
+    int64_t bound = problem.dims[*d].bound;
+    if (op == "<=" || op == ">=") {
+      if (value < 1)
+        reader.fail(node, "factor bound '" + word + "' must be at least 1");
+      FactorBound fb{dim, slot, 1, INT64_MAX, origin};
+      (op == "<=" ? fb.atMost : fb.atLeast) = value;
+      bounds.push_back(fb);
+      continue;
+    }
+    if (value == 0)
+      value = bound; // Timeloop: 0 is the full dimension.
+    if (value > bound) {
+      notes.push_back(origin + ": factor " + word + " exceeds " + dim + "=" +
+                      std::to_string(bound) + "; ignored, as Timeloop does");
+      continue;
+    }
+    if (fixed.count(dim))
+      reader.fail(node, "a second factor for " + dim +
+                            " at this level; Timeloop refuses it too (the "
+                            "architecture and mapspace constraints "
+                            "conflict)");
+    fixed[dim] = value;
+  }
+}
+
+/// "NCPQ_RS" -> inner {N, C, P, Q}, outer {R, S}.
+void readPermutation(const Reader &reader, const YAML::Node &node,
+                     const Problem &problem, std::vector<std::string> &inner,
+                     std::vector<std::string> &outer) {
+  std::string text = node.as<std::string>();
+  text = text.substr(0, text.find('#'));
+  bool separated = false;
+  std::set<std::string> seen;
+  for (char c : text) {
+    if (std::isspace((unsigned char)c))
+      continue;
+    if (c == '_') {
+      separated = true;
+      continue;
+    }
+    std::string dim(1, c);
+    if (!problem.dimIndex(dim))
+      reader.fail(node, "permutation '" + text + "' names '" + dim +
+                            "', which is not a dimension of the problem");
+    if (!seen.insert(dim).second)
+      reader.fail(node, "permutation '" + text + "' names '" + dim + "' twice");
+    (separated ? outer : inner).push_back(dim);
+  }
+}
+
+std::map<std::string, RawConstraint>
+readConstraints(const std::vector<Input> &inputs, const Problem &problem,
+                const std::vector<Component> &levels,
+                std::vector<std::string> &notes) {
+  std::map<std::string, RawConstraint> raw;
+  for (const Input &input : inputs) {
+    Reader reader(input.file);
+    for (const auto &section : input.root) {
+      std::string key = section.first.as<std::string>();
+      if (key != "architecture_constraints" && key != "mapspace_constraints" &&
+          key != "mapspace" && key != "constraints")
+        continue;
+      YAML::Node list = section.second;
+      if (list.IsMap() && list["targets"])
+        list = list["targets"];
+      if (!list.IsSequence())
+        reader.fail(list, "'" + key +
+                              "' must hold a list of targets, each with a "
+                              "target, a type (temporal, spatial, bypass) "
+                              "and its factors/permutation or keep/bypass");
+      for (const YAML::Node &entry : list) {
+        reader.expectKeys(entry,
+                          {"target", "type", "factors", "permutation", "split",
+                           "keep", "bypass", "no_link_transfer",
+                           "no_multicast_no_reduction", "min_parallelism",
+                           "default_max_factor", "default_min_factor"},
+                          "constraint");
+        if (!entry["target"] || !entry["type"])
+          reader.fail(entry, "each constraint needs a 'target' and a 'type'");
+        std::string target = entry["target"].as<std::string>();
+        bool known = false;
+        std::string names;
+        for (const Component &c : levels) {
+          known |= c.name == target;
+          names += (names.empty() ? "" : ", ") + c.name;
+        }
+        if (!known)
+          reader.fail(entry["target"], "target '" + target +
+                                           "' is not a storage level of the "
+                                           "architecture; the levels are: " +
+                                           names);
+        std::string origin = locatedMessage(input.file, entry.Mark(), "");
+        origin = origin.substr(0, origin.find(": error"));
+        RawConstraint &level = raw[target];
+        if (level.origin.empty())
+          level.origin = origin;
+        std::string type = entry["type"].as<std::string>();
+        for (const char *ignored :
+             {"no_link_transfer", "no_multicast_no_reduction",
+              "min_parallelism", "default_max_factor", "default_min_factor"})
+          if (entry[ignored])
+            notes.push_back(origin + ": '" + ignored + "' not applied");
+        if (type == "bypass" || type == "datatype" || type == "dataspace") {
+          auto list = [&](const char *field,
+                          std::optional<std::vector<std::string>> &into) {
+            if (!entry[field])
+              return;
+            if (into)
+              reader.fail(entry[field], std::string("a second '") + field +
+                                            "' list for '" + target + "'");
+            into = tensorNames(reader, entry[field], problem, field);
+          };
+          list("keep", level.keep);
+          list("bypass", level.bypass);
+          continue;
+        }
+        if (type == "utilization" || type == "parallelism") {
+          notes.push_back(origin + ": a '" + type +
+                          "' constraint is not applied");
+          continue;
+        }
+        if (type != "temporal" && type != "spatial")
+          reader.fail(entry["type"], "type '" + type +
+                                         "' is unknown; expected temporal, "
+                                         "spatial or bypass");
+        bool spatial = type == "spatial";
+        if (entry["factors"])
+          readConstraintFactors(reader, entry["factors"], problem,
+                                spatial ? LoopSlot::SpatialX
+                                        : LoopSlot::Temporal,
+                                spatial ? level.spatial : level.temporal,
+                                level.bounds, origin, notes);
+        if (entry["permutation"]) {
+          bool &seen = spatial ? level.hasSpatialPermutation
+                               : level.hasTemporalPermutation;
+          if (seen)
+            reader.fail(entry["permutation"],
+                        "a second " + type + " permutation for '" + target +
+                            "'; Timeloop refuses it too");
+          seen = true;
+          std::vector<std::string> outer;
+          readPermutation(reader, entry["permutation"], problem,
+                          spatial ? level.spatialOrder : level.temporalInner,
+                          spatial ? outer : level.temporalOuter);
+          if (spatial)
+            level.spatialOrder.insert(level.spatialOrder.end(), outer.begin(),
+                                      outer.end());
+        }
+        if (entry["split"]) {
+          if (!spatial)
+            reader.fail(entry["split"], "'split' belongs to a spatial "
+                                        "constraint");
+          if (level.split)
+            reader.fail(entry["split"], "a second split for '" + target + "'");
+          level.split = reader.template get<size_t>(entry["split"], "split");
+        }
+      }
+    }
+  }
+  return raw;
+}
+
+/// The tensors a level keeps under its bypass constraint: every tensor
+/// but those it bypasses; the ones neither list names stay the mapper's
+/// choice in Timeloop, but a Tessel keep list is exact, so they are kept.
+std::optional<std::vector<std::string>> keptUnder(const RawConstraint &c,
+                                                  const Problem &problem) {
+  if (!c.keep && !c.bypass)
+    return std::nullopt;
+  std::vector<std::string> keep;
+  for (const Tensor &t : problem.tensors) {
+    bool bypassed = c.bypass && std::find(c.bypass->begin(), c.bypass->end(),
+                                          t.name) != c.bypass->end();
+    if (!bypassed)
+      keep.push_back(t.name);
+  }
+  return keep;
+}
+
+/// The constraints of the Timeloop levels as Tessel's, on the folded
+/// levels (`members[k]`: the Timeloop levels folded level k holds, its own
+/// first). Spatial constraints of a folded level join its parent's on the
+/// axes their fan-outs span.
+Constraints tesselConstraints(const std::map<std::string, RawConstraint> &raw,
+                              const Problem &problem, const Arch &unfolded,
+                              const std::vector<Component> &buffers,
+                              const std::vector<std::vector<size_t>> &members,
+                              const std::string &file) {
+  Constraints out;
+  out.file = file;
+  auto find = [&](size_t i) -> const RawConstraint * {
+    auto it = raw.find(buffers[i].name);
+    return it == raw.end() ? nullptr : &it->second;
+  };
+  std::vector<std::string> allDims;
+  for (const Dimension &d : problem.dims)
+    allDims.push_back(d.name);
+  for (const std::vector<size_t> &group : members) {
+    LevelConstraint lc;
+    lc.level = buffers[group.front()].name;
+    bool any = false;
+    if (const RawConstraint *own = find(group.front())) {
+      any = true;
+      lc.origin = own->origin;
+      lc.keep = keptUnder(*own, problem);
+      for (const auto &[dim, factor] : own->temporal)
+        lc.temporal.push_back({dim, factor});
+      for (const FactorBound &bound : own->bounds)
+        if (bound.slot == LoopSlot::Temporal)
+          lc.bounds.push_back(bound);
+      // Tessel lists loops outermost first.
+      lc.innermost.assign(own->temporalInner.rbegin(),
+                          own->temporalInner.rend());
+      lc.outermost.assign(own->temporalOuter.rbegin(),
+                          own->temporalOuter.rend());
+    }
+    // Spatial: per axis, the dims some member spanning it lets spread
+    // there (all when one has no spatial constraint).
+    std::set<std::string> allowed[2];
+    bool unrestricted[2] = {false, false}, spans[2] = {false, false};
+    for (size_t m : group) {
+      const std::array<unsigned, 2> &fan = unfolded.levels[m].fanout;
+      const RawConstraint *c = find(m);
+      for (unsigned axis = 0; axis < 2; ++axis) {
+        if (fan[axis] <= 1)
+          continue;
+        spans[axis] = true;
+        if (!c || (!c->hasSpatialPermutation && c->spatial.empty() &&
+                   std::none_of(c->bounds.begin(), c->bounds.end(),
+                                [](const FactorBound &b) {
+                                  return b.slot != LoopSlot::Temporal;
+                                })))
+          unrestricted[axis] = true;
+      }
+      if (!c)
+        continue;
+      any = true;
+      if (lc.origin.empty())
+        lc.origin = c->origin;
+      size_t split = c->split.value_or(c->spatialOrder.size());
+      // The axis a dim spreads on at this member: its place in the
+      // permutation, else the only axis the member spans.
+      auto axisOf = [&](const std::string &dim) -> std::optional<unsigned> {
+        auto at =
+            std::find(c->spatialOrder.begin(), c->spatialOrder.end(), dim);
+        if (at != c->spatialOrder.end())
+          return size_t(at - c->spatialOrder.begin()) < split ? 0u : 1u;
+        if (fan[1] <= 1)
+          return 0u;
+        if (fan[0] <= 1)
+          return 1u;
+        return std::nullopt;
+      };
+      for (unsigned axis = 0; axis < 2; ++axis) {
+        if (fan[axis] <= 1)
+          continue;
+        for (const std::string &dim : allDims) {
+          auto fixed = c->spatial.find(dim);
+          if (fixed != c->spatial.end() && fixed->second == 1)
+            continue; // Fixed to 1: it does not spread here.
+          std::optional<unsigned> on = axisOf(dim);
+          if (c->hasSpatialPermutation ? (on && *on == axis)
+                                       : (!on || *on == axis))
+            allowed[axis].insert(dim);
+        }
+      }
+      for (const auto &[dim, factor] : c->spatial) {
+        if (factor == 1)
+          continue;
+        std::optional<unsigned> on = axisOf(dim);
+        if (!on)
+          throw TimeloopError(c->origin + ": error: spatial factor " + dim +
+                              "=" + std::to_string(factor) + " at '" +
+                              buffers[m].name +
+                              "' spans both axes; give a permutation and a "
+                              "split that place it on X or Y");
+        SpatialAxis axis = *on == 0 ? SpatialAxis::X : SpatialAxis::Y;
+        auto same = std::find_if(lc.spatial.begin(), lc.spatial.end(),
+                                 [&](const SpatialLoopSpec &s) {
+                                   return s.dim == dim && s.axis == axis;
+                                 });
+        if (same != lc.spatial.end())
+          same->factor *= factor;
+        else
+          lc.spatial.push_back({dim, factor, axis});
+      }
+      for (FactorBound bound : c->bounds) {
+        if (bound.slot == LoopSlot::Temporal)
+          continue;
+        std::optional<unsigned> on = axisOf(bound.dim);
+        if (!on)
+          continue;
+        bound.slot = *on == 0 ? LoopSlot::SpatialX : LoopSlot::SpatialY;
+        lc.bounds.push_back(bound);
+      }
+    }
+    if (!any)
+      continue;
+    for (unsigned axis = 0; axis < 2; ++axis)
+      if (spans[axis] && !unrestricted[axis])
+        (axis == 0 ? lc.spatialX : lc.spatialY) = std::vector<std::string>(
+            allowed[axis].begin(), allowed[axis].end());
+    out.levels.push_back(lc);
+  }
+  return out;
+}
+
+/// The `mapper` file: what Tessel's search can follow.
+void readMapperSettings(const Input &input, TimeloopDesign &design) {
+  Reader reader(input.file);
+  YAML::Node node = input.root["mapper"];
+  if (!node.IsMap())
+    reader.fail(node, "'mapper' must be a mapping of settings");
+  if (YAML::Node metrics = node["optimization-metrics"]) {
+    std::vector<std::string> names =
+        reader.names(metrics, "optimization-metrics", "[delay, energy]");
+    std::string text;
+    if (names == std::vector<std::string>{"delay"})
+      text = "cycles";
+    else if (names == std::vector<std::string>{"energy"})
+      text = "energy";
+    else if (names == std::vector<std::string>{"edp"})
+      text = "edp";
+    else if (names == std::vector<std::string>{"delay", "energy"})
+      text = "lex";
+    else if (names == std::vector<std::string>{"energy", "delay"}) {
+      text = "energy";
+      design.notes.push_back(input.file +
+                             ": optimization-metrics [energy, delay]: "
+                             "Tessel minimises energy (ties by delay are "
+                             "not broken)");
+    }
+    if (text.empty() || !Objective::parse(text))
+      reader.fail(metrics, "optimization-metrics Tessel follows: [delay], "
+                           "[energy], [edp], [delay, energy] or [energy, "
+                           "delay]");
+    design.objective = Objective::parse(text);
+  }
+  auto whole = [&](const char *field) -> std::optional<uint64_t> {
+    if (!node[field])
+      return std::nullopt;
+    return reader.template get<uint64_t>(node[field], field);
+  };
+  if (auto threads = whole("num-threads"))
+    design.threads = unsigned(std::min<uint64_t>(*threads, 256));
+  design.searchSize = whole("search-size");
+  if (design.searchSize && *design.searchSize == 0)
+    design.searchSize.reset(); // Timeloop: 0 is no limit.
+  design.victory = whole("victory-condition");
+  for (const char *ignored :
+       {"algorithm", "timeout", "live-status", "max-permutations-per-if-visit",
+        "diagnostics", "log-stats", "log-suboptimal"})
+    if (node[ignored])
+      design.notes.push_back(input.file + ": mapper '" + ignored +
+                             "' not applied (Tessel's own search)");
+}
+
 } // namespace
 
 TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
   TimeloopDesign design;
-  std::optional<Input> archInput, problemInput, mappingInput, ertInput;
+  std::optional<Input> archInput, problemInput, mappingInput, ertInput,
+      mapperInput;
+  std::vector<Input> constraintInputs;
   for (const std::string &file : expand(paths)) {
     Input input = load(file);
     design.files.push_back(file);
@@ -583,13 +992,14 @@ TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
         once(ertInput);
       else if (key == "architecture_constraints" ||
                key == "mapspace_constraints" || key == "mapspace" ||
-               key == "constraints")
-        design.notes.push_back(file + ": " + key +
-                               " not applied: the search uses Tessel's map "
-                               "space of the architecture");
-      else if (key == "mapper" || key == "compound_components" ||
-               key == "ERT_summary" || key == "variables" || key == "globals" ||
-               key == "components")
+               key == "constraints") {
+        if (constraintInputs.empty() ||
+            constraintInputs.back().file != input.file)
+          constraintInputs.push_back(input);
+      } else if (key == "mapper")
+        once(mapperInput);
+      else if (key == "compound_components" || key == "ERT_summary" ||
+               key == "variables" || key == "globals" || key == "components")
         continue;
       else
         reader.fail(entry.first,
@@ -633,24 +1043,39 @@ TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
       buffers.push_back(c);
   for (const Component &c : buffers)
     design.timeloopLevels.push_back(c.name);
-  if (!mappingInput)
-    return design;
-  std::map<std::string, RawLevel> raw =
-      readMapping(*mappingInput, design.problem, buffers);
+  std::map<std::string, RawConstraint> constraints =
+      readConstraints(constraintInputs, design.problem, buffers, design.notes);
+  if (mapperInput)
+    readMapperSettings(*mapperInput, design);
+  std::map<std::string, RawLevel> raw;
+  if (mappingInput)
+    raw = readMapping(*mappingInput, design.problem, buffers);
+  else if (!constraintInputs.empty())
+    for (const auto &[name, c] : constraints)
+      if (c.keep && !c.bypass)
+        design.notes.push_back(c.origin + ": '" + name +
+                               "' keeps the tensors its constraint lists and "
+                               "those it does not bypass");
   // Fold levels that keep nothing into their parent: their spatial loops
-  // join the parent's, their fan-out multiplies the parent's.
+  // join the parent's, their fan-out multiplies the parent's. What a level
+  // keeps: the mapping's bypass directives, else the constraints'.
   MappingSpec spec;
-  spec.origin = mappingInput->file;
+  if (mappingInput)
+    spec.origin = mappingInput->file;
   Arch folded = design.arch;
   folded.levels.clear();
+  std::vector<std::vector<size_t>> members; // Per folded level.
   for (size_t i = 0; i < buffers.size(); ++i) {
-    RawLevel level = raw[buffers[i].name];
+    std::optional<std::vector<std::string>> kept =
+        mappingInput ? raw[buffers[i].name].keep
+                     : keptUnder(constraints[buffers[i].name], design.problem);
     std::vector<std::string> keep;
-    if (level.keep)
-      keep = *level.keep;
+    if (kept)
+      keep = *kept;
     else
       for (const Tensor &t : design.problem.tensors)
         keep.push_back(t.name);
+    RawLevel level = raw[buffers[i].name];
     if (keep.empty() && i > 0) {
       if (!level.temporal.empty())
         throw TimeloopError(mappingInput->file + ": error: level '" +
@@ -658,12 +1083,15 @@ TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
                             "' keeps no tensor but has temporal loops; a "
                             "Tessel level must keep a tensor (move its "
                             "loops to a neighbour)");
-      LevelSpec &parent = spec.levels.back();
+      if (!spec.levels.empty()) {
+        LevelSpec &parent = spec.levels.back();
+        parent.spatial.insert(parent.spatial.end(), level.spatial.begin(),
+                              level.spatial.end());
+      }
       StorageLevel &parentLevel = folded.levels.back();
-      parent.spatial.insert(parent.spatial.end(), level.spatial.begin(),
-                            level.spatial.end());
       parentLevel.fanout[0] *= design.arch.levels[i].fanout[0];
       parentLevel.fanout[1] *= design.arch.levels[i].fanout[1];
+      members.back().push_back(i);
       design.notes.push_back("level '" + buffers[i].name +
                              "' keeps no tensor: folded into '" +
                              parentLevel.name + "' (fan-out " +
@@ -671,18 +1099,30 @@ TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
                              std::to_string(parentLevel.fanout[1]) + ")");
       continue;
     }
-    LevelSpec out;
-    out.level = buffers[i].name;
-    out.temporal = level.temporal;
-    out.spatial = level.spatial;
-    out.keep = keep;
-    out.origin = level.origin;
-    spec.levels.push_back(out);
+    if (mappingInput) {
+      LevelSpec out;
+      out.level = buffers[i].name;
+      out.temporal = level.temporal;
+      out.spatial = level.spatial;
+      out.keep = keep;
+      out.origin = level.origin;
+      spec.levels.push_back(out);
+    }
     folded.levels.push_back(design.arch.levels[i]);
+    members.push_back({i});
   }
+  if (!constraintInputs.empty() && mappingInput)
+    design.notes.push_back("the constraints apply when mapping; the given "
+                           "mapping is evaluated as it is, not checked "
+                           "against them");
+  if (!constraintInputs.empty())
+    design.constraints =
+        tesselConstraints(constraints, design.problem, design.arch, buffers,
+                          members, constraintInputs.front().file);
   rebuildArch(folded);
   design.arch = folded;
-  design.mapping = spec;
+  if (mappingInput)
+    design.mapping = spec;
   return design;
 }
 
@@ -706,8 +1146,20 @@ TimeloopRun runTimeloopDesign(const std::vector<std::string> &paths,
   } else {
     MapRequest request;
     request.mapper = options.mapper;
-    request.options.maxEvaluations = options.budget;
+    // The mapper minimises what is printed, as Timeloop's mapper does.
+    request.accounting = options.accounting;
+    const TimeloopDesign &design = run.design;
+    request.options.maxEvaluations =
+        options.budget ? options.budget : design.searchSize.value_or(3000);
     request.options.seed = options.seed;
+    if (design.constraints)
+      request.constraints = *design.constraints;
+    if (design.objective)
+      request.options.objective = *design.objective;
+    if (design.threads)
+      request.options.threads = design.threads;
+    if (design.victory)
+      request.options.patience = *design.victory;
     SearchResult found = mapProblem(problem, arch, request);
     if (!found.best)
       throw TimeloopError("tessel timeloop: the mapper found no legal "

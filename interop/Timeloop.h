@@ -20,6 +20,8 @@
 #define TESSEL_INTEROP_TIMELOOP_H
 
 #include "arch/Arch.h"
+#include "mapper/Constraints.h"
+#include "mapper/Mapper.h"
 #include "mapping/Mapping.h"
 #include "mapping/Report.h"
 #include "model/CostModel.h"
@@ -41,6 +43,15 @@ struct TimeloopDesign {
   Problem problem;
   Arch arch;
   std::optional<MappingSpec> mapping;
+  /// architecture_constraints and mapspace_constraints as Tessel's
+  /// (mapper/Constraints.h), on the folded levels; applied when mapping.
+  std::optional<Constraints> constraints;
+  /// The `mapper` file's settings Tessel applies: optimization-metrics as
+  /// an objective ([delay, energy] is `lex`), num-threads, search-size as
+  /// the budget, victory-condition as the patience.
+  std::optional<Objective> objective;
+  unsigned threads = 0;
+  std::optional<uint64_t> searchSize, victory;
   std::vector<std::string> files; ///< Every file read, in the order given.
   std::vector<std::string> notes; ///< What the import changed or ignored.
   bool hasEnergyTable = false;    ///< Energies came from an ERT.
@@ -69,11 +80,13 @@ struct TimeloopRun {
 struct TimeloopRunOptions {
   Accounting accounting = Accounting::Timeloop;
   std::string mapper = "genetic";
-  uint64_t budget = 3000;
+  uint64_t budget = 0; ///< 0: the mapper file's search-size, else 3000.
   uint64_t seed = 1;
 };
 
-/// Evaluates (or maps, then evaluates) the design. Throws TimeloopError
+/// Evaluates (or maps, then evaluates) the design. When mapping, the
+/// design's constraints and mapper settings apply; `budget` 0 takes the
+/// mapper file's search-size (else 3000). Throws TimeloopError
 /// with every reason when the given mapping is not legal.
 TimeloopRun runTimeloopDesign(const std::vector<std::string> &paths,
                               const TimeloopRunOptions &options);

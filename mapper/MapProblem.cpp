@@ -21,11 +21,13 @@ SearchResult mapProblem(const Problem &problem, const Arch &arch,
   if (!mapper)
     throw std::invalid_argument("unknown mapper '" + request.mapper +
                                 "'; expected one of: " + joined(mapperNames()));
-  std::unique_ptr<CostModel> model = createCostModel(request.model);
+  std::unique_ptr<CostModel> model =
+      createCostModel(request.model, request.accounting);
   if (!model)
     throw std::invalid_argument(
-        "unknown model '" + request.model +
-        "'; expected one of: " + joined(costModelNames()));
+        "unknown model '" + request.model + "' counting by " +
+        accountingName(request.accounting) + "'s rules; expected one of: " +
+        joined(costModelNames()) + " (only reuse counts by Timeloop's)");
   MapSpace space(problem, arch, request.constraints);
   return mapper->search(space, *model, request.options);
 }

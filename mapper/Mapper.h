@@ -124,6 +124,8 @@ private:
 struct MapRequest {
   std::string mapper = "genetic";
   std::string model = "reuse";
+  /// Whose rules the model counts by (only `reuse` offers Timeloop's).
+  Accounting accounting = Accounting::Tessel;
   Constraints constraints;
   SearchOptions options;
 };

@@ -27,7 +27,7 @@ struct TimeloopCommandOptions {
   std::vector<std::string> files;
   std::string accounting = "timeloop";
   std::string mapper = "genetic";
-  uint64_t budget = 3000;
+  uint64_t budget = 0;
   uint64_t seed = 1;
   bool json = false;
 };
@@ -171,7 +171,7 @@ void addTimeloopCommand(CLI::App &app, int &exitCode) {
                   "reuse model's own)");
   addMapperOption(sub, options->mapper);
   sub->add_option("--budget", options->budget,
-                  "Evaluations when mapping (default 3000)");
+                  "Evaluations when mapping (default: the mapper file's search-size, else 3000)");
   sub->add_option("--seed", options->seed, "Search seed when mapping");
   sub->add_flag("--json", options->json, "Print JSON for machines");
   sub->footer("Example: tessel timeloop arch/ constraints/ problem.yaml "
