@@ -123,8 +123,12 @@ void collectV3(const Reader &reader, const YAML::Node &tree, uint64_t instances,
   }
 }
 
+/// v0.4's list: a !Container's `spatial` (meshX, meshY) multiplies the
+/// instances of everything after it in the list (and in its own `nodes`);
+/// meshX accumulates the same way, so that fan-outs split into X and Y.
 void collectV4(const Reader &reader, const YAML::Node &nodes,
-               uint64_t instances, std::vector<Component> &components) {
+               uint64_t instances, uint64_t meshX,
+               std::vector<Component> &components) {
   if (!nodes.IsSequence())
     reader.fail(nodes, "'nodes' must be a list of !Container and "
                        "!Component entries");
@@ -132,15 +136,17 @@ void collectV4(const Reader &reader, const YAML::Node &nodes,
     std::string tag = node.Tag();
     if (!node.IsMap() || !node["name"])
       reader.fail(node, "each node needs a 'name'");
-    uint64_t spatial = 1;
+    uint64_t spatial = 1, spatialX = 1;
     if (node["spatial"]) {
-      spatial = uint64_t(number(node["spatial"], {"meshX"}).value_or(1) *
-                         number(node["spatial"], {"meshY"}).value_or(1));
+      spatialX = uint64_t(number(node["spatial"], {"meshX"}).value_or(1));
+      spatial =
+          spatialX * uint64_t(number(node["spatial"], {"meshY"}).value_or(1));
     }
     if (tag == "!Container" || tag == "!Hierarchical") {
       instances *= spatial;
+      meshX *= spatialX;
       if (node["nodes"])
-        collectV4(reader, node["nodes"], instances, components);
+        collectV4(reader, node["nodes"], instances, meshX, components);
       continue;
     }
     if (tag != "!Component")
@@ -154,7 +160,7 @@ void collectV4(const Reader &reader, const YAML::Node &nodes,
                 node["class"].as<std::string>(),
                 node["attributes"],
                 instances * spatial,
-                1,
+                meshX * spatialX,
                 node.Mark()};
     components.push_back(c);
   }
@@ -324,7 +330,8 @@ Arch buildArch(const Input &input, std::vector<Component> components,
   std::optional<Component> compute;
   std::vector<Component> buffers;
   for (Component &c : components) {
-    c.meshX = uint64_t(number(c.attributes, {"meshX"}).value_or(1));
+    if (std::optional<double> meshX = number(c.attributes, {"meshX"}))
+      c.meshX = uint64_t(*meshX); // v0.3; v0.4's comes from its containers.
     if (isCompute(c.className))
       compute = c;
     else
@@ -1024,7 +1031,7 @@ TimeloopDesign readTimeloopDesign(const std::vector<std::string> &paths) {
   if (tree["subtree"])
     collectV3(archReader, tree["subtree"], 1, components);
   else if (tree["nodes"])
-    collectV4(archReader, tree["nodes"], 1, components);
+    collectV4(archReader, tree["nodes"], 1, 1, components);
   else
     archReader.fail(tree, "the architecture needs a 'subtree' (v0.3) or "
                           "'nodes' (v0.4, !Container/!Component)");

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -83,6 +84,29 @@ TEST(Timeloop, TinyMappingInTimeloopAccounting) {
 // change of translation makes Timeloop refetch the whole window (3 words)
 // on each of the 3 P steps after the first, where Tessel keeps the
 // overlap and fills one new word per step.
+// The same accelerator in v0.4's !Container/!Component list: the PE
+// container's meshX gives Buf its two children on X, and the hand counts
+// above hold unchanged.
+TEST(Timeloop, ReadsTheV04Form) {
+  TimeloopRun run =
+      runTimeloopDesign({kTiny + "arch-v04.yaml", kTiny + "problem.yaml",
+                         kTiny + "mapping.yaml", kTiny + "ert.yaml"},
+                        {});
+  const Arch &arch = run.design.arch;
+  ASSERT_EQ(arch.levelCount(), 3u);
+  EXPECT_EQ(arch.levels[1].fanout, (std::array<unsigned, 2>{2, 1}));
+  EXPECT_EQ(arch.levels[1].capacity, 64u);
+  EXPECT_EQ(arch.levels[2].capacity, 8u);
+  EXPECT_EQ(arch.peCount(), 2u);
+  expectCounts(run, "Reg", "Weights", {2 * 12, 2 * 3, 0});
+  expectCounts(run, "Reg", "Outputs", {2 * 8, 2 * 4, 2 * 12});
+  expectCounts(run, "Buf", "Inputs", {12, 6, 0});
+  expectCounts(run, "Buf", "Outputs", {0, 8, 8});
+  expectCounts(run, "DRAM", "Outputs", {0, 0, 8});
+  EXPECT_EQ(run.report.cycles, 12u);
+  EXPECT_DOUBLE_EQ(run.report.energy.total(), 78 + 340 + 2000 + 48);
+}
+
 TEST(Timeloop, ChangeOfStrideRefetchesTheTile) {
   TimeloopRun timeloop = runTimeloopDesign(tinyFiles("mapping-reset.yaml"), {});
   expectCounts(timeloop, "Reg", "Inputs", {24, 12, 0});
