@@ -103,9 +103,13 @@ public:
       stats.ingressByTensor.assign(problem.tensors.size(), 0);
       stats.childFillsByTensor.assign(problem.tensors.size(), 0);
     }
-    Walk walk{level, extents, {}, result, 0, 0, true};
+    Walk walk{level, extents, {}, result, 0, 0, true, 0, 0};
     walk.states.resize(mapping.clusters[level].directives.size());
     enumerate(walk, 0, walk.extents);
+    // No channel is busier than the run: the last step's egress (which no
+    // later step overlaps) shows when egress dominates.
+    result.runtime =
+        std::max({result.runtime, walk.ingressBusy, walk.egressBusy});
     for (unsigned t : inputs)
       counts.accumulate(result.stats[0].childFills,
                         result.stats[0].childFillsByTensor[t]);
@@ -123,6 +127,7 @@ private:
     LevelRun &result;
     uint64_t offIn, offOut;
     bool first;
+    uint64_t ingressBusy, egressBusy; ///< Cycles each channel is busy.
   };
 
   void enumerate(Walk &walk, unsigned j, std::vector<int64_t> &tile) {
@@ -160,14 +165,21 @@ private:
     return all - footprint(tensor, extents);
   }
 
-  uint64_t nocDelay(const ClusterLevel &cluster, uint64_t words) {
+  /// Cycles to move `words` (`perChild` of them into or out of each
+  /// sub-cluster) over the level's network and ports.
+  uint64_t moveDelay(const ClusterLevel &cluster, uint64_t words,
+                     uint64_t perChild, const std::optional<double> &port,
+                     const std::optional<double> &childPort) {
     if (words == 0)
       return 0;
-    uint64_t sends =
-        cluster.bandwidth ? counts.fromDouble(std::ceil(
-                                double(words) / *cluster.bandwidth))
-                          : 1;
-    return counts.add(cluster.latency, std::max<uint64_t>(sends, 1) - 1);
+    auto sends = [&](uint64_t n, const std::optional<double> &bandwidth) {
+      return bandwidth ? counts.fromDouble(std::ceil(double(n) / *bandwidth))
+                       : uint64_t(1);
+    };
+    uint64_t slowest = std::max({sends(words, cluster.bandwidth),
+                                 sends(words, port),
+                                 sends(perChild, childPort), uint64_t(1)});
+    return counts.add(cluster.latency, slowest - 1);
   }
 
   void step(Walk &walk, const std::vector<int64_t> &tile) {
@@ -190,7 +202,7 @@ private:
                             int64_t(active - 1) * d.offset + tile[d.dim]);
     }
     ClusterStats &stats = walk.result.stats[0];
-    uint64_t ingress = 0, egress = 0;
+    uint64_t ingress = 0, egress = 0, fillsPerStep = 0;
     for (unsigned t : inputs) {
       uint64_t sent = 0, filled = 0;
       const Tensor &tensor = problem.tensors[t];
@@ -212,6 +224,7 @@ private:
         }
       }
       ingress = counts.add(ingress, sent);
+      fillsPerStep = counts.add(fillsPerStep, filled);
       counts.accumulate(stats.ingressByTensor[t], counts.mul(sent, occurrences));
       counts.accumulate(stats.childFillsByTensor[t],
                         counts.mul(filled, occurrences));
@@ -237,7 +250,10 @@ private:
       for (size_t i = 0; i < child.stats.size(); ++i)
         addScaled(walk.result.stats[i + 1], child.stats[i], instances);
     }
-    uint64_t in = nocDelay(cluster, ingress), out = nocDelay(cluster, egress);
+    uint64_t in = moveDelay(cluster, ingress, (fillsPerStep + active - 1) / active,
+                            cluster.readBandwidth, cluster.childWriteBandwidth);
+    uint64_t out = moveDelay(cluster, egress, (drained + active - 1) / active,
+                             cluster.writeBandwidth, cluster.childReadBandwidth);
     if (walk.first && walk.level == 0 && mapping.offChipBandwidth) {
       // The top level's step tile comes from off-chip into a double
       // buffer: a step lasts at least tile / bandwidth (rounded down, as
@@ -261,6 +277,8 @@ private:
     }
     walk.first = false;
     counts.accumulate(walk.result.runtime, counts.mul(delay, occurrences));
+    counts.accumulate(walk.ingressBusy, counts.mul(in, occurrences));
+    counts.accumulate(walk.egressBusy, counts.mul(out, occurrences));
     counts.accumulate(stats.steps, occurrences);
     counts.accumulate(stats.boundSteps[bound], occurrences);
     counts.accumulate(stats.ingressWords, counts.mul(ingress, occurrences));
@@ -339,7 +357,12 @@ std::vector<MappingError> checkDataCentric(const Problem &problem,
     if (cluster.subClusters < 1)
       errors.push_back({"cluster level " + std::to_string(c) +
                         " has no sub-clusters"});
-    if (cluster.bandwidth && !(*cluster.bandwidth > 0))
+    bool positive = true;
+    for (const std::optional<double> *port :
+         {&cluster.bandwidth, &cluster.readBandwidth, &cluster.writeBandwidth,
+          &cluster.childWriteBandwidth, &cluster.childReadBandwidth})
+      positive &= !*port || **port > 0;
+    if (!positive)
       errors.push_back({"cluster level " + std::to_string(c) +
                         " has a non-positive bandwidth"});
   }
@@ -390,27 +413,35 @@ DataCentricMapping directivesOf(const Problem &problem, const Arch &arch,
     d.size = d.offset = inner[d.dim];
     inner[d.dim] = saturatingMul(inner[d.dim], loops[i].factor);
   }
-  // One cluster level per Arch level above the innermost; a second spatial
-  // loop of a level opens a nested level on the same network.
-  unsigned last = unsigned(mapping.levels.size()) - 1;
-  for (unsigned l = 0; l < std::max(1u, last); ++l) {
+  // One cluster level per Arch level (the innermost one's sub-clusters
+  // are the compute units); a second spatial loop of a level opens a
+  // nested level on the same network.
+  for (unsigned l = 0; l < mapping.levels.size(); ++l) {
     ClusterLevel cluster;
     cluster.upstreamLevel = l;
     const Network &network = arch.levels[l].network;
-    cluster.bandwidth = network.linkBandwidth
-                            ? network.linkBandwidth
-                            : arch.levels[l].readBandwidth;
+    cluster.bandwidth = network.linkBandwidth;
+    cluster.readBandwidth = arch.levels[l].readBandwidth;
+    cluster.writeBandwidth = arch.levels[l].writeBandwidth;
+    if (l + 1 < arch.levelCount()) {
+      cluster.childWriteBandwidth = arch.levels[l + 1].writeBandwidth;
+      cluster.childReadBandwidth = arch.levels[l + 1].readBandwidth;
+    }
+    // The first word: the buffer's access, then the hops to the farthest
+    // child.
     cluster.latency = std::max<uint64_t>(
-        1, saturatingMul<uint64_t>(network.hopLatency,
-                                   network.summary.unicastMaxHops));
+        1, saturatingAdd(arch.levels[l].latency,
+                         saturatingMul<uint64_t>(
+                             network.hopLatency,
+                             network.summary.unicastMaxHops)));
     bool spatialSeen = false;
     for (const Placed &placed : loops) {
       if (placed.level != l)
         continue;
       if (placed.directive.kind == Directive::Kind::Spatial && spatialSeen) {
         result.clusters.push_back(cluster);
-        cluster.directives.clear();
-        cluster.bandwidth.reset();
+        cluster = ClusterLevel{}; // The same network, priced above.
+        cluster.upstreamLevel = l;
         cluster.latency = 0;
       }
       cluster.directives.push_back(placed.directive);
@@ -421,9 +452,6 @@ DataCentricMapping directivesOf(const Problem &problem, const Arch &arch,
     }
     result.clusters.push_back(cluster);
   }
-  for (const Placed &placed : loops)
-    if (placed.level == last && last > 0)
-      result.clusters.back().directives.push_back(placed.directive);
   return result;
 }
 
@@ -462,6 +490,8 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
     bool countsReads = c == 0 || clusters[c - 1].upstreamLevel != up;
     bool countsFills =
         c + 1 == clusters.size() || clusters[c + 1].upstreamLevel != up;
+    double hops =
+        std::max(1.0, arch.levels[up].network.summary.unicastAverageHops);
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
       TensorActions &above = report.actions.at(up, t);
       bool output = problem.tensors[t].isOutput;
@@ -469,6 +499,8 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
       if (countsReads) {
         counts.accumulate(output ? above.updates : above.reads, sent);
         counts.accumulate(above.networkWords, sent);
+        counts.accumulate(above.networkHops,
+                          counts.fromDouble(std::round(double(sent) * hops)));
       }
       if (countsFills && up + 1 < levels) {
         TensorActions &below = report.actions.at(up + 1, t);
@@ -492,12 +524,15 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
                                : report.actions.at(top, t).fills,
                         words);
     }
-  for (unsigned t = 0; t < problem.tensors.size(); ++t) {
-    TensorActions &innermost = report.actions.at(levels - 1, t);
-    counts.accumulate(problem.tensors[t].isOutput ? innermost.updates
-                                                  : innermost.reads,
-                      result.executedMacs);
-  }
+  // PEs below the last cluster level's children (a MAESTRO L1): each MAC
+  // reads its operands there and updates its sum.
+  if (clusters.back().upstreamLevel + 1 < levels)
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      TensorActions &innermost = report.actions.at(levels - 1, t);
+      counts.accumulate(problem.tensors[t].isOutput ? innermost.updates
+                                                    : innermost.reads,
+                        result.executedMacs);
+    }
   if (result.overflowed || counts.overflowed()) {
     evaluation.errors.push_back(countOverflowError(problem));
     return evaluation;

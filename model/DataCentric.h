@@ -49,8 +49,13 @@ struct ClusterLevel {
   /// The Arch level whose buffer feeds the sub-clusters; its network
   /// carries the ingress and egress, the next level holds their tiles.
   unsigned upstreamLevel = 0;
-  std::optional<double> bandwidth; ///< Words/cycle; none = unlimited.
-  uint64_t latency = 1;            ///< Cycles for the first word to arrive.
+  /// Words/cycle, none = unlimited: the network's links, the upstream
+  /// buffer's read and write ports, and each sub-cluster's write (fill)
+  /// and read (drain) ports. Ingress takes the slowest of link, upstream
+  /// read and child write; egress of link, upstream write and child read.
+  std::optional<double> bandwidth, readBandwidth, writeBandwidth,
+      childWriteBandwidth, childReadBandwidth;
+  uint64_t latency = 1; ///< Cycles for the first word to arrive.
 };
 
 struct DataCentricMapping {
@@ -93,10 +98,13 @@ DataCentricResult analyzeDataCentric(const Problem &problem,
                                      const DataCentricMapping &mapping,
                                      unsigned simdLanes);
 
-/// Tessel's mapping as directives: every level with spatial loops closes a
-/// cluster level (its temporal loops and those of the levels above it walk
-/// it, each spatial loop one SpatialMap, a second spatial loop a nested
-/// level), temporal loops below the last fan-out walk the PEs' steps.
+/// Tessel's mapping as directives: every Arch level is a cluster level fed
+/// by its buffer (the innermost one's sub-clusters are the compute units);
+/// its temporal loops are TemporalMaps and its spatial loop a SpatialMap,
+/// each of the size its dimension has inside it, offset = size; a second
+/// spatial loop opens a nested level on the same network. Bandwidth: the
+/// level's network link, else its read port; latency: the level's access
+/// latency plus hops to the farthest child x hop latency.
 DataCentricMapping directivesOf(const Problem &problem, const Arch &arch,
                                 const Mapping &mapping);
 
