@@ -544,24 +544,23 @@ DataCentricMapping mappingOf(const Lexer &lexer, const RawLayer &raw,
                                 " than the filter's " + std::to_string(window) +
                                 " at this level; give at least Sz(" +
                                 (rows ? "R" : "S") + ")");
-        if (offset % stride)
-          lexer.fail(d->at, "offset " + std::to_string(offset) + " of " +
-                                name + " is not a multiple of the stride " +
-                                std::to_string(stride) +
-                                "; output rows start stride apart");
         size = (size - window) / stride + 1;
-        offset /= stride;
+        // A strided window steps by whole output tiles (MAESTRO does the
+        // same); with stride 1 the offset is already in output rows.
+        offset = stride > 1 ? size : offset;
         name = rows ? "P" : "Q";
+      } else if (conv && (name == "Y'" || name == "X'")) {
+        name = name == "Y'" ? "P" : "Q"; // Output rows and columns.
       } else if (depthwise && name == "K") {
         continue; // One filter per channel: K is 1.
       }
       std::optional<unsigned> dim = problem.dimIndex(name);
-      if (!dim || (conv && (name == "P" || name == "Q") && d->dim == name))
+      if (!dim || (conv && d->dim == name && (name == "P" || name == "Q")))
         lexer.fail(d->at, "'" + d->dim + "' is not a dimension of this " +
                               raw.type + " layer; give one of " +
                               (raw.type == "GEMM"   ? "M, N, K"
-                               : depthwise          ? "N, C, R, S, Y, X"
-                                                    : "N, K, C, R, S, Y, X"));
+                               : depthwise ? "N, C, R, S, Y, X, Y', X'"
+                                           : "N, K, C, R, S, Y, X, Y', X'"));
       Directive directive;
       directive.kind = d->kind == "SpatialMap" ? Directive::Kind::Spatial
                                                : Directive::Kind::Temporal;

@@ -12,7 +12,9 @@
 // directive form of model/DataCentric.h, which the dataflow model
 // evaluates. MAESTRO's Y and X directives walk input rows and columns;
 // here they walk the output's P and Q: a window of Y rows covers
-// Y - R + 1 output rows, R being the filter rows at that level.
+// (Y - R) / stride + 1 output rows, R being the filter rows at that level;
+// a strided window steps by whole output tiles, as in MAESTRO. Y' and X'
+// name P and Q directly.
 //
 // Errors throw MaestroError "file:line:col: error: what is wrong; what
 // would be right".

@@ -209,14 +209,21 @@ private:
       bool reset = false;
       for (unsigned j = changing + 1; j < directives.size(); ++j)
         reset |= walk.states[j].multiStep && tensor.isIndexedBy(directives[j].dim);
+      // Sub-clusters whose windows of this tensor differ get their own
+      // copies: the halo two neighbours share is sent once only while the
+      // array sweeps inside an advancing loop (as MAESTRO counts it).
+      bool split = spatial >= 0 && tensor.isIndexedBy(directives[spatial].dim);
       if (changing < 0 || reset) {
-        sent = footprint(t, all);
+        sent = split ? counts.mul(footprint(t, tile), active)
+                     : footprint(t, all);
         filled = counts.mul(footprint(t, tile), active);
       } else if (tensor.isIndexedBy(directives[changing].dim)) {
         const Directive &d = directives[changing];
         if (d.kind == Directive::Kind::Temporal) {
-          sent = newWords(t, all, d.dim, d.offset);
-          filled = counts.mul(newWords(t, tile, d.dim, d.offset), active);
+          uint64_t perChild = newWords(t, tile, d.dim, d.offset);
+          filled = counts.mul(perChild, active);
+          sent = split && spatial < changing ? filled
+                                             : newWords(t, all, d.dim, d.offset);
         } else {
           int64_t shift = int64_t(cluster.subClusters) * d.offset;
           sent = newWords(t, all, d.dim, shift);
@@ -427,13 +434,12 @@ DataCentricMapping directivesOf(const Problem &problem, const Arch &arch,
       cluster.childWriteBandwidth = arch.levels[l + 1].writeBandwidth;
       cluster.childReadBandwidth = arch.levels[l + 1].readBandwidth;
     }
-    // The first word: the buffer's access, then the hops to the farthest
-    // child.
+    // The first word's hops, on average over the children, x hop latency
+    // (MAESTRO's NoC model; buffer access latency is pipelined away).
     cluster.latency = std::max<uint64_t>(
-        1, saturatingAdd(arch.levels[l].latency,
-                         saturatingMul<uint64_t>(
-                             network.hopLatency,
-                             network.summary.unicastMaxHops)));
+        1, saturatingMul<uint64_t>(
+               network.hopLatency,
+               uint64_t(std::ceil(network.summary.unicastAverageHops))));
     bool spatialSeen = false;
     for (const Placed &placed : loops) {
       if (placed.level != l)

@@ -324,9 +324,8 @@ class HandWorkedGemm(unittest.TestCase):
     def test_dataflow_prices_every_step(self):
         r = tessel.evaluate(self.problem, self.arch, self.mapping, model="dataflow")
         # ModelTest.cpp works it out: DRAM's two steps of 8 words at 1 per
-        # cycle after its 11-cycle latency (18 each), the first plus Buf's
-        # 9-cycle run: 27 + 18.
-        self.assertEqual(r.cycles, 27 + 18)
+        # cycle (8 each), the first plus Buf's 5-cycle run: 13 + 8.
+        self.assertEqual(r.cycles, 13 + 8)
 
     def test_einsum_problem_gives_the_same_report(self):
         einsum = tessel.Problem.einsum("mk,kn->mn", m=2, n=2, k=4)
