@@ -41,9 +41,11 @@ public:
           ++i;
       } else if (std::isalnum((unsigned char)c) || c == '_') {
         size_t start = i;
+        // Names may hold '.', '-' and a prime (torchvision.models.x,
+        // Conv2d-1, Y').
         while (i < text.size() &&
                (std::isalnum((unsigned char)text[i]) || text[i] == '_' ||
-                text[i] == '\''))
+                text[i] == '\'' || text[i] == '.' || text[i] == '-'))
           ++i;
         std::string word = text.substr(start, i - start);
         bool digits = std::all_of(word.begin(), word.end(), [](char d) {
@@ -55,8 +57,9 @@ public:
         tokens.push_back({std::string(1, c), line, column, false});
         ++column, ++i;
       } else {
-        fail(line, column, std::string("unexpected character '") + c +
-                               "'; DFSL has words, numbers and { } ( ) , ; :");
+        fail(line, column,
+             std::string("unexpected character '") + c +
+                 "'; DFSL has words, numbers and { } ( ) , ; :");
       }
     }
     endLine = line;
@@ -74,8 +77,9 @@ public:
   bool done() const { return next >= tokens.size(); }
   const Token &peek() const {
     if (done())
-      fail(endLine, 1, "the file ends early; close every '{' and finish "
-                       "the last statement");
+      fail(endLine, 1,
+           "the file ends early; close every '{' and finish "
+           "the last statement");
     return tokens[next];
   }
   Token take() {
@@ -94,14 +98,13 @@ public:
     if (done() || tokens[next].text != text)
       fail(done() ? Token{"", endLine, 1} : tokens[next],
            "expected '" + text + "' " + what + ", found '" +
-               (done() ? std::string("end of file") : tokens[next].text) +
-               "'");
+               (done() ? std::string("end of file") : tokens[next].text) + "'");
     return take();
   }
   Token word(const std::string &what) {
     Token token = take();
-    if (token.number || !(std::isalpha((unsigned char)token.text[0]) ||
-                          token.text[0] == '_'))
+    if (token.number ||
+        !(std::isalpha((unsigned char)token.text[0]) || token.text[0] == '_'))
       fail(token, "expected " + what + ", found '" + token.text + "'");
     return token;
   }
@@ -143,8 +146,8 @@ uint64_t positive(const std::string &file, unsigned line,
       std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 1 ||
       value > kMaxValue)
-    throw MaestroError(file + ":" + std::to_string(line) + ": error: '" +
-                       key + "' is '" + text +
+    throw MaestroError(file + ":" + std::to_string(line) + ": error: '" + key +
+                       "' is '" + text +
                        "'; give a positive whole number up to 2^40");
   return uint64_t(value);
 }
@@ -268,8 +271,8 @@ private:
     raw.at = lexer.peek();
     Token keyword = lexer.word("'Layer'");
     if (keyword.text != "Layer")
-      lexer.fail(keyword, "expected 'Layer NAME { ... }', found '" +
-                              keyword.text + "'");
+      lexer.fail(keyword,
+                 "expected 'Layer NAME { ... }', found '" + keyword.text + "'");
     raw.name = lexer.word("the layer's name").text;
     lexer.expect("{", "to open the layer");
     while (!lexer.accept("}")) {
@@ -277,8 +280,7 @@ private:
       if (key.text == "Type") {
         lexer.accept(":");
         Token type = lexer.word("a layer type");
-        if (type.text != "CONV" && type.text != "GEMM" &&
-            type.text != "DSCONV")
+        if (type.text != "CONV" && type.text != "GEMM" && type.text != "DSCONV")
           lexer.fail(type, "layer type '" + type.text +
                                "' is not modelled; give CONV, DSCONV or "
                                "GEMM");
@@ -292,8 +294,7 @@ private:
           lexer.accept(":");
           int64_t value = this->value(raw, false);
           if (value < 1)
-            lexer.fail(name, "'" + name.text + "' is " +
-                                 std::to_string(value) +
+            lexer.fail(name, "'" + name.text + "' is " + std::to_string(value) +
                                  "; sizes are positive");
           (dims ? raw.dims : raw.stride)[name.text] = value;
           if (dims)
@@ -363,18 +364,19 @@ private:
       lexer.expect(")", "to close Sz(...)");
       auto found = raw.dims.find(dim.text);
       if (found == raw.dims.end())
-        lexer.fail(dim, "Sz(" + dim.text + "): the layer's Dimensions give "
-                                           "no '" + dim.text +
+        lexer.fail(dim, "Sz(" + dim.text +
+                            "): the layer's Dimensions give "
+                            "no '" +
+                            dim.text +
                             "' (give Dimensions before the Dataflow)");
       return found->second;
     }
     auto found = constants.find(token.text);
     if (found == constants.end())
-      lexer.fail(token, "'" + token.text +
-                            "' is neither a number nor a Constant" +
-                            (allowSize ? " nor Sz(D)" : "") +
-                            "; declare 'Constant " + token.text +
-                            " VALUE;' first");
+      lexer.fail(token,
+                 "'" + token.text + "' is neither a number nor a Constant" +
+                     (allowSize ? " nor Sz(D)" : "") + "; declare 'Constant " +
+                     token.text + " VALUE;' first");
     return found->second;
   }
 
@@ -424,15 +426,18 @@ Problem problemOf(const Lexer &lexer, const RawLayer &raw) {
   };
   if (raw.type == "GEMM") {
     p.opName = "maestro.gemm";
-    int64_t m = dimOf(lexer, raw, "M", raw.dims.count("SZ_M")
-                                           ? std::optional(raw.dims.at("SZ_M"))
-                                           : std::nullopt);
-    int64_t n = dimOf(lexer, raw, "N", raw.dims.count("SZ_N")
-                                           ? std::optional(raw.dims.at("SZ_N"))
-                                           : std::nullopt);
-    int64_t k = dimOf(lexer, raw, "K", raw.dims.count("SZ_K")
-                                           ? std::optional(raw.dims.at("SZ_K"))
-                                           : std::nullopt);
+    int64_t m =
+        dimOf(lexer, raw, "M",
+              raw.dims.count("SZ_M") ? std::optional(raw.dims.at("SZ_M"))
+                                     : std::nullopt);
+    int64_t n =
+        dimOf(lexer, raw, "N",
+              raw.dims.count("SZ_N") ? std::optional(raw.dims.at("SZ_N"))
+                                     : std::nullopt);
+    int64_t k =
+        dimOf(lexer, raw, "K",
+              raw.dims.count("SZ_K") ? std::optional(raw.dims.at("SZ_K"))
+                                     : std::nullopt);
     unsigned M = add("M", m), N = add("N", n), K = add("K", k);
     p.tensors = {tensor("input", {term(M), term(K)}),
                  tensor("filter", {term(K), term(N)}),
@@ -481,8 +486,7 @@ Problem problemOf(const Lexer &lexer, const RawLayer &raw) {
 
 /// The layer's Dataflow as cluster levels over the Problem's dimensions.
 DataCentricMapping mappingOf(const Lexer &lexer, const RawLayer &raw,
-                             const Problem &problem,
-                             const MaestroHardware &hw,
+                             const Problem &problem, const MaestroHardware &hw,
                              std::vector<uint64_t> &fanouts) {
   DataCentricMapping mapping;
   mapping.extents = problem.bounds();
@@ -497,11 +501,12 @@ DataCentricMapping mappingOf(const Lexer &lexer, const RawLayer &raw,
       levels.back().push_back(&d);
       continue;
     }
-    if (uint64_t(d.size) > units.back() || units.back() % uint64_t(d.size))
+    if (uint64_t(d.size) > units.back())
       lexer.fail(d.at, "Cluster(" + std::to_string(d.size) +
-                           ", P) does not divide the " +
+                           ", P) is larger than the " +
                            std::to_string(units.back()) +
-                           " units of the level above; give a divisor");
+                           " units of the level above; give at most that");
+    // A size that does not divide leaves the remainder idle (as MAESTRO).
     units.push_back(uint64_t(d.size));
     clusterAt.push_back(&d);
     levels.emplace_back();
@@ -558,8 +563,8 @@ DataCentricMapping mappingOf(const Lexer &lexer, const RawLayer &raw,
       if (!dim || (conv && d->dim == name && (name == "P" || name == "Q")))
         lexer.fail(d->at, "'" + d->dim + "' is not a dimension of this " +
                               raw.type + " layer; give one of " +
-                              (raw.type == "GEMM"   ? "M, N, K"
-                               : depthwise ? "N, C, R, S, Y, X, Y', X'"
+                              (raw.type == "GEMM" ? "M, N, K"
+                               : depthwise        ? "N, C, R, S, Y, X, Y', X'"
                                            : "N, K, C, R, S, Y, X, Y', X'"));
       Directive directive;
       directive.kind = d->kind == "SpatialMap" ? Directive::Kind::Spatial
@@ -666,7 +671,8 @@ MaestroRun runMaestro(const std::string &hardwarePath,
     }
     run.cycles = counts.add(run.cycles, evaluation.report->cycles);
     run.energy += evaluation.report->energy.total();
-    run.layers.push_back({i, std::move(*evaluation.report), std::move(details)});
+    run.layers.push_back(
+        {i, std::move(*evaluation.report), std::move(details)});
   }
   if (counts.overflowed())
     throw MaestroError(mappingPath + ": error: the layers' cycles exceed " +

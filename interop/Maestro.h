@@ -1,4 +1,5 @@
-//===- interop/Maestro.h - MAESTRO's .m files as Tessel's inputs -*- C++ -*-===//
+//===- interop/Maestro.h - MAESTRO's .m files as Tessel's inputs -*- C++
+//-*-===//
 //
 // Reads MAESTRO's two inputs: the hardware file (`num_pes: 256`,
 // `l1_size_cstr`, `l2_size_cstr`, `noc_bw_cstr`, `offchip_bw_cstr`,

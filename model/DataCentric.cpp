@@ -29,11 +29,11 @@ enum class Position { First, Middle, Last };
 /// One position class of a directive in one case.
 struct State {
   Position position = Position::First;
-  uint64_t count = 1;    ///< Steps in this class.
-  int64_t size = 1;      ///< Window (per sub-cluster) in these steps.
-  uint64_t active = 1;   ///< Sub-clusters used (spatial directives).
+  uint64_t count = 1;     ///< Steps in this class.
+  int64_t size = 1;       ///< Window (per sub-cluster) in these steps.
+  uint64_t active = 1;    ///< Sub-clusters used (spatial directives).
   bool multiStep = false; ///< The directive takes more than one step.
-  int64_t extent = 1;    ///< What the directive walks.
+  int64_t extent = 1;     ///< What the directive walks.
 };
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -87,8 +87,8 @@ class Analysis {
 public:
   Analysis(const Problem &problem, const DataCentricMapping &mapping,
            unsigned simdLanes)
-      : problem(problem), mapping(mapping),
-        lanes(std::max(1u, simdLanes)), memo(mapping.clusters.size()) {
+      : problem(problem), mapping(mapping), lanes(std::max(1u, simdLanes)),
+        memo(mapping.clusters.size()) {
     for (unsigned t = 0; t < problem.tensors.size(); ++t)
       (problem.tensors[t].isOutput ? outputs : inputs).push_back(t);
   }
@@ -138,8 +138,7 @@ private:
     }
     const Directive &directive = cluster.directives[j];
     int64_t saved = tile[directive.dim];
-    for (const State &state :
-         statesOf(directive, saved, cluster.subClusters)) {
+    for (const State &state : statesOf(directive, saved, cluster.subClusters)) {
       walk.states[j] = state;
       tile[directive.dim] = state.size;
       enumerate(walk, j + 1, tile);
@@ -156,8 +155,8 @@ private:
 
   /// Words of `extents`' footprint not in the same box moved `shift`
   /// along `dim` (the sliding window's new part).
-  uint64_t newWords(unsigned tensor, std::vector<int64_t> extents,
-                    unsigned dim, int64_t shift) {
+  uint64_t newWords(unsigned tensor, std::vector<int64_t> extents, unsigned dim,
+                    int64_t shift) {
     uint64_t all = footprint(tensor, extents);
     if (extents[dim] <= shift)
       return all;
@@ -176,9 +175,9 @@ private:
       return bandwidth ? counts.fromDouble(std::ceil(double(n) / *bandwidth))
                        : uint64_t(1);
     };
-    uint64_t slowest = std::max({sends(words, cluster.bandwidth),
-                                 sends(words, port),
-                                 sends(perChild, childPort), uint64_t(1)});
+    uint64_t slowest =
+        std::max({sends(words, cluster.bandwidth), sends(words, port),
+                  sends(perChild, childPort), uint64_t(1)});
     return counts.add(cluster.latency, slowest - 1);
   }
 
@@ -208,22 +207,24 @@ private:
       const Tensor &tensor = problem.tensors[t];
       bool reset = false;
       for (unsigned j = changing + 1; j < directives.size(); ++j)
-        reset |= walk.states[j].multiStep && tensor.isIndexedBy(directives[j].dim);
+        reset |=
+            walk.states[j].multiStep && tensor.isIndexedBy(directives[j].dim);
       // Sub-clusters whose windows of this tensor differ get their own
       // copies: the halo two neighbours share is sent once only while the
       // array sweeps inside an advancing loop (as MAESTRO counts it).
       bool split = spatial >= 0 && tensor.isIndexedBy(directives[spatial].dim);
       if (changing < 0 || reset) {
-        sent = split ? counts.mul(footprint(t, tile), active)
-                     : footprint(t, all);
+        sent =
+            split ? counts.mul(footprint(t, tile), active) : footprint(t, all);
         filled = counts.mul(footprint(t, tile), active);
       } else if (tensor.isIndexedBy(directives[changing].dim)) {
         const Directive &d = directives[changing];
         if (d.kind == Directive::Kind::Temporal) {
           uint64_t perChild = newWords(t, tile, d.dim, d.offset);
           filled = counts.mul(perChild, active);
-          sent = split && spatial < changing ? filled
-                                             : newWords(t, all, d.dim, d.offset);
+          sent = split && spatial < changing
+                     ? filled
+                     : newWords(t, all, d.dim, d.offset);
         } else {
           int64_t shift = int64_t(cluster.subClusters) * d.offset;
           sent = newWords(t, all, d.dim, shift);
@@ -232,7 +233,8 @@ private:
       }
       ingress = counts.add(ingress, sent);
       fillsPerStep = counts.add(fillsPerStep, filled);
-      counts.accumulate(stats.ingressByTensor[t], counts.mul(sent, occurrences));
+      counts.accumulate(stats.ingressByTensor[t],
+                        counts.mul(sent, occurrences));
       counts.accumulate(stats.childFillsByTensor[t],
                         counts.mul(filled, occurrences));
     }
@@ -257,10 +259,12 @@ private:
       for (size_t i = 0; i < child.stats.size(); ++i)
         addScaled(walk.result.stats[i + 1], child.stats[i], instances);
     }
-    uint64_t in = moveDelay(cluster, ingress, (fillsPerStep + active - 1) / active,
-                            cluster.readBandwidth, cluster.childWriteBandwidth);
-    uint64_t out = moveDelay(cluster, egress, (drained + active - 1) / active,
-                             cluster.writeBandwidth, cluster.childReadBandwidth);
+    uint64_t in =
+        moveDelay(cluster, ingress, (fillsPerStep + active - 1) / active,
+                  cluster.readBandwidth, cluster.childWriteBandwidth);
+    uint64_t out =
+        moveDelay(cluster, egress, (drained + active - 1) / active,
+                  cluster.writeBandwidth, cluster.childReadBandwidth);
     if (walk.first && walk.level == 0 && mapping.offChipBandwidth) {
       // The top level's step tile comes from off-chip into a double
       // buffer: a step lasts at least tile / bandwidth (rounded down, as
@@ -271,9 +275,9 @@ private:
           std::floor(double(egress) / *mapping.offChipBandwidth));
       offChipDelay = std::max(walk.offIn, walk.offOut);
     }
-    uint64_t delay = changing < 0 ? counts.add(in, compute)
-                                  : std::max({in, out, compute});
-    int bound = changing < 0 ? (in > compute ? 0 : 2)
+    uint64_t delay =
+        changing < 0 ? counts.add(in, compute) : std::max({in, out, compute});
+    int bound = changing < 0       ? (in > compute ? 0 : 2)
                 : delay == compute ? 2
                 : delay == in      ? 0
                                    : 1;
@@ -291,12 +295,12 @@ private:
     counts.accumulate(stats.ingressWords, counts.mul(ingress, occurrences));
     counts.accumulate(stats.egressWords, counts.mul(egress, occurrences));
     counts.accumulate(stats.childDrains, counts.mul(drained, occurrences));
-    stats.peakWordsPerCycle = std::max(
-        stats.peakWordsPerCycle, std::max(ingress, egress) / std::max<uint64_t>(1, compute));
+    stats.peakWordsPerCycle =
+        std::max(stats.peakWordsPerCycle,
+                 std::max(ingress, egress) / std::max<uint64_t>(1, compute));
   }
 
-  void addScaled(ClusterStats &into, const ClusterStats &from,
-                 uint64_t times) {
+  void addScaled(ClusterStats &into, const ClusterStats &from, uint64_t times) {
     counts.accumulate(into.steps, counts.mul(from.steps, times));
     counts.accumulate(into.ingressWords, counts.mul(from.ingressWords, times));
     counts.accumulate(into.egressWords, counts.mul(from.egressWords, times));
@@ -309,7 +313,8 @@ private:
                         counts.mul(from.childFillsByTensor[t], times));
     }
     for (int b = 0; b < 4; ++b)
-      counts.accumulate(into.boundSteps[b], counts.mul(from.boundSteps[b], times));
+      counts.accumulate(into.boundSteps[b],
+                        counts.mul(from.boundSteps[b], times));
     into.peakWordsPerCycle =
         std::max(into.peakWordsPerCycle, from.peakWordsPerCycle);
   }
@@ -362,8 +367,8 @@ std::vector<MappingError> checkDataCentric(const Problem &problem,
                         " spatial maps; give each level at most one (nest "
                         "a Cluster for a second array axis)"});
     if (cluster.subClusters < 1)
-      errors.push_back({"cluster level " + std::to_string(c) +
-                        " has no sub-clusters"});
+      errors.push_back(
+          {"cluster level " + std::to_string(c) + " has no sub-clusters"});
     bool positive = true;
     for (const std::optional<double> *port :
          {&cluster.bandwidth, &cluster.readBandwidth, &cluster.writeBandwidth,
@@ -469,10 +474,10 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
   evaluation.errors = checkDataCentric(problem, mapping);
   for (const ClusterLevel &cluster : mapping.clusters)
     if (cluster.upstreamLevel >= arch.levelCount())
-      evaluation.errors.push_back(
-          {"a cluster level is fed by level " +
-           std::to_string(cluster.upstreamLevel) + "; the Arch has " +
-           std::to_string(arch.levelCount())});
+      evaluation.errors.push_back({"a cluster level is fed by level " +
+                                   std::to_string(cluster.upstreamLevel) +
+                                   "; the Arch has " +
+                                   std::to_string(arch.levelCount())});
   if (!evaluation.errors.empty())
     return evaluation;
   std::optional<uint64_t> macs = macsOf(problem, evaluation.errors);

@@ -38,9 +38,9 @@ struct Problem;
 struct Directive {
   enum class Kind { Temporal, Spatial };
   Kind kind = Kind::Temporal;
-  unsigned dim = 0;    ///< Index into the Problem's dimensions.
-  int64_t size = 1;    ///< Window extent (>= 1).
-  int64_t offset = 1;  ///< Step between windows (>= 1).
+  unsigned dim = 0;   ///< Index into the Problem's dimensions.
+  int64_t size = 1;   ///< Window extent (>= 1).
+  int64_t offset = 1; ///< Step between windows (>= 1).
 };
 
 struct ClusterLevel {
@@ -68,11 +68,11 @@ struct DataCentricMapping {
 
 /// What one cluster level did, over all its instances and the whole run.
 struct ClusterStats {
-  uint64_t steps = 0;          ///< Steps of one instance of this level.
-  uint64_t ingressWords = 0;   ///< Read upstream, sent down (multicast once).
-  uint64_t egressWords = 0;    ///< Sent up (spatially reduced).
-  uint64_t childFills = 0;     ///< Words written into the sub-clusters.
-  uint64_t childDrains = 0;    ///< Output words read out of them.
+  uint64_t steps = 0;        ///< Steps of one instance of this level.
+  uint64_t ingressWords = 0; ///< Read upstream, sent down (multicast once).
+  uint64_t egressWords = 0;  ///< Sent up (spatially reduced).
+  uint64_t childFills = 0;   ///< Words written into the sub-clusters.
+  uint64_t childDrains = 0;  ///< Output words read out of them.
   std::vector<uint64_t> ingressByTensor, childFillsByTensor;
   uint64_t peakWordsPerCycle = 0; ///< max(ingress, egress) / compute delay.
   /// Steps whose delay was set by each: ingress, egress, compute, off-chip.
@@ -83,7 +83,7 @@ struct DataCentricResult {
   uint64_t cycles = 0;
   uint64_t executedMacs = 0;
   std::vector<ClusterStats> clusters; ///< One per cluster level.
-  uint64_t offChipDelay = 0; ///< Per top-level step (0: no limit).
+  uint64_t offChipDelay = 0;          ///< Per top-level step (0: no limit).
   bool overflowed = false;
 };
 

@@ -40,7 +40,8 @@ void printLayer(const MaestroRun &run, const MaestroLayerRun &layerRun,
   os << "  runtime      " << withCommas(report.cycles) << " cycles\n";
   os << "  MACs         " << withCommas(report.macs) << "\n";
   os << "  throughput   "
-     << fixed(double(report.macs) / double(std::max<uint64_t>(1, report.cycles)),
+     << fixed(double(report.macs) /
+                  double(std::max<uint64_t>(1, report.cycles)),
               2)
      << " MACs/cycle\n";
   os << "  bound        " << report.bottleneck << "\n";
@@ -88,8 +89,7 @@ llvm::json::Value runJson(const MaestroRun &run) {
         {"cycles", layerRun.report.cycles},
         {"macs", layerRun.report.macs},
         {"clusters", std::move(clusters)},
-        {"report",
-         reportJson(layerRun.report, layer.problem, layer.arch)}});
+        {"report", reportJson(layerRun.report, layer.problem, layer.arch)}});
   }
   return llvm::json::Object{{"network", run.network.name},
                             {"pes", run.hardware.pes},
@@ -105,9 +105,8 @@ int runMaestroCommand(const MaestroCommandOptions &options) {
       printJson(std::cout, runJson(run));
       return 0;
     }
-    std::cout << "network " << run.network.name << " on "
-              << run.hardware.pes << " PEs (" << run.network.layers.size()
-              << " layers)\n";
+    std::cout << "network " << run.network.name << " on " << run.hardware.pes
+              << " PEs (" << run.network.layers.size() << " layers)\n";
     for (const MaestroLayerRun &layer : run.layers)
       printLayer(run, layer, std::cout);
     std::cout << "total runtime " << withCommas(run.cycles) << " cycles\n";
@@ -139,7 +138,8 @@ void addMaestroCommand(CLI::App &app, int &exitCode) {
   sub->footer("Example: tessel maestro accelerator.m vgg_conv5.m\n"
               "Exit status: 1 for a bad MAESTRO file (file:line:col: error: "
               "...).");
-  sub->callback([options, &exitCode] { exitCode = runMaestroCommand(*options); });
+  sub->callback(
+      [options, &exitCode] { exitCode = runMaestroCommand(*options); });
 }
 
 } // namespace tessel::cli
