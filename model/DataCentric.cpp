@@ -328,6 +328,8 @@ private:
 
 const char *kBoundNames[4] = {"ingress", "egress", "compute", "off-chip"};
 
+constexpr size_t kMaxDirectives = 13;
+
 } // namespace
 
 std::vector<MappingError> checkDataCentric(const Problem &problem,
@@ -361,6 +363,15 @@ std::vector<MappingError> checkDataCentric(const Problem &problem,
                           "; both must be at least 1"});
       spatial += d.kind == Directive::Kind::Spatial;
     }
+    // Each directive takes up to 3 position classes: 3^13 (1.6 million)
+    // cases bounds a level's walk.
+    if (cluster.directives.size() > kMaxDirectives)
+      errors.push_back({"cluster level " + std::to_string(c) + " has " +
+                        std::to_string(cluster.directives.size()) +
+                        " directives; give at most " +
+                        std::to_string(kMaxDirectives) +
+                        " (merge loops over the same dimension or open a "
+                        "Cluster)"});
     if (spatial > 1)
       errors.push_back({"cluster level " + std::to_string(c) + " has " +
                         std::to_string(spatial) +

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 namespace tessel {
 namespace {
 
@@ -103,10 +105,16 @@ TEST(MaestroTiny, GemmOnFourPEsByHand) {
 
 class MaestroHostile : public ::testing::Test {
 protected:
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("tessel-maestro-" + std::to_string(::getpid()) + "-" +
+       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  /// Writes `text` to NAME in a folder of this test's own (tests run in
+  /// parallel processes).
   std::string write(const std::string &name, const std::string &text) {
-    std::string path =
-        (std::filesystem::temp_directory_path() / ("tessel-maestro-" + name))
-            .string();
+    std::filesystem::create_directories(dir);
+    std::string path = (dir / name).string();
     std::ofstream(path) << text;
     return path;
   }
@@ -194,6 +202,16 @@ TEST_F(MaestroHostile, StructuralMistakes) {
   EXPECT_NE(errorOf(gemm("M: 2, N: 2, K: 4", "TemporalMap(Sz(Z),1) K;"))
                 .find("Sz(Z): the layer's Dimensions give no 'Z'"),
             std::string::npos);
+}
+
+TEST_F(MaestroHostile, TooManyDirectivesInALevel) {
+  // 14 directives could take 3^14 cases: refused before the walk.
+  std::string many;
+  for (int i = 0; i < 14; ++i)
+    many += "TemporalMap(1,1) M;\n";
+  std::string e = errorOf(gemm("M: 2, N: 2, K: 4", many));
+  EXPECT_NE(e.find("has 14 directives; give at most 13"), std::string::npos)
+      << e;
 }
 
 TEST_F(MaestroHostile, ConvolutionWindows) {
