@@ -1,11 +1,12 @@
 //===- model/DataCentric.cpp - Cluster levels, cases and delays -----------===//
 //
-// See DataCentric.h and docs/model.md ("The dataflow model"). The walk:
-// a cluster level's directives are enumerated outer to inner; each takes
-// its first position, its middle positions (all alike, counted) and, when
-// the last window is clipped or the array is only partly used, its last
-// position. Every combination is a case that occurs (product of counts)
-// times. Sub-cluster runtimes are memoized by the tile they are given.
+// See DataCentric.h and docs/model.md ("dataflow" and where it
+// disagrees). The walk: a cluster level's directives are enumerated outer
+// to inner; each takes its first position, its middle positions (all
+// alike, counted) and, when the last window is clipped or the array is
+// only partly used, its last position. Every combination is a case that occurs
+// (product of counts) times. Sub-cluster runtimes are memoized by the tile they
+// are given.
 //
 //===----------------------------------------------------------------------===//
 #include "model/DataCentric.h"
@@ -298,6 +299,13 @@ private:
     stats.peakWordsPerCycle =
         std::max(stats.peakWordsPerCycle,
                  std::max(ingress, egress) / std::max<uint64_t>(1, compute));
+    uint64_t held = 0, sent = 0; // One sub-cluster's tile; the whole step's.
+    for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+      held = counts.add(held, footprint(t, tile));
+      sent = counts.add(sent, footprint(t, all));
+    }
+    stats.childTileWords = std::max(stats.childTileWords, held);
+    stats.stepTileWords = std::max(stats.stepTileWords, sent);
   }
 
   void addScaled(ClusterStats &into, const ClusterStats &from, uint64_t times) {
@@ -317,6 +325,8 @@ private:
                         counts.mul(from.boundSteps[b], times));
     into.peakWordsPerCycle =
         std::max(into.peakWordsPerCycle, from.peakWordsPerCycle);
+    into.childTileWords = std::max(into.childTileWords, from.childTileWords);
+    into.stepTileWords = std::max(into.stepTileWords, from.stepTileWords);
   }
 
   const Problem &problem;

@@ -1,8 +1,8 @@
 //===- model/DataCentric.h - A mapping as MAESTRO-style directives -*- C++
 //-*-===//
 //
-// The data-centric view of a mapping (docs/model.md, "The dataflow
-// model"): a stack of cluster levels, outer first. Each level walks its
+// The data-centric view of a mapping (docs/model.md, "dataflow" and where
+// it disagrees): a stack of cluster levels, outer first. Each level walks its
 // tile with directives, outermost first: a TemporalMap(size, offset) on a
 // dimension moves a window of `size` by `offset` each step; a
 // SpatialMap(size, offset) gives each sub-cluster its own window, `offset`
@@ -75,6 +75,10 @@ struct ClusterStats {
   uint64_t childDrains = 0;  ///< Output words read out of them.
   std::vector<uint64_t> ingressByTensor, childFillsByTensor;
   uint64_t peakWordsPerCycle = 0; ///< max(ingress, egress) / compute delay.
+  /// Words of all tensors one sub-cluster holds in a step, and the step's
+  /// whole tile (what the upstream buffer holds), at their largest; a
+  /// double buffer needs twice.
+  uint64_t childTileWords = 0, stepTileWords = 0;
   /// Steps whose delay was set by each: ingress, egress, compute, off-chip.
   uint64_t boundSteps[4] = {0, 0, 0, 0};
 };

@@ -7,7 +7,7 @@
 // once), the egress (outputs sent up, reduced once) and the compute (the
 // children's own runtime) overlap, the first step pays ingress plus
 // compute. Counts and cycles differ from "reuse" where the data-centric
-// view does: see docs/model.md, "The dataflow model".
+// view does: see docs/model.md, "dataflow" and where it disagrees.
 //
 //===----------------------------------------------------------------------===//
 #include "model/DataCentric.h"

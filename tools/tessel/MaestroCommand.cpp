@@ -68,6 +68,19 @@ void printLayer(const MaestroRun &run, const MaestroLayerRun &layerRun,
                 withCommas(stats.peakWordsPerCycle)});
   }
   noc.print(os, "  ");
+  // Double-buffered tiles against the hardware file's sizes.
+  const std::vector<ClusterStats> &clusters = layerRun.details.clusters;
+  auto fits = [&](const char *name, uint64_t words,
+                  const std::optional<uint64_t> &size) {
+    os << "  " << name << " size requirement " << withCommas(2 * words)
+       << " words";
+    if (size)
+      os << " (of " << withCommas(*size) << ": "
+         << (2 * words <= *size ? "fits" : "does not fit") << ")";
+    os << "\n";
+  };
+  fits("L2", clusters.front().stepTileWords, run.hardware.l2Words);
+  fits("L1", clusters.back().childTileWords, run.hardware.l1Words);
   os << "  energy       " << humanEnergy(report.energy.total()) << " ("
      << fixed(report.energyPerMac(), 2) << " pJ/MAC)\n";
 }
@@ -82,7 +95,9 @@ llvm::json::Value runJson(const MaestroRun &run) {
           llvm::json::Object{{"steps", stats.steps},
                              {"ingressWords", stats.ingressWords},
                              {"egressWords", stats.egressWords},
-                             {"peakWordsPerCycle", stats.peakWordsPerCycle}});
+                             {"peakWordsPerCycle", stats.peakWordsPerCycle},
+                             {"childTileWords", stats.childTileWords},
+                             {"stepTileWords", stats.stepTileWords}});
     layers.push_back(llvm::json::Object{
         {"layer", layer.name},
         {"type", layer.type},
