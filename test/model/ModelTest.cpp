@@ -133,17 +133,51 @@ TEST_F(Gemm, ASingleBufferedLevelWaitsForEachFetch) {
   EXPECT_EQ(r.cycles, 44u);
 }
 
-TEST_F(Gemm, DataflowAgreesOnCountsAndAddsFillDrain) {
+// The dataflow model on the same mapping, worked by hand. Cluster levels:
+// DRAM (TemporalMap k size 2; 1 hop of 1 cycle; read port 1 word/cycle)
+// over Buf (TemporalMap m 1, TemporalMap k 1, SpatialMap n 1 over the 2
+// units; 1 hop; no bandwidth limit). A transfer of w words takes the hop
+// latency + w / bandwidth - 1 cycles (MAESTRO's NoC delay).
+// Buf's run on its m2 n2 k2 tile, 4 steps; any transfer takes 1 cycle:
+//   first (m, k first): ingress A 1 + B 2 (B's n union over the units);
+//     1 + 1 MAC = 2 (a first step pays ingress plus compute);
+//   k advances, m advances (k wraps: reload), both advance: ingress 3,
+//     egress 2 (C's n union), max(1, 1, 1) = 1 each: 2 + 1 + 1 + 1 = 5.
+// DRAM's 2 steps: first: A 4 + B 4 = 8 words at 1/cycle: 1 + 8 - 1 = 8,
+//   + Buf's 5 = 13; k advances: A and B move to disjoint boxes: 8 again,
+//   egress C 4 words: 1, compute 5: 8. Total 21.
+// Counts: DRAM reads A 8, B 8; C goes up every DRAM step (partial sums
+// accumulate upstream): DRAM updates C 8, Buf drains C 8. Buf fills A 8,
+// B 8; Buf sends A 1 x 4 steps x 2 runs = 8 (multicast), B 2 x 8 = 16;
+// updates C 2 x 8 = 16.
+TEST_F(Gemm, DataflowPricesEveryStepAndSendsPartialSumsUp) {
+  Report r = evaluate("dataflow", problem, arch, mapping);
+  auto at = [&](unsigned l, unsigned t) { return r.actions.at(l, t); };
+  EXPECT_EQ(r.cycles, 21u);
+  EXPECT_EQ(r.bottleneck, "ingress-bound steps at DRAM (2 of 2)");
+  EXPECT_EQ(at(0, 0).reads, 8u);
+  EXPECT_EQ(at(0, 1).reads, 8u);
+  EXPECT_EQ(at(0, 2).updates, 8u);
+  EXPECT_EQ(at(1, 0).fills, 8u);
+  EXPECT_EQ(at(1, 1).fills, 8u);
+  EXPECT_EQ(at(1, 0).reads, 8u);
+  EXPECT_EQ(at(1, 1).reads, 16u);
+  EXPECT_EQ(at(1, 2).reads, 8u);
+  EXPECT_EQ(at(1, 2).updates, 16u);
+  EXPECT_EQ(r.executedMacs, 16u);
+  // Energy: DRAM 16 reads x 10 + 8 updates x 30 + 24 words x 1 hop x 1 pJ
+  // = 424; Buf 32 reads x 1 + 16 fills x 2 + 16 updates x 3 = 112; 16 MACs
+  // x 0.5 = 8.
+  EXPECT_DOUBLE_EQ(r.energy.levelTotal(0), 424.0);
+  EXPECT_DOUBLE_EQ(r.energy.levelTotal(1), 112.0);
+  EXPECT_DOUBLE_EQ(r.energy.total(), 544.0);
+  // Where it disagrees with reuse: C stays in Buf across DRAM's k steps
+  // there (4 updates, not 8); reuse charges DRAM's 10-cycle latency where
+  // the busy port does not hide it (36 cycles), this model (as MAESTRO)
+  // only the hops, and overlaps the second fetch with Buf's run.
   Report reuse = evaluate("reuse", problem, arch, mapping);
-  Report dataflow = evaluate("dataflow", problem, arch, mapping);
-  for (unsigned l = 0; l < 2; ++l)
-    for (unsigned t = 0; t < 3; ++t) {
-      EXPECT_EQ(dataflow.actions.at(l, t).reads, reuse.actions.at(l, t).reads);
-      EXPECT_EQ(dataflow.actions.at(l, t).fills, reuse.actions.at(l, t).fills);
-    }
-  // Fill/drain: 2 x (DRAM latency 10 + 1 hop + Buf latency 1 + 1 hop) +
-  // MAC pipeline 1 = 27 cycles on top of the 16 the DRAM port needs.
-  EXPECT_EQ(dataflow.cycles, 16u + 27u);
+  EXPECT_EQ(reuse.actions.at(0, 2).updates, 4u);
+  EXPECT_EQ(reuse.cycles, 36u);
 }
 
 TEST_F(Gemm, RooflineIsTheCompulsoryBound) {

@@ -23,6 +23,7 @@ void addValidateCommand(CLI::App &app, int &exitCode);
 void addRunCommand(CLI::App &app, int &exitCode);
 void addScaleSimCommand(CLI::App &app, int &exitCode);
 void addTimeloopCommand(CLI::App &app, int &exitCode);
+void addMaestroCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

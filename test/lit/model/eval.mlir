@@ -32,7 +32,10 @@
 
 // ALL:      model     cycles  energy (pJ)  pJ/MAC  utilization  bottleneck
 // ALL:      reuse     36  416.00  26.000  22.2%  DRAM read
-// ALL-NEXT: dataflow  43  416.00  26.000  18.6%  DRAM read (+27 fill/drain)
+// dataflow (ModelTest.cpp, Gemm.DataflowPricesEveryStep...): DRAM's two
+// steps of 8 words at 1/cycle, 8 each, the first plus Buf's 5-cycle run:
+// 13 + 8 = 21; C goes up every DRAM step: energy 424 + 112 + 8 = 544 pJ.
+// ALL-NEXT: dataflow  21  544.00  34.000  38.1%  ingress-bound steps at DRAM (2 of 2)
 // ALL-NEXT: roofline  16
 
 // JSON:      "model": "reuse"
