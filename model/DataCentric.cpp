@@ -570,7 +570,7 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
     return evaluation;
   }
   report.resourceCycles.push_back({"cluster steps", result.cycles});
-  energyOf(arch, report.actions, report.energy);
+  energyOf(arch, report.actions, report.energy, storedBits(problem));
   report.settle(arch.peakMacsPerCycle());
   const ClusterStats &outer = result.clusters[0];
   int bound = int(std::max_element(outer.boundSteps, outer.boundSteps + 4) -
