@@ -227,6 +227,19 @@ private:
     const Instance::Operand *operand[3];
   };
   std::vector<LaneWork> laneWork;
+  /// The innermost level's network to its compute units (lanes), as the
+  /// reuse model counts it (docs/model.md): per step, each tensor the
+  /// level keeps reaches the lanes once per distinct word where the
+  /// network multicasts (reduces, for the output), else once per lane.
+  struct LaneTraffic {
+    uint64_t words = 0; ///< Register reads (updates) and network words.
+    uint64_t hops = 0;
+  };
+  std::vector<uint32_t> laneSlot;    ///< Each lane's child of the network.
+  LaneTraffic fullLanes[3];          ///< A step with every lane at work.
+  std::vector<uint32_t> activeLanes; ///< stepPe's scratch.
+  LaneTraffic laneTraffic(unsigned t, const uint32_t *active,
+                          size_t count) const;
   /// The systolic level's array, when it runs as built.
   bool systolic = false;
   SystolicPlan systolicPlan;
@@ -546,6 +559,34 @@ void Hierarchy::build() {
   for (Instance &pe : inst[levels - 1])
     pe.evictions.resize(operandWindow + 1);
   laneWork.resize(lanes);
+  // Each lane's child of the innermost network, numbered as the network
+  // does (x fastest), in forEachPoint's lane order.
+  laneSlot.assign(lanes, 0);
+  {
+    const std::vector<size_t> &spatial = ownSpatial[levels - 1];
+    for (uint64_t lane = 0; lane < lanes; ++lane) {
+      uint64_t r = lane, x = 0, y = 0, xScale = 1, yScale = 1;
+      for (size_t k = spatial.size(); k-- > 0;) {
+        const Placed &loop = nest[spatial[k]];
+        uint64_t i = r % loop.factor;
+        r /= loop.factor;
+        if (loop.axis == SpatialAxis::X) {
+          x += i * xScale;
+          xScale *= loop.factor;
+        } else {
+          y += i * yScale;
+          yScale *= loop.factor;
+        }
+      }
+      laneSlot[lane] = uint32_t(x + y * arch.levels[levels - 1].fanout[0]);
+    }
+    activeLanes.resize(lanes);
+    for (uint32_t lane = 0; lane < lanes; ++lane)
+      activeLanes[lane] = lane;
+    for (unsigned t = 0; t < tensors; ++t)
+      if (keeps(levels - 1, t))
+        fullLanes[t] = laneTraffic(t, activeLanes.data(), lanes);
+  }
   // Reduction groups of the PEs' straight-up sums.
   if (!keeps(levels - 1, out) && levels >= 2 &&
       arch.levels[levels - 2].network.reduction)
@@ -816,6 +857,7 @@ void Hierarchy::release(unsigned level, uint32_t index) {
       flit.epoch = keeperEpoch;
       flit.round = epoch;
       instance.up.push_back(flit);
+      ++counts.at(level, t).reads; // Drained: read out of the level.
       ++keeper.drainsExpected;
       ++keeper.expectedBy[keeperEpoch];
     });
@@ -1078,6 +1120,51 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
   }
 }
 
+/// One step's traffic of tensor t between the innermost level and the
+/// lanes `active` (they differ only where a clipped tile leaves some
+/// idle): lanes whose spatial offsets project to the same coordinate of t
+/// share a word.
+Hierarchy::LaneTraffic
+Hierarchy::laneTraffic(unsigned t, const uint32_t *active, size_t count) const {
+  const Network &network = arch.levels[levels - 1].network;
+  bool output = t == out;
+  bool share = output ? network.reduction : network.multicast;
+  LaneTraffic traffic;
+  if (!share || count <= 1) {
+    traffic.words = count;
+    for (size_t i = 0; i < count; ++i)
+      traffic.hops += output ? network.drainHops(laneSlot[active[i]])
+                             : network.unicastHops(laneSlot[active[i]]);
+    return traffic;
+  }
+  // The lane's coordinate of t, relative to the step's first point.
+  const std::vector<size_t> &spatial = ownSpatial[levels - 1];
+  const Tensor &tensor = problem.tensors[t];
+  std::map<std::vector<int64_t>, std::vector<unsigned>> groups;
+  std::vector<int64_t> offset(bounds.size()), coord(tensor.projection.size());
+  for (size_t i = 0; i < count; ++i) {
+    std::fill(offset.begin(), offset.end(), 0);
+    uint64_t r = active[i];
+    for (size_t k = spatial.size(); k-- > 0;) {
+      const Placed &loop = nest[spatial[k]];
+      offset[loop.dim] += int64_t(r % loop.factor) * loop.weight;
+      r /= loop.factor;
+    }
+    for (size_t c = 0; c < coord.size(); ++c) {
+      coord[c] = 0;
+      for (const ProjectionTerm &term : tensor.projection[c].terms)
+        coord[c] += term.coefficient * offset[term.dim];
+    }
+    groups[coord].push_back(laneSlot[active[i]]);
+  }
+  for (const auto &[where, slots] : groups) {
+    ++traffic.words;
+    traffic.hops +=
+        output ? network.reductionHops(slots) : network.multicastHops(slots);
+  }
+  return traffic;
+}
+
 template <typename Visit>
 void Hierarchy::forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
                              Visit &&visit) const {
@@ -1122,7 +1209,7 @@ void Hierarchy::forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
     for (size_t d = 0; d < dims; ++d)
       inside &= p[d] < bounds[d];
     if (inside) // A partial tile's missing points are no work.
-      visit(static_cast<const int64_t *>(p));
+      visit(static_cast<const int64_t *>(p), uint32_t(lane));
   }
 }
 
@@ -1145,18 +1232,20 @@ void Hierarchy::prefetch(uint32_t index) {
   int64_t coord[kMaxTensorCoordinates];
   for (uint64_t global = std::max(pe.prefetched, current); global < end;
        ++global) {
-    forEachPoint(pe, global / steps, global % steps, [&](const int64_t *point) {
-      for (unsigned t = 0; t < tensors; ++t) {
-        if (t == out || keeps(level, t))
-          continue;
-        uint64_t address = addressAt(t, point, coord);
-        auto [entry, fresh] = pe.operands[t].tryEmplace(address);
-        entry->lastUse = global;
-        pe.evictions[global % pe.evictions.size()].push_back(key(t, address));
-        if (fresh)
-          request(level, index, t, address);
-      }
-    });
+    forEachPoint(pe, global / steps, global % steps,
+                 [&](const int64_t *point, uint32_t) {
+                   for (unsigned t = 0; t < tensors; ++t) {
+                     if (t == out || keeps(level, t))
+                       continue;
+                     uint64_t address = addressAt(t, point, coord);
+                     auto [entry, fresh] = pe.operands[t].tryEmplace(address);
+                     entry->lastUse = global;
+                     pe.evictions[global % pe.evictions.size()].push_back(
+                         key(t, address));
+                     if (fresh)
+                       request(level, index, t, address);
+                   }
+                 });
     pe.prefetched = global + 1;
   }
 }
@@ -1200,20 +1289,22 @@ void Hierarchy::stepPe(uint32_t index) {
     // operand registers, looked up once.
     size_t active = 0;
     bool ready = true;
-    forEachPoint(pe, pe.released, pe.step, [&](const int64_t *point) {
-      LaneWork &work = laneWork[active++];
-      std::copy(point, point + bounds.size(), work.point);
-      for (unsigned t : {a, b, out}) {
-        spaces[t].coordinatesAt(point, work.coord[t]);
-        if (keeps(level, t))
-          continue;
-        work.address[t] = spaces[t].address(work.coord[t]);
-        if (t == out)
-          continue;
-        work.operand[t] = pe.operands[t].find(work.address[t]);
-        ready = ready && work.operand[t] && work.operand[t]->present;
-      }
-    });
+    forEachPoint(
+        pe, pe.released, pe.step, [&](const int64_t *point, uint32_t lane) {
+          activeLanes[active] = lane;
+          LaneWork &work = laneWork[active++];
+          std::copy(point, point + bounds.size(), work.point);
+          for (unsigned t : {a, b, out}) {
+            spaces[t].coordinatesAt(point, work.coord[t]);
+            if (keeps(level, t))
+              continue;
+            work.address[t] = spaces[t].address(work.coord[t]);
+            if (t == out)
+              continue;
+            work.operand[t] = pe.operands[t].find(work.address[t]);
+            ready = ready && work.operand[t] && work.operand[t]->present;
+          }
+        });
     if (!ready) {
       pe.asleep = true;
       break;
@@ -1232,7 +1323,6 @@ void Hierarchy::stepPe(uint32_t index) {
         if (keeps(level, t)) {
           const Tile &tile = pe.tiles[t].front();
           operand[t] = tile.values[tile.index(work.coord[t])];
-          ++counts.at(level, t).reads;
         } else {
           operand[t] = work.operand[t]->value;
         }
@@ -1241,7 +1331,6 @@ void Hierarchy::stepPe(uint32_t index) {
       if (keeps(level, out)) {
         Tile &sum = pe.tiles[out].front();
         sum.values[sum.index(work.coord[out])] += product;
-        ++counts.at(level, out).updates;
       } else {
         uint64_t address = work.address[out];
         auto same = std::find_if(sums.begin(), sums.end(), [&](const auto &s) {
@@ -1254,6 +1343,19 @@ void Hierarchy::stepPe(uint32_t index) {
       }
       ++counts.macs;
       ++macsThisCycle;
+    }
+    // The registers' words to and from the lanes, over the level's network:
+    // a read (update) per word sent.
+    for (unsigned t = 0; t < tensors; ++t) {
+      if (!keeps(level, t))
+        continue;
+      LaneTraffic traffic = active == lanes
+                                ? fullLanes[t]
+                                : laneTraffic(t, activeLanes.data(), active);
+      TensorActions &here = counts.at(level, t);
+      (t == out ? here.updates : here.reads) += traffic.words;
+      here.networkWords += traffic.words;
+      here.networkHops += traffic.hops;
     }
     // Partial sums the registers do not keep go straight up.
     for (auto [address, value] : sums) {
@@ -1340,15 +1442,16 @@ std::string Hierarchy::blockedCause() const {
         }
       });
     } else {
-      forEachPoint(*pe, pe->released, pe->step, [&](const int64_t *point) {
-        uint64_t a = addressAt(t, point, coord);
-        const Instance::Operand *entry = pe->operands[t].find(a);
-        if (!found && (!entry || !entry->present)) {
-          found = true;
-          tensor = t;
-          address = a;
-        }
-      });
+      forEachPoint(*pe, pe->released, pe->step,
+                   [&](const int64_t *point, uint32_t) {
+                     uint64_t a = addressAt(t, point, coord);
+                     const Instance::Operand *entry = pe->operands[t].find(a);
+                     if (!found && (!entry || !entry->present)) {
+                       found = true;
+                       tensor = t;
+                       address = a;
+                     }
+                   });
     }
   }
   if (!found)
@@ -1800,6 +1903,15 @@ void Hierarchy::countArray() {
   counts.at(pe, a).reads += run.macs; // Each MAC reads both operand
   counts.at(pe, b).reads += run.macs; // registers and updates its sum.
   counts.at(pe, out).updates += run.macs;
+  // Between a PE's registers and its MAC: the level's network, one word
+  // each way per MAC for what the registers keep (as stepPe counts it).
+  const Network &own = arch.levels[pe].network;
+  for (unsigned t = 0; t < tensors; ++t)
+    if (keeps(pe, t)) {
+      counts.at(pe, t).networkWords += run.macs;
+      counts.at(pe, t).networkHops +=
+          run.macs * (t == out ? own.drainHops(0) : own.unicastHops(0));
+    }
   auto chain = [&](unsigned t, uint64_t words) {
     counts.at(array, t).networkHops += words;
     if (t != out)
