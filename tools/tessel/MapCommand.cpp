@@ -76,6 +76,7 @@ std::string fixedSeconds(double seconds) {
 struct OpRefinement {
   std::vector<RankedMapping> candidates; ///< The search's top, model order.
   std::vector<std::string> modules;      ///< Each one's mapped module.
+  bool filesKept = true; ///< False once the temporary directory is gone.
   std::vector<SimulationOutcome> simulations;
   RefineRanking ranking;
 };
@@ -404,6 +405,9 @@ bool refineWithSimulation(mlir::Operation *module,
   if (temporary && !anyFailed && ok) {
     std::error_code ignored;
     std::filesystem::remove_all(directory, ignored);
+    for (OpOutcome &outcome : outcomes)
+      if (outcome.refine)
+        outcome.refine->filesKept = false;
   } else if (temporary) {
     std::cerr << "tessel map: note: the candidate modules and the "
               << "simulators' logs are kept in " << directory << "\n";
@@ -486,7 +490,8 @@ llvm::json::Value refinementJson(const OpOutcome &outcome, const Arch &arch,
                                      {"energyPJ", c.modelEnergyPJ},
                                      {objective, c.modelCost}}},
         {"chosen", ranking.simulated > 0 && k == ranking.chosen},
-        {"module", refine.modules[k]},
+        {"module", refine.filesKept ? llvm::json::Value(refine.modules[k])
+                                    : llvm::json::Value(nullptr)},
         {"simSeconds", c.simSeconds},
         {"mapping", mappingJson(describeMapping(refine.candidates[k].mapping,
                                                 *outcome.problem, arch))}};
