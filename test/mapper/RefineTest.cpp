@@ -76,8 +76,9 @@ TEST(TopK, SameSeedSameListWhateverTheThreads) {
       EXPECT_EQ(one.top[i].cost, three.top[i].cost) << mapper << " " << i;
       EXPECT_TRUE(one.top[i].mapping == three.top[i].mapping)
           << mapper << " " << i;
-      if (i)
+      if (i) {
         EXPECT_LE(one.top[i - 1].cost, one.top[i].cost) << mapper;
+      }
     }
   }
 }

@@ -327,12 +327,16 @@ bool refineWithSimulation(mlir::Operation *module,
   run.timeoutSeconds = options.simTimeout;
   bool terminal = isatty(STDERR_FILENO);
   uint64_t reported = 0;
+  double lastLine = 0;
   if (showProgress)
     // Only once the simulations have taken a second: quick ones stay quiet.
     run.onProgress = [&](const SimulationProgress &p) {
-      if (p.seconds < 1 || (!terminal && p.finished == reported))
+      // Off a terminal: a line when one finishes, else every 10 s.
+      if (p.seconds < 1 ||
+          (!terminal && p.finished == reported && p.seconds < lastLine + 10))
         return;
       reported = p.finished;
+      lastLine = p.seconds;
       std::fprintf(stderr,
                    "%s[map] simulated %llu of %llu candidates (%llu running, "
                    "%llu failed), %.1f s%s",
@@ -456,7 +460,10 @@ void printRefinement(const std::vector<OpOutcome> &outcomes,
                     percent(c.energyErrorPercent()), scientific(c.simCost),
                     std::to_string(c.simRank)});
       else
-        row.insert(row.end(), {"-", "-", "", "", "", "failed"});
+        row.insert(row.end(),
+                   {"-", "-", "", "", "",
+                    outcome.refine->simulations[k].interrupted ? "interrupted"
+                                                               : "failed"});
       row.push_back(ranking.simulated && k == ranking.chosen ? "<- chosen"
                                                              : "");
       table.addRow(std::move(row));
@@ -768,7 +775,7 @@ void addMapCommand(CLI::App &app, int &exitCode) {
   sub->add_flag("--json", options->json, "Print JSON for machines");
   CLI::Option *refine = addWholeOption(
       sub, "--refine-with-sim", options->refineK, 1, 1000, "mappings",
-      "Simulation in the loop: keep each op's K best distinct mappings by "
+      "Simulation in the loop: keep each op's N best distinct mappings by "
       "the model, simulate each (tessel sim, one process each) and choose "
       "by the simulated objective; prints the model's and the simulator's "
       "ranks");
@@ -790,7 +797,7 @@ void addMapCommand(CLI::App &app, int &exitCode) {
               "--mapper genetic --budget 5000 -o mapped.mlir\nCtrl-C (or "
               "SIGTERM) stops the search, keeps the best "
               "mapping found so far, writes what is done and exits 130.\n"
-              "With --refine-with-sim K, -o writes each op's mapping the "
+              "With --refine-with-sim N, -o writes each op's mapping the "
               "simulator rated best; a candidate whose simulation fails or "
               "times out is reported and left out. Exit status 1 if an op "
               "had none simulated (it keeps the model's best).");

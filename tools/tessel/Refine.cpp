@@ -123,7 +123,7 @@ runSimulations(const std::vector<SimulationTask> &tasks,
         outcomes[i] = simulateOne(tasks[i], options);
         --running;
       }
-      if (!outcomes[i].figures)
+      if (!outcomes[i].figures && !outcomes[i].interrupted)
         ++failed;
       ++finished;
     }

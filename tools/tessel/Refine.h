@@ -39,6 +39,7 @@ struct SimulationOutcome {
   bool interrupted = false; ///< Not run or stopped by SIGINT/SIGTERM.
 };
 
+/// Counts of simulations; `failed` leaves out the interrupted ones.
 struct SimulationProgress {
   uint64_t finished = 0, failed = 0, running = 0, total = 0;
   double seconds = 0;
