@@ -5,8 +5,10 @@
 // wall-clock timeout, and its own process group: on a timeout, or when the
 // parent is interrupted (support/Interrupt.h), the whole group is stopped
 // (SIGTERM, a grace period, then SIGKILL), so that no grandchild outlives
-// it. The child also dies with its parent, whatever kills the parent
-// (PR_SET_PDEATHSIG). A program that cannot be started (missing, not
+// it; so is what the child leaves behind when it exits. The child also dies
+// with its parent, whatever kills the parent (PR_SET_PDEATHSIG); a
+// grandchild does too only if it asks for the same (`tessel sim`'s
+// simulation processes do). A program that cannot be started (missing, not
 // executable, an output file that cannot be opened) is an error naming it,
 // never exit status 127. Safe to call from several threads at once.
 //

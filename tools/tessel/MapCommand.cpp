@@ -86,7 +86,7 @@ struct OpOutcome {
   SearchResult result;
   std::string error;
   std::optional<MappingSpec> spec; ///< The chosen mapping, by name.
-  // For the refinement, while the module is alive:
+  // For the refinement: the op while the module is alive, and the Problem.
   mlir::Operation *op = nullptr;
   std::optional<Problem> problem;
   std::optional<OpRefinement> refine;
