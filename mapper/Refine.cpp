@@ -28,6 +28,11 @@ bool RefineRanking::modelBestWasNotSimBest() const {
   return modelBestComparable() && candidates[0].simRank > 1;
 }
 
+bool RefineRanking::chosenTiedModelBest() const {
+  return simulated > 0 && chosen != 0 &&
+         candidates[chosen].modelCost == candidates[0].modelCost;
+}
+
 RefineRanking rankBySimulation(std::vector<RefineCandidate> candidates,
                                const Objective &objective) {
   RefineRanking ranking;

@@ -55,6 +55,9 @@ struct RefineRanking {
   /// some other candidate strictly better.
   bool modelBestComparable() const;
   bool modelBestWasNotSimBest() const;
+  /// Whether the model rated the chosen candidate exactly as its rank-1
+  /// (a tie the search order broke), when the two differ.
+  bool chosenTiedModelBest() const;
 };
 
 /// Ranks `candidates` (in model order, modelRank 1, 2, ...) by the

@@ -127,6 +127,7 @@ TEST(RankBySimulation, AFailedCandidateIsLeftOutAndTheRestRank) {
   EXPECT_EQ(ranking.candidates[2].simRank, 1u);
   EXPECT_EQ(ranking.candidates[3].simRank, 2u);
   EXPECT_TRUE(ranking.modelBestWasNotSimBest());
+  EXPECT_FALSE(ranking.chosenTiedModelBest()); // 120 against 100.
   EXPECT_DOUBLE_EQ(ranking.candidates[0].cyclesErrorPercent(),
                    (100.0 - 130) / 130 * 100);
 }
@@ -140,6 +141,16 @@ TEST(RankBySimulation, TiesKeepTheModelsOrderAndAreNoDisagreement) {
   EXPECT_EQ(ranking.candidates[1].simRank, 1u);
   EXPECT_EQ(ranking.candidates[2].simRank, 3u);
   EXPECT_FALSE(ranking.modelBestWasNotSimBest());
+  EXPECT_FALSE(ranking.chosenTiedModelBest());
+}
+
+TEST(RankBySimulation, AModelTieTheSimulatorBreaksIsSaid) {
+  RefineCandidate first = candidate(1, 100, 90), second = candidate(2, 100, 80);
+  RefineRanking ranking =
+      rankBySimulation({first, second}, *Objective::parse("cycles"));
+  EXPECT_EQ(ranking.chosen, 1u);
+  EXPECT_TRUE(ranking.modelBestWasNotSimBest());
+  EXPECT_TRUE(ranking.chosenTiedModelBest());
 }
 
 TEST(RankBySimulation, TheSimulatedObjectiveDecides) {

@@ -426,7 +426,7 @@ void printRefinement(const std::vector<OpOutcome> &outcomes,
   os << "\nsimulation in the loop: the " << options.refineK
      << " best mappings of each op by the model, simulated ("
      << options.objective << "; --jobs " << options.jobs << ")\n";
-  uint64_t comparable = 0, differed = 0;
+  uint64_t comparable = 0, differed = 0, tied = 0;
   for (const OpOutcome &outcome : outcomes) {
     if (!outcome.refine)
       continue;
@@ -471,9 +471,13 @@ void printRefinement(const std::vector<OpOutcome> &outcomes,
     os << outcome.name << ":\n";
     table.print(os, "  ");
     if (ranking.modelBestComparable()) {
+      bool tie =
+          ranking.modelBestWasNotSimBest() && ranking.chosenTiedModelBest();
       ++comparable;
       differed += ranking.modelBestWasNotSimBest() ? 1 : 0;
+      tied += tie ? 1 : 0;
       os << "  model's rank-1 was sim rank " << ranking.candidates[0].simRank
+         << (tie ? " (the model rated the chosen one equal to it)" : "")
          << "\n";
     } else {
       os << "  model's rank-1 was not simulated"
@@ -481,7 +485,11 @@ void printRefinement(const std::vector<OpOutcome> &outcomes,
     }
   }
   os << "model's rank-1 was not the simulator's best on " << differed << " of "
-     << comparable << (comparable == 1 ? " op" : " ops") << "\n";
+     << comparable << (comparable == 1 ? " op" : " ops");
+  if (tied)
+    os << " (on " << tied << " of them the model rated the simulator's best "
+       << "equal to its rank-1)";
+  os << "\n";
 }
 
 llvm::json::Value refinementJson(const OpOutcome &outcome, const Arch &arch,
@@ -522,7 +530,8 @@ llvm::json::Value refinementJson(const OpOutcome &outcome, const Arch &arch,
       {"simulated", ranking.simulated},
       {"chosenModelRank",
        ranking.simulated ? int64_t(ranking.chosen + 1) : int64_t(1)},
-      {"fellBackToModel", ranking.simulated == 0}};
+      {"fellBackToModel", ranking.simulated == 0},
+      {"chosenTiedModelRank1", ranking.chosenTiedModelBest()}};
   if (ranking.modelBestComparable())
     object["modelRank1SimRank"] = ranking.candidates[0].simRank;
   else
@@ -704,18 +713,23 @@ int run(MapOptions &options) {
         {"edp", double(cycles) * energy},
         {"complete", mapped == outcomes.size() && !interrupted()}};
     if (options.refineK) {
-      uint64_t comparable = 0, differed = 0, fellBack = 0;
+      uint64_t comparable = 0, differed = 0, tied = 0, fellBack = 0;
       for (const OpOutcome &outcome : outcomes)
         if (outcome.refine) {
           const RefineRanking &ranking = outcome.refine->ranking;
           comparable += ranking.modelBestComparable() ? 1 : 0;
           differed += ranking.modelBestWasNotSimBest() ? 1 : 0;
+          tied +=
+              ranking.modelBestWasNotSimBest() && ranking.chosenTiedModelBest()
+                  ? 1
+                  : 0;
           fellBack += ranking.simulated == 0 ? 1 : 0;
         }
       total["refine"] = llvm::json::Object{{"k", options.refineK},
                                            {"jobs", options.jobs},
                                            {"opsCompared", comparable},
                                            {"rank1NotSimBest", differed},
+                                           {"rank1NotSimBestInModelTie", tied},
                                            {"opsFellBackToModel", fellBack}};
     }
     printJson(std::cout, llvm::json::Value(llvm::json::Object{
