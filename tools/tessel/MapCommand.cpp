@@ -31,6 +31,7 @@
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -446,7 +447,10 @@ void printRefinement(const std::vector<OpOutcome> &outcomes,
                  "sim rank", ""},
                 {true, true, true, true, true, true, true, true, true, false});
     auto percent = [](double value) {
-      return (value >= 0 ? "+" : "") + fixed(value, 1) + "%";
+      // -0.04 reads "+0.0%", not "-0.0%".
+      double rounded = std::round(value * 10) / 10;
+      return (rounded >= 0 ? "+" : "") + fixed(rounded == 0 ? 0 : rounded, 1) +
+             "%";
     };
     for (size_t k = 0; k < ranking.candidates.size(); ++k) {
       const RefineCandidate &c = ranking.candidates[k];
