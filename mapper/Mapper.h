@@ -35,6 +35,7 @@ struct Objective {
   double cycleWeight = 0.5;
 
   double of(const Report &report) const;
+  double of(double cycles, double energyPJ) const;
   std::string name() const;
   /// "cycles", "energy", "edp", "weighted:0.7", "lex" (or
   /// "lex:cycles,energy"); nullopt if malformed.
@@ -56,10 +57,20 @@ struct SearchOptions {
   uint64_t patience = 0; ///< Stop after this many without improvement; 0: off.
   unsigned threads = 1;
   uint64_t seed = 1;
+  /// How many of the best distinct mappings SearchResult::top keeps (for
+  /// re-ranking them, e.g. by simulation); at least 1.
+  uint64_t keepBest = 1;
   /// Called at most twice a second while searching.
   std::function<void(const SearchProgress &)> onProgress;
   /// Polled between batches; returning true stops the search (Ctrl-C).
   std::function<bool()> stopRequested;
+};
+
+/// One of the best mappings a search found, with the model's Report.
+struct RankedMapping {
+  Mapping mapping;
+  Report report;
+  double cost = std::numeric_limits<double>::infinity();
 };
 
 struct SearchResult {
@@ -67,6 +78,11 @@ struct SearchResult {
   std::optional<Mapping> best;
   std::optional<Report> report; ///< The best mapping's Report.
   double bestCost = std::numeric_limits<double>::infinity();
+  /// The `keepBest` best distinct mappings, best first: by cost, a tie
+  /// going to the one evaluated first (so the same seed gives the same
+  /// list); two mappings are the same when they differ only in loops of
+  /// factor 1. top[0] is `best`.
+  std::vector<RankedMapping> top;
   uint64_t evaluations = 0;
   uint64_t valid = 0;
   double seconds = 0;
@@ -117,6 +133,7 @@ private:
   std::chrono::steady_clock::time_point start, lastProgress;
 
   std::vector<double> evaluateMappings(const std::vector<Mapping> &mappings);
+  void keep(const Mapping &mapping, const Report &report, double cost);
   void report();
 };
 

@@ -3,15 +3,18 @@
 
 #include "arch/Arch.h"
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <thread>
 
 namespace tessel {
 
 double Objective::of(const Report &report) const {
-  double cycles = double(report.cycles), energy = report.energy.total();
+  return of(double(report.cycles), report.energy.total());
+}
+
+double Objective::of(double cycles, double energy) const {
   switch (kind) {
   case Kind::Cycles:
     return cycles;
@@ -153,6 +156,7 @@ SearchEngine::evaluateMappings(const std::vector<Mapping> &mappings) {
       continue;
     ++best.valid;
     costs[i] = options.objective.of(*reports[i]);
+    keep(mappings[i], *reports[i], costs[i]);
     if (costs[i] < best.bestCost) {
       best.bestCost = costs[i];
       best.best = mappings[i];
@@ -162,6 +166,49 @@ SearchEngine::evaluateMappings(const std::vector<Mapping> &mappings) {
   }
   report();
   return costs;
+}
+
+namespace {
+
+/// `mapping` without its loops of factor 1 (they change nothing it does).
+Mapping withoutUnitLoops(const Mapping &mapping) {
+  Mapping trimmed = mapping;
+  for (LevelMapping &level : trimmed.levels) {
+    level.temporal.erase(
+        std::remove_if(level.temporal.begin(), level.temporal.end(),
+                       [](const Loop &loop) { return loop.factor == 1; }),
+        level.temporal.end());
+    level.spatial.erase(std::remove_if(level.spatial.begin(),
+                                       level.spatial.end(),
+                                       [](const SpatialLoop &loop) {
+                                         return loop.factor == 1;
+                                       }),
+                        level.spatial.end());
+  }
+  return trimmed;
+}
+
+} // namespace
+
+void SearchEngine::keep(const Mapping &mapping, const Report &report,
+                        double cost) {
+  std::vector<RankedMapping> &top = best.top;
+  size_t capacity = size_t(std::max<uint64_t>(1, options.keepBest));
+  if (top.size() >= capacity && !(cost < top.back().cost))
+    return;
+  // A mapping already kept comes back with the same cost: once is enough.
+  // (One that fell out cannot come back: the kept ones all beat it.)
+  Mapping trimmed = withoutUnitLoops(mapping);
+  for (const RankedMapping &kept : top)
+    if (withoutUnitLoops(kept.mapping) == trimmed)
+      return;
+  auto place = std::upper_bound(top.begin(), top.end(), cost,
+                                [](double value, const RankedMapping &kept) {
+                                  return value < kept.cost;
+                                });
+  top.insert(place, RankedMapping{mapping, report, cost});
+  if (top.size() > capacity)
+    top.pop_back();
 }
 
 void SearchEngine::report() {

@@ -32,12 +32,20 @@ enum class TensorRole : unsigned; // arch/Arch.h
 struct Loop {
   unsigned dim = 0;
   int64_t factor = 1;
+
+  bool operator==(const Loop &other) const {
+    return dim == other.dim && factor == other.factor;
+  }
 };
 
 struct SpatialLoop {
   unsigned dim = 0;
   int64_t factor = 1;
   SpatialAxis axis = SpatialAxis::X;
+
+  bool operator==(const SpatialLoop &other) const {
+    return dim == other.dim && factor == other.factor && axis == other.axis;
+  }
 };
 
 struct LevelMapping {
@@ -48,6 +56,11 @@ struct LevelMapping {
   bool keeps(unsigned tensor) const { return (keepMask >> tensor) & 1u; }
   /// Product of this level's spatial factors on `axis`.
   int64_t spatialProduct(SpatialAxis axis) const;
+
+  bool operator==(const LevelMapping &other) const {
+    return keepMask == other.keepMask && temporal == other.temporal &&
+           spatial == other.spatial;
+  }
 };
 
 struct Mapping {
@@ -60,6 +73,12 @@ struct Mapping {
   std::vector<int64_t> tileExtents(unsigned level, unsigned dimCount) const;
   /// Per dimension: the product of all its factors (the padded bounds).
   std::vector<int64_t> coveredBounds(unsigned dimCount) const;
+
+  /// The same loops, keeps and factorization (distinct search results).
+  bool operator==(const Mapping &other) const {
+    return factorization == other.factorization && levels == other.levels;
+  }
+  bool operator!=(const Mapping &other) const { return !(*this == other); }
 };
 
 /// A reason a mapping is not legal.

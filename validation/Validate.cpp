@@ -7,23 +7,17 @@
 #include "model/CostModel.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
+#include "support/Subprocess.h"
 #include "workloads/LinalgImport.h"
 
 #include "llvm/Support/JSON.h"
 
 #include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 namespace tessel {
 namespace {
@@ -227,89 +221,32 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   std::vector<std::string> args = {
       options.tesselPath, "sim",       mlirPath, "--arch", result.spec.archFile,
       "--mapping",        mappingPath, "--json", "--long"};
-  std::vector<char *> argv;
-  for (std::string &arg : args)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  auto start = std::chrono::steady_clock::now();
-  pid_t parent = getpid();
-  pid_t child = fork();
-  if (child == 0) {
-    // Only async-signal-safe calls between fork and exec (threads run).
-    // Its own process group, so that a timeout or an interrupt kills
-    // `tessel sim` and the simulation it forks together; and death with
-    // this process, whatever kills it.
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(126);
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (o < 0 || e < 0)
-      _exit(126);
-    dup2(o, STDOUT_FILENO);
-    dup2(e, STDERR_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (child < 0) {
-    result.simStatus =
-        "crashed: could not start a process: " + errorText(errno);
+  SubprocessOptions run;
+  run.argv = std::move(args);
+  run.stdoutPath = out;
+  run.stderrPath = err;
+  run.timeoutSeconds = timeoutSeconds;
+  SubprocessResult child = runSubprocess(run);
+  result.simSeconds = child.seconds;
+  switch (child.outcome) {
+  case SubprocessResult::Outcome::NotStarted:
+    result.simStatus = "crashed: " + child.error;
     return;
-  }
-  setpgid(child, child); // Also here: no race with the kill below.
-  int status = 0;
-  bool timedOut = false, stopped = false;
-  std::chrono::steady_clock::time_point graceEnd;
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-        .count();
-  };
-  while (true) {
-    // Sees the exit without reaping, so that the group id is still ours
-    // when the group is killed below.
-    siginfo_t info{};
-    int waited = waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG | WNOWAIT);
-    result.simSeconds = elapsed();
-    if (waited == 0 && info.si_pid == child)
-      break;
-    if (waited < 0 && errno != EINTR)
-      break;
-    if (!timedOut && !stopped && result.simSeconds > timeoutSeconds) {
-      timedOut = true;
-      kill(-child, SIGKILL);
-    }
-    if (!timedOut && !stopped && interrupted()) {
-      // Let `tessel sim` close its files, then make sure.
-      stopped = true;
-      kill(-child, SIGTERM);
-      graceEnd =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
-    }
-    if (stopped && std::chrono::steady_clock::now() >= graceEnd)
-      kill(-child, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  // Whatever the leader left behind in its group goes with it.
-  kill(-child, SIGKILL);
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timedOut) {
-    std::ostringstream text;
-    text << "timed out after " << timeoutSeconds << " s";
-    result.simStatus = text.str();
+  case SubprocessResult::Outcome::TimedOut:
+    result.simStatus = child.describe(timeoutSeconds);
     return;
-  }
-  if (stopped) {
+  case SubprocessResult::Outcome::Interrupted:
     result.interrupted = true;
     result.simStatus = "interrupted by " + interruptSignalName();
     return;
+  case SubprocessResult::Outcome::Signaled:
+  case SubprocessResult::Outcome::Exited:
+    break;
   }
   std::string error = firstError(err, result.op);
   std::string log = " (log: " + err + ")";
-  if (WIFSIGNALED(status)) {
-    result.simStatus = "crashed: signal " + std::to_string(WTERMSIG(status)) +
+  if (child.outcome == SubprocessResult::Outcome::Signaled) {
+    result.simStatus = "crashed: signal " + std::to_string(child.signal) +
                        (error.empty() ? log : " (" + error + ")");
     return;
   }
@@ -323,9 +260,9 @@ void simulate(CaseResult &result, const ValidateOptions &options,
     result.simStatus = "ok";
     return;
   }
-  if (WEXITSTATUS(status) != 0) {
-    result.simStatus = "failed (exit " + std::to_string(WEXITSTATUS(status)) +
-                       ")" + (error.empty() ? log : ": " + error);
+  if (child.exitCode != 0) {
+    result.simStatus = "failed (exit " + std::to_string(child.exitCode) + ")" +
+                       (error.empty() ? log : ": " + error);
     return;
   }
   result.simStatus = "failed: " + why;
