@@ -8,6 +8,7 @@
 #include "Bindings.h"
 #include "mapping/Dialect/MappedImport.h"
 
+#include "mapping/Datatypes.h"
 #include "workloads/LinalgImport.h"
 
 #include <pybind11/stl.h>
@@ -177,6 +178,10 @@ void bindTensor(py::module_ &module) {
       .def_readonly("name", &Tensor::name)
       .def_readonly("element_type", &Tensor::elementType)
       .def_readonly("element_bits", &Tensor::elementBits)
+      .def_readonly("stored_bits", &Tensor::storedBits,
+                    "Bits the accelerator holds each element in: 0 (one "
+                    "word of each level) unless "
+                    "with_precision('declared').")
       .def_readonly("shape", &Tensor::shape)
       .def_readonly("is_output", &Tensor::isOutput)
       .def_property_readonly("elements", &Tensor::elements)
@@ -227,6 +232,23 @@ void bindProblemClass(py::module_ &module) {
             return names;
           },
           "Dimensions the output reduces over.")
+      .def(
+          "with_precision",
+          [](const Problem &problem, const std::string &name) {
+            std::optional<Precision> precision = precisionNamed(name);
+            if (!precision)
+              throw InputError("precision must be 'words' or 'declared', "
+                               "got '" +
+                               name + "'");
+            Problem copy = problem;
+            applyPrecision(copy, *precision);
+            return copy;
+          },
+          py::arg("precision"),
+          "A copy held at `precision`: 'words' (each element one word of "
+          "every level, the default) or 'declared' (each tensor at its "
+          "element type's width, packed into the levels' words; "
+          "docs/arch.md), as tessel's --precision.")
       .def_property_readonly("macs", &macsOf,
                              "Multiply-accumulates: the product of the "
                              "bounds.")

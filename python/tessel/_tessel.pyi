@@ -74,6 +74,7 @@ class Problem:
     reduction_dims: Any
     source: Any
     tensors: Any
+    def with_precision(self, precision: str) -> Problem: ...
 
 class Report:
     """What an evaluation found: cycles, energy (pJ), MACs, utilization, the bottleneck, and actions per level x tensor. One schema for the models and the simulator."""
@@ -115,6 +116,7 @@ class Tensor:
     is_output: Any
     name: Any
     shape: Any
+    stored_bits: Any
 
 class TesselError(RuntimeError):
     """Bad input or an invalid mapping. str(error) is the located message ('file:line:col: error: ...'); .file, .line and .column are its position (None when it has none), .reasons every reason."""

@@ -169,6 +169,17 @@ class Einsum(unittest.TestCase):
         self.assertEqual({t.element_type for t in gemm.tensors}, {"f32"})
         self.assertEqual(gemm.tensors[2].bytes, m * n * 4)
 
+    def test_with_precision(self):
+        # By default each element is one word of every level (stored_bits
+        # 0); declared, each tensor is held at its type's width.
+        gemm = tessel.Problem.einsum("mk,kn->mn", dtype="i8", m=4, n=4, k=4)
+        self.assertEqual([t.stored_bits for t in gemm.tensors], [0, 0, 0])
+        declared = gemm.with_precision("declared")
+        self.assertEqual([t.stored_bits for t in declared.tensors],
+                         [t.element_bits for t in gemm.tensors])
+        with self.assertRaises(tessel.TesselError):
+            gemm.with_precision("bits")
+
     def test_contraction_dtype_and_names(self):
         bounds = dict(a=3, b=4, c=5, d=6, e=7)
         problem = tessel.Problem.einsum("abe,ecd->abcd", dtype="i8",
