@@ -3,6 +3,7 @@
 
 #include "arch/ArchLoader.h"
 #include "mapper/Mapper.h"
+#include "mapping/Datatypes.h"
 #include "workloads/LinalgImport.h"
 
 #include "support/YamlReader.h"
@@ -177,13 +178,20 @@ public:
 
   CaseSpec testCase(const YAML::Node &node) const {
     expectKeys(node,
-               {"name", "workload", "arch", "mapping", "expect", "source"},
+               {"name", "workload", "arch", "precision", "mapping", "expect",
+                "source"},
                "a case");
     CaseSpec c;
     c.line = node.Mark().line + 1;
     if (!node["name"])
       fail(node, "a case needs 'name'");
     c.name = get<std::string>(node["name"], "name");
+    if (node["precision"]) {
+      c.precision = get<std::string>(node["precision"], "precision");
+      if (!precisionNamed(c.precision))
+        fail(node["precision"], "unknown precision '" + c.precision +
+                                    "'; expected words or declared");
+    }
     if (!node["workload"])
       fail(node, "case '" + c.name + "' needs 'workload'");
     workload(node["workload"], c);

@@ -28,6 +28,9 @@ struct CaseSpec {
   std::string inlineMlir;
   // Arch: a preset (arch/presets/NAME.yaml) or a file.
   std::string archFile;
+  /// How wide the tensors are held: "words" (each element one word) or
+  /// "declared" (the workload's types, packed; mapping/Datatypes.h).
+  std::string precision = "words";
   // Mapping: a YAML file, or a search.
   std::string mappingFile;
   std::string mapper = "genetic";

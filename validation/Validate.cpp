@@ -3,6 +3,7 @@
 
 #include "arch/ArchLoader.h"
 #include "mapper/Mapper.h"
+#include "mapping/Datatypes.h"
 #include "mapping/MappingYaml.h"
 #include "model/CostModel.h"
 #include "support/Files.h"
@@ -50,12 +51,13 @@ void prepare(CaseResult &result, const ValidateOptions &options,
   WorkloadSet set = spec.inlineMlir.empty()
                         ? importLinalgFile(spec.mlirFile)
                         : importLinalgSource(spec.inlineMlir, spec.name);
-  const Problem *problem = nullptr;
-  for (const Problem &p : set.problems)
+  Problem *problem = nullptr;
+  for (Problem &p : set.problems)
     if (p.name == spec.op)
       problem = &p;
   if (!problem)
     throw std::runtime_error("op '" + spec.op + "' not found");
+  applyPrecision(*problem, *precisionNamed(spec.precision));
   Arch arch = loadArch(spec.archFile);
   Mapping mapping;
   if (!spec.mappingFile.empty()) {
@@ -220,7 +222,8 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   // --long: the case's timeout, not the size estimate, bounds this run.
   std::vector<std::string> args = {
       options.tesselPath, "sim",       mlirPath, "--arch", result.spec.archFile,
-      "--mapping",        mappingPath, "--json", "--long"};
+      "--mapping",        mappingPath, "--json", "--long",
+      "--precision",      result.spec.precision};
   SubprocessOptions run;
   run.argv = std::move(args);
   run.stdoutPath = out;
