@@ -1,8 +1,11 @@
 //===- model/Accounting.cpp - Access counts from a NestAnalysis -----------===//
 #include "model/Accounting.h"
 
+#include "arch/Arch.h"
 #include "model/NestAnalysis.h"
 #include "workloads/Problem.h"
+
+#include <algorithm>
 
 namespace tessel {
 namespace {
@@ -40,26 +43,40 @@ void chargeDown(const NestAnalysis &nest, Report &report, unsigned supplier,
 }
 
 /// Output words from `level`'s instances (`entering` per instance) up to
-/// `supplier`, on every network on the way: merged where the whole path
-/// reduces (one word per instance of each network's level, over the
-/// children that contribute), else every instance's word alone.
-void chargeUp(const NestAnalysis &nest, Report &report, unsigned supplier,
-              unsigned level, unsigned tensor, uint64_t entering) {
+/// `supplier`, network by network from the innermost: one that reduces
+/// merges the copies of a word its children send into one (the
+/// reduction's hops), another carries each child's word alone (its drain's
+/// hops); the innermost level's registers, taking the compute units'
+/// products of an output they do not keep, add the lanes' products of a
+/// word into one (no network; as sim/Structural.cpp). A relay sends on
+/// what it received, so copies a lower network kept apart stay apart.
+/// Returns the words reaching the supplier: its updates.
+uint64_t chargeUp(const NestAnalysis &nest, Report &report, unsigned supplier,
+                  unsigned level, unsigned tensor, uint64_t entering) {
   CheckedCounts &c = nest.arithmetic();
-  bool reduce = nest.pathCanReduce(supplier, level);
-  for (unsigned j = supplier; j < level; ++j) {
-    if (!crosses(nest, supplier, level, j))
-      continue;
-    const GroupTraffic &traffic = nest.groupTraffic(j, level, tensor);
+  const Arch &arch = nest.architecture();
+  // Words one instance of the level below network j sends up for each
+  // word an instance of `level` sends.
+  uint64_t perSender = 1;
+  for (unsigned j = level; j-- > supplier;) {
+    bool registers = !crosses(nest, supplier, level, j);
+    const GroupTraffic &traffic = nest.groupTraffic(j, j, j + 1, tensor);
     uint64_t instances = nest.activeInstances(j);
-    TensorActions &network = report.actions.at(j, tensor);
-    c.accumulate(network.networkWords,
-                 reduce ? c.mul(instances, traffic.groups, entering)
-                        : c.mul(nest.activeInstances(level), entering));
-    c.accumulate(network.networkHops,
-                 c.mul(instances, entering,
-                       reduce ? traffic.reductionHops : traffic.drainHops));
+    uint64_t children =
+        nest.activeInstances(j + 1) / std::max<uint64_t>(1, instances);
+    bool merge = registers || arch.levels[j].network.reduction;
+    uint64_t perChild = merge ? traffic.groups : children;
+    if (!registers) {
+      TensorActions &network = report.actions.at(j, tensor);
+      c.accumulate(network.networkWords,
+                   c.mul(instances, perChild, c.mul(perSender, entering)));
+      c.accumulate(network.networkHops,
+                   c.mul(instances, c.mul(perSender, entering),
+                         merge ? traffic.reductionHops : traffic.drainHops));
+    }
+    perSender = c.mul(perSender, perChild);
   }
+  return c.mul(nest.activeInstances(supplier), perSender, entering);
 }
 
 void countInput(const NestAnalysis &nest, Report &report, unsigned level,
@@ -82,15 +99,14 @@ void countOutput(const NestAnalysis &nest, Report &report, unsigned level,
   uint64_t suppliers = nest.activeInstances(supplier);
   uint64_t groups =
       c.mul(suppliers, nest.groupTraffic(supplier, level, tensor).groups);
-  bool reduce = nest.pathCanReduce(supplier, level);
   TensorActions &here = report.actions.at(level, tensor);
   TensorActions &source = report.actions.at(supplier, tensor);
   uint64_t readBackWords = c.mul(groups, readBacks);
   c.accumulate(here.fills, readBackWords);
   c.accumulate(here.reads, c.mul(instances, entering)); // Drained up.
   c.accumulate(source.reads, readBackWords);
-  c.accumulate(source.updates, c.mul(reduce ? groups : instances, entering));
-  chargeUp(nest, report, supplier, level, tensor, entering);
+  c.accumulate(source.updates,
+               chargeUp(nest, report, supplier, level, tensor, entering));
   // Read-backs: one word per group, to its first member, across every
   // network on the way.
   for (unsigned j = supplier; j < level; ++j) {
@@ -110,14 +126,8 @@ void countCompute(const NestAnalysis &nest, Report &report, unsigned tensor,
   unsigned supplier = nest.innermostKeeper(tensor);
   uint64_t steps = nest.temporalSteps();
   if (isOutput) {
-    uint64_t units = nest.activeInstances(computeLevel);
-    uint64_t groups =
-        c.mul(nest.activeInstances(supplier),
-              nest.groupTraffic(supplier, computeLevel, tensor).groups);
-    bool reduce = nest.pathCanReduce(supplier, computeLevel);
     c.accumulate(report.actions.at(supplier, tensor).updates,
-                 c.mul(reduce ? groups : units, steps));
-    chargeUp(nest, report, supplier, computeLevel, tensor, steps);
+                 chargeUp(nest, report, supplier, computeLevel, tensor, steps));
   } else {
     chargeDown(nest, report, supplier, computeLevel, tensor, true, steps);
   }

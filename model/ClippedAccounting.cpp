@@ -329,41 +329,26 @@ private:
     return box;
   }
 
-  bool pathCan(unsigned supplier, unsigned level, bool reduce) const {
-    return reduce ? nest.pathCanReduce(supplier, level)
-                  : nest.pathCanMulticast(supplier, level);
-  }
-
   /// Whether words between `supplier` and `level` cross level j's network
   /// (the innermost level's relays land in the PE's registers).
   bool crosses(unsigned supplier, unsigned level, unsigned j) const {
     return j == supplier || level < levels || j + 1 < levels;
   }
 
-  /// Words of the instances' `in \ out` from `supplier` down to them
-  /// (inputs) or up from them (outputs), weighted `weight`, on every
-  /// network on the way, per instance of the network's level.
+  /// Words of the instances' `in \ out` from `supplier` down to them,
+  /// weighted `weight`, on every network on the way, per instance of the
+  /// network's level: each word once per step to the children that need it
+  /// where the network multicasts, else once per child.
   void transfer(unsigned supplier, unsigned level, unsigned tensor,
                 const Instances &instances, const std::vector<Box> &in,
-                const std::vector<Box> &out, uint64_t weight, bool up) {
+                const std::vector<Box> &out, uint64_t weight) {
     CheckedCounts &c = nest.arithmetic();
     size_t width = problem.tensors[tensor].projection.size();
-    bool merge = up && pathCan(supplier, level, true);
     for (unsigned j = supplier; j < level; ++j) {
       if (!crosses(supplier, level, j))
         continue;
       const Network &network = arch.levels[j].network;
       TensorActions &actions = report.actions.at(j, tensor);
-      if (up && !merge) { // Every instance's word alone.
-        for (size_t i = 0; i < in.size(); ++i) {
-          uint64_t words = outside(in[i], out[i]);
-          c.accumulate(actions.networkWords, c.mul(weight, words));
-          c.accumulate(
-              actions.networkHops,
-              c.mul(weight, words, network.drainHops(slotAt(instances, i, j))));
-        }
-        continue;
-      }
       std::map<size_t, std::vector<Item>> byParent;
       for (size_t i = 0; i < in.size(); ++i)
         byParent[ancestor(instances, i, j)].push_back(
@@ -371,44 +356,107 @@ private:
       for (const auto &[parent, items] : byParent) {
         NetworkLoad load =
             gridLoad(items, width, [&](const std::vector<unsigned> &children) {
-              if (up)
-                return NetworkLoad{1, network.reductionHops(children)};
               return NetworkLoad{network.multicast ? 1 : children.size(),
                                  network.multicastHops(children)};
             });
         c.accumulate(actions.networkWords, c.mul(weight, load.words));
         c.accumulate(actions.networkHops, c.mul(weight, load.hops));
-        if (!up && j == supplier)
+        if (j == supplier)
           c.accumulate(actions.reads, c.mul(weight, load.words));
       }
     }
   }
 
-  /// Output words leaving `level`'s instances reach the supplier as
-  /// updates: once per word and supplier instance where the path
-  /// reduces, else once per instance.
-  void updates(unsigned supplier, unsigned level, unsigned tensor,
-               const Instances &instances, const std::vector<Box> &in,
-               const std::vector<Box> &out, uint64_t weight) {
+  /// Output words leaving `level`'s instances (their `in \ out`) up to
+  /// `supplier`, network by network from the innermost, as
+  /// model/Accounting.cpp's chargeUp counts them: a network that reduces
+  /// merges the copies of a word its children send (the copies a lower
+  /// network kept apart stay apart), another carries each child's words
+  /// alone; the innermost level's registers add their lanes' products of a
+  /// word they do not keep into one. The words reaching the supplier are
+  /// its updates.
+  void upward(unsigned supplier, unsigned level, unsigned tensor,
+              const Instances &instances, const std::vector<Box> &in,
+              const std::vector<Box> &out, uint64_t weight) {
     CheckedCounts &c = nest.arithmetic();
-    TensorActions &source = report.actions.at(supplier, tensor);
-    if (!pathCan(supplier, level, true)) {
-      for (size_t i = 0; i < in.size(); ++i)
-        c.accumulate(source.updates, c.mul(weight, outside(in[i], out[i])));
-      return;
-    }
-    std::map<size_t, std::vector<Item>> bySupplier;
-    for (size_t i = 0; i < in.size(); ++i)
-      bySupplier[ancestor(instances, i, supplier)].push_back(
-          {0, &in[i], &out[i]});
     size_t width = problem.tensors[tensor].projection.size();
-    for (const auto &[parent, items] : bySupplier)
-      c.accumulate(
-          source.updates,
-          c.mul(weight,
-                gridLoad(items, width, [](const std::vector<unsigned> &) {
-                  return NetworkLoad{1, 0};
-                }).words));
+    struct Send {
+      size_t rep;                  ///< An instance it holds the words of.
+      std::vector<size_t> members; ///< Instances whose words it carries.
+      std::vector<uint8_t> merged; ///< Per spatial loop: merged away.
+    };
+    std::vector<Send> sends;
+    for (size_t i = 0; i < in.size(); ++i)
+      sends.push_back({i, {i}, std::vector<uint8_t>(instances.loops.size())});
+    auto distinct = [&](const std::vector<size_t> &members) {
+      std::vector<Item> items;
+      for (size_t m : members)
+        items.push_back({0, &in[m], &out[m]});
+      return gridLoad(items, width,
+                      [](const std::vector<unsigned> &) {
+                        return NetworkLoad{1, 0};
+                      })
+          .words;
+    };
+    for (unsigned j = level; j-- > supplier;) {
+      bool registers = !crosses(supplier, level, j);
+      const Network &network = arch.levels[j].network;
+      TensorActions &actions = report.actions.at(j, tensor);
+      if (!registers && !network.reduction) { // Every child's words alone.
+        for (const Send &send : sends) {
+          uint64_t words = distinct(send.members);
+          c.accumulate(actions.networkWords, c.mul(weight, words));
+          c.accumulate(
+              actions.networkHops,
+              c.mul(weight, words,
+                    network.drainHops(slotAt(instances, send.rep, j))));
+        }
+        continue;
+      }
+      // A copy's class: the instance of j it reaches and the spatial
+      // indices below j no reduction merged.
+      std::map<std::pair<size_t, std::vector<int64_t>>, std::vector<size_t>>
+          classes;
+      for (size_t k = 0; k < sends.size(); ++k) {
+        const Send &send = sends[k];
+        std::vector<int64_t> lineage;
+        for (size_t n = 0; n < instances.loops.size(); ++n) {
+          unsigned at = loops[instances.loops[n]].level;
+          if (at >= j)
+            lineage.push_back(
+                at == j || send.merged[n] ? -1 : instances.index[send.rep][n]);
+        }
+        classes[{ancestor(instances, send.rep, j), lineage}].push_back(k);
+      }
+      std::vector<Send> up;
+      for (const auto &[where, members] : classes) {
+        std::vector<Item> items;
+        Send joined = sends[members.front()];
+        joined.members.clear();
+        for (size_t k : members)
+          for (size_t m : sends[k].members) {
+            items.push_back(
+                {slotAt(instances, sends[k].rep, j), &in[m], &out[m]});
+            joined.members.push_back(m);
+          }
+        for (size_t n = 0; n < instances.loops.size(); ++n)
+          if (loops[instances.loops[n]].level == j)
+            joined.merged[n] = 1;
+        if (!registers) {
+          NetworkLoad load =
+              gridLoad(items, width, [&](const std::vector<unsigned> &set) {
+                return NetworkLoad{1, network.reductionHops(set)};
+              });
+          c.accumulate(actions.networkWords, c.mul(weight, load.words));
+          c.accumulate(actions.networkHops, c.mul(weight, load.hops));
+        }
+        up.push_back(std::move(joined));
+      }
+      sends = std::move(up);
+    }
+    TensorActions &source = report.actions.at(supplier, tensor);
+    for (const Send &send : sends)
+      c.accumulate(source.updates, c.mul(weight, distinct(send.members)));
   }
 
   /// Per dimension, the classes of the loops' executed tuples: the
@@ -572,7 +620,7 @@ private:
           for (size_t i = 0; i < n; ++i)
             c.accumulate(here.fills,
                          c.mul(weight, outside(after[i], before[i])));
-          transfer(supplier, level, t, instances, after, before, weight, false);
+          transfer(supplier, level, t, instances, after, before, weight);
           continue;
         }
         for (size_t i = 0; i < n; ++i) {
@@ -581,8 +629,7 @@ private:
             c.accumulate(enteringLeader[i],
                          c.mul(weight, outside(after[i], before[i])));
         }
-        updates(supplier, level, t, instances, before, after, weight);
-        transfer(supplier, level, t, instances, before, after, weight, true);
+        upward(supplier, level, t, instances, before, after, weight);
       }
     });
     if (!((kept >> out) & 1))
@@ -697,10 +744,9 @@ private:
               c.accumulate(macs, c.mul(weight, active));
             unsigned supplier = nest.innermostKeeper(t);
             if (t == out) {
-              updates(supplier, levels, t, units, points, none, weight);
-              transfer(supplier, levels, t, units, points, none, weight, true);
+              upward(supplier, levels, t, units, points, none, weight);
             } else {
-              transfer(supplier, levels, t, units, points, none, weight, false);
+              transfer(supplier, levels, t, units, points, none, weight);
             }
           }
         });

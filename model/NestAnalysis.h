@@ -150,6 +150,9 @@ public:
   bool pathCanMulticast(unsigned supplier, unsigned level) const;
   bool pathCanReduce(unsigned supplier, unsigned level) const;
 
+  /// The Arch the analysis is of.
+  const Arch &architecture() const { return arch; }
+
   /// The nearest level above `level` that keeps `tensor`.
   unsigned supplierOf(unsigned level, unsigned tensor) const;
   /// The innermost level keeping `tensor` (it feeds the compute units).

@@ -205,16 +205,6 @@ private:
     return 0;
   }
 
-  bool pathCan(unsigned supplier, unsigned level, bool reduce) const {
-    for (unsigned j = supplier; j < level && j < levels; ++j) {
-      const Network &network = arch.levels[j].network;
-      if (!mapping.levels[j].spatial.empty() &&
-          !(reduce ? network.reduction : network.multicast))
-        return false;
-    }
-    return true;
-  }
-
   /// The box of `tensor` held by `instance` of `level` at `time`: the
   /// coordinates of every iteration of the loops at and below `level`.
   Words tileOf(unsigned level, unsigned tensor,
@@ -322,41 +312,72 @@ private:
     }
   }
 
-  /// Output words up from the instances of `level` to `supplier`: where
-  /// every network on the way reduces, each network carries a word once
-  /// per instance of its level (from the children whose instances send
-  /// it); else every instance's word travels alone.
+  /// Output words up from the instances of `level` to `supplier`, network
+  /// by network from the innermost: a network that reduces merges the
+  /// copies of a word that its children send into one (its hops the
+  /// reduction's), another carries each child's word alone; what leaves a
+  /// network is what its level's instance sends on, so copies a lower
+  /// network kept apart stay apart (a relay adds nothing). The innermost
+  /// level's registers, taking the MACs' products of an output they do
+  /// not keep, add the lanes' products of a word into one (no network).
+  /// The supplier updates once per word reaching it.
   void sendUp(unsigned supplier, unsigned level, unsigned tensor,
               const std::vector<Need> &sends) {
-    bool merge = pathCan(supplier, level, true);
-    for (unsigned j = supplier; j < level; ++j) {
-      if (intoRegisters(supplier, level, j))
-        continue;
+    struct Send {
+      std::vector<int64_t> instance; ///< A sender's (a representative's).
+      std::vector<uint8_t> merged;   ///< Per spatial loop: merged away.
+      Point word;
+    };
+    std::vector<Send> words;
+    for (const Need &send : sends)
+      for (const Point &word : send.words)
+        words.push_back({send.instance,
+                         std::vector<uint8_t>(send.instance.size(), 0), word});
+    for (unsigned j = level; j-- > supplier;) {
       const Network &network = arch.levels[j].network;
+      bool registers = intoRegisters(supplier, level, j);
       BruteCounts &here = counts[j][tensor];
       uint64_t before = here.networkWords;
-      if (merge) {
-        std::map<std::pair<std::vector<int64_t>, Point>, std::set<unsigned>>
+      std::vector<Send> up;
+      if (registers || network.reduction) {
+        // A copy's identity: its word, the instance of j it reaches, and
+        // the spatial indices below j no reduction merged.
+        std::map<std::pair<std::vector<int64_t>, Point>,
+                 std::pair<std::set<unsigned>, size_t>>
             joined;
-        for (const Need &send : sends)
-          for (const Point &word : send.words)
-            joined[{supplierKey(send.instance, j), word}].insert(
-                slotAt(send.instance, j));
-        for (const auto &[where, senders] : joined) {
-          ++here.networkWords;
-          here.networkHops += network.reductionHops(
-              std::vector<unsigned>(senders.begin(), senders.end()));
+        for (const Send &send : words) {
+          std::vector<int64_t> key;
+          for (size_t n = 0; n < send.instance.size(); ++n) {
+            unsigned at = nest.loops[spatialLoops[n]].level;
+            key.push_back(at == j || send.merged[n] ? -1 : send.instance[n]);
+          }
+          auto [it, fresh] = joined.insert({{key, send.word}, {{}, up.size()}});
+          it->second.first.insert(slotAt(send.instance, j));
+          if (fresh) {
+            up.push_back(send);
+            for (size_t n = 0; n < send.instance.size(); ++n)
+              if (nest.loops[spatialLoops[n]].level == j)
+                up.back().merged[n] = 1;
+          }
         }
+        if (!registers)
+          for (const auto &[where, senders] : joined) {
+            ++here.networkWords;
+            here.networkHops += network.reductionHops(std::vector<unsigned>(
+                senders.first.begin(), senders.first.end()));
+          }
       } else {
-        for (const Need &send : sends) {
-          here.networkWords += send.words.size();
-          here.networkHops += send.words.size() *
-                              network.drainHops(slotAt(send.instance, j));
+        for (const Send &send : words) {
+          ++here.networkWords;
+          here.networkHops += network.drainHops(slotAt(send.instance, j));
         }
+        up = words;
       }
       if (!mapping.levels[j].keeps(tensor))
         here.relayed += here.networkWords - before;
+      words = std::move(up);
     }
+    counts[supplier][tensor].updates += words.size();
   }
 
   /// A read-back of `words` from `supplier` to one instance of `level`.
@@ -375,11 +396,8 @@ private:
                  const std::vector<int64_t> &time) {
     unsigned supplier = supplierOf(level, tensor);
     bool isOutput = problem.tensors[tensor].isOutput;
-    bool share = pathCan(supplier, level, isOutput);
-    // Per supplier instance, the distinct boxes already served this step,
-    // and (outputs) the words already sent up this step.
+    // Per supplier instance, the distinct boxes already served this step.
     std::map<std::vector<int64_t>, std::set<Words>> served;
-    std::map<std::vector<int64_t>, Words> sentUp;
     std::map<Words, int> boxes;
     std::vector<Need> moved;
     for (const std::vector<int64_t> &instance : instancesOf(level)) {
@@ -398,7 +416,7 @@ private:
         moved.push_back({instance, std::move(entering), box});
       } else {
         here.reads += leaving.size();
-        sendUpdates(level, tensor, source, leaving, share, sentUp);
+        sendUpdates(level, tensor, source, leaving);
         moved.push_back({instance, std::move(leaving), box});
         if (firstOfGroup) {
           // A partial sum exists upstream iff the supplier instance was
@@ -420,16 +438,11 @@ private:
       sendDown(supplier, level, tensor, moved);
   }
 
-  /// Output words an instance under supplier instance `source` drains up:
-  /// one update per word and supplier instance this step where the path
-  /// reduces, else one per instance.
+  /// Output words an instance under supplier instance `source` drains up
+  /// (sendUp counts their updates): the supplier instance holds a partial
+  /// sum of each from now on.
   void sendUpdates(unsigned level, unsigned tensor,
-                   const std::vector<int64_t> &source, const Words &leaving,
-                   bool share, std::map<std::vector<int64_t>, Words> &sentUp) {
-    BruteCounts &supply = counts[supplierOf(level, tensor)][tensor];
-    for (const Point &p : leaving)
-      if (sentUp[source].insert(p).second || !share)
-        supply.updates++;
+                   const std::vector<int64_t> &source, const Words &leaving) {
     upstream[{level, tensor, source}].insert(leaving.begin(), leaving.end());
   }
 
@@ -438,8 +451,6 @@ private:
     for (unsigned t = 0; t < problem.tensors.size(); ++t) {
       unsigned supplier = supplierOf(levels, t);
       bool isOutput = problem.tensors[t].isOutput;
-      bool share = pathCan(supplier, levels, isOutput);
-      std::map<std::vector<int64_t>, std::set<Point>> served;
       std::map<Point, int> points;
       std::vector<Need> operands;
       for (const std::vector<int64_t> &unit : instancesOf(levels)) {
@@ -448,14 +459,10 @@ private:
           dims[nest.loops[spatialLoops[j]].dim] +=
               unit[j] * nest.weight[spatialLoops[j]];
         if (!inside(dims))
-          continue; // No MAC beyond a bound.
+          continue;     // No MAC beyond a bound.
         macs += t == 0; // One MAC per unit, whatever the tensor.
         Point point = coordinatesOf(problem.tensors[t], dims);
         int box = points.emplace(point, int(points.size())).first->second;
-        bool firstOfGroup =
-            served[supplierKey(unit, supplier)].insert(point).second;
-        if (isOutput && (firstOfGroup || !share))
-          counts[supplier][t].updates++;
         operands.push_back({unit, Words{point}, box});
       }
       if (isOutput)
@@ -471,14 +478,11 @@ private:
       if (!mapping.levels[l].keeps(out))
         continue;
       unsigned supplier = supplierOf(l, out);
-      bool share = pathCan(supplier, l, true);
-      std::map<std::vector<int64_t>, Words> sentUp;
       std::vector<Need> drained;
       for (const std::vector<int64_t> &instance : instancesOf(l)) {
         const Words &last = held[std::make_tuple(l, out, instance)];
         counts[l][out].reads += last.size();
-        sendUpdates(l, out, supplierKey(instance, supplier), last, share,
-                    sentUp);
+        sendUpdates(l, out, supplierKey(instance, supplier), last);
         drained.push_back({instance, last, 0});
       }
       sendUp(supplier, l, out, drained);

@@ -55,7 +55,7 @@ TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
   std::mt19937_64 rng(5);
   std::unique_ptr<CostModel> reuse = createCostModel("reuse");
   unsigned cases = 0, withBypass = 0, withSpatialXY = 0, withHalo = 0,
-           withSharedHalo = 0, withRelay = 0;
+           withSharedHalo = 0, withRelay = 0, withMixedReduction = 0;
   for (int trial = 0; trial < 1000; ++trial) {
     Problem problem = randomProblem(rng);
     Arch arch = randomArch(rng);
@@ -94,19 +94,28 @@ TEST(ReuseModelExactness, EqualsBruteForceOnRandomCases) {
       }
     withSharedHalo += shared;
     withRelay += relayed;
+    // Partial sums cross a network that reduces and one that does not,
+    // each spreading the nest (the per-network rule, not the whole path's).
+    bool reducing = false, plain = false;
+    for (unsigned l = 0; l + 1 < arch.levelCount(); ++l)
+      if (!mapping.levels[l].spatial.empty())
+        (arch.levels[l].network.reduction ? reducing : plain) = true;
+    withMixedReduction += reducing && plain;
   }
   EXPECT_EQ(cases, 1000u);
   std::printf("%u cases: %u with bypass levels, %u spread on both axes, %u "
               "convolutions, %u with words multicast to overlapping boxes, "
-              "%u with words relayed through a bypassing level\n",
+              "%u with words relayed through a bypassing level, %u with "
+              "partial sums through reducing and plain networks\n",
               cases, withBypass, withSpatialXY, withHalo, withSharedHalo,
-              withRelay);
+              withRelay, withMixedReduction);
   // The random cases really cover what they claim to.
   EXPECT_GT(withBypass, 200u);
   EXPECT_GT(withSpatialXY, 10u);
   EXPECT_GT(withHalo, 300u);
   EXPECT_GT(withSharedHalo, 25u);
   EXPECT_GT(withRelay, 100u);
+  EXPECT_GT(withMixedReduction, 50u);
 }
 
 /// DRAM (two Regs on a multicasting bus that does not reduce) -> Reg.
