@@ -452,6 +452,23 @@ std::vector<std::string> tensorNames(const Reader &reader,
   return names;
 }
 
+/// A directive's `target`: a storage level of the architecture, or an
+/// error naming them.
+std::string storageTarget(const Reader &reader, const YAML::Node &node,
+                          const std::vector<Component> &levels) {
+  std::string target = node.as<std::string>();
+  std::string names;
+  for (const Component &c : levels) {
+    if (c.name == target)
+      return target;
+    names += (names.empty() ? "" : ", ") + c.name;
+  }
+  reader.fail(node, "target '" + target +
+                        "' is not a storage level of the architecture; the "
+                        "levels are: " +
+                        names);
+}
+
 /// The Timeloop mapping as a MappingSpec on the Timeloop levels (folded
 /// later).
 struct RawLevel {
@@ -481,18 +498,7 @@ readMapping(const Input &input, const Problem &problem,
     if (!entry["target"] || !entry["type"])
       reader.fail(entry, "each mapping directive needs a 'target' and a "
                          "'type'");
-    std::string target = entry["target"].as<std::string>();
-    bool known = false;
-    std::string names;
-    for (const Component &c : levels) {
-      known |= c.name == target;
-      names += (names.empty() ? "" : ", ") + c.name;
-    }
-    if (!known)
-      reader.fail(entry["target"], "target '" + target +
-                                       "' is not a storage level of the "
-                                       "architecture; the levels are: " +
-                                       names);
+    std::string target = storageTarget(reader, entry["target"], levels);
     RawLevel &level = raw[target];
     if (level.origin.empty())
       level.origin =
@@ -686,18 +692,7 @@ readConstraints(const std::vector<Input> &inputs, const Problem &problem,
                           "constraint");
         if (!entry["target"] || !entry["type"])
           reader.fail(entry, "each constraint needs a 'target' and a 'type'");
-        std::string target = entry["target"].as<std::string>();
-        bool known = false;
-        std::string names;
-        for (const Component &c : levels) {
-          known |= c.name == target;
-          names += (names.empty() ? "" : ", ") + c.name;
-        }
-        if (!known)
-          reader.fail(entry["target"], "target '" + target +
-                                           "' is not a storage level of the "
-                                           "architecture; the levels are: " +
-                                           names);
+        std::string target = storageTarget(reader, entry["target"], levels);
         std::string origin = locatedMessage(input.file, entry.Mark(), "");
         origin = origin.substr(0, origin.find(": error"));
         RawConstraint &level = raw[target];
