@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -232,6 +233,21 @@ SubprocessResult runSubprocess(const SubprocessOptions &options) {
     result.exitCode = WEXITSTATUS(status);
   }
   return result;
+}
+
+std::string firstErrorLine(const std::string &logPath,
+                           const std::string &about) {
+  std::ifstream log(logPath);
+  std::string line, first;
+  while (std::getline(log, line)) {
+    if (line.find("error:") == std::string::npos)
+      continue;
+    if (line.find("'" + about + "'") != std::string::npos)
+      return line;
+    if (first.empty())
+      first = line;
+  }
+  return first;
 }
 
 std::string selfExecutablePath(std::string &error) {

@@ -55,6 +55,12 @@ struct SubprocessResult {
 /// gone after a timeout or an interrupt).
 SubprocessResult runSubprocess(const SubprocessOptions &options);
 
+/// Why a child failed, from the log it wrote: the first line that says
+/// "error:" about `about` (quoted as 'about'), else the first that says
+/// "error:" at all (warnings and notes are no reasons); "" if none.
+std::string firstErrorLine(const std::string &logPath,
+                           const std::string &about);
+
 /// This program's own path (/proc/self/exe); "" and `error` set if unknown.
 std::string selfExecutablePath(std::string &error);
 

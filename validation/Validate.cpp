@@ -147,22 +147,6 @@ const llvm::json::Object *findSimReport(const llvm::json::Value &value,
   return nullptr;
 }
 
-/// The reason a simulation failed, from its log: the first error about
-/// `op`, else the first error (warnings and notes are not reasons).
-std::string firstError(const std::string &logPath, const std::string &op) {
-  std::ifstream log(logPath);
-  std::string line, first;
-  while (std::getline(log, line)) {
-    if (line.find("error:") == std::string::npos)
-      continue;
-    if (line.find("'" + op + "'") != std::string::npos)
-      return line;
-    if (first.empty())
-      first = line;
-  }
-  return first;
-}
-
 std::optional<Figures> parseSimReport(const std::string &text,
                                       const CaseResult &result,
                                       std::string &why) {
@@ -246,7 +230,7 @@ void simulate(CaseResult &result, const ValidateOptions &options,
   case SubprocessResult::Outcome::Exited:
     break;
   }
-  std::string error = firstError(err, result.op);
+  std::string error = firstErrorLine(err, result.op);
   std::string log = " (log: " + err + ")";
   if (child.outcome == SubprocessResult::Outcome::Signaled) {
     result.simStatus = "crashed: signal " + std::to_string(child.signal) +

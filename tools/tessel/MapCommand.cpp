@@ -325,6 +325,7 @@ bool refineWithSimulation(mlir::Operation *module,
   SimulationRunOptions run;
   run.tesselPath = tessel;
   run.arch = options.arch;
+  run.precision = precisionName(options.precision);
   run.jobs = options.jobs;
   run.timeoutSeconds = options.simTimeout;
   bool terminal = isatty(STDERR_FILENO);

@@ -16,28 +16,13 @@
 namespace tessel::cli {
 namespace {
 
-/// The first line of the log that says "error:" about `op`, else the first
-/// that says "error:" at all (warnings and notes are not reasons).
-std::string firstError(const std::string &logPath, const std::string &op) {
-  std::ifstream log(logPath);
-  std::string line, first;
-  while (std::getline(log, line)) {
-    if (line.find("error:") == std::string::npos)
-      continue;
-    if (line.find("'" + op + "'") != std::string::npos)
-      return line;
-    if (first.empty())
-      first = line;
-  }
-  return first;
-}
-
 SimulationOutcome simulateOne(const SimulationTask &task,
                               const SimulationRunOptions &options) {
   SubprocessOptions run;
   // --long: the timeout, not the size estimate, bounds this run.
-  run.argv = {options.tesselPath, "sim",    task.modulePath, "--arch",
-              options.arch,       "--json", "--long"};
+  run.argv = {options.tesselPath, "sim",         task.modulePath,
+              "--arch",           options.arch,  "--json",
+              "--long",           "--precision", options.precision};
   run.stdoutPath = task.outputPath;
   run.stderrPath = task.logPath;
   run.timeoutSeconds = options.timeoutSeconds;
@@ -60,7 +45,7 @@ SimulationOutcome simulateOne(const SimulationTask &task,
   case SubprocessResult::Outcome::Exited:
     break;
   }
-  std::string error = firstError(task.logPath, task.op);
+  std::string error = firstErrorLine(task.logPath, task.op);
   std::string where =
       error.empty() ? " (log: " + task.logPath + ")" : ": " + error;
   if (!child.succeeded()) {

@@ -48,6 +48,7 @@ struct SimulationProgress {
 struct SimulationRunOptions {
   std::string tesselPath; ///< The `tessel` binary.
   std::string arch;       ///< As the user gave --arch (a preset or a file).
+  std::string precision = "words"; ///< As the user gave --precision.
   unsigned jobs = 1;
   double timeoutSeconds = 300;
   /// Called from the calling thread about twice a second while the
