@@ -780,13 +780,6 @@ bool NestAnalysis::pathCanMulticast(unsigned supplier, unsigned level) const {
   return true;
 }
 
-bool NestAnalysis::pathCanReduce(unsigned supplier, unsigned level) const {
-  for (unsigned j = supplier; j < level && j < levels; ++j)
-    if (!mapping.levels[j].spatial.empty() && !arch.levels[j].network.reduction)
-      return false;
-  return true;
-}
-
 unsigned NestAnalysis::supplierOf(unsigned level, unsigned tensor) const {
   for (unsigned k = level; k-- > 0;)
     if (mapping.levels[k].keeps(tensor))

@@ -146,9 +146,9 @@ public:
                           bool wrapReuse, uint64_t entering) const;
 
   /// Whether every network between `supplier` and `level` that spreads
-  /// data over more than one child can multicast (reduce).
+  /// data over more than one child can multicast. (Partial sums go up
+  /// network by network instead: model/Accounting.cpp's chargeUp.)
   bool pathCanMulticast(unsigned supplier, unsigned level) const;
-  bool pathCanReduce(unsigned supplier, unsigned level) const;
 
   /// The Arch the analysis is of.
   const Arch &architecture() const { return arch; }
