@@ -452,6 +452,12 @@ std::vector<std::string> tensorNames(const Reader &reader,
   return names;
 }
 
+/// "file:line:col" of a YAML node, for messages about it.
+std::string originOf(const std::string &file, const YAML::Mark &mark) {
+  std::string located = locatedMessage(file, mark, "");
+  return located.substr(0, located.find(": error"));
+}
+
 /// A directive's `target`: a storage level of the architecture, or an
 /// error naming them.
 std::string storageTarget(const Reader &reader, const YAML::Node &node,
@@ -501,11 +507,7 @@ readMapping(const Input &input, const Problem &problem,
     std::string target = storageTarget(reader, entry["target"], levels);
     RawLevel &level = raw[target];
     if (level.origin.empty())
-      level.origin =
-          locatedMessage(input.file, entry.Mark(), "")
-              .substr(
-                  0,
-                  locatedMessage(input.file, entry.Mark(), "").find(": error"));
+      level.origin = originOf(input.file, entry.Mark());
     std::string type = entry["type"].as<std::string>();
     if (type == "bypass") {
       std::vector<std::string> keep;
@@ -693,8 +695,7 @@ readConstraints(const std::vector<Input> &inputs, const Problem &problem,
         if (!entry["target"] || !entry["type"])
           reader.fail(entry, "each constraint needs a 'target' and a 'type'");
         std::string target = storageTarget(reader, entry["target"], levels);
-        std::string origin = locatedMessage(input.file, entry.Mark(), "");
-        origin = origin.substr(0, origin.find(": error"));
+        std::string origin = originOf(input.file, entry.Mark());
         RawConstraint &level = raw[target];
         if (level.origin.empty())
           level.origin = origin;
