@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "../model/RandomCases.h"
+#include "SimulateChecked.h"
 
 #include "arch/ArchLoader.h"
 #include "mapping/Mapping.h"
@@ -30,18 +31,6 @@ Arch busArch(bool multicast, bool reduction) {
           (multicast ? "true" : "false") +
           ", reduction: " + (reduction ? "true" : "false") + "}\n",
       "lanes.yaml");
-}
-
-sim::StructuralResult simulate(const Problem &problem, const Arch &arch,
-                               const Mapping &mapping) {
-  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
-  sim::StructuralOptions options;
-  options.functional = true;
-  sim::StructuralResult result =
-      sim::simulateStructural(problem, arch, mapping, options);
-  EXPECT_EQ(result.error, "");
-  EXPECT_EQ(result.mismatch, "");
-  return result;
 }
 
 void expectSameAsModel(const Problem &problem, const Arch &arch,
@@ -74,7 +63,7 @@ TEST(LaneNetwork, SharedOperandsCrossOnceWhereTheBusMulticasts) {
   for (bool multicast : {true, false}) {
     SCOPED_TRACE(multicast ? "multicast" : "unicast");
     Arch arch = busArch(multicast, false);
-    sim::StructuralResult result = simulate(problem, arch, mapping);
+    sim::StructuralResult result = simulateChecked(problem, arch, mapping);
     const ActionCounts &a = result.report.actions;
     EXPECT_EQ(a.at(1, 0).networkWords, multicast ? 2u : 8u);
     EXPECT_EQ(a.at(1, 0).networkHops, multicast ? 2u : 8u);
@@ -100,7 +89,7 @@ TEST(LaneNetwork, SumsOfTheLanesMergeWhereTheBusReduces) {
   for (bool reduction : {true, false}) {
     SCOPED_TRACE(reduction ? "reduction" : "no reduction");
     Arch arch = busArch(true, reduction);
-    sim::StructuralResult result = simulate(problem, arch, mapping);
+    sim::StructuralResult result = simulateChecked(problem, arch, mapping);
     const ActionCounts &a = result.report.actions;
     EXPECT_EQ(a.at(1, 2).updates, reduction ? 2u : 8u);
     EXPECT_EQ(a.at(1, 2).networkWords, reduction ? 2u : 8u);

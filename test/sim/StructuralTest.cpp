@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "../model/RandomCases.h"
+#include "SimulateChecked.h"
 
 #include "mapping/Mapping.h"
 #include "mapping/RandomMapping.h"
@@ -18,20 +19,6 @@
 
 namespace tessel::testing {
 namespace {
-
-/// A functional run of `mapping`, which must verify; no error, no wrong
-/// output word.
-sim::StructuralResult simulateChecked(const Problem &problem, const Arch &arch,
-                                      const Mapping &mapping) {
-  EXPECT_TRUE(verifyMapping(problem, arch, mapping).empty());
-  sim::StructuralOptions options;
-  options.functional = true;
-  sim::StructuralResult result =
-      sim::simulateStructural(problem, arch, mapping, options);
-  EXPECT_EQ(result.error, "");
-  EXPECT_EQ(result.mismatch, "");
-  return result;
-}
 
 TEST(Structural, RandomMappingsComputeTheOp) {
   std::mt19937_64 rng(7);
