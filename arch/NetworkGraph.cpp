@@ -3,6 +3,7 @@
 
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -149,13 +150,23 @@ uint64_t NetworkGraph::hopsFrom(unsigned child) const {
 
 uint64_t NetworkGraph::unionHops(const RouteTree &tree,
                                  const std::vector<unsigned> &children) const {
-  std::vector<bool> onTree(vertexCount(), false);
+  // Marks of the vertices already on the union, by generation: a vertex is
+  // on it when its mark is the current generation, so nothing is cleared
+  // or allocated per call (searches ask this millions of times).
+  thread_local std::vector<uint32_t> mark;
+  thread_local uint32_t generation = 0;
+  if (mark.size() < vertexCount())
+    mark.assign(vertexCount(), 0), generation = 0;
+  if (++generation == 0) { // Wrapped: every old mark would look current.
+    std::fill(mark.begin(), mark.end(), 0);
+    generation = 1;
+  }
   uint64_t hops = 0;
   for (unsigned child : children) {
     checkChild(child, childCount_);
-    for (unsigned v = childVertex(child); v != kSource && !onTree[v];
+    for (unsigned v = childVertex(child); v != kSource && mark[v] != generation;
          v = tree.next[v]) {
-      onTree[v] = true;
+      mark[v] = generation;
       hops += tree.linkHops[v];
     }
   }

@@ -2,6 +2,7 @@
 #include "model/NestAnalysis.h"
 
 #include "model/ClippedNest.h"
+#include "model/SpatialGroups.h"
 
 #include "arch/Arch.h"
 #include "arch/NetworkGraph.h"
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
-#include <map>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -443,31 +443,6 @@ std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash> &loadMemo() {
   return memo;
 }
 
-/// Keeps the vectors of `candidates` (flat, `width` each) that no other
-/// one is below or equal to in every coordinate (and drops duplicates).
-void keepMinimal(std::vector<int64_t> &candidates, size_t width) {
-  size_t n = width ? candidates.size() / width : 0;
-  std::vector<int64_t> kept;
-  for (size_t a = 0; a < n; ++a) {
-    const int64_t *va = &candidates[a * width];
-    bool dominated = false;
-    for (size_t b = 0; b < n && !dominated; ++b) {
-      if (a == b)
-        continue;
-      const int64_t *vb = &candidates[b * width];
-      bool below = true, equal = true;
-      for (size_t c = 0; c < width; ++c) {
-        below &= vb[c] <= va[c];
-        equal &= vb[c] == va[c];
-      }
-      dominated = below && (!equal || b < a);
-    }
-    if (!dominated)
-      kept.insert(kept.end(), va, va + width);
-  }
-  candidates.swap(kept);
-}
-
 } // namespace
 
 void NestAnalysis::resetMemos() {
@@ -543,119 +518,175 @@ NetworkLoad NestAnalysis::downTraffic(unsigned network, unsigned level,
         counts.mul(entering, multicast ? traffic.groups : traffic.childPairs),
         counts.mul(entering, traffic.multicastHops)};
   NetworkLoad total;
+  bool grouped = false; // The groups are the same for every shape.
   forEachEntering(
       level, tensor, wrapReuse,
       [&](uint64_t weight, const int64_t *offset, uint64_t) {
-        NetworkLoad one = overlappingLoad(network, level, tensor, offset);
+        NetworkLoad one =
+            overlappingLoad(network, level, tensor, offset, grouped);
         counts.accumulate(total.words, counts.mul(weight, one.words));
         counts.accumulate(total.hops, counts.mul(weight, one.hops));
       });
   return total;
 }
 
-namespace {
-
-/// The instances below one instance of `from` (the spatial loops'
-/// combinations): each one's box origin and its child of the network.
-struct Member {
-  std::vector<int64_t> origin;
-  unsigned child;
-};
-
-} // namespace
-
-/// Calls visit(origin, child) for every instance of `level` under one
-/// instance of `from`, in the nest's order (the last loop fastest): its
-/// box's origin and the child of `network`'s instance it sits under
-/// (children are numbered x-fastest, the innermost loop of an axis
-/// fastest).
-template <typename Visit>
-static void forEachMember(const std::vector<NestLoop> &nest,
-                          const Problem &problem, const Arch &arch,
-                          unsigned from, unsigned network, unsigned level,
-                          unsigned tensor, Visit visit) {
-  std::vector<SpatialContribution> contributions =
-      spatialContributions(nest, problem.tensors[tensor], from, level);
-  std::vector<const NestLoop *> loops;
-  for (const SpatialContribution &c : contributions)
-    loops.push_back(c.loop);
-  const StorageLevel &source = arch.levels[network];
-  size_t coordinates = problem.tensors[tensor].projection.size();
-  std::vector<int64_t> origin(coordinates);
-  forEachCombination(loops, [&](const std::vector<int64_t> &index) {
-    std::fill(origin.begin(), origin.end(), 0);
-    int64_t x = 0, y = 0, xScale = 1, yScale = 1;
-    for (size_t m = loops.size(); m-- > 0;) {
-      for (size_t c = 0; c < coordinates; ++c)
-        origin[c] += index[m] * contributions[m].offset[c];
-      if (loops[m]->level != network)
-        continue;
-      if (loops[m]->axis == SpatialAxis::X) {
-        x += index[m] * xScale;
-        xScale *= loops[m]->factor;
-      } else {
-        y += index[m] * yScale;
-        yScale *= loops[m]->factor;
-      }
-    }
-    visit(origin, unsigned(x + y * int64_t(source.fanout[0])));
-  });
+void NestAnalysis::spreadLoops(unsigned from, unsigned network, unsigned level,
+                              unsigned tensor, std::vector<SpreadLoop> &spread,
+                              std::vector<int64_t> &offsets) const {
+  const Tensor &t = problem.tensors[tensor];
+  spread.clear();
+  offsets.clear();
+  for (const NestLoop &loop : nest) {
+    if (!loop.spatial || loop.level < from || loop.level >= level)
+      continue;
+    spread.push_back({loop.factor, 0, loop.level == network});
+    for (const Projection &coordinate : t.projection)
+      offsets.push_back(coordinate.coefficientOf(loop.dim) * loop.stride);
+  }
+  // Children are numbered x-fastest, the innermost loop of an axis fastest.
+  int64_t xScale = 1, yScale = arch.levels[network].fanout[0];
+  size_t i = spread.size();
+  for (size_t n = nest.size(); n-- > 0;) {
+    const NestLoop &loop = nest[n];
+    if (!loop.spatial || loop.level < from || loop.level >= level)
+      continue;
+    --i;
+    if (loop.level != network)
+      continue;
+    int64_t &scale = loop.axis == SpatialAxis::X ? xScale : yScale;
+    spread[i].childWeight = scale;
+    scale *= loop.factor;
+  }
 }
 
 GroupTraffic
 NestAnalysis::enumerateGroups(unsigned from, unsigned network, unsigned level,
                               unsigned tensor,
                               std::vector<int64_t> &closest) const {
-  const Network &net = arch.levels[network].network;
-  // Group members by box origin; note which of the network's children
-  // each member sits under.
-  std::map<std::vector<int64_t>, std::vector<unsigned>> groups;
-  std::map<std::vector<int64_t>, unsigned> leaders;
-  GroupTraffic traffic;
-  forEachMember(nest, problem, arch, from, network, level, tensor,
-                [&](const std::vector<int64_t> &origin, unsigned child) {
-                  groups[origin].push_back(child);
-                  leaders.emplace(origin, child);
-                  traffic.drainHops += net.drainHops(child);
-                });
-  traffic.groups = groups.size();
-  for (auto &[origin, children] : groups) {
-    std::sort(children.begin(), children.end());
-    children.erase(std::unique(children.begin(), children.end()),
-                   children.end());
-    traffic.childPairs += children.size();
-    traffic.multicastHops += net.multicastHops(children);
-    traffic.reductionHops += net.reductionHops(children);
-    traffic.leaderHops += net.unicastHops(leaders[origin]);
-  }
-  // The closest origins of different groups: two groups that differ in
-  // several components differ in one alone too, no farther apart, so the
-  // components' own differences are all that is needed.
-  std::vector<SpatialContribution> contributions =
-      spatialContributions(nest, problem.tensors[tensor], from, level);
+  thread_local std::vector<SpreadLoop> spread;
+  thread_local std::vector<int64_t> offsets;
+  spreadLoops(from, network, level, tensor, spread, offsets);
   size_t width = problem.tensors[tensor].projection.size();
-  closest.clear();
-  for (const std::vector<size_t> &members : componentsOf(contributions)) {
-    if (members.size() == 1) {
-      for (int64_t v : contributions[members[0]].offset)
-        closest.push_back(std::abs(v));
-      continue;
-    }
-    std::set<std::vector<int64_t>> origins = originsOf(contributions, members);
-    for (auto a = origins.begin(); a != origins.end(); ++a)
-      for (auto b = std::next(a); b != origins.end(); ++b)
-        for (size_t c = 0; c < width; ++c)
-          closest.push_back(std::abs((*a)[c] - (*b)[c]));
-  }
-  keepMinimal(closest, width);
+  GroupTraffic traffic = countGroups(spread, offsets, width,
+                                     arch.levels[network].network, closest);
   traffic.closestCount = unsigned(width ? closest.size() / width : 0);
   return traffic;
 }
 
+namespace {
+
+/// overlappingLoad's storage, kept per thread.
+struct OverlapScratch {
+  std::vector<int64_t> span;
+  std::vector<SpreadLoop> spread;
+  std::vector<int64_t> offsets;
+  std::vector<int64_t> memberOrigins; ///< [member * width + c].
+  std::vector<unsigned> memberChildren;
+  std::vector<int64_t> index;
+  std::vector<size_t> order;
+  std::vector<int64_t> origins;  ///< Groups' origins, [group * width + c].
+  std::vector<size_t> firstChild, childCount; ///< Into `children`, by group.
+  std::vector<unsigned> children;
+  std::vector<int64_t> keptLow, keptHigh;
+  std::vector<int64_t> cuts;     ///< Every coordinate's, one after another.
+  std::vector<size_t> cutsStart; ///< [c]: where coordinate c's begin.
+  /// Each coordinate's distinct interval patterns (the groups whose box,
+  /// then whose kept part, covers the interval; 2 x blocks words each),
+  /// one coordinate after another from patternStart[c], with the total
+  /// length of the intervals of each.
+  std::vector<uint64_t> patterns, pattern;
+  std::vector<uint64_t> lengths;
+  std::vector<size_t> patternStart;
+  std::vector<size_t> cell;
+  std::vector<uint64_t> prefix;  ///< [c * 2 x blocks]: running intersections.
+  std::vector<uint64_t> volumes; ///< [c]: running volume.
+  std::vector<uint64_t> needing;
+  std::vector<unsigned> receivers;
+  /// Receiver sets seen, by a 128-bit fingerprint of the set of groups:
+  /// open addressing, a slot used iff its generation is the current one.
+  struct Slot {
+    uint64_t first = 0, second = 0;
+    uint64_t words = 0, hops = 0;
+    uint32_t generation = 0;
+  };
+  std::vector<Slot> slots;
+  uint32_t generation = 0;
+  size_t used = 0;
+};
+
+OverlapScratch &overlapScratch() {
+  thread_local OverlapScratch s;
+  return s;
+}
+
+} // namespace
+
+void NestAnalysis::groupMembers(unsigned network, unsigned level,
+                                unsigned tensor) const {
+  OverlapScratch &s = overlapScratch();
+  size_t width = problem.tensors[tensor].projection.size();
+  // Every instance below one instance of the network: its origin and its
+  // child, the last loop fastest.
+  spreadLoops(network, network, level, tensor, s.spread, s.offsets);
+  size_t members = 1;
+  for (const SpreadLoop &loop : s.spread)
+    members *= size_t(loop.factor);
+  s.memberOrigins.assign(members * width, 0);
+  s.memberChildren.assign(members, 0);
+  s.index.assign(s.spread.size(), 0);
+  for (size_t m = 0; m < members; ++m) {
+    int64_t *origin = &s.memberOrigins[m * width];
+    int64_t child = 0;
+    for (size_t i = 0; i < s.spread.size(); ++i) {
+      for (size_t c = 0; c < width; ++c)
+        origin[c] += s.index[i] * s.offsets[i * width + c];
+      child += s.index[i] * s.spread[i].childWeight;
+    }
+    s.memberChildren[m] = unsigned(child);
+    for (size_t i = s.spread.size(); i-- > 0;) {
+      if (++s.index[i] < s.spread[i].factor)
+        break;
+      s.index[i] = 0;
+    }
+  }
+  // Groups: members with the same origin, with their distinct children.
+  s.order.resize(members);
+  std::iota(s.order.begin(), s.order.end(), size_t(0));
+  auto originOf = [&](size_t m) { return &s.memberOrigins[m * width]; };
+  std::sort(s.order.begin(), s.order.end(), [&](size_t a, size_t b) {
+    const int64_t *oa = originOf(a), *ob = originOf(b);
+    for (size_t c = 0; c < width; ++c)
+      if (oa[c] != ob[c])
+        return oa[c] < ob[c];
+    return s.memberChildren[a] < s.memberChildren[b];
+  });
+  s.origins.clear();
+  s.firstChild.clear();
+  s.childCount.clear();
+  s.children.clear();
+  for (size_t run = 0; run < members;) {
+    const int64_t *origin = originOf(s.order[run]);
+    s.origins.insert(s.origins.end(), origin, origin + width);
+    s.firstChild.push_back(s.children.size());
+    size_t end = run;
+    for (; end < members &&
+           std::equal(origin, origin + width, originOf(s.order[end]));
+         ++end) {
+      unsigned child = s.memberChildren[s.order[end]];
+      if (end == run || child != s.children.back())
+        s.children.push_back(child);
+    }
+    s.childCount.push_back(s.children.size() - s.firstChild.back());
+    run = end;
+  }
+}
+
 NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
                                           unsigned tensor,
-                                          const int64_t *offset) const {
-  std::vector<int64_t> span;
+                                          const int64_t *offset,
+                                          bool &grouped) const {
+  OverlapScratch &s = overlapScratch();
+  std::vector<int64_t> &span = s.span;
   spans(level, tensor, span);
   size_t width = span.size();
   TrafficKey key;
@@ -672,102 +703,181 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
     return found->second;
 
   const Network &net = arch.levels[network].network;
-  std::map<std::vector<int64_t>, std::vector<unsigned>> groupMap;
-  forEachMember(nest, problem, arch, network, network, level, tensor,
-                [&](const std::vector<int64_t> &origin, unsigned child) {
-                  groupMap[origin].push_back(child);
-                });
-  std::vector<std::vector<int64_t>> origins;
-  std::vector<std::vector<unsigned>> children;
-  for (auto &[origin, members] : groupMap) {
-    std::sort(members.begin(), members.end());
-    members.erase(std::unique(members.begin(), members.end()), members.end());
-    origins.push_back(origin);
-    children.push_back(members);
+  if (!grouped) {
+    groupMembers(network, level, tensor);
+    grouped = true;
   }
+  size_t groups = s.firstChild.size();
   // The words that enter a box at [0, span): all of it but the part it
   // kept, [keptLow, keptHigh) (empty for a whole box).
-  std::vector<int64_t> keptLow(width, 0), keptHigh(width, 0);
+  s.keptLow.assign(width, 0);
+  s.keptHigh.assign(width, 0);
   bool kept = offset != nullptr;
   for (size_t c = 0; c < width && kept; ++c) {
-    keptLow[c] = std::max<int64_t>(0, -offset[c]);
-    keptHigh[c] = std::min(span[c], span[c] - offset[c]);
-    kept = keptLow[c] < keptHigh[c];
+    s.keptLow[c] = std::max<int64_t>(0, -offset[c]);
+    s.keptHigh[c] = std::min(span[c], span[c] - offset[c]);
+    kept = s.keptLow[c] < s.keptHigh[c];
   }
   // Every group's entering words are a translate of the same shape; the
   // breakpoints of all of them cut each coordinate into intervals on which
   // each group's membership is constant, so every cell of the grid they
   // make has one set of children needing its words.
-  size_t groups = origins.size();
   size_t blocks = (groups + 63) / 64;
-  std::vector<std::vector<int64_t>> cuts(width);
-  // [c][interval][block]: the groups whose box (kept part) covers it.
-  std::vector<std::vector<std::vector<uint64_t>>> inBox(width), inKept(width);
+  s.cuts.clear();
+  s.cutsStart.assign(width + 1, 0);
   for (size_t c = 0; c < width; ++c) {
-    for (const std::vector<int64_t> &o : origins) {
-      cuts[c].push_back(o[c]);
-      cuts[c].push_back(o[c] + span[c]);
+    size_t start = s.cuts.size();
+    s.cutsStart[c] = start;
+    for (size_t g = 0; g < groups; ++g) {
+      int64_t o = s.origins[g * width + c];
+      s.cuts.push_back(o);
+      s.cuts.push_back(o + span[c]);
       if (kept) {
-        cuts[c].push_back(o[c] + keptLow[c]);
-        cuts[c].push_back(o[c] + keptHigh[c]);
+        s.cuts.push_back(o + s.keptLow[c]);
+        s.cuts.push_back(o + s.keptHigh[c]);
       }
     }
-    std::sort(cuts[c].begin(), cuts[c].end());
-    cuts[c].erase(std::unique(cuts[c].begin(), cuts[c].end()), cuts[c].end());
-    size_t intervals = cuts[c].size() - 1;
-    inBox[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
-    inKept[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
-    for (size_t k = 0; k < intervals; ++k)
-      for (size_t g = 0; g < groups; ++g) {
-        int64_t at = cuts[c][k] - origins[g][c];
-        if (at >= 0 && at < span[c])
-          inBox[c][k][g / 64] |= uint64_t(1) << (g % 64);
-        if (kept && at >= keptLow[c] && at < keptHigh[c])
-          inKept[c][k][g / 64] |= uint64_t(1) << (g % 64);
-      }
+    std::sort(s.cuts.begin() + start, s.cuts.end());
+    s.cuts.erase(std::unique(s.cuts.begin() + start, s.cuts.end()),
+                 s.cuts.end());
   }
-  NetworkLoad load;
-  std::map<std::vector<uint64_t>, std::pair<uint64_t, uint64_t>> bySet;
-  std::vector<size_t> cell(width, 0);
-  std::vector<uint64_t> box(blocks), keep(blocks), needing(blocks);
-  while (true) {
-    uint64_t volume = 1;
-    std::fill(box.begin(), box.end(), ~uint64_t(0));
-    std::fill(keep.begin(), keep.end(), kept ? ~uint64_t(0) : 0);
-    for (size_t c = 0; c < width; ++c) {
-      volume *= uint64_t(cuts[c][cell[c] + 1] - cuts[c][cell[c]]);
-      for (size_t b = 0; b < blocks; ++b) {
-        box[b] &= inBox[c][cell[c]][b];
-        keep[b] &= inKept[c][cell[c]][b];
+  s.cutsStart[width] = s.cuts.size();
+  // Each coordinate's intervals by which groups' boxes (kept parts) cover
+  // them. A cell's words depend only on its intervals' patterns, so the
+  // intervals of one pattern merge into one of their total length (the
+  // volumes of a product of sums are the sum of the products), and those
+  // no box covers need nothing.
+  size_t stride = 2 * blocks; // A pattern: box blocks, then kept blocks.
+  s.patterns.clear();
+  s.lengths.clear();
+  s.patternStart.assign(width + 1, 0);
+  for (size_t c = 0; c < width; ++c) {
+    size_t start = s.cutsStart[c], count = s.cutsStart[c + 1] - start - 1;
+    size_t first = s.lengths.size();
+    s.patternStart[c] = first;
+    for (size_t k = 0; k < count; ++k) {
+      s.pattern.assign(stride, 0);
+      uint64_t *box = s.pattern.data(), *keep = box + blocks;
+      bool covered = false;
+      for (size_t g = 0; g < groups; ++g) {
+        int64_t at = s.cuts[start + k] - s.origins[g * width + c];
+        if (at >= 0 && at < span[c]) {
+          box[g / 64] |= uint64_t(1) << (g % 64);
+          covered = true;
+        }
+        if (kept && at >= s.keptLow[c] && at < s.keptHigh[c])
+          keep[g / 64] |= uint64_t(1) << (g % 64);
+      }
+      if (!covered)
+        continue;
+      int64_t length = s.cuts[start + k + 1] - s.cuts[start + k];
+      size_t same = first;
+      while (same < s.lengths.size() &&
+             !std::equal(s.pattern.begin(), s.pattern.end(),
+                         s.patterns.begin() + same * stride))
+        ++same;
+      if (same < s.lengths.size()) {
+        s.lengths[same] += uint64_t(length);
+      } else {
+        s.patterns.insert(s.patterns.end(), s.pattern.begin(),
+                          s.pattern.end());
+        s.lengths.push_back(uint64_t(length));
       }
     }
+    if (s.lengths.size() == first) { // No word of this coordinate needed.
+      memo.emplace(key, NetworkLoad{});
+      return {};
+    }
+  }
+  s.patternStart[width] = s.lengths.size();
+  if (++s.generation == 0) {
+    for (OverlapScratch::Slot &slot : s.slots)
+      slot.generation = 0;
+    s.generation = 1;
+  }
+  s.used = 0;
+  if (s.slots.size() < 64)
+    s.slots.resize(64);
+  NetworkLoad load;
+  // Walk the cells with running intersections: prefix[c] holds the boxes
+  // (kept parts) and the volume of coordinates before c.
+  s.cell.assign(width, 0);
+  s.prefix.assign((width + 1) * stride, 0);
+  s.volumes.assign(width + 1, 1);
+  std::fill(s.prefix.begin(), s.prefix.begin() + blocks, ~uint64_t(0));
+  std::fill(s.prefix.begin() + blocks, s.prefix.begin() + stride,
+            kept ? ~uint64_t(0) : 0);
+  s.needing.resize(blocks);
+  size_t from = 0; // Coordinates from here on changed their interval.
+  while (true) {
+    for (size_t c = from; c < width; ++c) {
+      size_t at = s.patternStart[c] + s.cell[c];
+      const uint64_t *pattern = &s.patterns[at * stride];
+      const uint64_t *outer = &s.prefix[c * stride];
+      uint64_t *inner = &s.prefix[(c + 1) * stride];
+      for (size_t b = 0; b < stride; ++b)
+        inner[b] = outer[b] & pattern[b];
+      s.volumes[c + 1] = s.volumes[c] * s.lengths[at];
+    }
+    const uint64_t *all = &s.prefix[width * stride];
+    TrafficKey set;
     bool any = false;
     for (size_t b = 0; b < blocks; ++b) {
-      needing[b] = box[b] & ~keep[b];
-      any |= needing[b] != 0;
+      s.needing[b] = all[b] & ~all[blocks + b];
+      any |= s.needing[b] != 0;
+      set.push(int64_t(s.needing[b]));
     }
     if (any) {
-      auto [entry, fresh] = bySet.try_emplace(needing, 0, 0);
-      if (fresh) {
-        std::vector<unsigned> receivers;
-        for (size_t g = 0; g < groups; ++g)
-          if ((needing[g / 64] >> (g % 64)) & 1)
-            receivers.insert(receivers.end(), children[g].begin(),
-                             children[g].end());
-        std::sort(receivers.begin(), receivers.end());
-        receivers.erase(std::unique(receivers.begin(), receivers.end()),
-                        receivers.end());
-        entry->second = {net.multicast ? 1 : receivers.size(),
-                         net.multicastHops(receivers)};
+      // The set's slot (grown to stay at most half full).
+      if (2 * (s.used + 1) > s.slots.size()) {
+        std::vector<OverlapScratch::Slot> old;
+        old.swap(s.slots);
+        s.slots.assign(old.size() * 2, {});
+        for (const OverlapScratch::Slot &slot : old) {
+          if (slot.generation != s.generation)
+            continue;
+          size_t i = size_t(slot.first) & (s.slots.size() - 1);
+          while (s.slots[i].generation == s.generation)
+            i = (i + 1) & (s.slots.size() - 1);
+          s.slots[i] = slot;
+        }
       }
-      counts.accumulate(load.words, counts.mul(volume, entry->second.first));
-      counts.accumulate(load.hops, counts.mul(volume, entry->second.second));
+      size_t i = size_t(set.first) & (s.slots.size() - 1);
+      while (s.slots[i].generation == s.generation &&
+             (s.slots[i].first != set.first || s.slots[i].second != set.second))
+        i = (i + 1) & (s.slots.size() - 1);
+      OverlapScratch::Slot &slot = s.slots[i];
+      if (slot.generation != s.generation) {
+        s.receivers.clear();
+        for (size_t b = 0; b < blocks; ++b)
+          for (uint64_t bits = s.needing[b]; bits != 0; bits &= bits - 1) {
+            size_t g = b * 64 + size_t(__builtin_ctzll(bits));
+            s.receivers.insert(s.receivers.end(),
+                               s.children.begin() + s.firstChild[g],
+                               s.children.begin() + s.firstChild[g] +
+                                   s.childCount[g]);
+          }
+        std::sort(s.receivers.begin(), s.receivers.end());
+        s.receivers.erase(std::unique(s.receivers.begin(), s.receivers.end()),
+                          s.receivers.end());
+        slot.first = set.first;
+        slot.second = set.second;
+        slot.words = net.multicast ? 1 : s.receivers.size();
+        slot.hops = net.multicastHops(s.receivers);
+        slot.generation = s.generation;
+        ++s.used;
+      }
+      uint64_t volume = s.volumes[width];
+      counts.accumulate(load.words, counts.mul(volume, slot.words));
+      counts.accumulate(load.hops, counts.mul(volume, slot.hops));
     }
     size_t c = width;
-    while (c > 0 && ++cell[c - 1] + 1 == cuts[c - 1].size())
-      cell[--c] = 0;
+    while (c > 0 && s.patternStart[c - 1] + ++s.cell[c - 1] ==
+                        s.patternStart[c])
+      s.cell[--c] = 0;
     if (c == 0)
       break;
+    from = c - 1;
   }
   memo.emplace(key, load);
   return load;

@@ -28,6 +28,7 @@ namespace tessel {
 
 struct Arch;
 struct Problem;
+struct SpreadLoop;
 
 struct NestLoop {
   unsigned dim = 0;
@@ -210,13 +211,24 @@ private:
   template <typename Visit>
   void forEachEntering(unsigned level, unsigned tensor, bool wrapReuse,
                        Visit visit) const;
+  /// The spatial loops of levels [from, level) as model/SpatialGroups.h
+  /// takes them, outer to inner, with the offsets they move `tensor`'s
+  /// coordinates by.
+  void spreadLoops(unsigned from, unsigned network, unsigned level,
+                   unsigned tensor, std::vector<SpreadLoop> &spread,
+                   std::vector<int64_t> &offsets) const;
   GroupTraffic enumerateGroups(unsigned from, unsigned network, unsigned level,
                                unsigned tensor,
                                std::vector<int64_t> &closest) const;
   /// downTraffic's exact count where the boxes of groups overlap: the
   /// words of one entering shape (offset nullptr: the whole box).
+  /// `grouped`: whether groupMembers() ran for these arguments already
+  /// (set when it runs).
   NetworkLoad overlappingLoad(unsigned network, unsigned level, unsigned tensor,
-                              const int64_t *offset) const;
+                              const int64_t *offset, bool &grouped) const;
+  /// The groups below one instance of `network` (their origins and
+  /// children), into the thread's scratch for overlappingLoad.
+  void groupMembers(unsigned network, unsigned level, unsigned tensor) const;
 };
 
 } // namespace tessel
