@@ -2,6 +2,7 @@
 #include "model/NestAnalysis.h"
 
 #include "model/ClippedNest.h"
+#include "model/MemoKey.h"
 #include "model/SpatialGroups.h"
 
 #include "arch/Arch.h"
@@ -382,31 +383,10 @@ uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,
 
 namespace {
 
-/// What groupTraffic's answer depends on: the network, and for each spatial
-/// loop between `from` and the level whether it spreads over the network's
-/// own children, its axis, factor and coordinate offsets.
-struct TrafficKey {
-  // Two independent 64-bit hashes of the values pushed: a 128-bit
-  // fingerprint (a collision would need ~2^64 distinct keys), so the memo
-  // compares 16 bytes instead of the whole list.
-  uint64_t first = 1469598103934665603ull;
-  uint64_t second = 0x9e3779b97f4a7c15ull;
-
-  void push(int64_t value) {
-    first = (first ^ uint64_t(value)) * 1099511628211ull;
-    second = (second + uint64_t(value) + 0x9e3779b97f4a7c15ull) *
-             0xbf58476d1ce4e5b9ull;
-    second ^= second >> 31;
-  }
-  bool operator==(const TrafficKey &other) const {
-    return first == other.first && second == other.second;
-  }
-};
-
 /// Pushes what a memo key needs of the spatial loops of levels [from,
 /// level): each one's level (relative to `network`), axis, factor and the
 /// offset it moves each of `tensor`'s coordinates by.
-void pushSpatialLoops(TrafficKey &key, const std::vector<NestLoop> &nest,
+void pushSpatialLoops(MemoKey &key, const std::vector<NestLoop> &nest,
                       const Tensor &tensor, unsigned from, unsigned network,
                       unsigned level) {
   for (const NestLoop &loop : nest) {
@@ -420,10 +400,6 @@ void pushSpatialLoops(TrafficKey &key, const std::vector<NestLoop> &nest,
   }
 }
 
-struct TrafficKeyHash {
-  size_t operator()(const TrafficKey &key) const { return size_t(key.first); }
-};
-
 struct TrafficEntry {
   GroupTraffic traffic;
   std::vector<int64_t> closest; ///< traffic.closest points here.
@@ -433,13 +409,13 @@ struct TrafficEntry {
 /// evaluate many mappings with the same spatial structure. Entries are
 /// stable (node-based) and cleared, when the memo grows large, only when
 /// an analysis starts, so an answer lives as long as its analysis.
-std::unordered_map<TrafficKey, TrafficEntry, TrafficKeyHash> &trafficMemo() {
-  thread_local std::unordered_map<TrafficKey, TrafficEntry, TrafficKeyHash>
+std::unordered_map<MemoKey, TrafficEntry, MemoKeyHash> &trafficMemo() {
+  thread_local std::unordered_map<MemoKey, TrafficEntry, MemoKeyHash>
       memo;
   return memo;
 }
-std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash> &loadMemo() {
-  thread_local std::unordered_map<TrafficKey, NetworkLoad, TrafficKeyHash> memo;
+std::unordered_map<MemoKey, NetworkLoad, MemoKeyHash> &loadMemo() {
+  thread_local std::unordered_map<MemoKey, NetworkLoad, MemoKeyHash> memo;
   return memo;
 }
 
@@ -462,7 +438,7 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
     return trivialTraffic[network];
   // The network by what its hop counts depend on (never by address: an
   // Arch freed and another built in its place must not share entries).
-  TrafficKey key;
+  MemoKey key;
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(from));
   key.push(int64_t(network) - int64_t(from));
@@ -567,8 +543,9 @@ NestAnalysis::enumerateGroups(unsigned from, unsigned network, unsigned level,
   thread_local std::vector<int64_t> offsets;
   spreadLoops(from, network, level, tensor, spread, offsets);
   size_t width = problem.tensors[tensor].projection.size();
-  GroupTraffic traffic = countGroups(spread, offsets, width,
-                                     arch.levels[network].network, closest);
+  GroupTraffic traffic =
+      countGroups(spread, offsets, width, arch.levels[network].network,
+                  uint64_t(networkKeys[network]), closest);
   traffic.closestCount = unsigned(width ? closest.size() / width : 0);
   return traffic;
 }
@@ -587,6 +564,11 @@ struct OverlapScratch {
   std::vector<int64_t> origins;  ///< Groups' origins, [group * width + c].
   std::vector<size_t> firstChild, childCount; ///< Into `children`, by group.
   std::vector<unsigned> children;
+  /// Each coordinate's distinct origins (from valueStart[c], sorted) and
+  /// the groups at each ([value * blocks + block]).
+  std::vector<int64_t> values;
+  std::vector<size_t> valueStart;
+  std::vector<uint64_t> valueMasks;
   std::vector<int64_t> keptLow, keptHigh;
   std::vector<int64_t> cuts;     ///< Every coordinate's, one after another.
   std::vector<size_t> cutsStart; ///< [c]: where coordinate c's begin.
@@ -679,6 +661,30 @@ void NestAnalysis::groupMembers(unsigned network, unsigned level,
     s.childCount.push_back(s.children.size() - s.firstChild.back());
     run = end;
   }
+  // Each coordinate's distinct origins, with the groups at each.
+  size_t groups = s.firstChild.size();
+  size_t blocks = (groups + 63) / 64;
+  s.values.clear();
+  s.valueMasks.clear();
+  s.valueStart.assign(width + 1, 0);
+  for (size_t c = 0; c < width; ++c) {
+    size_t first = s.values.size();
+    s.valueStart[c] = first;
+    for (size_t g = 0; g < groups; ++g)
+      s.values.push_back(s.origins[g * width + c]);
+    std::sort(s.values.begin() + first, s.values.end());
+    s.values.erase(std::unique(s.values.begin() + first, s.values.end()),
+                   s.values.end());
+    s.valueMasks.resize(s.values.size() * blocks, 0);
+    for (size_t g = 0; g < groups; ++g) {
+      size_t v = size_t(std::lower_bound(s.values.begin() + first,
+                                         s.values.end(),
+                                         s.origins[g * width + c]) -
+                        s.values.begin());
+      s.valueMasks[v * blocks + g / 64] |= uint64_t(1) << (g % 64);
+    }
+  }
+  s.valueStart[width] = s.values.size();
 }
 
 NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
@@ -689,7 +695,7 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
   std::vector<int64_t> &span = s.span;
   spans(level, tensor, span);
   size_t width = span.size();
-  TrafficKey key;
+  MemoKey key;
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(network));
   pushSpatialLoops(key, nest, problem.tensors[tensor], network, network,
@@ -728,8 +734,8 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
   for (size_t c = 0; c < width; ++c) {
     size_t start = s.cuts.size();
     s.cutsStart[c] = start;
-    for (size_t g = 0; g < groups; ++g) {
-      int64_t o = s.origins[g * width + c];
+    for (size_t v = s.valueStart[c]; v < s.valueStart[c + 1]; ++v) {
+      int64_t o = s.values[v];
       s.cuts.push_back(o);
       s.cuts.push_back(o + span[c]);
       if (kept) {
@@ -759,14 +765,17 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
       s.pattern.assign(stride, 0);
       uint64_t *box = s.pattern.data(), *keep = box + blocks;
       bool covered = false;
-      for (size_t g = 0; g < groups; ++g) {
-        int64_t at = s.cuts[start + k] - s.origins[g * width + c];
+      for (size_t v = s.valueStart[c]; v < s.valueStart[c + 1]; ++v) {
+        int64_t at = s.cuts[start + k] - s.values[v];
+        const uint64_t *mask = &s.valueMasks[v * blocks];
         if (at >= 0 && at < span[c]) {
-          box[g / 64] |= uint64_t(1) << (g % 64);
+          for (size_t b = 0; b < blocks; ++b)
+            box[b] |= mask[b];
           covered = true;
         }
         if (kept && at >= s.keptLow[c] && at < s.keptHigh[c])
-          keep[g / 64] |= uint64_t(1) << (g % 64);
+          for (size_t b = 0; b < blocks; ++b)
+            keep[b] |= mask[b];
       }
       if (!covered)
         continue;
@@ -820,7 +829,7 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
       s.volumes[c + 1] = s.volumes[c] * s.lengths[at];
     }
     const uint64_t *all = &s.prefix[width * stride];
-    TrafficKey set;
+    MemoKey set;
     bool any = false;
     for (size_t b = 0; b < blocks; ++b) {
       s.needing[b] = all[b] & ~all[blocks + b];

@@ -41,9 +41,12 @@ struct SpreadLoop {
 /// nest; `offsets[i * width + c]` is how far loop i moves coordinate c per
 /// index) and their hops on `network`. Fills `closest` (see
 /// GroupTraffic::closest); the answer's `closest` is left null.
+/// `networkKey` identifies what the network's hop counts depend on (its
+/// part is memoised per thread under it).
 GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
                          const std::vector<int64_t> &offsets, size_t width,
-                         const Network &network, std::vector<int64_t> &closest);
+                         const Network &network, uint64_t networkKey,
+                         std::vector<int64_t> &closest);
 
 } // namespace tessel
 
