@@ -217,6 +217,15 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
                (anywhere ? ", which divides no allowed bound"
                          : " and every other slot is forbidden"));
   }
+  // What random points draw from, fixed from here on.
+  openSlots.assign(dims, {});
+  for (unsigned d = 0; d < dims; ++d)
+    for (unsigned s = 0; s < slots; ++s)
+      if (allowed[d][s] && fixedFactor[d][s] == 0)
+        openSlots[d].push_back(s);
+  prunedKeeps.clear();
+  for (unsigned l = 0; l < levels; ++l)
+    prunedKeeps.push_back(keepChoices(l, true));
 }
 
 void MapSpace::bindLevelConstraints() {
@@ -445,8 +454,14 @@ void MapSpace::applyDataflow() {
 
 Mapping MapSpace::decode(const Genome &genome) const {
   Mapping mapping;
+  decode(genome, mapping);
+  return mapping;
+}
+
+void MapSpace::decode(const Genome &genome, Mapping &mapping) const {
   // A padded bound's factors run (and count) the padded iterations, and
   // the mapping says so, so that every evaluator takes it the same way.
+  mapping.factorization = Factorization::Exact;
   if (constraints.padding > 0)
     mapping.factorization = Factorization::Padded;
   if (residual())
@@ -454,6 +469,8 @@ Mapping MapSpace::decode(const Genome &genome) const {
   mapping.levels.resize(levels);
   for (unsigned l = 0; l < levels; ++l) {
     LevelMapping &level = mapping.levels[l];
+    level.temporal.clear();
+    level.spatial.clear();
     for (unsigned d : genome.order[l]) {
       int64_t factor = genome.factors[d][slotOf(l, kTemporal)];
       if (factor > 1)
@@ -468,7 +485,6 @@ Mapping MapSpace::decode(const Genome &genome) const {
       }
     level.keepMask = genome.keep[l];
   }
-  return mapping;
 }
 
 bool MapSpace::fitsFanout(
@@ -532,25 +548,30 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     fixedProduct *= factors[s];
   }
   // Usually the exact bound; with padding allowed, sometimes a larger one.
-  std::vector<int64_t> bounds;
-  for (int64_t b : boundChoices[dim])
-    if (b % fixedProduct == 0)
-      bounds.push_back(b);
-  int64_t bound = bounds.front();
-  if (bounds.size() > 1 && rng() % 2)
-    bound = bounds[1 + rng() % (bounds.size() - 1)];
+  const std::vector<int64_t> &choices = boundChoices[dim];
+  size_t divisible = 0;
+  for (int64_t b : choices)
+    divisible += b % fixedProduct == 0;
+  auto nthDivisible = [&](size_t n) {
+    for (int64_t b : choices)
+      if (b % fixedProduct == 0 && n-- == 0)
+        return b;
+    return choices.front();
+  };
+  int64_t bound = nthDivisible(0);
+  if (divisible > 1 && rng() % 2)
+    bound = nthDivisible(1 + rng() % (divisible - 1));
   // Residual: sometimes the primes of a bound up to half larger, the
   // outermost factor then clipped to the real one.
   bool overshoot = residual() && fixedProduct == 1 && rng() % 2;
   if (overshoot)
     bound += 1 + int64_t(rng() % uint64_t(bound / 2 + 1));
-  std::vector<unsigned> open;
-  for (unsigned s = 0; s < slots; ++s)
-    if (allowed[dim][s] && fixedFactor[dim][s] == 0)
-      open.push_back(s);
+  const std::vector<unsigned> &open = openSlots[dim];
   if (open.empty())
     return;
-  for (int64_t prime : primeFactors(bound / fixedProduct)) {
+  thread_local std::vector<int64_t> primes;
+  primeFactors(bound / fixedProduct, primes);
+  for (int64_t prime : primes) {
     // Outer levels are likelier, so that tiles tend to fit.
     for (int attempt = 0; attempt < 8; ++attempt) {
       unsigned s = open[rng() % open.size()];
@@ -580,25 +601,35 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
 
 Genome MapSpace::random(std::mt19937_64 &rng) const {
   Genome genome;
-  genome.factors.assign(dims, std::vector<int64_t>(slots, 1));
-  std::vector<unsigned> dimOrder(dims);
+  random(rng, genome);
+  return genome;
+}
+
+void MapSpace::random(std::mt19937_64 &rng, Genome &genome) const {
+  genome.factors.resize(dims);
+  for (std::vector<int64_t> &factors : genome.factors)
+    factors.assign(slots, 1);
+  thread_local std::vector<unsigned> dimOrder;
+  dimOrder.resize(dims);
   std::iota(dimOrder.begin(), dimOrder.end(), 0);
   std::shuffle(dimOrder.begin(), dimOrder.end(), rng);
   for (unsigned d : dimOrder)
     randomFactors(d, genome, rng);
+  genome.order.resize(levels);
+  genome.keep.resize(levels);
   for (unsigned l = 0; l < levels; ++l) {
-    std::vector<unsigned> order(dims);
-    std::iota(order.begin(), order.end(), 0);
-    if (fixedOrder[l])
+    std::vector<unsigned> &order = genome.order[l];
+    if (fixedOrder[l]) {
       order = *fixedOrder[l];
-    else
+    } else {
+      order.resize(dims);
+      std::iota(order.begin(), order.end(), 0);
       std::shuffle(order.begin(), order.end(), rng);
+    }
     placeListed(l, order);
-    genome.order.push_back(order);
-    std::vector<uint32_t> keeps = keepChoices(l, true);
-    genome.keep.push_back(keeps[rng() % keeps.size()]);
+    const std::vector<uint32_t> &keeps = prunedKeeps[l];
+    genome.keep[l] = keeps[rng() % keeps.size()];
   }
-  return genome;
 }
 
 Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
@@ -642,7 +673,7 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
       return child;
     } else { // Keep or bypass a tensor at a level.
       unsigned l = rng() % levels;
-      std::vector<uint32_t> keeps = keepChoices(l, true);
+      const std::vector<uint32_t> &keeps = prunedKeeps[l];
       if (keeps.size() < 2)
         continue;
       uint32_t next = keeps[rng() % keeps.size()];

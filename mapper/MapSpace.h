@@ -84,7 +84,11 @@ public:
   unsigned slotCount() const { return slots; }
 
   Mapping decode(const Genome &genome) const;
+  /// The same, into `mapping`, reusing its storage.
+  void decode(const Genome &genome, Mapping &mapping) const;
   Genome random(std::mt19937_64 &rng) const;
+  /// The same point, into `genome`, reusing its storage.
+  void random(std::mt19937_64 &rng, Genome &genome) const;
   /// One small change: move a prime factor between slots, swap two loops
   /// of a level, or flip a tensor's keep bit at a level.
   Genome mutate(const Genome &genome, std::mt19937_64 &rng) const;
@@ -127,6 +131,10 @@ private:
   std::vector<double> levelMinUtilization; ///< Per level.
   std::vector<std::optional<uint32_t>> fixedKeep;
   std::vector<uint32_t> allowedKeep; ///< Per level, by the Arch's roles.
+  /// Per dim: the slots a random factor may go to (allowed, not fixed).
+  std::vector<std::vector<unsigned>> openSlots;
+  /// Per level: keepChoices(level, true).
+  std::vector<std::vector<uint32_t>> prunedKeeps;
 
   void bindLevelConstraints();
   void applyNetworks();

@@ -132,7 +132,9 @@ private:
   std::string finalReason;
   std::chrono::steady_clock::time_point start, lastProgress;
 
-  std::vector<double> evaluateMappings(const std::vector<Mapping> &mappings);
+  std::vector<Mapping> decoded; ///< Storage reused by evaluate(genomes).
+
+  std::vector<double> evaluateMappings(const Mapping *mappings, size_t count);
   void keep(const Mapping &mapping, const Report &report, double cost);
   void report();
 };

@@ -15,10 +15,10 @@ public:
                       const SearchOptions &options) const override {
     SearchEngine engine(space, model, options, name());
     std::mt19937_64 rng(options.seed);
+    std::vector<Genome> batch(kBatchSize); // Storage reused.
     while (!engine.done()) {
-      std::vector<Genome> batch;
-      for (size_t i = 0; i < kBatchSize; ++i)
-        batch.push_back(space.random(rng));
+      for (Genome &genome : batch)
+        space.random(rng, genome);
       engine.evaluate(batch);
     }
     return engine.result();

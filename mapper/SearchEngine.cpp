@@ -122,24 +122,21 @@ uint64_t SearchEngine::remaining() const {
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
-  std::vector<Mapping> mappings;
   size_t count = std::min<uint64_t>(batch.size(), remaining());
-  mappings.reserve(count);
+  if (decoded.size() < count)
+    decoded.resize(count);
   for (size_t i = 0; i < count; ++i)
-    mappings.push_back(space.decode(batch[i]));
-  return evaluateMappings(mappings);
+    space.decode(batch[i], decoded[i]);
+  return evaluateMappings(decoded.data(), count);
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
-  if (batch.size() <= remaining())
-    return evaluateMappings(batch);
-  return evaluateMappings(std::vector<Mapping>(
-      batch.begin(), batch.begin() + ptrdiff_t(remaining())));
+  return evaluateMappings(batch.data(),
+                          std::min<uint64_t>(batch.size(), remaining()));
 }
 
-std::vector<double>
-SearchEngine::evaluateMappings(const std::vector<Mapping> &mappings) {
-  size_t count = mappings.size();
+std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
+                                                   size_t count) {
   std::vector<std::optional<Report>> reports(count);
   pool->run(count, [&](size_t i) {
     if (space.violation(mappings[i]))

@@ -26,8 +26,8 @@ unsigned drawLevel(unsigned levelCount, std::mt19937_64 &rng) {
 
 } // namespace
 
-std::vector<int64_t> primeFactors(int64_t n) {
-  std::vector<int64_t> primes;
+void primeFactors(int64_t n, std::vector<int64_t> &primes) {
+  primes.clear();
   for (int64_t p = 2; p * p <= n; ++p)
     while (n % p == 0) {
       primes.push_back(p);
@@ -35,6 +35,11 @@ std::vector<int64_t> primeFactors(int64_t n) {
     }
   if (n > 1)
     primes.push_back(n);
+}
+
+std::vector<int64_t> primeFactors(int64_t n) {
+  std::vector<int64_t> primes;
+  primeFactors(n, primes);
   return primes;
 }
 

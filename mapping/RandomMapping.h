@@ -34,6 +34,8 @@ std::optional<Mapping> randomLegalMapping(const Problem &problem,
 
 /// The prime factors of `n`, smallest first.
 std::vector<int64_t> primeFactors(int64_t n);
+/// The same, into `primes` (no allocation once it has room).
+void primeFactors(int64_t n, std::vector<int64_t> &primes);
 
 } // namespace tessel
 
