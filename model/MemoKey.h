@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <vector>
 
 namespace tessel {
 
@@ -33,6 +35,80 @@ struct MemoKey {
 
 struct MemoKeyHash {
   size_t operator()(const MemoKey &key) const { return size_t(key.first); }
+};
+
+/// A memo of values by MemoKey in one flat open-addressing table: a lookup
+/// touches one slot (a node-based map chases three pointers, each a cache
+/// miss in a table this large). Values stay where they are until clear():
+/// the table never grows; once it is three-quarters full, new values go to
+/// an overflow list until the next clear().
+template <typename Value> class FlatMemo {
+public:
+  /// `slots` is rounded up to a power of two.
+  explicit FlatMemo(size_t slots) {
+    size_t n = 16;
+    while (n < slots)
+      n *= 2;
+    table.resize(n);
+  }
+
+  Value *find(const MemoKey &key) {
+    for (size_t i = key.first & (table.size() - 1);;
+         i = (i + 1) & (table.size() - 1)) {
+      Slot &slot = table[i];
+      if (slot.generation != generation)
+        break;
+      if (slot.key == key)
+        return &slot.value;
+    }
+    for (auto &[k, value] : overflow)
+      if (k == key)
+        return &value;
+    return nullptr;
+  }
+
+  /// Stores `value` under `key` (not present); the result lives until
+  /// clear().
+  Value &insert(const MemoKey &key, Value value) {
+    if (4 * (used + 1) > 3 * table.size()) {
+      overflow.emplace_back(key, std::move(value));
+      return overflow.back().second;
+    }
+    size_t i = key.first & (table.size() - 1);
+    while (table[i].generation == generation)
+      i = (i + 1) & (table.size() - 1);
+    Slot &slot = table[i];
+    slot.key = key;
+    slot.value = std::move(value);
+    slot.generation = generation;
+    ++used;
+    return slot.value;
+  }
+
+  size_t size() const { return used + overflow.size(); }
+  size_t capacity() const { return table.size(); }
+
+  /// Forgets every value (no slot is touched: a generation ends).
+  void clear() {
+    if (++generation == 0) {
+      for (Slot &slot : table)
+        slot.generation = 0;
+      generation = 1;
+    }
+    used = 0;
+    overflow.clear();
+  }
+
+private:
+  struct Slot {
+    MemoKey key;
+    uint32_t generation = 0;
+    Value value{};
+  };
+  std::vector<Slot> table;
+  std::deque<std::pair<MemoKey, Value>> overflow;
+  uint32_t generation = 1;
+  size_t used = 0;
 };
 
 } // namespace tessel

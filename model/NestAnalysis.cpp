@@ -14,7 +14,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
-#include <unordered_map>
+#include <deque>
 
 namespace tessel {
 namespace {
@@ -400,31 +400,64 @@ void pushSpatialLoops(MemoKey &key, const std::vector<NestLoop> &nest,
   }
 }
 
-struct TrafficEntry {
-  GroupTraffic traffic;
-  std::vector<int64_t> closest; ///< traffic.closest points here.
+/// Storage of the memoised GroupTraffic::closest lists: runs in chunks
+/// that never move, reused after clear().
+class ClosestPool {
+public:
+  int64_t *store(const std::vector<int64_t> &values) {
+    size_t n = values.size();
+    if (chunks.empty() || at + n > chunkSize(current)) {
+      current = chunks.empty() ? 0 : current + 1;
+      while (current < chunks.size() && chunkSize(current) < n)
+        ++current;
+      if (current == chunks.size())
+        chunks.emplace_back(std::max<size_t>(n, 4096));
+      at = 0;
+    }
+    int64_t *run = chunks[current].data() + at;
+    std::copy(values.begin(), values.end(), run);
+    at += n;
+    return run;
+  }
+  void clear() {
+    current = 0;
+    at = 0;
+  }
+
+private:
+  size_t chunkSize(size_t i) const {
+    return i < chunks.size() ? chunks[i].size() : 0;
+  }
+  std::deque<std::vector<int64_t>> chunks; // Never moved once made.
+  size_t current = 0, at = 0;
 };
 
 /// Per-thread memos of groupTraffic and of overlappingLoad: searches
-/// evaluate many mappings with the same spatial structure. Entries are
-/// stable (node-based) and cleared, when the memo grows large, only when
-/// an analysis starts, so an answer lives as long as its analysis.
-std::unordered_map<MemoKey, TrafficEntry, MemoKeyHash> &trafficMemo() {
-  thread_local std::unordered_map<MemoKey, TrafficEntry, MemoKeyHash>
-      memo;
+/// evaluate many mappings with the same spatial structure. Answers stay
+/// put (FlatMemo never moves them), and the memos are cleared, when they
+/// fill up, only when an analysis starts, so an answer lives as long as
+/// its analysis.
+FlatMemo<GroupTraffic> &trafficMemo() {
+  thread_local FlatMemo<GroupTraffic> memo(1u << 16);
   return memo;
 }
-std::unordered_map<MemoKey, NetworkLoad, MemoKeyHash> &loadMemo() {
-  thread_local std::unordered_map<MemoKey, NetworkLoad, MemoKeyHash> memo;
+ClosestPool &closestPool() {
+  thread_local ClosestPool pool;
+  return pool;
+}
+FlatMemo<NetworkLoad> &loadMemo() {
+  thread_local FlatMemo<NetworkLoad> memo(1u << 16);
   return memo;
 }
 
 } // namespace
 
 void NestAnalysis::resetMemos() {
-  if (trafficMemo().size() > 200000)
+  if (2 * trafficMemo().size() > trafficMemo().capacity()) {
     trafficMemo().clear();
-  if (loadMemo().size() > 200000)
+    closestPool().clear();
+  }
+  if (2 * loadMemo().size() > loadMemo().capacity())
     loadMemo().clear();
 }
 
@@ -443,15 +476,14 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
   key.push(int64_t(level) - int64_t(from));
   key.push(int64_t(network) - int64_t(from));
   pushSpatialLoops(key, nest, problem.tensors[tensor], from, network, level);
-  auto &memo = trafficMemo();
-  auto found = memo.find(key);
-  if (found != memo.end())
-    return found->second.traffic;
-  TrafficEntry entry;
-  entry.traffic = enumerateGroups(from, network, level, tensor, entry.closest);
-  TrafficEntry &stored = memo.emplace(key, std::move(entry)).first->second;
-  stored.traffic.closest = stored.closest.data();
-  return stored.traffic;
+  FlatMemo<GroupTraffic> &memo = trafficMemo();
+  if (const GroupTraffic *found = memo.find(key))
+    return *found;
+  thread_local std::vector<int64_t> closest;
+  GroupTraffic traffic =
+      enumerateGroups(from, network, level, tensor, closest);
+  traffic.closest = closestPool().store(closest);
+  return memo.insert(key, traffic);
 }
 
 bool NestAnalysis::boxesOverlap(const GroupTraffic &traffic, unsigned level,
@@ -704,9 +736,9 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
     key.push(span[c]);
     key.push(offset ? offset[c] : std::numeric_limits<int64_t>::min());
   }
-  auto &memo = loadMemo();
-  if (auto found = memo.find(key); found != memo.end())
-    return found->second;
+  FlatMemo<NetworkLoad> &memo = loadMemo();
+  if (const NetworkLoad *found = memo.find(key))
+    return *found;
 
   const Network &net = arch.levels[network].network;
   if (!grouped) {
@@ -794,7 +826,7 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
       }
     }
     if (s.lengths.size() == first) { // No word of this coordinate needed.
-      memo.emplace(key, NetworkLoad{});
+      memo.insert(key, NetworkLoad{});
       return {};
     }
   }
@@ -888,7 +920,7 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
       break;
     from = c - 1;
   }
-  memo.emplace(key, load);
+  memo.insert(key, load);
   return load;
 }
 
