@@ -452,6 +452,13 @@ FlatMemo<NetworkLoad> &loadMemo() {
 
 } // namespace
 
+void NestAnalysis::clearMemos() {
+  trafficMemo().clear();
+  closestPool().clear();
+  loadMemo().clear();
+  clearGroupMemo();
+}
+
 void NestAnalysis::resetMemos() {
   if (2 * trafficMemo().size() > trafficMemo().capacity()) {
     trafficMemo().clear();

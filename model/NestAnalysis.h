@@ -165,6 +165,10 @@ public:
   CheckedCounts &arithmetic() const { return counts; }
   bool overflowed() const { return counts.overflowed(); }
 
+  /// Empties this thread's memos (benchmarks of cold searches; never while
+  /// an analysis is alive on the thread).
+  static void clearMemos();
+
   /// The analysis's storage; kept per thread between analyses so that the
   /// hot path does not allocate.
   struct Buffers {

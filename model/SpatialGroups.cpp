@@ -356,7 +356,14 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
   return sums;
 }
 
+std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> &groupMemo() {
+  thread_local std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> memo;
+  return memo;
+}
+
 } // namespace
+
+void clearGroupMemo() { groupMemo().clear(); }
 
 GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
                          const std::vector<int64_t> &offsets, size_t width,
@@ -469,7 +476,7 @@ GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
           key.push(offsets[i * width + c]);
     }
   }
-  thread_local std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> memo;
+  std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> &memo = groupMemo();
   auto found = memo.find(key);
   if (found == memo.end()) {
     if (memo.size() > 100000)

@@ -48,6 +48,9 @@ GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
                          const Network &network, uint64_t networkKey,
                          std::vector<int64_t> &closest);
 
+/// Empties this thread's memo of countGroups().
+void clearGroupMemo();
+
 } // namespace tessel
 
 #endif // TESSEL_MODEL_SPATIALGROUPS_H
