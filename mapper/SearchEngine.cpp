@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 namespace tessel {
@@ -78,35 +81,83 @@ std::optional<Objective> Objective::parse(const std::string &text) {
   return objective;
 }
 
+/// Threads that live as long as the search (so that each keeps its
+/// model's per-thread memos warm from batch to batch) and run the jobs of
+/// one batch at a time.
 struct SearchEngine::Pool {
-  unsigned threads;
+  explicit Pool(unsigned threads) {
+    for (unsigned w = 1; w < threads; ++w)
+      helpers.emplace_back([this] { serve(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    wake.notify_all();
+    for (std::thread &helper : helpers)
+      helper.join();
+  }
 
-  /// Runs job(i) for i in [0, count) on up to `threads` threads.
+  /// Runs job(i) for i in [0, count) on this thread and the helpers.
   template <typename Job> void run(size_t count, const Job &job) {
-    unsigned workers = unsigned(std::min<size_t>(threads, count));
-    if (workers <= 1) {
+    if (helpers.empty() || count <= 1) {
       for (size_t i = 0; i < count; ++i)
         job(i);
       return;
     }
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next++; i < count; i = next++)
-        job(i);
-    };
-    std::vector<std::thread> helpers;
-    for (unsigned w = 1; w < workers; ++w)
-      helpers.emplace_back(work);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      current = [&job](size_t i) { job(i); };
+      jobs = count;
+      next = 0;
+      busy = unsigned(helpers.size());
+      ++batch;
+    }
+    wake.notify_all();
     work();
-    for (std::thread &helper : helpers)
-      helper.join();
+    std::unique_lock<std::mutex> lock(mutex);
+    done.wait(lock, [this] { return busy == 0; });
+    current = nullptr;
+  }
+
+private:
+  std::vector<std::thread> helpers;
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::function<void(size_t)> current;
+  size_t jobs = 0;
+  std::atomic<size_t> next{0};
+  uint64_t batch = 0;
+  unsigned busy = 0;
+  bool stop = false;
+
+  void work() {
+    for (size_t i = next++; i < jobs; i = next++)
+      current(i);
+  }
+  void serve() {
+    uint64_t seen = 0;
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        wake.wait(lock, [&] { return stop || batch != seen; });
+        if (stop)
+          return;
+        seen = batch;
+      }
+      work();
+      std::lock_guard<std::mutex> lock(mutex);
+      if (--busy == 0)
+        done.notify_one();
+    }
   }
 };
 
 SearchEngine::SearchEngine(const MapSpace &space, const CostModel &model,
                            const SearchOptions &options, std::string mapperName)
     : space(space), model(model), options(options),
-      pool(new Pool{std::max(1u, options.threads)}),
+      pool(new Pool(std::max(1u, options.threads))),
       start(std::chrono::steady_clock::now()), lastProgress(start) {
   best.mapper = std::move(mapperName);
 }
