@@ -153,6 +153,25 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
     }
     std::copy(inner.begin(), inner.end(), extents.begin() + l * dimCount);
   }
+  // Every loop's offset per coordinate of every tensor (for the spatial
+  // loops' groups and memo keys).
+  tensorBase.clear();
+  size_t coordinates = 0;
+  for (const Tensor &t : problem.tensors) {
+    tensorBase.push_back(coordinates);
+    coordinates += t.projection.size();
+  }
+  offsetStride = coordinates;
+  offsetTable.assign(nest.size() * coordinates, 0);
+  for (size_t i = 0; i < nest.size(); ++i) {
+    if (!nest[i].spatial)
+      continue;
+    int64_t *row = &offsetTable[i * coordinates];
+    for (const Tensor &t : problem.tensors)
+      for (const Projection &coordinate : t.projection)
+        *row++ = counts.mul(coordinate.coefficientOf(nest[i].dim),
+                            nest[i].stride);
+  }
   // Outer to inner: active instances, temporal steps, spatial loops per
   // level.
   active.assign(levels + 1, 1);
@@ -383,23 +402,6 @@ uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,
 
 namespace {
 
-/// Pushes what a memo key needs of the spatial loops of levels [from,
-/// level): each one's level (relative to `network`), axis, factor and the
-/// offset it moves each of `tensor`'s coordinates by.
-void pushSpatialLoops(MemoKey &key, const std::vector<NestLoop> &nest,
-                      const Tensor &tensor, unsigned from, unsigned network,
-                      unsigned level) {
-  for (const NestLoop &loop : nest) {
-    if (!loop.spatial || loop.level < from || loop.level >= level)
-      continue;
-    key.push(int64_t(loop.level) - int64_t(network));
-    key.push(int64_t(loop.axis));
-    key.push(loop.factor);
-    for (const Projection &coordinate : tensor.projection)
-      key.push(coordinate.coefficientOf(loop.dim) * loop.stride);
-  }
-}
-
 /// Storage of the memoised GroupTraffic::closest lists: runs in chunks
 /// that never move, reused after clear().
 class ClosestPool {
@@ -468,6 +470,23 @@ void NestAnalysis::resetMemos() {
     loadMemo().clear();
 }
 
+void NestAnalysis::pushSpatialLoops(MemoKey &key, unsigned tensor,
+                                    unsigned from, unsigned network,
+                                    unsigned level) const {
+  size_t width = problem.tensors[tensor].projection.size();
+  for (size_t i = 0; i < nest.size(); ++i) {
+    const NestLoop &loop = nest[i];
+    if (!loop.spatial || loop.level < from || loop.level >= level)
+      continue;
+    key.push(int64_t(loop.level) - int64_t(network));
+    key.push(int64_t(loop.axis));
+    key.push(loop.factor);
+    const int64_t *offset = loopOffsets(i, tensor);
+    for (size_t c = 0; c < width; ++c)
+      key.push(offset[c]);
+  }
+}
+
 const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
                                                unsigned level,
                                                unsigned tensor) const {
@@ -482,7 +501,7 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(from));
   key.push(int64_t(network) - int64_t(from));
-  pushSpatialLoops(key, nest, problem.tensors[tensor], from, network, level);
+  pushSpatialLoops(key, tensor, from, network, level);
   FlatMemo<GroupTraffic> &memo = trafficMemo();
   if (const GroupTraffic *found = memo.find(key))
     return *found;
@@ -548,15 +567,16 @@ NetworkLoad NestAnalysis::downTraffic(unsigned network, unsigned level,
 void NestAnalysis::spreadLoops(unsigned from, unsigned network, unsigned level,
                               unsigned tensor, std::vector<SpreadLoop> &spread,
                               std::vector<int64_t> &offsets) const {
-  const Tensor &t = problem.tensors[tensor];
+  size_t width = problem.tensors[tensor].projection.size();
   spread.clear();
   offsets.clear();
-  for (const NestLoop &loop : nest) {
+  for (size_t n = 0; n < nest.size(); ++n) {
+    const NestLoop &loop = nest[n];
     if (!loop.spatial || loop.level < from || loop.level >= level)
       continue;
     spread.push_back({loop.factor, 0, loop.level == network});
-    for (const Projection &coordinate : t.projection)
-      offsets.push_back(coordinate.coefficientOf(loop.dim) * loop.stride);
+    const int64_t *offset = loopOffsets(n, tensor);
+    offsets.insert(offsets.end(), offset, offset + width);
   }
   // Children are numbered x-fastest, the innermost loop of an axis fastest.
   int64_t xScale = 1, yScale = arch.levels[network].fanout[0];
@@ -737,8 +757,7 @@ NetworkLoad NestAnalysis::overlappingLoad(unsigned network, unsigned level,
   MemoKey key;
   key.push(networkKeys[network]);
   key.push(int64_t(level) - int64_t(network));
-  pushSpatialLoops(key, nest, problem.tensors[tensor], network, network,
-                   level);
+  pushSpatialLoops(key, tensor, network, network, level);
   for (size_t c = 0; c < width; ++c) {
     key.push(span[c]);
     key.push(offset ? offset[c] : std::numeric_limits<int64_t>::min());

@@ -29,6 +29,7 @@ namespace tessel {
 struct Arch;
 struct Problem;
 struct SpreadLoop;
+struct MemoKey;
 
 struct NestLoop {
   unsigned dim = 0;
@@ -180,6 +181,10 @@ public:
     std::vector<int64_t> networkKeys; ///< [level]: a network's identity.
     std::vector<int64_t> scratchOffset;
     std::vector<GroupTraffic> trivialTraffic; ///< [network]: one child.
+    /// [loop * offsetStride + tensorBase[tensor] + coordinate]: how far a
+    /// spatial loop's index moves the coordinate (0 for temporal loops).
+    std::vector<int64_t> offsetTable;
+    std::vector<size_t> tensorBase;
   };
 
 private:
@@ -202,6 +207,18 @@ private:
 
   std::vector<int64_t> &scratchOffset = buffers.scratchOffset;
   std::vector<GroupTraffic> &trivialTraffic = buffers.trivialTraffic;
+  std::vector<int64_t> &offsetTable = buffers.offsetTable;
+  std::vector<size_t> &tensorBase = buffers.tensorBase;
+  size_t offsetStride = 0;
+
+  const int64_t *loopOffsets(size_t loop, unsigned tensor) const {
+    return &offsetTable[loop * offsetStride + tensorBase[tensor]];
+  }
+  /// Pushes what a memo key needs of the spatial loops of levels [from,
+  /// level): each one's level (relative to `network`), axis, factor and
+  /// the offset it moves each of `tensor`'s coordinates by.
+  void pushSpatialLoops(MemoKey &key, unsigned tensor, unsigned from,
+                        unsigned network, unsigned level) const;
 
   static void resetMemos();
   /// Clipped: the executed index tuples of the temporal loops that pass

@@ -22,7 +22,7 @@ LAYERS = [
     ["mapping"],
     ["model", "sim"],
     ["mapper"],
-    ["validation", "interop"],
+    ["validation", "interop", "sweep"],
     ["tools", "python"],
 ]
 RANK = {folder: rank for rank, layer in enumerate(LAYERS) for folder in layer}
@@ -40,6 +40,7 @@ LIBRARIES = {
     "tessel_mapper": "mapper",
     "tessel_validation": "validation",
     "tessel_interop": "interop",
+    "tessel_sweep": "sweep",
 }
 
 # Third-party headers that only some folders may include (path prefixes

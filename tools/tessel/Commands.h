@@ -24,6 +24,7 @@ void addRunCommand(CLI::App &app, int &exitCode);
 void addScaleSimCommand(CLI::App &app, int &exitCode);
 void addTimeloopCommand(CLI::App &app, int &exitCode);
 void addMaestroCommand(CLI::App &app, int &exitCode);
+void addSweepCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

@@ -45,6 +45,7 @@ int runTessel(int argc, char **argv) {
   tessel::cli::addScaleSimCommand(app, exitCode);
   tessel::cli::addTimeloopCommand(app, exitCode);
   tessel::cli::addMaestroCommand(app, exitCode);
+  tessel::cli::addSweepCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);

@@ -1,0 +1,331 @@
+//===- sweep/Database.cpp -------------------------------------------------===//
+#include "sweep/Database.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace tessel {
+namespace {
+
+/// A prepared statement, finalised when it goes.
+class Statement {
+public:
+  Statement(sqlite3 *db, const char *sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK)
+      statement = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(statement); }
+  Statement(const Statement &) = delete;
+  Statement &operator=(const Statement &) = delete;
+
+  bool ok() const { return statement != nullptr; }
+  Statement &bind(int i, const std::string &text) {
+    sqlite3_bind_text(statement, i, text.c_str(), int(text.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement &bind(int i, uint64_t value) {
+    // SQLite integers are signed 64-bit: counts above 2^63 - 1 are stored
+    // as text, exactly.
+    if (value > uint64_t(INT64_MAX))
+      return bind(i, std::to_string(value));
+    sqlite3_bind_int64(statement, i, sqlite3_int64(value));
+    return *this;
+  }
+  Statement &bind(int i, double value) {
+    sqlite3_bind_double(statement, i, value);
+    return *this;
+  }
+  /// SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(statement); }
+  void reset() {
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+  }
+  std::string text(int column) const {
+    const unsigned char *t = sqlite3_column_text(statement, column);
+    return t ? reinterpret_cast<const char *>(t) : "";
+  }
+  uint64_t whole(int column) const {
+    if (sqlite3_column_type(statement, column) == SQLITE_TEXT)
+      return std::stoull(text(column));
+    return uint64_t(sqlite3_column_int64(statement, column));
+  }
+  double real(int column) const {
+    return sqlite3_column_double(statement, column);
+  }
+
+private:
+  sqlite3_stmt *statement = nullptr;
+};
+
+const char *kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS sweep(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS points(
+  point INTEGER PRIMARY KEY, parameters TEXT NOT NULL, status TEXT NOT NULL,
+  error TEXT, cycles INTEGER, energy_pj REAL, edp REAL, macs INTEGER,
+  utilization REAL, feasible INTEGER, seconds REAL);
+CREATE TABLE IF NOT EXISTS point_parameters(
+  point INTEGER, name TEXT, value TEXT, PRIMARY KEY(point, name));
+CREATE TABLE IF NOT EXISTS point_ops(
+  point INTEGER, op TEXT, cycles INTEGER, energy_pj REAL, edp REAL,
+  macs INTEGER, utilization REAL, evaluations INTEGER, mapping TEXT,
+  PRIMARY KEY(point, op));
+)sql";
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+std::string csvField(const std::string &text) {
+  if (text.find_first_of(",\"\n") == std::string::npos)
+    return text;
+  std::string quoted = "\"";
+  for (char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+} // namespace
+
+SweepDatabase::SweepDatabase(const std::string &path, const SweepSpec &spec)
+    : path(path), spec(spec) {
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK)
+    fail("cannot open the sweep database");
+  sqlite3_busy_timeout(db, 5000);
+  exec(kSchema);
+  Statement get(db, "SELECT value FROM sweep WHERE key = 'text'");
+  if (!get.ok())
+    fail("cannot read the sweep database");
+  if (get.step() == SQLITE_ROW) {
+    if (get.text(0) != spec.text)
+      throw SweepError(path + ": error: this database holds the results of "
+                              "another sweep (or of an edited sweep file); "
+                              "give a new --out, or delete " +
+                       path + " to start over");
+    return;
+  }
+  Statement put(db, "INSERT INTO sweep(key, value) VALUES (?, ?)");
+  put.bind(1, std::string("text")).bind(2, spec.text);
+  if (put.step() != SQLITE_DONE)
+    fail("cannot write the sweep database");
+  put.reset();
+  put.bind(1, std::string("name")).bind(2, spec.name);
+  if (put.step() != SQLITE_DONE)
+    fail("cannot write the sweep database");
+}
+
+SweepDatabase::~SweepDatabase() { sqlite3_close(db); }
+
+void SweepDatabase::fail(const std::string &what) const {
+  std::string why = db ? sqlite3_errmsg(db) : "out of memory";
+  throw SweepError(path + ": error: " + what + " (" + why + ")");
+}
+
+void SweepDatabase::exec(const std::string &sql) const {
+  char *error = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string why = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw SweepError(path + ": error: the sweep database refused a write (" +
+                     why + ")");
+  }
+}
+
+std::set<uint64_t> SweepDatabase::finishedPoints() const {
+  std::set<uint64_t> done;
+  Statement select(db, "SELECT point FROM points");
+  if (!select.ok())
+    fail("cannot read the sweep database");
+  while (select.step() == SQLITE_ROW)
+    done.insert(select.whole(0));
+  return done;
+}
+
+void SweepDatabase::record(const PointResult &r) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement point(db, "INSERT OR REPLACE INTO points VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!point.ok())
+      fail("cannot write the sweep database");
+    point.bind(1, r.point.index)
+        .bind(2, r.point.key)
+        .bind(3, r.status)
+        .bind(4, r.error)
+        .bind(5, r.cycles)
+        .bind(6, r.energyPJ)
+        .bind(7, r.edp)
+        .bind(8, r.macs)
+        .bind(9, r.utilization)
+        .bind(10, uint64_t(r.feasible))
+        .bind(11, r.seconds);
+    if (point.step() != SQLITE_DONE)
+      fail("cannot write point " + std::to_string(r.point.index));
+    Statement parameter(db, "INSERT OR REPLACE INTO point_parameters "
+                            "VALUES (?, ?, ?)");
+    for (size_t p = 0; p < spec.parameters.size(); ++p) {
+      parameter.reset();
+      parameter.bind(1, r.point.index)
+          .bind(2, spec.parameters[p].name)
+          .bind(3, spec.parameters[p].values[r.point.choice[p]]);
+      if (parameter.step() != SQLITE_DONE)
+        fail("cannot write point " + std::to_string(r.point.index));
+    }
+    Statement op(db, "INSERT OR REPLACE INTO point_ops VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const OpResult &o : r.ops) {
+      op.reset();
+      op.bind(1, r.point.index)
+          .bind(2, o.op)
+          .bind(3, o.cycles)
+          .bind(4, o.energyPJ)
+          .bind(5, double(o.cycles) * o.energyPJ)
+          .bind(6, o.macs)
+          .bind(7, o.utilization)
+          .bind(8, o.evaluations)
+          .bind(9, o.mapping);
+      if (op.step() != SQLITE_DONE)
+        fail("cannot write point " + std::to_string(r.point.index));
+    }
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  exec("COMMIT");
+}
+
+std::vector<PointResult> SweepDatabase::results() const {
+  std::map<uint64_t, PointResult> byIndex;
+  Statement points(db, "SELECT point, parameters, status, error, cycles, "
+                       "energy_pj, edp, macs, utilization, feasible, seconds "
+                       "FROM points ORDER BY point");
+  if (!points.ok())
+    fail("cannot read the sweep database");
+  while (points.step() == SQLITE_ROW) {
+    PointResult r;
+    r.point.index = points.whole(0);
+    r.point.key = points.text(1);
+    r.status = points.text(2);
+    r.error = points.text(3);
+    r.cycles = points.whole(4);
+    r.energyPJ = points.real(5);
+    r.edp = points.real(6);
+    r.macs = points.whole(7);
+    r.utilization = points.real(8);
+    r.feasible = points.whole(9) != 0;
+    r.seconds = points.real(10);
+    byIndex[r.point.index] = r;
+  }
+  Statement values(db, "SELECT point, name, value FROM point_parameters");
+  std::map<uint64_t, std::map<std::string, std::string>> chosen;
+  while (values.step() == SQLITE_ROW)
+    chosen[values.whole(0)][values.text(1)] = values.text(2);
+  for (auto &[index, r] : byIndex)
+    for (const SweepParameter &parameter : spec.parameters) {
+      const std::string &value = chosen[index][parameter.name];
+      auto at = std::find(parameter.values.begin(), parameter.values.end(),
+                          value);
+      r.point.choice.push_back(size_t(at - parameter.values.begin()));
+    }
+  Statement ops(db, "SELECT point, op, cycles, energy_pj, macs, "
+                    "utilization, evaluations, mapping FROM point_ops "
+                    "ORDER BY point, rowid");
+  while (ops.step() == SQLITE_ROW) {
+    OpResult o;
+    o.op = ops.text(1);
+    o.cycles = ops.whole(2);
+    o.energyPJ = ops.real(3);
+    o.macs = ops.whole(4);
+    o.utilization = ops.real(5);
+    o.evaluations = ops.whole(6);
+    o.mapping = ops.text(7);
+    auto found = byIndex.find(ops.whole(0));
+    if (found != byIndex.end())
+      found->second.ops.push_back(std::move(o));
+  }
+  std::vector<PointResult> results;
+  for (auto &[index, r] : byIndex)
+    results.push_back(std::move(r));
+  return results;
+}
+
+std::vector<uint64_t> paretoFront(const std::vector<PointResult> &results) {
+  std::vector<const PointResult *> candidates;
+  for (const PointResult &r : results)
+    if (r.status == "ok" && r.feasible)
+      candidates.push_back(&r);
+  std::vector<uint64_t> front;
+  for (const PointResult *a : candidates) {
+    bool dominated = false;
+    for (const PointResult *b : candidates)
+      if (b != a && b->cycles <= a->cycles && b->energyPJ <= a->energyPJ &&
+          (b->cycles < a->cycles || b->energyPJ < a->energyPJ))
+        dominated = true;
+    if (!dominated)
+      front.push_back(a->point.index);
+  }
+  return front;
+}
+
+std::string pointsCsv(const SweepSpec &spec,
+                      const std::vector<PointResult> &results) {
+  std::vector<uint64_t> front = paretoFront(results);
+  std::string csv = "point";
+  for (const SweepParameter &parameter : spec.parameters)
+    csv += "," + csvField(parameter.name);
+  csv += ",status,cycles,energy_pj,edp,macs,utilization,feasible,pareto,"
+         "seconds,error\n";
+  for (const PointResult &r : results) {
+    csv += std::to_string(r.point.index);
+    for (size_t p = 0; p < spec.parameters.size(); ++p)
+      csv += "," + csvField(p < r.point.choice.size() &&
+                                    r.point.choice[p] <
+                                        spec.parameters[p].values.size()
+                                ? spec.parameters[p].values[r.point.choice[p]]
+                                : "");
+    bool onFront = std::find(front.begin(), front.end(), r.point.index) !=
+                   front.end();
+    csv += "," + r.status + "," + std::to_string(r.cycles) + "," +
+           number(r.energyPJ) + "," + number(r.edp) + "," +
+           std::to_string(r.macs) + "," + number(r.utilization) + "," +
+           (r.feasible ? "1" : "0") + "," + (onFront ? "1" : "0") + "," +
+           number(r.seconds) + "," + csvField(r.error) + "\n";
+  }
+  return csv;
+}
+
+std::string opsCsv(const SweepSpec &spec,
+                   const std::vector<PointResult> &results) {
+  std::string csv = "point";
+  for (const SweepParameter &parameter : spec.parameters)
+    csv += "," + csvField(parameter.name);
+  csv += ",op,cycles,energy_pj,edp,macs,utilization,evaluations\n";
+  for (const PointResult &r : results)
+    for (const OpResult &o : r.ops) {
+      csv += std::to_string(r.point.index);
+      for (size_t p = 0; p < spec.parameters.size(); ++p)
+        csv += "," + csvField(
+                         p < r.point.choice.size() &&
+                                 r.point.choice[p] <
+                                     spec.parameters[p].values.size()
+                             ? spec.parameters[p].values[r.point.choice[p]]
+                             : "");
+      csv += "," + csvField(o.op) + "," + std::to_string(o.cycles) + "," +
+             number(o.energyPJ) + "," +
+             number(double(o.cycles) * o.energyPJ) + "," +
+             std::to_string(o.macs) + "," + number(o.utilization) + "," +
+             std::to_string(o.evaluations) + "\n";
+    }
+  return csv;
+}
+
+} // namespace tessel

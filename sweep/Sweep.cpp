@@ -1,0 +1,582 @@
+//===- sweep/Sweep.cpp - Reading sweeps and evaluating their points -------===//
+#include "sweep/Sweep.h"
+
+#include "sweep/Database.h"
+
+#include "arch/Arch.h"
+#include "arch/ArchError.h"
+#include "arch/ArchLoader.h"
+#include "mapper/Constraints.h"
+#include "mapper/Mapper.h"
+#include "mapping/Datatypes.h"
+#include "mapping/MappingYaml.h"
+#include "support/Checked.h"
+#include "support/Interrupt.h"
+#include "support/YamlReader.h"
+#include "workloads/LinalgImport.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <set>
+
+namespace tessel {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The YAML text of `node` in flow style, one line (`[16, 16]`, `65536`).
+std::string flowText(const YAML::Node &node) {
+  YAML::Emitter out;
+  out << YAML::Flow << node;
+  return out.c_str();
+}
+
+/// The node of `root` (an Arch document) that `path` names, made if its
+/// last field is missing: `Level.field...` into the level of that name,
+/// else a top-level field. Null (with `why` set) when it does not resolve.
+YAML::Node nodeAt(YAML::Node root, const std::string &path,
+                  std::string &why) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    fields.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos)
+      break;
+    start = dot + 1;
+  }
+  for (const std::string &field : fields)
+    if (field.empty()) {
+      why = "has an empty field name";
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+  // Handles are moved with reset(): assigning one Node to another would
+  // write into the tree.
+  YAML::Node node;
+  node.reset(root);
+  size_t first = 0;
+  if (root["levels"] && root["levels"].IsSequence())
+    for (YAML::Node level : root["levels"])
+      if (level.IsMap() && level["name"] &&
+          level["name"].as<std::string>("") == fields[0]) {
+        node.reset(level);
+        first = 1;
+        break;
+      }
+  if (first == 0 && fields.size() > 1 && !root[fields[0]]) {
+    std::string levels;
+    if (root["levels"] && root["levels"].IsSequence())
+      for (const YAML::Node &level : root["levels"])
+        if (level.IsMap() && level["name"])
+          levels += (levels.empty() ? "" : ", ") +
+                    level["name"].as<std::string>("");
+    why = "starts with '" + fields[0] +
+          "', neither a level of the Arch (" + levels +
+          ") nor one of its top-level fields";
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  if (first == fields.size()) {
+    why = "names a whole level; add the field to set, e.g. " + path +
+          ".capacity";
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  for (size_t i = first; i < fields.size(); ++i) {
+    if (!node.IsMap()) {
+      why = "goes through '" + fields[i - 1] + "', which is not a mapping";
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    if (i + 1 < fields.size() && !node[fields[i]]) {
+      why = "has no field '" + fields[i] + "'";
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    YAML::Node child = node[fields[i]];
+    node.reset(child);
+  }
+  return node;
+}
+
+/// The Arch reader's message without its position in the generated text
+/// (`point.yaml:4:15: error: `), which is not a file the user has.
+std::string withoutPosition(const std::string &message) {
+  size_t at = message.find(": error: ");
+  return at == std::string::npos ? message : message.substr(at + 9);
+}
+
+class Reader : public YamlReader<SweepError> {
+public:
+  Reader(std::string file, std::string root)
+      : YamlReader(std::move(file)), root(std::move(root)),
+        folder(fs::path(this->file).parent_path()) {}
+
+  SweepSpec document(const YAML::Node &doc, const std::string &text) {
+    expectKeys(doc,
+               {"name", "arch", "parameters", "workloads", "mapper", "model",
+                "objective", "precision", "constraints", "sample", "seed",
+                "limits"},
+               "the sweep");
+    SweepSpec spec;
+    spec.file = file;
+    spec.text = text;
+    spec.name = doc["name"] ? get<std::string>(doc["name"], "name")
+                            : fs::path(file).stem().string();
+    if (!doc["arch"])
+      fail(doc, "the sweep needs 'arch: PRESET' or 'arch: FILE.yaml'");
+    arch(doc["arch"], spec);
+    if (!doc["parameters"] || !doc["parameters"].IsSequence() ||
+        doc["parameters"].size() == 0)
+      fail(doc["parameters"] ? doc["parameters"] : doc,
+           "'parameters' must be a list of {path, values | range}, e.g. "
+           "- {path: GlobalBuffer.capacity, values: [32768, 65536]}");
+    std::set<std::string> names;
+    for (const YAML::Node &p : doc["parameters"]) {
+      SweepParameter parameter = this->parameter(p, spec);
+      if (!names.insert(parameter.name).second)
+        fail(p, "two parameters are called '" + parameter.name +
+                    "'; give one a 'name'");
+      spec.parameters.push_back(parameter);
+    }
+    if (!doc["workloads"] || !doc["workloads"].IsSequence() ||
+        doc["workloads"].size() == 0)
+      fail(doc["workloads"] ? doc["workloads"] : doc,
+           "'workloads' must be a list, e.g. - {zoo: resnet50, ops: [conv1]}");
+    for (const YAML::Node &w : doc["workloads"])
+      spec.workloads.push_back(workload(w));
+    if (doc["mapper"])
+      mapper(doc["mapper"], spec);
+    if (doc["model"]) {
+      spec.model = get<std::string>(doc["model"], "model");
+      std::vector<std::string> known = costModelNames();
+      if (std::find(known.begin(), known.end(), spec.model) == known.end())
+        fail(doc["model"], "unknown model '" + spec.model +
+                               "'; the models are " + joined(known));
+    }
+    if (doc["objective"]) {
+      spec.objective = get<std::string>(doc["objective"], "objective");
+      if (!Objective::parse(spec.objective))
+        fail(doc["objective"],
+             "unknown objective '" + spec.objective +
+                 "'; expected cycles, energy, edp, weighted:W or lex");
+    }
+    if (doc["precision"]) {
+      spec.precision = get<std::string>(doc["precision"], "precision");
+      if (!precisionNamed(spec.precision))
+        fail(doc["precision"], "unknown precision '" + spec.precision +
+                                   "'; expected words or declared");
+    }
+    if (doc["constraints"]) {
+      spec.constraintsFile = existing(
+          doc["constraints"],
+          get<std::string>(doc["constraints"], "constraints"), "constraints");
+      try {
+        loadConstraints(spec.constraintsFile);
+      } catch (const std::exception &error) {
+        fail(doc["constraints"], std::string("its constraints do not read: ") +
+                                     error.what());
+      }
+    }
+    if (doc["sample"])
+      spec.sample = whole(doc["sample"], "sample", "points");
+    if (doc["seed"])
+      spec.seed = whole(doc["seed"], "seed", "a whole number");
+    if (doc["limits"]) {
+      const YAML::Node &limits = doc["limits"];
+      expectKeys(limits, {"min_utilization"}, "'limits'");
+      if (limits["min_utilization"]) {
+        double u = get<double>(limits["min_utilization"], "min_utilization");
+        if (!(u >= 0 && u <= 1))
+          fail(limits["min_utilization"],
+               "'min_utilization' must be a fraction in [0, 1]");
+        spec.minUtilization = u;
+      }
+    }
+    // Every point must have a place in 64 bits.
+    uint64_t size = 1;
+    for (const SweepParameter &parameter : spec.parameters)
+      if (!checkedMul<uint64_t>(size, parameter.values.size(), size))
+        fail(doc["parameters"], "the grid has more than 2^64 points");
+    return spec;
+  }
+
+private:
+  std::string root;
+  fs::path folder;
+
+  std::string joined(const std::vector<std::string> &items) const {
+    std::string text;
+    for (const std::string &item : items)
+      text += (text.empty() ? "" : ", ") + item;
+    return text;
+  }
+
+  uint64_t whole(const YAML::Node &node, const std::string &field,
+                 const std::string &unit) const {
+    std::string text = node.IsScalar() ? node.as<std::string>() : "";
+    if (!text.empty() && text[0] == '-')
+      fail(node, "'" + field + "' must be a whole number >= 0 (" + unit +
+                     "), got " + text);
+    return get<uint64_t>(node, field);
+  }
+
+  /// `path` if absolute, else beside the sweep file, else under the root,
+  /// else from the working directory.
+  std::string existing(const YAML::Node &node, const std::string &path,
+                       const std::string &what) const {
+    std::error_code code;
+    std::vector<fs::path> candidates = {fs::path(path)};
+    if (!fs::path(path).is_absolute())
+      candidates = {folder / path, fs::path(root) / path, fs::path(path)};
+    for (const fs::path &candidate : candidates)
+      if (fs::is_regular_file(candidate, code))
+        return candidate.string();
+    fail(node, what + " '" + path + "' does not exist (looked in " +
+                   (folder.empty() ? std::string(".") : folder.string()) +
+                   ", " + root + " and the working directory)");
+  }
+
+  void arch(const YAML::Node &node, SweepSpec &spec) const {
+    std::string name = get<std::string>(node, "arch");
+    bool preset = name.find('/') == std::string::npos &&
+                  fs::path(name).extension() != ".yaml";
+    if (preset) {
+      try {
+        spec.archFile = resolveArchFile(name, root);
+      } catch (const std::exception &error) {
+        fail(node, withoutPosition(error.what()));
+      }
+    } else {
+      spec.archFile = existing(node, name, "arch");
+    }
+    try {
+      loadArch(spec.archFile);
+    } catch (const std::exception &error) {
+      fail(node, std::string("the base Arch does not read: ") + error.what());
+    }
+    spec.archText = readYamlFile<SweepError>(spec.archFile, "the Arch file");
+  }
+
+  SweepParameter parameter(const YAML::Node &node,
+                           const SweepSpec &spec) const {
+    expectKeys(node, {"name", "path", "values", "range"}, "a parameter");
+    SweepParameter parameter;
+    parameter.line = unsigned(node.Mark().line + 1);
+    if (!node["path"])
+      fail(node, "a parameter needs 'path: Level.field' (e.g. "
+                 "GlobalBuffer.capacity) or a top-level field (clockGHz)");
+    parameter.path = get<std::string>(node["path"], "path");
+    parameter.name = node["name"] ? get<std::string>(node["name"], "name")
+                                  : parameter.path;
+    std::string why;
+    nodeAt(YAML::Load(spec.archText), parameter.path, why);
+    if (!why.empty())
+      fail(node["path"], "path '" + parameter.path + "' " + why);
+    if (node["values"] && node["range"])
+      fail(node, "a parameter has 'values' or 'range', not both");
+    if (node["values"]) {
+      const YAML::Node &values = node["values"];
+      if (!values.IsSequence() || values.size() == 0)
+        fail(values, "'values' must be a non-empty list, e.g. [32768, 65536]");
+      for (const YAML::Node &value : values)
+        parameter.values.push_back(flowText(value));
+    } else if (node["range"]) {
+      range(node["range"], parameter);
+    } else {
+      fail(node, "a parameter needs 'values: [...]' or 'range: {from, to, "
+                 "step}' (or 'times' for a geometric range)");
+    }
+    std::set<std::string> seen;
+    for (size_t i = 0; i < parameter.values.size(); ++i)
+      if (!seen.insert(parameter.values[i]).second)
+        fail(node, "parameter '" + parameter.name + "' lists " +
+                       parameter.values[i] + " twice");
+    return parameter;
+  }
+
+  void range(const YAML::Node &node, SweepParameter &parameter) const {
+    expectKeys(node, {"from", "to", "step", "times"}, "'range'");
+    if (!node["from"] || !node["to"] || (!node["step"] == !node["times"]))
+      fail(node, "'range' needs from, to and one of step (arithmetic) or "
+                 "times (geometric), e.g. {from: 4, to: 64, times: 2}");
+    double from = get<double>(node["from"], "from");
+    double to = get<double>(node["to"], "to");
+    bool geometric = bool(node["times"]);
+    double by = get<double>(geometric ? node["times"] : node["step"],
+                            geometric ? "times" : "step");
+    if (!std::isfinite(from) || !std::isfinite(to) || !std::isfinite(by) ||
+        to < from || (geometric ? !(by > 1) || !(from > 0) : !(by > 0)))
+      fail(node, geometric ? "a geometric range needs 0 < from <= to and "
+                             "times > 1"
+                           : "an arithmetic range needs from <= to and "
+                             "step > 0");
+    bool whole = std::floor(from) == from && std::floor(by) == by;
+    for (double v = from; v <= to * (1 + 1e-12);
+         v = geometric ? v * by : v + by) {
+      if (parameter.values.size() == 100000)
+        fail(node, "'range' gives more than 100000 values");
+      char text[64];
+      if (whole && std::fabs(v) < 9e15)
+        std::snprintf(text, sizeof text, "%lld", (long long)std::llround(v));
+      else
+        std::snprintf(text, sizeof text, "%.12g", v);
+      parameter.values.push_back(text);
+    }
+  }
+
+  SweepWorkload workload(const YAML::Node &node) const {
+    expectKeys(node, {"zoo", "file", "ops"}, "a workload");
+    SweepWorkload w;
+    w.line = unsigned(node.Mark().line + 1);
+    if (node["zoo"]) {
+      std::string model = get<std::string>(node["zoo"], "zoo");
+      fs::path path = fs::path(root) / "workloads/zoo" / (model + ".mlir");
+      std::error_code code;
+      if (!fs::exists(path, code))
+        fail(node["zoo"], "unknown zoo model '" + model +
+                              "' (no " + path.string() + ")");
+      w.file = path.string();
+    } else if (node["file"]) {
+      w.file = existing(node["file"], get<std::string>(node["file"], "file"),
+                        "workload file");
+    } else {
+      fail(node, "a workload needs 'zoo: MODEL' or 'file: PATH'");
+    }
+    WorkloadSet set = importLinalgFile(w.file);
+    if (set.hasErrors())
+      fail(node, "workload '" + w.file + "' does not read: " +
+                     set.diagnostics[0].format());
+    std::vector<std::string> have;
+    for (const Problem &problem : set.problems)
+      have.push_back(problem.name);
+    if (node["ops"]) {
+      w.ops = names(node["ops"], "ops", "[conv1, fc]");
+      for (size_t i = 0; i < w.ops.size(); ++i)
+        if (std::find(have.begin(), have.end(), w.ops[i]) == have.end())
+          fail(node["ops"][i], "no op '" + w.ops[i] + "' in " + w.file +
+                                   "; it has " + joined(have));
+    }
+    if (have.empty())
+      fail(node, "workload '" + w.file + "' holds no linalg op");
+    return w;
+  }
+
+  void mapper(const YAML::Node &node, SweepSpec &spec) const {
+    expectKeys(node, {"name", "budget", "seed"}, "'mapper'");
+    if (node["name"]) {
+      spec.mapper = get<std::string>(node["name"], "name");
+      std::vector<std::string> known = mapperNames();
+      if (std::find(known.begin(), known.end(), spec.mapper) == known.end())
+        fail(node["name"], "unknown mapper '" + spec.mapper +
+                               "'; the mappers are " + joined(known));
+    }
+    if (node["budget"]) {
+      spec.budget = whole(node["budget"], "budget", "evaluations per op");
+      if (spec.budget == 0)
+        fail(node["budget"], "'budget' must be at least 1 (evaluations per "
+                             "op): a sweep's searches must end");
+    }
+    if (node["seed"])
+      spec.seed = whole(node["seed"], "seed", "a whole number");
+  }
+};
+
+} // namespace
+
+SweepSpec parseSweep(const std::string &text, const std::string &fileName,
+                     const std::string &root) {
+  YAML::Node document = loadYaml<SweepError>(text, fileName);
+  return Reader(fileName, root).document(document, text);
+}
+
+SweepSpec loadSweep(const std::string &path, const std::string &root) {
+  std::string text = readYamlFile<SweepError>(path, "the sweep file");
+  return parseSweep(text, path, root);
+}
+
+uint64_t gridSize(const SweepSpec &spec) {
+  uint64_t size = 1;
+  for (const SweepParameter &parameter : spec.parameters)
+    if (!checkedMul<uint64_t>(size, parameter.values.size(), size))
+      throw SweepError(spec.file + ": error: the grid has more than 2^64 "
+                                   "points");
+  return size;
+}
+
+namespace {
+
+SweepPoint pointAt(const SweepSpec &spec, uint64_t index) {
+  SweepPoint point;
+  point.index = index;
+  point.choice.resize(spec.parameters.size());
+  uint64_t rest = index;
+  for (size_t p = spec.parameters.size(); p-- > 0;) {
+    uint64_t n = spec.parameters[p].values.size();
+    point.choice[p] = size_t(rest % n);
+    rest /= n;
+  }
+  for (size_t p = 0; p < spec.parameters.size(); ++p)
+    point.key += (p ? ", " : "") + spec.parameters[p].name + "=" +
+                 spec.parameters[p].values[point.choice[p]];
+  return point;
+}
+
+} // namespace
+
+std::vector<SweepPoint> sweepPoints(const SweepSpec &spec) {
+  uint64_t size = gridSize(spec);
+  std::vector<uint64_t> indices;
+  if (spec.sample == 0 || spec.sample >= size) {
+    if (size > 10000000)
+      throw SweepError(spec.file + ": error: the grid has " +
+                       std::to_string(size) +
+                       " points; give 'sample: N' to draw N of them");
+    for (uint64_t i = 0; i < size; ++i)
+      indices.push_back(i);
+  } else {
+    // Floyd's algorithm: `sample` distinct indices, seeded.
+    std::mt19937_64 rng(spec.seed);
+    std::set<uint64_t> chosen;
+    for (uint64_t j = size - spec.sample; j < size; ++j) {
+      uint64_t t = std::uniform_int_distribution<uint64_t>(0, j)(rng);
+      chosen.insert(chosen.count(t) ? j : t);
+    }
+    indices.assign(chosen.begin(), chosen.end());
+  }
+  std::vector<SweepPoint> points;
+  for (uint64_t i : indices)
+    points.push_back(pointAt(spec, i));
+  return points;
+}
+
+Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
+  YAML::Node root = YAML::Load(spec.archText);
+  for (size_t p = 0; p < spec.parameters.size(); ++p) {
+    const SweepParameter &parameter = spec.parameters[p];
+    std::string why;
+    YAML::Node node = nodeAt(root, parameter.path, why);
+    if (!why.empty())
+      throw SweepError(spec.file + ":" + std::to_string(parameter.line) +
+                       ": error: path '" + parameter.path + "' " + why);
+    node = YAML::Load(parameter.values[point.choice[p]]); // Into the tree.
+  }
+  YAML::Emitter out;
+  out << root;
+  try {
+    return parseArch(out.c_str(), spec.archFile);
+  } catch (const std::exception &error) {
+    throw SweepError(spec.file + ": error: point " +
+                     std::to_string(point.index) + " (" + point.key +
+                     "): the Arch does not read: " +
+                     withoutPosition(error.what()));
+  }
+}
+
+PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
+                          unsigned threads) {
+  auto start = std::chrono::steady_clock::now();
+  PointResult result;
+  result.point = point;
+  try {
+    Arch arch = archAt(spec, point);
+    MapRequest request;
+    request.mapper = spec.mapper;
+    request.model = spec.model;
+    if (!spec.constraintsFile.empty())
+      request.constraints = loadConstraints(spec.constraintsFile);
+    request.options.objective = *Objective::parse(spec.objective);
+    request.options.maxEvaluations = spec.budget;
+    request.options.seed = spec.seed;
+    request.options.threads = std::max(1u, threads);
+    request.options.stopRequested = [] { return interrupted(); };
+    Precision precision = *precisionNamed(spec.precision);
+    CheckedCounts counts;
+    double energy = 0;
+    for (const SweepWorkload &workload : spec.workloads) {
+      WorkloadSet set = importLinalgFile(workload.file);
+      for (Problem &problem : set.problems) {
+        if (!workload.ops.empty() &&
+            std::find(workload.ops.begin(), workload.ops.end(),
+                      problem.name) == workload.ops.end())
+          continue;
+        applyPrecision(problem, precision);
+        SearchResult found = mapProblem(problem, arch, request);
+        if (interrupted())
+          return result; // Not recorded: the caller sees the interrupt.
+        if (!found.best || !found.report)
+          throw SweepError("op '" + problem.name + "': no valid mapping in " +
+                           std::to_string(found.evaluations) + " evaluations");
+        OpResult op;
+        op.op = problem.name;
+        op.cycles = found.report->cycles;
+        op.energyPJ = found.report->energy.total();
+        op.macs = found.report->macs;
+        op.utilization = found.report->utilization;
+        op.evaluations = found.evaluations;
+        op.mapping = mappingsToYaml(
+            {{problem.name, describeMapping(*found.best, problem, arch)}});
+        result.cycles = counts.add(result.cycles, op.cycles);
+        result.macs = counts.add(result.macs, op.macs);
+        energy += op.energyPJ;
+        result.ops.push_back(std::move(op));
+      }
+    }
+    if (counts.overflowed())
+      throw SweepError("the ops' cycles or MACs add up to more than 2^64");
+    result.energyPJ = energy;
+    result.edp = double(result.cycles) * energy;
+    double peak = double(result.cycles) * double(arch.peakMacsPerCycle());
+    result.utilization = peak > 0 ? double(result.macs) / peak : 0;
+    if (spec.minUtilization && result.utilization < *spec.minUtilization)
+      result.feasible = false;
+  } catch (const std::exception &error) {
+    result.status = "failed";
+    result.error = error.what();
+    result.ops.clear();
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
+
+SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options) {
+  SweepDatabase database(options.database, spec);
+  std::vector<SweepPoint> points = sweepPoints(spec);
+  std::set<uint64_t> done = database.finishedPoints();
+  SweepSummary summary;
+  SweepProgress progress;
+  progress.total = points.size();
+  auto start = std::chrono::steady_clock::now();
+  for (const SweepPoint &point : points) {
+    if (interrupted()) {
+      summary.interrupted = true;
+      break;
+    }
+    if (done.count(point.index)) {
+      ++summary.skipped;
+      ++progress.skipped;
+      ++progress.done;
+      continue;
+    }
+    PointResult result = evaluatePoint(spec, point, options.threads);
+    if (interrupted()) {
+      summary.interrupted = true;
+      break; // The point in flight is not recorded: a rerun redoes it.
+    }
+    database.record(result);
+    ++summary.points;
+    summary.failed += result.status != "ok";
+    progress.failed += result.status != "ok";
+    ++progress.done;
+    progress.seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+    progress.last = &result;
+    if (options.onProgress)
+      options.onProgress(progress);
+  }
+  return summary;
+}
+
+} // namespace tessel

@@ -1,0 +1,225 @@
+//===- tools/tessel/SweepCommand.cpp - `tessel sweep` ---------------------===//
+//
+// Runs a design-space sweep (sweep/Sweep.h): every point's ops mapped and
+// evaluated, each point committed to DIR/sweep.db as it finishes; then the
+// table of points with the Pareto front of cycles and energy marked, and
+// DIR/points.csv, DIR/ops.csv.
+//
+//===----------------------------------------------------------------------===//
+#include "Commands.h"
+#include "Format.h"
+#include "Options.h"
+
+#include "support/Files.h"
+#include "support/Interrupt.h"
+#include "sweep/Database.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace tessel::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SweepCommandOptions {
+  std::string file;
+  std::string out = "sweep-out";
+  std::string root = TESSEL_SOURCE_DIR;
+  unsigned threads = 1;
+  bool list = false;
+  bool progress = false;
+};
+
+std::string duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0)
+    return "?";
+  char text[32];
+  if (seconds < 120)
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  else
+    std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  return text;
+}
+
+void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
+                 std::ostream &os) {
+  std::vector<uint64_t> front = paretoFront(results);
+  std::vector<std::string> header = {"point"};
+  std::vector<bool> right = {true};
+  for (const SweepParameter &parameter : spec.parameters) {
+    header.push_back(parameter.name);
+    right.push_back(true);
+  }
+  for (const char *column :
+       {"cycles", "energy", "EDP (cycle*pJ)", "utilization", "pareto"}) {
+    header.push_back(column);
+    right.push_back(std::string(column) != "pareto");
+  }
+  header.push_back("status");
+  right.push_back(false);
+  Table table(header, right);
+  for (const PointResult &r : results) {
+    std::vector<std::string> row = {std::to_string(r.point.index)};
+    for (size_t p = 0; p < spec.parameters.size(); ++p)
+      row.push_back(p < r.point.choice.size() &&
+                            r.point.choice[p] < spec.parameters[p].values.size()
+                        ? spec.parameters[p].values[r.point.choice[p]]
+                        : "?");
+    bool ok = r.status == "ok";
+    bool onFront = std::find(front.begin(), front.end(), r.point.index) !=
+                   front.end();
+    char edp[32], utilization[32];
+    std::snprintf(edp, sizeof edp, "%.4g", r.edp);
+    std::snprintf(utilization, sizeof utilization, "%.1f%%",
+                  100 * r.utilization);
+    row.push_back(ok ? withCommas(r.cycles) : "-");
+    row.push_back(ok ? humanEnergy(r.energyPJ) : "-");
+    row.push_back(ok ? edp : "-");
+    row.push_back(ok ? utilization : "-");
+    row.push_back(onFront ? "*" : "");
+    row.push_back(!ok ? "failed: " + r.error
+                      : r.feasible ? "ok"
+                                   : "below the minimum utilization");
+    table.addRow(row);
+  }
+  table.print(os);
+}
+
+int run(const SweepCommandOptions &options) {
+  SweepSpec spec;
+  try {
+    spec = loadSweep(options.file, options.root);
+  } catch (const std::exception &error) {
+    std::cerr << error.what() << "\n";
+    return 1;
+  }
+  std::vector<SweepPoint> points;
+  try {
+    points = sweepPoints(spec);
+  } catch (const std::exception &error) {
+    std::cerr << error.what() << "\n";
+    return 1;
+  }
+  size_t ops = 0;
+  for (const SweepWorkload &workload : spec.workloads)
+    ops += workload.ops.size();
+  std::cout << "sweep " << spec.name << ": " << withCommas(points.size())
+            << " of " << withCommas(gridSize(spec)) << " points, base "
+            << spec.archFile << ", " << spec.mapper << " mapper ("
+            << withCommas(spec.budget) << " evaluations per op), " << spec.model
+            << " model\n";
+  if (options.list) {
+    for (const SweepPoint &point : points)
+      std::cout << "  " << point.index << "  " << point.key << "\n";
+    return 0;
+  }
+  if (std::string why = makeDirectories(options.out); !why.empty()) {
+    std::cerr << "tessel sweep: " << why << "\n";
+    return 1;
+  }
+  std::string database = (fs::path(options.out) / "sweep.db").string();
+  SweepOptions run;
+  run.database = database;
+  run.threads = options.threads;
+  bool terminal = isatty(STDERR_FILENO);
+  bool showProgress = options.progress || terminal;
+  run.onProgress = [&](const SweepProgress &p) {
+    if (!showProgress)
+      return;
+    uint64_t evaluated = p.done - p.skipped;
+    double eta = evaluated ? p.seconds / double(evaluated) *
+                                 double(p.total - p.done)
+                           : NAN;
+    std::string line = "[sweep] " + std::to_string(p.done) + "/" +
+                       std::to_string(p.total) + " points";
+    if (p.skipped)
+      line += " (" + std::to_string(p.skipped) + " already done)";
+    if (p.failed)
+      line += ", " + std::to_string(p.failed) + " failed";
+    line += ", " + duration(p.seconds) + " elapsed, ETA " + duration(eta);
+    if (terminal)
+      std::cerr << "\r\033[K" << line << std::flush;
+    else
+      std::cerr << line << "\n";
+  };
+  SweepSummary summary;
+  std::vector<PointResult> results;
+  try {
+    summary = runSweep(spec, run);
+    SweepDatabase db(database, spec);
+    results = db.results();
+  } catch (const std::exception &error) {
+    if (terminal && showProgress)
+      std::cerr << "\r\033[K";
+    std::cerr << error.what() << "\n";
+    return 1;
+  }
+  if (terminal && showProgress)
+    std::cerr << "\r\033[K";
+  printPoints(spec, results, std::cout);
+  std::vector<uint64_t> front = paretoFront(results);
+  std::cout << "Pareto front (cycles, energy): " << front.size() << " of "
+            << results.size() << " points\n";
+  for (const auto &[name, text] :
+       {std::pair<std::string, std::string>{"points.csv",
+                                            pointsCsv(spec, results)},
+        {"ops.csv", opsCsv(spec, results)}}) {
+    std::string why = writeTextFile((fs::path(options.out) / name).string(),
+                                    text);
+    if (!why.empty()) {
+      std::cerr << "tessel sweep: " << why << "\n";
+      return 1;
+    }
+  }
+  std::cout << "results: " << database << " (" << summary.points
+            << " points evaluated now, " << summary.skipped
+            << " already there), " << options.out << "/points.csv, "
+            << options.out << "/ops.csv\n";
+  if (summary.failed)
+    std::cout << summary.failed
+              << " point(s) failed; their errors are in the table and the "
+                 "database\n";
+  if (summary.interrupted) {
+    std::cerr << "tessel sweep: interrupted by " << interruptSignalName()
+              << "; the points finished are kept, and rerunning the same "
+                 "command goes on from there\n";
+    return 130;
+  }
+  return summary.failed ? 1 : 0;
+}
+
+} // namespace
+
+void addSweepCommand(CLI::App &app, int &exitCode) {
+  auto options = std::make_shared<SweepCommandOptions>();
+  CLI::App *sub = app.add_subcommand(
+      "sweep", "Design-space sweep: vary Arch fields over a grid (or a "
+               "sample), map every op at every point, record each point in "
+               "SQLite as it finishes, mark the Pareto front.");
+  sub->add_option("FILE", options->file, "Sweep YAML (docs/sweeps.md)")
+      ->required();
+  sub->add_option("--out", options->out,
+                  "Directory for sweep.db, points.csv and ops.csv (default "
+                  "sweep-out); rerunning into it skips the points already "
+                  "recorded");
+  addWholeOption(sub, "--threads", options->threads, 1, 1024, "threads",
+                 "Threads per search (the results do not depend on it)");
+  sub->add_option("--root", options->root,
+                  "Repository root for presets and the zoo");
+  sub->add_flag("--list", options->list,
+                "Print the points (index and values) and exit");
+  sub->add_flag("--progress", options->progress,
+                "Show the progress line even when stderr is not a terminal");
+  sub->footer("Example: tessel sweep docs/examples/glb-sweep.yaml --out "
+              "glb-sweep\nCtrl-C (or SIGTERM) keeps every point finished and "
+              "exits 130; the same command resumes. Exit status 1 if a point "
+              "failed (the others are kept).");
+  sub->callback([options, &exitCode] { exitCode = run(*options); });
+}
+
+} // namespace tessel::cli
