@@ -82,12 +82,15 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
     row.push_back(ok ? edp : "-");
     row.push_back(ok ? utilization : "-");
     row.push_back(onFront ? "*" : "");
-    row.push_back(!ok ? "failed: " + r.error
-                      : r.feasible ? "ok"
-                                   : "below the minimum utilization");
+    row.push_back(!ok          ? "failed (below)"
+                  : r.feasible ? "ok"
+                               : "below the minimum utilization");
     table.addRow(row);
   }
   table.print(os);
+  for (const PointResult &r : results)
+    if (r.status != "ok")
+      os << "point " << r.point.index << " failed: " << r.error << "\n";
 }
 
 int run(const SweepCommandOptions &options) {
@@ -180,8 +183,11 @@ int run(const SweepCommandOptions &options) {
             << " points evaluated now, " << summary.skipped
             << " already there), " << options.out << "/points.csv, "
             << options.out << "/ops.csv\n";
-  if (summary.failed)
-    std::cout << summary.failed
+  size_t failed = std::count_if(
+      results.begin(), results.end(),
+      [](const PointResult &r) { return r.status != "ok"; });
+  if (failed)
+    std::cout << failed
               << " point(s) failed; their errors are in the table and the "
                  "database\n";
   if (summary.interrupted) {
@@ -190,7 +196,7 @@ int run(const SweepCommandOptions &options) {
                  "command goes on from there\n";
     return 130;
   }
-  return summary.failed ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
 } // namespace
