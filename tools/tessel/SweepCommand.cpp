@@ -13,6 +13,7 @@
 #include "support/Files.h"
 #include "support/Interrupt.h"
 #include "sweep/Database.h"
+#include "sweep/Plot.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -178,6 +179,17 @@ int run(const SweepCommandOptions &options) {
       std::cerr << "tessel sweep: " << why << "\n";
       return 1;
     }
+  }
+  std::string why;
+  std::vector<std::string> plots =
+      writeSweepPlots(spec, results, options.out, why);
+  if (!plots.empty()) {
+    std::cout << "plots:";
+    for (const std::string &plot : plots)
+      std::cout << " " << options.out << "/" << plot;
+    std::cout << "\n";
+  } else {
+    std::cout << "no plots: " << why << "\n";
   }
   std::cout << "results: " << database << " (" << summary.points
             << " points evaluated now, " << summary.skipped
