@@ -233,8 +233,8 @@ void addSweepCommand(CLI::App &app, int &exitCode) {
                 "Print the points (index and values) and exit");
   sub->add_flag("--progress", options->progress,
                 "Show the progress line even when stderr is not a terminal");
-  sub->footer("Example: tessel sweep docs/examples/glb-sweep.yaml --out "
-              "glb-sweep\nCtrl-C (or SIGTERM) keeps every point finished and "
+  sub->footer("Example: tessel sweep sweep/examples/eyeriss-glb-array.yaml "
+              "--out glb-array\nCtrl-C (or SIGTERM) keeps every point finished and "
               "exits 130; the same command resumes. Exit status 1 if a point "
               "failed (the others are kept).");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
