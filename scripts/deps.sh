@@ -7,7 +7,8 @@ PACKAGES="cmake ninja-build g++ python3 \
   libmlir-19-dev mlir-19-tools llvm-19-dev llvm-19-tools \
   libsystemc-dev libboost-graph-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libyaml-cpp-dev libcli11-dev gnuplot-nox \
-  pybind11-dev python3-dev python3-pip python3-setuptools libsqlite3-dev"
+  pybind11-dev python3-dev python3-pip python3-setuptools libsqlite3-dev \
+  libopenmpi-dev openmpi-bin"
 
 missing=""
 for package in $PACKAGES; do

@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -423,6 +425,24 @@ SweepPoint pointAt(const SweepSpec &spec, uint64_t index) {
 
 } // namespace
 
+SweepPoint sweepPoint(const SweepSpec &spec, uint64_t index) {
+  return pointAt(spec, index);
+}
+
+bool launchedByMpirun() {
+  for (const char *name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"})
+    if (const char *value = std::getenv(name))
+      return std::atoi(value) > 1;
+  return false;
+}
+
+int launchRank() {
+  for (const char *name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char *value = std::getenv(name))
+      return std::atoi(value);
+  return 0;
+}
+
 std::vector<SweepPoint> sweepPoints(const SweepSpec &spec) {
   uint64_t size = gridSize(spec);
   std::vector<uint64_t> indices;
@@ -538,6 +558,116 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return result;
+}
+
+namespace {
+
+/// Length-prefixed fields: `<bytes>:<text>` each.
+struct Writer {
+  std::string out;
+  void put(const std::string &text) {
+    out += std::to_string(text.size()) + ":" + text;
+  }
+  void put(uint64_t value) { put(std::to_string(value)); }
+  void put(double value) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    put(std::string(text));
+  }
+};
+
+struct Parser {
+  const std::string &in;
+  size_t at = 0;
+  std::string text() {
+    size_t colon = in.find(':', at);
+    if (colon == std::string::npos || colon == at || colon - at > 12)
+      throw SweepError("a sweep result from another process is damaged");
+    size_t n = std::stoull(in.substr(at, colon - at));
+    if (colon + 1 + n > in.size())
+      throw SweepError("a sweep result from another process is cut short");
+    std::string field = in.substr(colon + 1, n);
+    at = colon + 1 + n;
+    return field;
+  }
+  uint64_t whole() { return std::stoull(text()); }
+  double real() { return std::stod(text()); }
+};
+
+} // namespace
+
+std::string encodePoint(const PointResult &r) {
+  Writer w;
+  w.put(r.point.index);
+  w.put(r.status);
+  w.put(r.error);
+  w.put(r.cycles);
+  w.put(r.energyPJ);
+  w.put(r.edp);
+  w.put(r.macs);
+  w.put(r.utilization);
+  w.put(uint64_t(r.feasible));
+  w.put(r.seconds);
+  w.put(uint64_t(r.ops.size()));
+  for (const OpResult &o : r.ops) {
+    w.put(o.op);
+    w.put(o.cycles);
+    w.put(o.energyPJ);
+    w.put(o.macs);
+    w.put(o.utilization);
+    w.put(o.evaluations);
+    w.put(o.mapping);
+  }
+  return w.out;
+}
+
+PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
+  Parser p{bytes};
+  PointResult r;
+  try {
+    uint64_t index = p.whole();
+    if (index >= gridSize(spec))
+      throw SweepError("a sweep result names point " + std::to_string(index) +
+                       ", outside the grid");
+    r.point = pointAt(spec, index);
+    r.status = p.text();
+    r.error = p.text();
+    r.cycles = p.whole();
+    r.energyPJ = p.real();
+    r.edp = p.real();
+    r.macs = p.whole();
+    r.utilization = p.real();
+    r.feasible = p.whole() != 0;
+    r.seconds = p.real();
+    uint64_t ops = p.whole();
+    for (uint64_t i = 0; i < ops; ++i) {
+      OpResult o;
+      o.op = p.text();
+      o.cycles = p.whole();
+      o.energyPJ = p.real();
+      o.macs = p.whole();
+      o.utilization = p.real();
+      o.evaluations = p.whole();
+      o.mapping = p.text();
+      r.ops.push_back(std::move(o));
+    }
+  } catch (const std::invalid_argument &) {
+    throw SweepError("a sweep result from another process is damaged");
+  } catch (const std::out_of_range &) {
+    throw SweepError("a sweep result from another process is damaged");
+  }
+  if (p.at != bytes.size())
+    throw SweepError("a sweep result from another process has extra bytes");
+  return r;
+}
+
+std::vector<SweepPoint> pointsToDo(const SweepSpec &spec,
+                                   const std::set<uint64_t> &finished) {
+  std::vector<SweepPoint> todo;
+  for (SweepPoint &point : sweepPoints(spec))
+    if (!finished.count(point.index))
+      todo.push_back(std::move(point));
+  return todo;
 }
 
 SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -83,6 +84,14 @@ struct SweepPoint {
   std::string key;             ///< `name=value, ...`: the point's identity.
 };
 
+/// The point at `index` of the grid (index < gridSize(spec)).
+SweepPoint sweepPoint(const SweepSpec &spec, uint64_t index);
+/// Whether this process is one of several ranks started by mpirun (Open
+/// MPI's or a PMIx launcher's environment says so).
+bool launchedByMpirun();
+/// This process's rank by the launcher's environment (0 when not launched
+/// by mpirun): which rank prints.
+int launchRank();
 /// The grid's size (every combination), checked against 2^64.
 uint64_t gridSize(const SweepSpec &spec);
 /// The points to evaluate, in grid order: all of them, or `sample` drawn
@@ -144,6 +153,17 @@ SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options);
 /// Evaluates one point (no database).
 PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
                           unsigned threads);
+
+/// A point's result as bytes (every figure exact: doubles to 17 digits)
+/// and back, for results sent between processes (sweep/SweepMpi.h).
+std::string encodePoint(const PointResult &result);
+/// Throws SweepError on bytes encodePoint() did not make.
+PointResult decodePoint(const std::string &bytes, const SweepSpec &spec);
+
+/// What a distributed run needs of the single-process one: the points
+/// still to do (not in the database), in grid order.
+std::vector<SweepPoint> pointsToDo(const SweepSpec &spec,
+                                   const std::set<uint64_t> &finished);
 
 } // namespace tessel
 

@@ -16,3 +16,11 @@ config.substitutions.append(("%zoo", os.path.join(config.tessel_source_dir, "wor
 config.substitutions.append(("%presets", os.path.join(config.tessel_source_dir, "arch", "presets")))
 import sys
 config.substitutions.append(("%python", sys.executable))
+
+# `tessel-mpi` and Open MPI's mpirun: the sweep's MPI tests.
+import shutil
+if shutil.which("mpirun") and os.path.exists(os.path.join(config.tessel_bin_dir, "tessel-mpi")):
+    config.available_features.add("mpi")
+    # Root may run mpirun (CI and this machine run as root).
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"

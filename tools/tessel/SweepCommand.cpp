@@ -14,12 +14,19 @@
 #include "support/Interrupt.h"
 #include "sweep/Database.h"
 #include "sweep/Plot.h"
+#ifdef TESSEL_WITH_MPI
+#include "sweep/SweepMpi.h"
+#endif
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <unistd.h>
 
 namespace tessel::cli {
@@ -94,7 +101,46 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
       os << "point " << r.point.index << " failed: " << r.error << "\n";
 }
 
+#ifndef TESSEL_WITH_MPI
+/// Under mpirun: this process becomes `tessel-mpi` (beside this binary)
+/// with the same arguments. Returns only if it cannot.
+int handToMpiBuild() {
+  std::error_code code;
+  fs::path self = fs::read_symlink("/proc/self/exe", code);
+  fs::path sibling = self.parent_path() / "tessel-mpi";
+  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(cmdline)),
+                  std::istreambuf_iterator<char>());
+  std::vector<std::string> words;
+  for (size_t at = 0; at < all.size();) {
+    size_t end = all.find('\0', at);
+    words.push_back(all.substr(at, end - at));
+    at = end == std::string::npos ? all.size() : end + 1;
+  }
+  if (code || words.empty() || !fs::exists(sibling, code)) {
+    std::cerr << "tessel sweep: started by mpirun, but " << sibling.string()
+              << " is missing: it is built where Open MPI is installed "
+                 "(libopenmpi-dev; scripts/deps.sh installs it), then "
+                 "rebuild\n";
+    return 1;
+  }
+  std::vector<char *> argv;
+  words[0] = sibling.string();
+  for (std::string &word : words)
+    argv.push_back(word.data());
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  std::cerr << "tessel sweep: cannot run " << sibling.string() << ": "
+            << std::strerror(errno) << "\n";
+  return 1;
+}
+#endif
+
 int run(const SweepCommandOptions &options) {
+#ifndef TESSEL_WITH_MPI
+  if (launchedByMpirun())
+    return handToMpiBuild();
+#endif
   SweepSpec spec;
   try {
     spec = loadSweep(options.file, options.root);
@@ -109,16 +155,15 @@ int run(const SweepCommandOptions &options) {
     std::cerr << error.what() << "\n";
     return 1;
   }
-  size_t ops = 0;
-  for (const SweepWorkload &workload : spec.workloads)
-    ops += workload.ops.size();
-  std::cout << "sweep " << spec.name << ": " << withCommas(points.size())
+  bool reporter = launchRank() == 0; // Under mpirun, rank 0 reports.
+  if (reporter)
+    std::cout << "sweep " << spec.name << ": " << withCommas(points.size())
             << " of " << withCommas(gridSize(spec)) << " points, base "
             << spec.archFile << ", " << spec.mapper << " mapper ("
             << withCommas(spec.budget) << " evaluations per op), " << spec.model
             << " model\n";
   if (options.list) {
-    for (const SweepPoint &point : points)
+    for (const SweepPoint &point : reporter ? points : std::vector<SweepPoint>{})
       std::cout << "  " << point.index << "  " << point.key << "\n";
     return 0;
   }
@@ -131,7 +176,7 @@ int run(const SweepCommandOptions &options) {
   run.database = database;
   run.threads = options.threads;
   bool terminal = isatty(STDERR_FILENO);
-  bool showProgress = options.progress || terminal;
+  bool showProgress = reporter && (options.progress || terminal);
   run.onProgress = [&](const SweepProgress &p) {
     if (!showProgress)
       return;
@@ -154,7 +199,19 @@ int run(const SweepCommandOptions &options) {
   SweepSummary summary;
   std::vector<PointResult> results;
   try {
+#ifdef TESSEL_WITH_MPI
+    if (launchedByMpirun()) {
+      MpiSweepOutcome outcome = runSweepMpi(spec, run);
+      if (outcome.rank != 0)
+        return 0; // Rank 0 reports.
+      summary = outcome.summary;
+      std::cout << "ran on " << outcome.ranks << " MPI ranks\n";
+    } else {
+      summary = runSweep(spec, run);
+    }
+#else
     summary = runSweep(spec, run);
+#endif
     SweepDatabase db(database, spec);
     results = db.results();
   } catch (const std::exception &error) {
