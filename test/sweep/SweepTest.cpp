@@ -235,6 +235,28 @@ TEST(Sweep, ADatabaseOfAnotherSweepIsRefused) {
   }
 }
 
+TEST(Sweep, ResultsCrossProcessesExactly) {
+  std::string dir = scratch("encode");
+  SweepSpec spec = parseSweep(sweepText(gemms(dir)), dir + "/s.yaml", kRoot);
+  PointResult r = evaluatePoint(spec, sweepPoint(spec, 5), 1);
+  ASSERT_EQ(r.status, "ok") << r.error;
+  r.energyPJ = 1.0 / 3.0; // Every digit must survive.
+  r.error = "a:b\n7:x"; // Text that looks like the framing.
+  PointResult back = decodePoint(encodePoint(r), spec);
+  EXPECT_EQ(back.point.key, r.point.key);
+  EXPECT_EQ(back.error, r.error);
+  EXPECT_EQ(back.energyPJ, r.energyPJ);
+  EXPECT_EQ(back.cycles, r.cycles);
+  ASSERT_EQ(back.ops.size(), r.ops.size());
+  EXPECT_EQ(back.ops[1].mapping, r.ops[1].mapping);
+  EXPECT_EQ(figures({back}), figures({r}));
+  std::string bytes = encodePoint(r);
+  EXPECT_THROW(decodePoint(bytes.substr(0, bytes.size() - 3), spec),
+               SweepError);
+  EXPECT_THROW(decodePoint(bytes + "1:x", spec), SweepError);
+  EXPECT_THROW(decodePoint("99:x", spec), SweepError);
+}
+
 PointResult made(uint64_t index, uint64_t cycles, double energy,
                  bool ok = true) {
   PointResult r;
