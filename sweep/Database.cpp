@@ -1,7 +1,7 @@
 //===- sweep/Database.cpp -------------------------------------------------===//
 #include "sweep/Database.h"
 
-#include <sqlite3.h>
+#include "support/Sqlite.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,58 +9,6 @@
 
 namespace tessel {
 namespace {
-
-/// A prepared statement, finalised when it goes.
-class Statement {
-public:
-  Statement(sqlite3 *db, const char *sql) {
-    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK)
-      statement = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(statement); }
-  Statement(const Statement &) = delete;
-  Statement &operator=(const Statement &) = delete;
-
-  bool ok() const { return statement != nullptr; }
-  Statement &bind(int i, const std::string &text) {
-    sqlite3_bind_text(statement, i, text.c_str(), int(text.size()),
-                      SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement &bind(int i, uint64_t value) {
-    // SQLite integers are signed 64-bit: counts above 2^63 - 1 are stored
-    // as text, exactly.
-    if (value > uint64_t(INT64_MAX))
-      return bind(i, std::to_string(value));
-    sqlite3_bind_int64(statement, i, sqlite3_int64(value));
-    return *this;
-  }
-  Statement &bind(int i, double value) {
-    sqlite3_bind_double(statement, i, value);
-    return *this;
-  }
-  /// SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(statement); }
-  void reset() {
-    sqlite3_reset(statement);
-    sqlite3_clear_bindings(statement);
-  }
-  std::string text(int column) const {
-    const unsigned char *t = sqlite3_column_text(statement, column);
-    return t ? reinterpret_cast<const char *>(t) : "";
-  }
-  uint64_t whole(int column) const {
-    if (sqlite3_column_type(statement, column) == SQLITE_TEXT)
-      return std::stoull(text(column));
-    return uint64_t(sqlite3_column_int64(statement, column));
-  }
-  double real(int column) const {
-    return sqlite3_column_double(statement, column);
-  }
-
-private:
-  sqlite3_stmt *statement = nullptr;
-};
 
 const char *kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sweep(key TEXT PRIMARY KEY, value TEXT);
@@ -95,17 +43,10 @@ std::string number(double value) {
 } // namespace
 
 SweepDatabase::SweepDatabase(const std::string &path, const SweepSpec &spec)
-    : path(path), spec(spec) {
-  if (sqlite3_open_v2(path.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                      nullptr) != SQLITE_OK)
-    fail("cannot open the sweep database");
-  sqlite3_busy_timeout(db, 5000);
-  exec(kSchema);
-  Statement get(db, "SELECT value FROM sweep WHERE key = 'text'");
-  if (!get.ok())
-    fail("cannot read the sweep database");
-  if (get.step() == SQLITE_ROW) {
+    : db(std::make_unique<SqliteDatabase>(path)), spec(spec) {
+  db->exec(kSchema);
+  SqliteStatement get(*db, "SELECT value FROM sweep WHERE key = 'text'");
+  if (get.step()) {
     if (get.text(0) != spec.text)
       throw SweepError(path + ": error: this database holds the results of "
                               "another sweep (or of an edited sweep file); "
@@ -113,50 +54,27 @@ SweepDatabase::SweepDatabase(const std::string &path, const SweepSpec &spec)
                        path + " to start over");
     return;
   }
-  Statement put(db, "INSERT INTO sweep(key, value) VALUES (?, ?)");
-  put.bind(1, std::string("text")).bind(2, spec.text);
-  if (put.step() != SQLITE_DONE)
-    fail("cannot write the sweep database");
+  SqliteStatement put(*db, "INSERT INTO sweep(key, value) VALUES (?, ?)");
+  put.bind(1, std::string("text")).bind(2, spec.text).run();
   put.reset();
-  put.bind(1, std::string("name")).bind(2, spec.name);
-  if (put.step() != SQLITE_DONE)
-    fail("cannot write the sweep database");
+  put.bind(1, std::string("name")).bind(2, spec.name).run();
 }
 
-SweepDatabase::~SweepDatabase() { sqlite3_close(db); }
-
-void SweepDatabase::fail(const std::string &what) const {
-  std::string why = db ? sqlite3_errmsg(db) : "out of memory";
-  throw SweepError(path + ": error: " + what + " (" + why + ")");
-}
-
-void SweepDatabase::exec(const std::string &sql) const {
-  char *error = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string why = error ? error : "unknown error";
-    sqlite3_free(error);
-    throw SweepError(path + ": error: the sweep database refused a write (" +
-                     why + ")");
-  }
-}
+SweepDatabase::~SweepDatabase() = default;
 
 std::set<uint64_t> SweepDatabase::finishedPoints() const {
   std::set<uint64_t> done;
-  Statement select(db, "SELECT point FROM points");
-  if (!select.ok())
-    fail("cannot read the sweep database");
-  while (select.step() == SQLITE_ROW)
+  SqliteStatement select(*db, "SELECT point FROM points");
+  while (select.step())
     done.insert(select.whole(0));
   return done;
 }
 
 void SweepDatabase::record(const PointResult &r) {
-  exec("BEGIN IMMEDIATE");
+  db->exec("BEGIN IMMEDIATE");
   try {
-    Statement point(db, "INSERT OR REPLACE INTO points VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!point.ok())
-      fail("cannot write the sweep database");
+    SqliteStatement point(*db, "INSERT OR REPLACE INTO points VALUES "
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     point.bind(1, r.point.index)
         .bind(2, r.point.key)
         .bind(3, r.status)
@@ -167,21 +85,19 @@ void SweepDatabase::record(const PointResult &r) {
         .bind(8, r.macs)
         .bind(9, r.utilization)
         .bind(10, uint64_t(r.feasible))
-        .bind(11, r.seconds);
-    if (point.step() != SQLITE_DONE)
-      fail("cannot write point " + std::to_string(r.point.index));
-    Statement parameter(db, "INSERT OR REPLACE INTO point_parameters "
-                            "VALUES (?, ?, ?)");
+        .bind(11, r.seconds)
+        .run();
+    SqliteStatement parameter(*db, "INSERT OR REPLACE INTO point_parameters "
+                                   "VALUES (?, ?, ?)");
     for (size_t p = 0; p < spec.parameters.size(); ++p) {
       parameter.reset();
       parameter.bind(1, r.point.index)
           .bind(2, spec.parameters[p].name)
-          .bind(3, spec.parameters[p].values[r.point.choice[p]]);
-      if (parameter.step() != SQLITE_DONE)
-        fail("cannot write point " + std::to_string(r.point.index));
+          .bind(3, spec.parameters[p].values[r.point.choice[p]])
+          .run();
     }
-    Statement op(db, "INSERT OR REPLACE INTO point_ops VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement op(*db, "INSERT OR REPLACE INTO point_ops VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OpResult &o : r.ops) {
       op.reset();
       op.bind(1, r.point.index)
@@ -192,25 +108,26 @@ void SweepDatabase::record(const PointResult &r) {
           .bind(6, o.macs)
           .bind(7, o.utilization)
           .bind(8, o.evaluations)
-          .bind(9, o.mapping);
-      if (op.step() != SQLITE_DONE)
-        fail("cannot write point " + std::to_string(r.point.index));
+          .bind(9, o.mapping)
+          .run();
     }
   } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    try {
+      db->exec("ROLLBACK");
+    } catch (...) {
+    }
     throw;
   }
-  exec("COMMIT");
+  db->exec("COMMIT");
 }
 
 std::vector<PointResult> SweepDatabase::results() const {
   std::map<uint64_t, PointResult> byIndex;
-  Statement points(db, "SELECT point, parameters, status, error, cycles, "
-                       "energy_pj, edp, macs, utilization, feasible, seconds "
-                       "FROM points ORDER BY point");
-  if (!points.ok())
-    fail("cannot read the sweep database");
-  while (points.step() == SQLITE_ROW) {
+  SqliteStatement points(*db,
+                         "SELECT point, parameters, status, error, cycles, "
+                         "energy_pj, edp, macs, utilization, feasible, "
+                         "seconds FROM points ORDER BY point");
+  while (points.step()) {
     PointResult r;
     r.point.index = points.whole(0);
     r.point.key = points.text(1);
@@ -225,9 +142,10 @@ std::vector<PointResult> SweepDatabase::results() const {
     r.seconds = points.real(10);
     byIndex[r.point.index] = r;
   }
-  Statement values(db, "SELECT point, name, value FROM point_parameters");
+  SqliteStatement values(*db,
+                         "SELECT point, name, value FROM point_parameters");
   std::map<uint64_t, std::map<std::string, std::string>> chosen;
-  while (values.step() == SQLITE_ROW)
+  while (values.step())
     chosen[values.whole(0)][values.text(1)] = values.text(2);
   for (auto &[index, r] : byIndex)
     for (const SweepParameter &parameter : spec.parameters) {
@@ -236,10 +154,10 @@ std::vector<PointResult> SweepDatabase::results() const {
                           value);
       r.point.choice.push_back(size_t(at - parameter.values.begin()));
     }
-  Statement ops(db, "SELECT point, op, cycles, energy_pj, macs, "
-                    "utilization, evaluations, mapping FROM point_ops "
-                    "ORDER BY point, rowid");
-  while (ops.step() == SQLITE_ROW) {
+  SqliteStatement ops(*db, "SELECT point, op, cycles, energy_pj, macs, "
+                           "utilization, evaluations, mapping FROM point_ops "
+                           "ORDER BY point, rowid");
+  while (ops.step()) {
     OpResult o;
     o.op = ops.text(1);
     o.cycles = ops.whole(2);

@@ -23,9 +23,11 @@
 #include <string>
 #include <vector>
 
-struct sqlite3;
+#include <memory>
 
 namespace tessel {
+
+class SqliteDatabase;
 
 class SweepDatabase {
 public:
@@ -44,12 +46,8 @@ public:
   std::vector<PointResult> results() const;
 
 private:
-  sqlite3 *db = nullptr;
-  std::string path;
+  std::unique_ptr<SqliteDatabase> db;
   const SweepSpec &spec;
-
-  void exec(const std::string &sql) const;
-  [[noreturn]] void fail(const std::string &what) const;
 };
 
 /// The points on the Pareto front of (cycles, energy): none other has no
