@@ -25,6 +25,7 @@ void addScaleSimCommand(CLI::App &app, int &exitCode);
 void addTimeloopCommand(CLI::App &app, int &exitCode);
 void addMaestroCommand(CLI::App &app, int &exitCode);
 void addSweepCommand(CLI::App &app, int &exitCode);
+void addHistoryCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

@@ -11,6 +11,7 @@
 
 #include "support/Files.h"
 #include "support/Interrupt.h"
+#include "validation/History.h"
 #include "validation/Output.h"
 
 #include <CLI/CLI.hpp>
@@ -32,6 +33,8 @@ struct ValidateCommandOptions {
   std::string root = TESSEL_SOURCE_DIR;
   unsigned jobs = 1;
   bool noSim = false;
+  std::string history;
+  std::string commit;
 };
 
 std::string percent(double value) {
@@ -216,6 +219,21 @@ int run(const ValidateCommandOptions &options) {
   std::cout << (plots.empty() ? "\n" : " (and .svg)\n");
   if (plots.empty() && !why.empty())
     std::cerr << "warning: no plots: " << why << "\n";
+  if (!options.history.empty() && !stopped) {
+    std::string commit =
+        options.commit.empty() ? commitOf(options.root) : options.commit;
+    try {
+      int64_t run =
+          appendHistory(options.history, suite, results, commit, utcNow());
+      std::cout << "history: run " << run << " (commit " << commit
+                << ") appended to " << options.history
+                << "; 'tessel history " << options.history
+                << "' shows the changes\n";
+    } catch (const std::exception &error) {
+      std::cerr << error.what() << "\n";
+      return 1;
+    }
+  }
   if (stopped)
     return reportInterrupted(std::to_string(results.size()) + " of " +
                              std::to_string(total) +
@@ -277,6 +295,13 @@ void addValidateCommand(CLI::App &app, int &exitCode) {
                   "suite's tolerances");
   sub->add_option("--root", options->root,
                   "Repository root for presets and the zoo");
+  sub->add_option("--history", options->history,
+                  "SQLite database: append this run's per-case figures with "
+                  "the commit and the date ('tessel history DB' shows how "
+                  "they moved)");
+  sub->add_option("--commit", options->commit,
+                  "The commit to record with --history (default: git "
+                  "rev-parse --short HEAD of --root, +dirty if changed)");
   addRemovedOption(sub, "--engine",
                    "the lockstep engine is gone; the structural simulator "
                    "is the only one: drop --engine");

@@ -46,6 +46,7 @@ int runTessel(int argc, char **argv) {
   tessel::cli::addTimeloopCommand(app, exitCode);
   tessel::cli::addMaestroCommand(app, exitCode);
   tessel::cli::addSweepCommand(app, exitCode);
+  tessel::cli::addHistoryCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);
