@@ -15,12 +15,14 @@ CREATE TABLE IF NOT EXISTS sweep(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS points(
   point INTEGER PRIMARY KEY, parameters TEXT NOT NULL, status TEXT NOT NULL,
   error TEXT, cycles INTEGER, energy_pj REAL, edp REAL, macs INTEGER,
-  utilization REAL, feasible INTEGER, seconds REAL);
+  utilization REAL, feasible INTEGER, seconds REAL, sim_status TEXT,
+  sim_cycles INTEGER, sim_energy_pj REAL);
 CREATE TABLE IF NOT EXISTS point_parameters(
   point INTEGER, name TEXT, value TEXT, PRIMARY KEY(point, name));
 CREATE TABLE IF NOT EXISTS point_ops(
   point INTEGER, op TEXT, cycles INTEGER, energy_pj REAL, edp REAL,
   macs INTEGER, utilization REAL, evaluations INTEGER, mapping TEXT,
+  sim_status TEXT, sim_cycles INTEGER, sim_energy_pj REAL,
   PRIMARY KEY(point, op));
 )sql";
 
@@ -74,7 +76,7 @@ void SweepDatabase::record(const PointResult &r) {
   db->exec("BEGIN IMMEDIATE");
   try {
     SqliteStatement point(*db, "INSERT OR REPLACE INTO points VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     point.bind(1, r.point.index)
         .bind(2, r.point.key)
         .bind(3, r.status)
@@ -86,6 +88,9 @@ void SweepDatabase::record(const PointResult &r) {
         .bind(9, r.utilization)
         .bind(10, uint64_t(r.feasible))
         .bind(11, r.seconds)
+        .bind(12, r.simStatus)
+        .bind(13, r.simCycles)
+        .bind(14, r.simEnergyPJ)
         .run();
     SqliteStatement parameter(*db, "INSERT OR REPLACE INTO point_parameters "
                                    "VALUES (?, ?, ?)");
@@ -97,7 +102,7 @@ void SweepDatabase::record(const PointResult &r) {
           .run();
     }
     SqliteStatement op(*db, "INSERT OR REPLACE INTO point_ops VALUES "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OpResult &o : r.ops) {
       op.reset();
       op.bind(1, r.point.index)
@@ -109,6 +114,9 @@ void SweepDatabase::record(const PointResult &r) {
           .bind(7, o.utilization)
           .bind(8, o.evaluations)
           .bind(9, o.mapping)
+          .bind(10, o.simStatus)
+          .bind(11, o.simCycles)
+          .bind(12, o.simEnergyPJ)
           .run();
     }
   } catch (...) {
@@ -126,7 +134,8 @@ std::vector<PointResult> SweepDatabase::results() const {
   SqliteStatement points(*db,
                          "SELECT point, parameters, status, error, cycles, "
                          "energy_pj, edp, macs, utilization, feasible, "
-                         "seconds FROM points ORDER BY point");
+                         "seconds, sim_status, sim_cycles, sim_energy_pj "
+                         "FROM points ORDER BY point");
   while (points.step()) {
     PointResult r;
     r.point.index = points.whole(0);
@@ -140,6 +149,9 @@ std::vector<PointResult> SweepDatabase::results() const {
     r.utilization = points.real(8);
     r.feasible = points.whole(9) != 0;
     r.seconds = points.real(10);
+    r.simStatus = points.text(11);
+    r.simCycles = points.whole(12);
+    r.simEnergyPJ = points.real(13);
     byIndex[r.point.index] = r;
   }
   SqliteStatement values(*db,
@@ -155,7 +167,8 @@ std::vector<PointResult> SweepDatabase::results() const {
       r.point.choice.push_back(size_t(at - parameter.values.begin()));
     }
   SqliteStatement ops(*db, "SELECT point, op, cycles, energy_pj, macs, "
-                           "utilization, evaluations, mapping FROM point_ops "
+                           "utilization, evaluations, mapping, sim_status, "
+                           "sim_cycles, sim_energy_pj FROM point_ops "
                            "ORDER BY point, rowid");
   while (ops.step()) {
     OpResult o;
@@ -166,6 +179,9 @@ std::vector<PointResult> SweepDatabase::results() const {
     o.utilization = ops.real(5);
     o.evaluations = ops.whole(6);
     o.mapping = ops.text(7);
+    o.simStatus = ops.text(8);
+    o.simCycles = ops.whole(9);
+    o.simEnergyPJ = ops.real(10);
     auto found = byIndex.find(ops.whole(0));
     if (found != byIndex.end())
       found->second.ops.push_back(std::move(o));
@@ -201,7 +217,7 @@ std::string pointsCsv(const SweepSpec &spec,
   for (const SweepParameter &parameter : spec.parameters)
     csv += "," + csvField(parameter.name);
   csv += ",status,cycles,energy_pj,edp,macs,utilization,feasible,pareto,"
-         "seconds,error\n";
+         "seconds,error,sim_status,sim_cycles,sim_energy_pj\n";
   for (const PointResult &r : results) {
     csv += std::to_string(r.point.index);
     for (size_t p = 0; p < spec.parameters.size(); ++p)
@@ -216,7 +232,9 @@ std::string pointsCsv(const SweepSpec &spec,
            number(r.energyPJ) + "," + number(r.edp) + "," +
            std::to_string(r.macs) + "," + number(r.utilization) + "," +
            (r.feasible ? "1" : "0") + "," + (onFront ? "1" : "0") + "," +
-           number(r.seconds) + "," + csvField(r.error) + "\n";
+           number(r.seconds) + "," + csvField(r.error) + "," +
+           csvField(r.simStatus) + "," + std::to_string(r.simCycles) + "," +
+           number(r.simEnergyPJ) + "\n";
   }
   return csv;
 }
@@ -226,7 +244,8 @@ std::string opsCsv(const SweepSpec &spec,
   std::string csv = "point";
   for (const SweepParameter &parameter : spec.parameters)
     csv += "," + csvField(parameter.name);
-  csv += ",op,cycles,energy_pj,edp,macs,utilization,evaluations\n";
+  csv += ",op,cycles,energy_pj,edp,macs,utilization,evaluations,sim_status,"
+         "sim_cycles,sim_energy_pj\n";
   for (const PointResult &r : results)
     for (const OpResult &o : r.ops) {
       csv += std::to_string(r.point.index);
@@ -241,7 +260,9 @@ std::string opsCsv(const SweepSpec &spec,
              number(o.energyPJ) + "," +
              number(double(o.cycles) * o.energyPJ) + "," +
              std::to_string(o.macs) + "," + number(o.utilization) + "," +
-             std::to_string(o.evaluations) + "\n";
+             std::to_string(o.evaluations) + "," + csvField(o.simStatus) +
+             "," + std::to_string(o.simCycles) + "," +
+             number(o.simEnergyPJ) + "\n";
     }
   return csv;
 }

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -117,7 +118,7 @@ public:
     expectKeys(doc,
                {"name", "arch", "parameters", "workloads", "mapper", "model",
                 "objective", "precision", "constraints", "sample", "seed",
-                "limits"},
+                "limits", "simulate", "simTimeoutSeconds"},
                "the sweep");
     SweepSpec spec;
     spec.file = file;
@@ -183,6 +184,15 @@ public:
       spec.sample = whole(doc["sample"], "sample", "points");
     if (doc["seed"])
       spec.seed = whole(doc["seed"], "seed", "a whole number");
+    if (doc["simulate"])
+      spec.simulate = get<bool>(doc["simulate"], "simulate");
+    if (doc["simTimeoutSeconds"]) {
+      spec.simTimeoutSeconds =
+          get<double>(doc["simTimeoutSeconds"], "simTimeoutSeconds");
+      if (!(spec.simTimeoutSeconds > 0) || !std::isfinite(spec.simTimeoutSeconds))
+        fail(doc["simTimeoutSeconds"],
+             "'simTimeoutSeconds' must be a number > 0 (seconds)");
+    }
     if (doc["limits"]) {
       const YAML::Node &limits = doc["limits"];
       expectKeys(limits, {"min_utilization"}, "'limits'");
@@ -469,7 +479,7 @@ std::vector<SweepPoint> sweepPoints(const SweepSpec &spec) {
   return points;
 }
 
-Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
+std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point) {
   YAML::Node root = YAML::Load(spec.archText);
   for (size_t p = 0; p < spec.parameters.size(); ++p) {
     const SweepParameter &parameter = spec.parameters[p];
@@ -482,8 +492,13 @@ Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
   }
   YAML::Emitter out;
   out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
+  std::string yaml = archYamlAt(spec, point);
   try {
-    return parseArch(out.c_str(), spec.archFile);
+    return parseArch(yaml, spec.archFile);
   } catch (const std::exception &error) {
     throw SweepError(spec.file + ": error: point " +
                      std::to_string(point.index) + " (" + point.key +
@@ -492,8 +507,83 @@ Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
   }
 }
 
+namespace {
+
+/// Simulates each op's best mapping of the point (through the tool's hook)
+/// and sums the simulated cycles and energy when every op simulated.
+void simulatePoint(const SweepSpec &spec, const SweepPoint &point,
+                   const SweepOptions &options, PointResult &result) {
+  if (!options.simulate)
+    throw SweepError("the sweep asks to simulate, but this run cannot start "
+                     "the simulator");
+  fs::path dir = fs::path(options.workDirectory.empty()
+                              ? fs::temp_directory_path().string()
+                              : options.workDirectory) /
+                 ("point-" + std::to_string(point.index));
+  std::error_code code;
+  fs::create_directories(dir, code);
+  if (code)
+    throw SweepError("cannot make " + dir.string() + ": " + code.message());
+  std::string arch = (dir / "arch.yaml").string();
+  auto write = [](const std::string &path, const std::string &text) {
+    std::ofstream out(path);
+    out << text;
+    out.close();
+    if (!out)
+      throw SweepError("cannot write " + path);
+  };
+  write(arch, archYamlAt(spec, point));
+  std::vector<SimulationJob> jobs;
+  size_t at = 0;
+  for (const SweepWorkload &workload : spec.workloads) {
+    WorkloadSet set = importLinalgFile(workload.file);
+    for (const Problem &problem : set.problems) {
+      if (!workload.ops.empty() &&
+          std::find(workload.ops.begin(), workload.ops.end(),
+                    problem.name) == workload.ops.end())
+        continue;
+      if (at >= result.ops.size())
+        break;
+      SimulationJob job;
+      job.op = result.ops[at].op;
+      job.workloadFile = workload.file;
+      job.directory = dir.string();
+      job.mappingFile = (dir / (job.op + ".mapping.yaml")).string();
+      write(job.mappingFile, result.ops[at].mapping);
+      jobs.push_back(job);
+      ++at;
+    }
+  }
+  std::vector<SimulatedOp> simulated =
+      options.simulate(arch, jobs, spec.simTimeoutSeconds);
+  result.simStatus = "ok";
+  for (size_t i = 0; i < result.ops.size() && i < simulated.size(); ++i) {
+    OpResult &op = result.ops[i];
+    if (simulated[i].ok) {
+      op.simStatus = "ok";
+      op.simCycles = simulated[i].cycles;
+      op.simEnergyPJ = simulated[i].energyPJ;
+      result.simCycles += op.simCycles;
+      result.simEnergyPJ += op.simEnergyPJ;
+    } else {
+      op.simStatus = "failed: " + simulated[i].failure;
+      if (result.simStatus == "ok")
+        result.simStatus = "failed: " + op.op + ": " + simulated[i].failure;
+    }
+  }
+  if (simulated.size() != result.ops.size() && result.simStatus == "ok")
+    result.simStatus = "failed: the simulator answered for " +
+                       std::to_string(simulated.size()) + " of " +
+                       std::to_string(result.ops.size()) + " ops";
+  if (result.simStatus != "ok")
+    result.simCycles = 0, result.simEnergyPJ = 0;
+}
+
+} // namespace
+
 PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
-                          unsigned threads) {
+                          const SweepOptions &options) {
+  unsigned threads = options.threads;
   auto start = std::chrono::steady_clock::now();
   PointResult result;
   result.point = point;
@@ -549,6 +639,8 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
     result.utilization = peak > 0 ? double(result.macs) / peak : 0;
     if (spec.minUtilization && result.utilization < *spec.minUtilization)
       result.feasible = false;
+    if (spec.simulate)
+      simulatePoint(spec, point, options, result);
   } catch (const std::exception &error) {
     result.status = "failed";
     result.error = error.what();
@@ -608,6 +700,9 @@ std::string encodePoint(const PointResult &r) {
   w.put(r.utilization);
   w.put(uint64_t(r.feasible));
   w.put(r.seconds);
+  w.put(r.simStatus);
+  w.put(r.simCycles);
+  w.put(r.simEnergyPJ);
   w.put(uint64_t(r.ops.size()));
   for (const OpResult &o : r.ops) {
     w.put(o.op);
@@ -617,6 +712,9 @@ std::string encodePoint(const PointResult &r) {
     w.put(o.utilization);
     w.put(o.evaluations);
     w.put(o.mapping);
+    w.put(o.simStatus);
+    w.put(o.simCycles);
+    w.put(o.simEnergyPJ);
   }
   return w.out;
 }
@@ -639,6 +737,9 @@ PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
     r.utilization = p.real();
     r.feasible = p.whole() != 0;
     r.seconds = p.real();
+    r.simStatus = p.text();
+    r.simCycles = p.whole();
+    r.simEnergyPJ = p.real();
     uint64_t ops = p.whole();
     for (uint64_t i = 0; i < ops; ++i) {
       OpResult o;
@@ -649,6 +750,9 @@ PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
       o.utilization = p.real();
       o.evaluations = p.whole();
       o.mapping = p.text();
+      o.simStatus = p.text();
+      o.simCycles = p.whole();
+      o.simEnergyPJ = p.real();
       r.ops.push_back(std::move(o));
     }
   } catch (const std::invalid_argument &) {
@@ -689,7 +793,7 @@ SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options) {
       ++progress.done;
       continue;
     }
-    PointResult result = evaluatePoint(spec, point, options.threads);
+    PointResult result = evaluatePoint(spec, point, options);
     if (interrupted()) {
       summary.interrupted = true;
       break; // The point in flight is not recorded: a rerun redoes it.

@@ -68,6 +68,9 @@ struct SweepSpec {
   uint64_t sample = 0;
   /// Limits a design must meet to count as feasible (recorded per point).
   std::optional<double> minUtilization;
+  /// Simulate each op's best mapping (`tessel sim`, a process per op).
+  bool simulate = false;
+  double simTimeoutSeconds = 300;
 };
 
 /// Reads a sweep; relative paths resolve against the sweep file's folder,
@@ -110,6 +113,10 @@ struct OpResult {
   double utilization = 0;
   uint64_t evaluations = 0;
   std::string mapping; ///< Mapping YAML.
+  /// The simulator's figures for that mapping ("" status: not simulated).
+  std::string simStatus;
+  uint64_t simCycles = 0;
+  double simEnergyPJ = 0;
 };
 
 /// One point's outcome.
@@ -124,7 +131,24 @@ struct PointResult {
   double utilization = 0; ///< MACs / (cycles x peak MACs per cycle).
   bool feasible = true;   ///< Meets the sweep's limits.
   double seconds = 0;
+  /// "" (not simulated), "ok" (every op simulated: the sums below) or why
+  /// not ("failed: op: reason").
+  std::string simStatus;
+  uint64_t simCycles = 0;
+  double simEnergyPJ = 0;
   std::vector<OpResult> ops;
+};
+
+/// One op of a point for the simulator: its workload file, the file of its
+/// mapping, the op's name.
+struct SimulationJob {
+  std::string op, workloadFile, mappingFile, directory;
+};
+struct SimulatedOp {
+  bool ok = false;
+  uint64_t cycles = 0;
+  double energyPJ = 0;
+  std::string failure; ///< Why not, when !ok.
 };
 
 struct SweepProgress {
@@ -137,6 +161,15 @@ struct SweepOptions {
   std::string database; ///< The SQLite file (created if missing).
   unsigned threads = 1; ///< Per search (the result does not depend on it).
   std::function<void(const SweepProgress &)> onProgress;
+  /// Where each point's Arch and mappings are written for the simulator.
+  std::string workDirectory;
+  /// Runs the simulator (a child process per op: the tool supplies it, so
+  /// that this library starts no process). Needed when the sweep has
+  /// `simulate: true`; `arch` is the point's Arch file.
+  std::function<std::vector<SimulatedOp>(
+      const std::string &arch, const std::vector<SimulationJob> &jobs,
+      double timeoutSeconds)>
+      simulate;
 };
 
 struct SweepSummary {
@@ -152,7 +185,9 @@ SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options);
 
 /// Evaluates one point (no database).
 PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
-                          unsigned threads);
+                          const SweepOptions &options);
+/// The point's Arch as YAML (what archAt() reads).
+std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point);
 
 /// A point's result as bytes (every figure exact: doubles to 17 digits)
 /// and back, for results sent between processes (sweep/SweepMpi.h).

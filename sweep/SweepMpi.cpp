@@ -41,7 +41,7 @@ void serve(const SweepSpec &spec, const SweepOptions &options) {
       if (index >= gridSize(spec))
         throw SweepError("rank 0 sent point " + std::to_string(index) +
                          ", outside the grid");
-      result = evaluatePoint(spec, sweepPoint(spec, index), options.threads);
+      result = evaluatePoint(spec, sweepPoint(spec, index), options);
     } catch (const std::exception &error) {
       std::cerr << "tessel sweep: " << error.what() << "\n";
       MPI_Abort(MPI_COMM_WORLD, 1);
@@ -109,7 +109,7 @@ private:
           return;
         point = *work;
       }
-      PointResult result = evaluatePoint(spec, point, options.threads);
+      PointResult result = evaluatePoint(spec, point, options);
       std::lock_guard<std::mutex> lock(mutex);
       work.reset();
       done = std::move(result);

@@ -238,7 +238,7 @@ TEST(Sweep, ADatabaseOfAnotherSweepIsRefused) {
 TEST(Sweep, ResultsCrossProcessesExactly) {
   std::string dir = scratch("encode");
   SweepSpec spec = parseSweep(sweepText(gemms(dir)), dir + "/s.yaml", kRoot);
-  PointResult r = evaluatePoint(spec, sweepPoint(spec, 5), 1);
+  PointResult r = evaluatePoint(spec, sweepPoint(spec, 5), SweepOptions{});
   ASSERT_EQ(r.status, "ok") << r.error;
   r.energyPJ = 1.0 / 3.0; // Every digit must survive.
   r.error = "a:b\n7:x"; // Text that looks like the framing.

@@ -20,9 +20,19 @@ SimulationOutcome simulateOne(const SimulationTask &task,
                               const SimulationRunOptions &options) {
   SubprocessOptions run;
   // --long: the timeout, not the size estimate, bounds this run.
-  run.argv = {options.tesselPath, "sim",         task.modulePath,
-              "--arch",           options.arch,  "--json",
-              "--long",           "--precision", options.precision};
+  run.argv = {options.tesselPath,
+              "sim",
+              task.modulePath,
+              "--arch",
+              task.arch.empty() ? options.arch : task.arch,
+              "--json",
+              "--long",
+              "--precision",
+              options.precision};
+  if (!task.mappingPath.empty()) {
+    run.argv.push_back("--mapping");
+    run.argv.push_back(task.mappingPath);
+  }
   run.stdoutPath = task.outputPath;
   run.stderrPath = task.logPath;
   run.timeoutSeconds = options.timeoutSeconds;

@@ -30,6 +30,10 @@ struct SimulationTask {
   std::string modulePath; ///< The mapped module (one mapped op).
   std::string outputPath; ///< `tessel sim --json` output.
   std::string logPath;    ///< Its stderr.
+  /// The Arch for this task (default: the run's), and a mapping YAML file
+  /// to simulate instead of the module's attributes ("" for none).
+  std::string arch;
+  std::string mappingPath;
 };
 
 struct SimulationOutcome {

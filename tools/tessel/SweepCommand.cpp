@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Options.h"
+#include "Refine.h"
 
 #include "support/Files.h"
 #include "support/Interrupt.h"
@@ -68,6 +69,11 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
     header.push_back(column);
     right.push_back(std::string(column) != "pareto");
   }
+  if (spec.simulate)
+    for (const char *column : {"simulated cycles", "model error"}) {
+      header.push_back(column);
+      right.push_back(true);
+    }
   header.push_back("status");
   right.push_back(false);
   Table table(header, right);
@@ -90,6 +96,16 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
     row.push_back(ok ? edp : "-");
     row.push_back(ok ? utilization : "-");
     row.push_back(onFront ? "*" : "");
+    if (spec.simulate) {
+      bool simulated = ok && r.simStatus == "ok" && r.simCycles > 0;
+      char error[32];
+      std::snprintf(error, sizeof error, "%+.1f%%",
+                    simulated ? 100.0 * (double(r.cycles) - r.simCycles) /
+                                    double(r.simCycles)
+                              : 0.0);
+      row.push_back(simulated ? withCommas(r.simCycles) : "-");
+      row.push_back(simulated ? error : "-");
+    }
     row.push_back(!ok          ? "failed (below)"
                   : r.feasible ? "ok"
                                : "below the minimum utilization");
@@ -99,6 +115,11 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
   for (const PointResult &r : results)
     if (r.status != "ok")
       os << "point " << r.point.index << " failed: " << r.error << "\n";
+    else if (spec.simulate && r.simStatus != "ok")
+      os << "point " << r.point.index << " not simulated: "
+         << (r.simStatus.empty() ? std::string("no simulation recorded")
+                                 : r.simStatus)
+         << "\n";
 }
 
 #ifndef TESSEL_WITH_MPI
@@ -175,6 +196,40 @@ int run(const SweepCommandOptions &options) {
   SweepOptions run;
   run.database = database;
   run.threads = options.threads;
+  run.workDirectory = (fs::path(options.out) / "points").string();
+  std::error_code self;
+  std::string tessel = fs::read_symlink("/proc/self/exe", self).string();
+  run.simulate = [tessel, &spec](const std::string &arch,
+                                 const std::vector<SimulationJob> &jobs,
+                                 double timeout) {
+    std::vector<SimulationTask> tasks;
+    for (const SimulationJob &job : jobs) {
+      std::string base = (fs::path(job.directory) / job.op).string();
+      SimulationTask task{job.op, job.workloadFile, base + ".sim.json",
+                          base + ".sim.log"};
+      task.arch = arch;
+      task.mappingPath = job.mappingFile;
+      tasks.push_back(task);
+    }
+    SimulationRunOptions sim;
+    sim.tesselPath = tessel;
+    sim.precision = spec.precision;
+    sim.jobs = 1;
+    sim.timeoutSeconds = timeout;
+    std::vector<SimulatedOp> simulated;
+    for (const SimulationOutcome &outcome : runSimulations(tasks, sim)) {
+      SimulatedOp op;
+      op.ok = outcome.figures.has_value();
+      if (op.ok) {
+        op.cycles = outcome.figures->cycles;
+        op.energyPJ = outcome.figures->energyPJ;
+      } else {
+        op.failure = outcome.failure;
+      }
+      simulated.push_back(op);
+    }
+    return simulated;
+  };
   bool terminal = isatty(STDERR_FILENO);
   bool showProgress = reporter && (options.progress || terminal);
   run.onProgress = [&](const SweepProgress &p) {
@@ -265,7 +320,17 @@ int run(const SweepCommandOptions &options) {
                  "command goes on from there\n";
     return 130;
   }
-  return failed ? 1 : 0;
+  size_t unsimulated =
+      spec.simulate ? size_t(std::count_if(
+                          results.begin(), results.end(),
+                          [](const PointResult &r) {
+                            return r.status == "ok" && r.simStatus != "ok";
+                          }))
+                    : 0;
+  if (unsimulated)
+    std::cout << unsimulated
+              << " point(s) not simulated; the models' figures are kept\n";
+  return failed || unsimulated ? 1 : 0;
 }
 
 } // namespace
@@ -293,7 +358,8 @@ void addSweepCommand(CLI::App &app, int &exitCode) {
   sub->footer("Example: tessel sweep sweep/examples/eyeriss-glb-array.yaml "
               "--out glb-array\nCtrl-C (or SIGTERM) keeps every point finished and "
               "exits 130; the same command resumes. Exit status 1 if a point "
-              "failed (the others are kept).");
+              "failed or (with simulate: true) a simulation did (the others "
+              "are kept).");
   sub->callback([options, &exitCode] { exitCode = run(*options); });
 }
 
