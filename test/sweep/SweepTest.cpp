@@ -257,6 +257,21 @@ TEST(Sweep, ResultsCrossProcessesExactly) {
   EXPECT_THROW(decodePoint("99:x", spec), SweepError);
 }
 
+TEST(Sweep, AFileThatIsNoDatabaseIsRefusedByName) {
+  std::string dir = scratch("garbage");
+  SweepSpec spec = parseSweep(sweepText(gemms(dir)), dir + "/s.yaml", kRoot);
+  std::ofstream(dir + "/sweep.db") << "not a database, 64 bytes of text to "
+                                      "look like a header.............\n";
+  try {
+    SweepDatabase db(dir + "/sweep.db", spec);
+    FAIL() << "opened a file that is no database";
+  } catch (const std::exception &e) {
+    EXPECT_NE(std::string(e.what()).find(dir + "/sweep.db: error:"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 PointResult made(uint64_t index, uint64_t cycles, double energy,
                  bool ok = true) {
   PointResult r;
