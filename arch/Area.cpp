@@ -49,12 +49,13 @@ const double kAladdinMultiplierLeakageMW = 7.786052e-02;
 const double kAladdinAdderUm2 = 277.9792;
 const double kAladdinAdderLeakageMW = 2.249908e-03;
 
-/// Horowitz ISSCC 2014's 45 nm table, area column (um^2), as reproduced by
-/// Dally's NIPS 2015 tutorial and Gholami et al., "A Survey of Quantization
-/// Methods for Efficient Neural Network Inference" (2021), Fig. 15: 8/16/32
-/// bit add 36/67/137, 8/32-bit multiply 282/3495, fp16 add 1360, multiply
-/// 1640, fp32 add 4184, multiply 7700. No 16-bit integer multiplier: it is
-/// the 8-bit one x (16/8)^2, as EnergyDefaults.cpp derives its energy.
+/// The 45 nm table of operations attributed to Horowitz (ISSCC 2014), area
+/// column (um^2), as Gholami et al., "A Survey of Quantization Methods for
+/// Efficient Neural Network Inference" (2021), Fig. 15, reproduce it:
+/// 8/16/32-bit add 36/67/137, 8/32-bit multiply 282/3495, fp16 add 1360,
+/// multiply 1640, fp32 add 4184, multiply 7700. No 16-bit integer
+/// multiplier: it is the 8-bit one x (16/8)^2, as EnergyDefaults.cpp derives
+/// its energy.
 struct MacArea {
   const char *datatype;
   double multiplyUm2;

@@ -12,8 +12,9 @@ namespace {
 /// hwcomponents transcribes them (Accelergy-Project/hwcomponents,
 /// hwcomponents/scaling/techscaling.py): the area factor from 45 nm (its
 /// AREA_SCALING row for 45 nm) and the energy fit E(Vdd) = a Vdd^2 + b Vdd
-/// + c (its ENERGY_SCALING). The 65 nm fit is the one the paper's
-/// corrigendum works through (3.755 (1.3)^2 - 4.398 (1.3) + 1.975 = 2.604).
+/// + c (its ENERGY_SCALING). The paper's corrigendum evaluates the 65 nm
+/// row's fit (3.755 (1.3)^2 - 4.398 (1.3) + 1.975 = 2.604); the other rows
+/// are unchecked against the paper (docs/arch.md).
 struct NodeFactors {
   unsigned nanometres;
   double areaFrom45;

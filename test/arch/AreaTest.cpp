@@ -2,9 +2,10 @@
 //
 // Every expected value is worked from the published figures docs/arch.md
 // cites ("Area, leakage and technology"): CACTI 7.0 at 45 nm for SRAM,
-// Aladdin's 40 nm register bit and logic leakage, Horowitz's 45 nm MAC
-// areas, CACTI's 45 nm semi-global pitch (4 x 0.045 um) for networks, and
-// Stillmaker & Baas's factors for other nodes.
+// Aladdin's 40 nm register bit and logic leakage, the 45 nm MAC areas of
+// Horowitz's table (as Gholami et al. 2021 reproduce it), CACTI's 45 nm
+// semi-global pitch (4 x 0.045 um) for networks, and Stillmaker & Baas's
+// factors for other nodes.
 //
 //===----------------------------------------------------------------------===//
 #include "arch/Area.h"
