@@ -15,6 +15,8 @@
 #ifndef TESSEL_ARCH_ARCH_H
 #define TESSEL_ARCH_ARCH_H
 
+#include "arch/Technology.h"
+
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -42,6 +44,16 @@ struct AccessEnergy {
   double read = 0;   ///< A word read (to the child, or to the MAC).
   double write = 0;  ///< A word written from the parent (a fill).
   double update = 0; ///< A read-modify-write of an output word.
+};
+
+/// The silicon of one instance of a component: its area and leakage power
+/// (defaults from arch/Area.h). A value the YAML gave is the design's and
+/// is kept by rebuildArch; the others are recomputed from the design.
+struct Silicon {
+  double areaUm2 = 0;   ///< Square micrometres.
+  double leakageMW = 0; ///< Milliwatts.
+  bool areaGiven = false;
+  bool leakageGiven = false;
 };
 
 class NetworkGraph;
@@ -78,6 +90,8 @@ struct Network {
   bool foldOverlap = false;
   std::shared_ptr<const NetworkGraph> graph;
   NetworkSummary summary;
+  /// The links and routers from one instance of the level to its children.
+  Silicon silicon;
 
   /// Hops from the parent to child `child` (children are numbered x-fastest).
   uint64_t unicastHops(unsigned child) const;
@@ -170,6 +184,8 @@ struct StorageLevel {
   /// DRAM timing for the simulator (outermost level only); none: the level
   /// is described by its bandwidth and latency alone.
   std::optional<DramSpec> dram;
+  /// The storage arrays of one instance; none for DRAM (off chip).
+  Silicon silicon;
 
   bool isUnbounded() const { return capacity == kUnbounded; }
   bool keepsRole(TensorRole role) const {
@@ -187,6 +203,7 @@ struct Compute {
   double macEnergy = 0;         ///< pJ per MAC.
   uint64_t pipelineLatency = 1; ///< Cycles from operands to result.
   uint64_t instances = 1;       ///< PEs: the product of all fan-outs.
+  Silicon silicon;              ///< One MAC lane.
 };
 
 /// An accelerator.
@@ -197,6 +214,8 @@ struct Arch {
   double clockGHz = 1;
   std::vector<StorageLevel> levels; ///< Outermost (DRAM) first.
   Compute compute;
+  /// The process its default energies, areas and leakage are scaled to.
+  Technology technology;
 
   unsigned levelCount() const { return static_cast<unsigned>(levels.size()); }
   std::optional<unsigned> levelIndex(const std::string &levelName) const;

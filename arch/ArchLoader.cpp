@@ -2,6 +2,7 @@
 #include "arch/ArchLoader.h"
 
 #include "arch/ArchError.h"
+#include "arch/Area.h"
 #include "arch/DramPresets.h"
 #include "arch/EnergyDefaults.h"
 #include "arch/Topologies.h"
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <stdexcept>
 
 namespace tessel {
 
@@ -34,18 +36,18 @@ namespace {
 
 using Names = std::vector<std::string>;
 
-const Names kArchFields = {"name", "description", "clockGHz", "levels",
-                           "compute"};
-const Names kLevelFields = {"name",          "capacity",       "keeps",
-                            "wordBits",      "banks",          "ports",
-                            "readBandwidth", "writeBandwidth", "energy",
-                            "latency",       "fanout",         "network",
-                            "dram"};
+const Names kArchFields = {"name",   "description", "clockGHz",
+                           "levels", "compute",     "technology"};
+const Names kTechnologyFields = {"node", "vdd"};
+const Names kLevelFields = {
+    "name",    "capacity",      "keeps",          "wordBits", "banks",
+    "ports",   "readBandwidth", "writeBandwidth", "energy",   "area",
+    "leakage", "latency",       "fanout",         "network",  "dram"};
 const Names kEnergyFields = {"read", "write", "update"};
 const Names kNetworkFields = {
-    "topology",   "multicast",         "reduction",  "bandwidth",
-    "hopLatency", "hopEnergy",         "radix",      "attach",
-    "shape",      "stationaryBuffers", "foldOverlap"};
+    "topology",    "multicast", "reduction", "bandwidth", "hopLatency",
+    "hopEnergy",   "radix",     "attach",    "shape",     "stationaryBuffers",
+    "foldOverlap", "area",      "leakage"};
 const Names kDramFields = {
     "preset",     "dataRate",       "channels", "busBits",  "burstLength",
     "bankGroups", "banksPerGroup",  "rows",     "rowBytes", "queueDepth",
@@ -54,10 +56,12 @@ const Names kDramFields = {
 const Names kDramRequiredFields = {"dataRate",    "channels",   "busBits",
                                    "burstLength", "bankGroups", "banksPerGroup",
                                    "rows",        "rowBytes",   "timing"};
-const Names kComputeFields = {"datatype", "macsPerPE", "macEnergy",
-                              "pipelineLatency"};
+const Names kComputeFields = {"datatype",        "macsPerPE", "macEnergy",
+                              "pipelineLatency", "macArea",   "macLeakage"};
 /// More children than this under one level is a typo, not a design.
 const uint64_t kMaxChildren = uint64_t(1) << 20;
+/// The highest supply the technology block takes, V.
+const double kMaxVdd = 2;
 /// Children of one level (256 x 256, a TPU v1 array): its network graph is
 /// built in tens of milliseconds. Larger machines nest levels.
 const uint64_t kMaxChildrenPerLevel = uint64_t(1) << 16;
@@ -174,11 +178,16 @@ private:
                                const std::string &context,
                                const std::string &field, bool allowZero) const;
 
-  Compute readCompute(const YAML::Node &node) const;
-  std::vector<StorageLevel> readLevels(const YAML::Node &node,
-                                       double macEnergy) const;
+  Technology readTechnology(const YAML::Node &node) const;
+  void readSilicon(const YAML::Node &node, const std::string &context,
+                   const char *areaField, const char *leakageField,
+                   Silicon &silicon) const;
+  Compute readCompute(const YAML::Node &node,
+                      const TechnologyScale &scale) const;
+  std::vector<StorageLevel> readLevels(const YAML::Node &node, double macEnergy,
+                                       const TechnologyScale &scale) const;
   StorageLevel readLevel(const YAML::Node &node, unsigned index,
-                         double macEnergy) const;
+                         double macEnergy, const TechnologyScale &scale) const;
   void readCapacity(const YAML::Node &node, const std::string &context,
                     bool outermost, StorageLevel &level) const;
   void readKeeps(const YAML::Node &node, const std::string &context,
@@ -186,7 +195,8 @@ private:
   void readFanout(const YAML::Node &node, const std::string &context,
                   StorageLevel &level) const;
   AccessEnergy readEnergy(const YAML::Node &node, const std::string &context,
-                          const StorageLevel &level) const;
+                          const StorageLevel &level,
+                          const TechnologyScale &scale) const;
   Network readNetwork(const YAML::Node &levelNode, const std::string &context,
                       const StorageLevel &level, double macEnergy) const;
   void readNetworkOptions(const YAML::Node &node, const std::string &context,
@@ -305,7 +315,56 @@ std::array<unsigned, 2> ArchReader::pair(const YAML::Node &node,
   return {x, y};
 }
 
-Compute ArchReader::readCompute(const YAML::Node &node) const {
+Technology ArchReader::readTechnology(const YAML::Node &node) const {
+  Technology technology;
+  if (!node)
+    return technology;
+  const std::string context = "technology";
+  checkFields(node, context, kTechnologyFields, {"node"});
+  const YAML::Node nodeNode = node["node"];
+  std::string nodeText = nodeNode.IsScalar() ? nodeNode.Scalar() : "";
+  if (nodeText.size() > 2 &&
+      nodeText.compare(nodeText.size() - 2, 2, "nm") == 0)
+    nodeText.resize(nodeText.size() - 2);
+  unsigned nanometres = 0;
+  auto [end, status] = std::from_chars(
+      nodeText.data(), nodeText.data() + nodeText.size(), nanometres);
+  if (status != std::errc() || end != nodeText.data() + nodeText.size() ||
+      nodeText.empty() || nanometres < kSmallestNodeNm ||
+      nanometres > kLargestNodeNm)
+    fail(nodeNode, context + ": field 'node' must be a process node from " +
+                       std::to_string(kSmallestNodeNm) + "nm to " +
+                       std::to_string(kLargestNodeNm) +
+                       "nm (published factors at " + publishedNodeNames() +
+                       " nm; others interpolated), got " + describe(nodeNode));
+  technology.nodeNm = nanometres;
+  if (node["vdd"]) {
+    technology.vdd = number(node["vdd"], context, "vdd", "V", false);
+    if (technology.vdd > kMaxVdd)
+      fail(node["vdd"], context + ": field 'vdd' must be at most " +
+                            std::to_string(int(kMaxVdd)) +
+                            " V (a supply the scaling fits cover), got " +
+                            describe(node["vdd"]));
+  }
+  technology.scale = technologyScale(technology.nodeNm, technology.vdd);
+  return technology;
+}
+
+void ArchReader::readSilicon(const YAML::Node &node, const std::string &context,
+                             const char *areaField, const char *leakageField,
+                             Silicon &silicon) const {
+  if (const YAML::Node area = node[areaField]) {
+    silicon.areaUm2 = number(area, context, areaField, "um^2", true);
+    silicon.areaGiven = true;
+  }
+  if (const YAML::Node leakage = node[leakageField]) {
+    silicon.leakageMW = number(leakage, context, leakageField, "mW", true);
+    silicon.leakageGiven = true;
+  }
+}
+
+Compute ArchReader::readCompute(const YAML::Node &node,
+                                const TechnologyScale &scale) const {
   Compute compute;
   if (node) {
     checkFields(node, "compute", kComputeFields, {});
@@ -321,10 +380,12 @@ Compute ArchReader::readCompute(const YAML::Node &node) const {
   if (!macEnergy)
     fail(node["datatype"], "compute: unknown datatype '" + compute.datatype +
                                "'; expected one of: " + macDatatypeNames());
-  compute.macEnergy = *macEnergy;
+  compute.macEnergy = *macEnergy * scale.energy;
   if (node && node["macEnergy"])
     compute.macEnergy =
         number(node["macEnergy"], "compute", "macEnergy", "pJ per MAC", true);
+  if (node)
+    readSilicon(node, "compute", "macArea", "macLeakage", compute.silicon);
   return compute;
 }
 
@@ -404,10 +465,13 @@ void ArchReader::readFanout(const YAML::Node &node, const std::string &context,
 
 AccessEnergy ArchReader::readEnergy(const YAML::Node &node,
                                     const std::string &context,
-                                    const StorageLevel &level) const {
+                                    const StorageLevel &level,
+                                    const TechnologyScale &scale) const {
+  // DRAM is another chip: the Arch's process does not scale its energy.
   double access = level.isUnbounded()
                       ? defaultDramWordEnergy(level.wordBits)
-                      : defaultSramWordEnergy(level.capacity, level.wordBits);
+                      : scale.energy * defaultSramWordEnergy(level.capacity,
+                                                             level.wordBits);
   AccessEnergy energy{access, access, 0};
   std::string energyContext = context + " energy";
   if (node) {
@@ -526,6 +590,7 @@ Network ArchReader::readNetwork(const YAML::Node &levelNode,
                              "'; expected one of: " + topologyNames() +
                              suggestion(network.topology, topologyNameList()));
     readNetworkOptions(node, networkContext, network.topology, network, shape);
+    readSilicon(node, networkContext, "area", "leakage", network.silicon);
     if (node["shape"])
       checkNetworkShape(node["shape"], networkContext, level.fanout,
                         network.topology);
@@ -675,7 +740,8 @@ DramSpec ArchReader::readDram(const YAML::Node &node,
 }
 
 StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
-                                   double macEnergy) const {
+                                   double macEnergy,
+                                   const TechnologyScale &scale) const {
   std::string context = "level " + std::to_string(index + 1);
   if (node.IsMap() && node["name"] && node["name"].IsScalar())
     context = "level '" + node["name"].Scalar() + "'";
@@ -702,7 +768,14 @@ StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
         integer(node["latency"], context, "latency", "cycles", true);
   if (node["fanout"])
     readFanout(node["fanout"], context, level);
-  level.energy = readEnergy(node["energy"], context, level);
+  level.energy = readEnergy(node["energy"], context, level, scale);
+  for (const char *field : {"area", "leakage"})
+    if (node[field] && level.isUnbounded())
+      fail(node[field], context + ": field '" + field +
+                            "': an unbounded level is DRAM, off chip, and "
+                            "has no area or leakage on the accelerator; "
+                            "remove it");
+  readSilicon(node, context, "area", "leakage", level.silicon);
   level.network = readNetwork(node, context, level, macEnergy);
   if (node["dram"]) {
     if (index != 0)
@@ -714,15 +787,16 @@ StorageLevel ArchReader::readLevel(const YAML::Node &node, unsigned index,
   return level;
 }
 
-std::vector<StorageLevel> ArchReader::readLevels(const YAML::Node &node,
-                                                 double macEnergy) const {
+std::vector<StorageLevel>
+ArchReader::readLevels(const YAML::Node &node, double macEnergy,
+                       const TechnologyScale &scale) const {
   if (!node.IsSequence() || node.size() == 0)
     fail(node, "arch: field 'levels' must be a non-empty list of storage "
                "levels, outermost (DRAM) first");
   std::vector<StorageLevel> levels;
   uint64_t instances = 1;
   for (unsigned i = 0; i < node.size(); ++i) {
-    levels.push_back(readLevel(node[i], i, macEnergy));
+    levels.push_back(readLevel(node[i], i, macEnergy, scale));
     if (instances > (uint64_t(1) << 48) / levels[i].childCount())
       fail(node[i]["fanout"], "level '" + levels[i].name +
                                   "': field 'fanout' makes more than 2^48 "
@@ -746,9 +820,12 @@ Arch ArchReader::read(const YAML::Node &root) const {
     arch.description = text(root["description"], "arch", "description");
   if (root["clockGHz"])
     arch.clockGHz = number(root["clockGHz"], "arch", "clockGHz", "GHz", false);
-  arch.compute = readCompute(root["compute"]);
-  arch.levels = readLevels(root["levels"], arch.compute.macEnergy);
+  arch.technology = readTechnology(root["technology"]);
+  arch.compute = readCompute(root["compute"], arch.technology.scale);
+  arch.levels =
+      readLevels(root["levels"], arch.compute.macEnergy, arch.technology.scale);
   arch.computeInstances();
+  assignSilicon(arch);
   return arch;
 }
 
@@ -804,6 +881,11 @@ void rebuildArch(Arch &arch) {
         fail(context + " dram: " + problem->message);
   }
   arch.computeInstances();
+  try {
+    assignSilicon(arch);
+  } catch (const std::invalid_argument &error) {
+    fail(std::string("compute: ") + error.what());
+  }
 }
 
 Arch loadArch(const std::string &path) {

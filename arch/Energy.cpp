@@ -2,6 +2,7 @@
 #include "arch/Energy.h"
 
 #include "arch/Arch.h"
+#include "arch/Area.h"
 #include "arch/Packing.h"
 
 #include <stdexcept>
@@ -85,6 +86,8 @@ void energyOf(const Arch &arch, const ActionCounts &counts,
     }
   }
   breakdown.macs = double(counts.macs) * arch.compute.macEnergy;
+  breakdown.leakage =
+      leakagePowerMW(arch) * double(counts.cycles) / arch.clockGHz;
 }
 
 } // namespace tessel

@@ -14,6 +14,10 @@
 //            its children, and the word-hops they took (a multicast of w
 //            words to a set costs w x Network::multicastHops(set) hops).
 // Parent reads are not inferred from fills: count them at the parent.
+// Besides the actions, the run's cycles: every on-chip component leaks
+// through all of them, so leakage energy is the Arch's leakage power
+// (arch/Area.h) x cycles / clock. It is its own entry (leakage), not part of
+// total(), which stays the energy of the actions.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_ARCH_ENERGY_H
@@ -64,6 +68,7 @@ public:
   unsigned tensorCount() const { return tensors; }
 
   uint64_t macs = 0;
+  uint64_t cycles = 0; ///< Of the run, at the Arch's clock: for leakage.
 
 private:
   unsigned levels;
@@ -97,9 +102,14 @@ public:
 
   double levelTotal(unsigned level) const;
   double tensorTotal(unsigned tensor) const;
+  /// The actions' energy: every level x tensor and the MACs; no leakage.
   double total() const;
+  /// total() + leakage.
+  double totalWithLeakage() const { return total() + leakage; }
 
   double macs = 0;
+  /// Leakage over the run's cycles (ActionCounts::cycles); not in total().
+  double leakage = 0;
 
 private:
   unsigned levels;
@@ -108,7 +118,9 @@ private:
 };
 
 /// Energy of `counts` on `arch`: reads x read energy, fills x write energy,
-/// updates x update energy, network hops x hop energy, MACs x MAC energy.
+/// updates x update energy, network hops x hop energy, MACs x MAC energy;
+/// and apart, leakage: leakagePowerMW(arch) x cycles / clockGHz (mW x ns =
+/// pJ).
 /// Counts are of elements; `elementBits[tensor]` (empty, or 0 for a
 /// tensor: one word each) is the width each tensor is held at, and an
 /// element's storage action costs the share of the level's word it

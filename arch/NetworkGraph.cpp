@@ -200,6 +200,15 @@ NetworkGraph::gridPosition(unsigned vertex) const {
   return std::nullopt;
 }
 
+void NetworkGraph::markRouter(unsigned vertex) {
+  routers.resize(vertexCount());
+  routers.at(vertex) = true;
+}
+
+bool NetworkGraph::isRouter(unsigned vertex) const {
+  return vertex < routers.size() && routers[vertex];
+}
+
 std::vector<NetworkGraph::Edge> NetworkGraph::links() const {
   std::vector<Edge> edges;
   auto weight = boost::get(boost::edge_weight, graph);

@@ -74,6 +74,13 @@ public:
   /// The grid position of `vertex`, if its topology placed it on one.
   std::optional<std::array<unsigned, 2>> gridPosition(unsigned vertex) const;
 
+  /// Marks `vertex` a router: a switch that steers each word from one of
+  /// its links to another (a tree's switches, a mesh's routers; not a bus
+  /// node, whose taps all see every word, nor a PE that forwards words in
+  /// registers). The area model prices routers (arch/Area.h).
+  void markRouter(unsigned vertex);
+  bool isRouter(unsigned vertex) const;
+
   /// One one-way link.
   struct Edge {
     unsigned from, to, hops;
@@ -128,6 +135,8 @@ private:
   uint64_t fingerprint_ = 0;
   /// Grid positions by vertex; empty unless the topology set some.
   std::vector<std::optional<std::array<unsigned, 2>>> gridPositions;
+  /// By vertex; empty unless the topology marked some routers.
+  std::vector<bool> routers;
 };
 
 } // namespace tessel

@@ -56,12 +56,14 @@ std::string checkTree(const NetworkShape &shape) {
 /// A full radix-r tree rooted at the parent, its leaves the children.
 void buildTree(NetworkGraph &graph, const NetworkShape &shape) {
   int depth = fullTreeDepth(shape.x * shape.y, shape.radix);
+  graph.markRouter(NetworkGraph::kSource); // The root switch, at the parent.
   std::vector<unsigned> level = {NetworkGraph::kSource};
   for (int d = 1; d < depth; ++d) {
     std::vector<unsigned> next;
     for (unsigned node : level)
       for (unsigned branch = 0; branch < shape.radix; ++branch) {
         next.push_back(graph.addVertex());
+        graph.markRouter(next.back());
         graph.addBidirectionalLink(node, next.back());
       }
     level = std::move(next);
@@ -124,6 +126,7 @@ void buildMesh(NetworkGraph &graph, const NetworkShape &shape) {
     for (unsigned x = 0; x < shape.x; ++x) {
       unsigned here = router(x, y);
       graph.setGridPosition(here, {x, y});
+      graph.markRouter(here);
       if (x + 1 < shape.x)
         graph.addBidirectionalLink(here, router(x + 1, y));
       if (y + 1 < shape.y)

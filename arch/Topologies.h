@@ -30,6 +30,8 @@ struct Topology {
   /// Empty when the topology can connect `shape`; else why not and what
   /// would fit.
   std::string (*checkShape)(const NetworkShape &shape);
+  /// Adds the links and switches, and marks the switches that are routers
+  /// (NetworkGraph::markRouter) for the area model.
   void (*build)(NetworkGraph &graph, const NetworkShape &shape);
 };
 

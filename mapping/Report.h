@@ -3,7 +3,10 @@
 // One schema for every evaluator (analytical models now, the simulator
 // later), so validation is a field-by-field diff: cycles, MACs, utilization,
 // actions per level x tensor (reads, fills, updates, network words and hops),
-// energy from the Arch's single energy function, and the bottleneck.
+// energy from the Arch's single energy function, and the bottleneck. The
+// energy's leakage entry (leakage power x cycles / clock, energy.leakage) is
+// apart from energy.total(): every total that validation, mappers and the
+// baselines compare is the actions' energy.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_MAPPING_REPORT_H

@@ -570,8 +570,9 @@ Evaluation evaluateDataCentric(const std::string &evaluator,
     return evaluation;
   }
   report.resourceCycles.push_back({"cluster steps", result.cycles});
-  energyOf(arch, report.actions, report.energy, storedBits(problem));
   report.settle(arch.peakMacsPerCycle());
+  report.actions.cycles = report.cycles; // Leakage runs through them.
+  energyOf(arch, report.actions, report.energy, storedBits(problem));
   const ClusterStats &outer = result.clusters[0];
   int bound = int(std::max_element(outer.boundSteps, outer.boundSteps + 4) -
                   outer.boundSteps);

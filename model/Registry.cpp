@@ -89,8 +89,9 @@ Evaluation evaluateByCounting(const std::string &evaluator,
     evaluation.errors.push_back(countOverflowError(problem));
     return evaluation;
   }
-  energyOf(arch, report.actions, report.energy, storedBits(problem));
   report.settle(arch.peakMacsPerCycle());
+  report.actions.cycles = report.cycles; // Leakage runs through them.
+  energyOf(arch, report.actions, report.energy, storedBits(problem));
   evaluation.report = std::move(report);
   return evaluation;
 }

@@ -143,8 +143,9 @@ public:
       evaluation.errors.push_back(countOverflowError(problem));
       return evaluation;
     }
-    report.energy = energyOf(arch, report.actions, storedBits(problem));
     report.settle(peak);
+    report.actions.cycles = report.cycles; // Leakage runs through them.
+    report.energy = energyOf(arch, report.actions, storedBits(problem));
     evaluation.report = std::move(report);
     return evaluation;
   }

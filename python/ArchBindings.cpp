@@ -8,6 +8,7 @@
 
 #include "arch/Arch.h"
 #include "arch/ArchLoader.h"
+#include "arch/Area.h"
 
 #include <pybind11/stl.h>
 
@@ -27,6 +28,35 @@ std::vector<std::string> keptRoles(const StorageLevel &level) {
     if (level.keeps[r])
       roles.push_back(tensorRoleName(TensorRole(r)));
   return roles;
+}
+
+/// areaOf(arch), as `tessel arch --json` gives it, in mm^2 and mW.
+py::dict areaDict(const Arch &arch) {
+  AreaBreakdown area = areaOf(arch);
+  py::list levels;
+  for (const LevelArea &level : area.levels) {
+    py::dict entry;
+    entry["name"] = level.level;
+    entry["instances"] = level.instances;
+    entry["storage"] = level.kinds;
+    entry["storage_mm2"] = level.storageUm2 / 1e6;
+    entry["network_mm2"] = level.networkUm2 / 1e6;
+    entry["leakage_mw"] = level.leakageMW;
+    levels.append(entry);
+  }
+  py::dict technology;
+  technology["node_nm"] = arch.technology.nodeNm;
+  technology["vdd"] = arch.technology.vdd;
+  py::dict dict;
+  dict["technology"] = technology;
+  dict["levels"] = levels;
+  dict["macs"] = area.macs;
+  dict["mac_mm2"] = area.macUm2 / 1e6;
+  dict["storage_mm2"] = area.storageUm2() / 1e6;
+  dict["network_mm2"] = area.networkUm2() / 1e6;
+  dict["total_mm2"] = area.totalUm2() / 1e6;
+  dict["leakage_mw"] = area.leakageMW();
+  return dict;
 }
 
 py::dict networkDict(const Network &network) {
@@ -154,6 +184,10 @@ void bindArchClass(py::module_ &module) {
             return dict;
           },
           "The compute units below the innermost level.")
+      .def_property_readonly(
+          "area", &areaDict,
+          "Area (mm^2) and leakage (mW) per level and kind, totals over "
+          "instances, at the arch's technology: `tessel arch`'s table.")
       .def(
           "variant",
           [](const Arch &arch, const std::string &levelName,

@@ -294,6 +294,7 @@ py::dict reportDict(const NamedReport &named) {
   dict["evaluator"] = report.evaluator;
   dict["cycles"] = report.cycles;
   dict["energy_pj"] = report.energy.total();
+  dict["leakage_energy_pj"] = report.energy.leakage;
   dict["mac_energy_pj"] = report.energy.macs;
   dict["energy_per_mac_pj"] = report.energyPerMac();
   dict["macs"] = report.macs;
@@ -327,6 +328,11 @@ void bindReport(py::module_ &module) {
       .def_property_readonly(
           "energy_pj",
           [](const NamedReport &r) { return r.report.energy.total(); })
+      .def_property_readonly(
+          "leakage_energy_pj",
+          [](const NamedReport &r) { return r.report.energy.leakage; },
+          "Leakage over the run's cycles (the arch's leakage power x "
+          "cycles / clock); not in energy_pj.")
       .def_property_readonly(
           "mac_energy_pj",
           [](const NamedReport &r) { return r.report.energy.macs; })

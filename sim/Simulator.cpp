@@ -287,12 +287,12 @@ std::string encodeResult(const SimResult &result) {
   os.precision(17);
   const Report &report = result.report;
   const ActionCounts &actions = report.actions;
-  os << "tessel-sim-result 2 " << actions.levelCount() << ' '
+  os << "tessel-sim-result 3 " << actions.levelCount() << ' '
      << actions.tensorCount() << ' ';
   putString(os, report.evaluator);
   os << report.cycles << ' ' << report.macs << ' ' << report.executedMacs << ' '
-     << report.utilization << ' ' << actions.macs << ' ' << report.energy.macs
-     << ' ';
+     << report.utilization << ' ' << actions.macs << ' ' << actions.cycles
+     << ' ' << report.energy.macs << ' ' << report.energy.leakage << ' ';
   for (unsigned l = 0; l < actions.levelCount(); ++l)
     for (unsigned t = 0; t < actions.tensorCount(); ++t) {
       const TensorActions &a = actions.at(l, t);
@@ -336,7 +336,7 @@ std::optional<SimResult> decodeResult(const std::string &text) {
   int version = 0;
   unsigned levels = 0, tensors = 0;
   if (!(is >> magic >> version >> levels >> tensors) ||
-      magic != "tessel-sim-result" || version != 2 || levels > 1000 ||
+      magic != "tessel-sim-result" || version != 3 || levels > 1000 ||
       tensors > 1000)
     return std::nullopt;
   SimResult result;
@@ -346,7 +346,8 @@ std::optional<SimResult> decodeResult(const std::string &text) {
   if (!getString(is, report.evaluator))
     return std::nullopt;
   is >> report.cycles >> report.macs >> report.executedMacs >>
-      report.utilization >> report.actions.macs >> report.energy.macs;
+      report.utilization >> report.actions.macs >> report.actions.cycles >>
+      report.energy.macs >> report.energy.leakage;
   for (unsigned l = 0; l < levels; ++l)
     for (unsigned t = 0; t < tensors; ++t) {
       TensorActions &a = report.actions.at(l, t);

@@ -1976,6 +1976,7 @@ void Hierarchy::collect() {
   Report &report = result.report;
   report = Report(levels, tensors);
   report.evaluator = "structural";
+  counts.cycles = now; // Leakage runs through them.
   report.actions = counts;
   report.cycles = now;
   report.macs = problem.macs();

@@ -5,6 +5,7 @@ __version__: str
 
 class Arch:
     """An accelerator: storage levels from DRAM (levels[0]) to the registers next to the MACs, and the compute."""
+    area: Any
     clock_ghz: Any
     compute: Any
     description: Any
@@ -87,6 +88,7 @@ class Report:
     evaluator: Any
     executed_macs: Any
     exposed_cycles: Any
+    leakage_energy_pj: Any
     mac_energy_pj: Any
     macs: Any
     mismatch: Any

@@ -52,8 +52,8 @@ TEST(ArchErrorTest, UnknownFieldListsTheValidOnes) {
   EXPECT_EQ(error.message(),
             "level 'GLB': unknown field 'capcity'; expected one of: name, "
             "capacity, keeps, wordBits, banks, ports, readBandwidth, "
-            "writeBandwidth, energy, latency, fanout, network, dram (did you "
-            "mean 'capacity'?)");
+            "writeBandwidth, energy, area, leakage, latency, fanout, network, "
+            "dram (did you mean 'capacity'?)");
   EXPECT_EQ(std::string(error.what()), inputPath("unknown_field.yaml") +
                                            ":6:5: error: " + error.message());
 }
@@ -148,8 +148,8 @@ TEST(ArchErrorTest, UnknownTopLevelFieldSuggestsTheNearest) {
   expectAt(error, "inline.yaml", 2, 1);
   EXPECT_EQ(error.message(),
             "arch: unknown field 'clockGhz'; expected one of: name, "
-            "description, clockGHz, levels, compute (did you mean "
-            "'clockGHz'?)");
+            "description, clockGHz, levels, compute, technology (did you "
+            "mean 'clockGHz'?)");
 }
 
 TEST(ArchErrorTest, EmptyLevels) {
@@ -267,7 +267,8 @@ TEST(ArchErrorTest, NotAMapping) {
   ArchError error = textError("- just\n- a list\n");
   expectAt(error, "inline.yaml", 1, 1);
   EXPECT_EQ(error.message(), "arch: expected a mapping with fields: name, "
-                             "description, clockGHz, levels, compute");
+                             "description, clockGHz, levels, compute, "
+                             "technology");
 }
 
 } // namespace

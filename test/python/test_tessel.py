@@ -236,6 +236,18 @@ class ArchTests(unittest.TestCase):
         with self.assertRaises(KeyError):
             base.variant("GLB", capacity=10)
 
+    def test_area_as_the_cli_prints_it(self):
+        arch = tessel.Arch.load(source("test/lit/arch/Inputs/tiny.yaml"))
+        cli = tessel_json("arch", "test/lit/arch/Inputs/tiny.yaml")["area"]
+        area = arch.area
+        self.assertEqual(area["technology"], {"node_nm": 45, "vdd": 0.9})
+        self.assertAlmostEqual(area["total_mm2"], cli["totalMm2"])
+        self.assertAlmostEqual(area["leakage_mw"], cli["leakageMW"])
+        self.assertEqual([l["storage"] for l in area["levels"]],
+                         ["off chip", "SRAM", "register file"])
+        # GLB: CACTI's 16 KiB SRAM at 45 nm.
+        self.assertAlmostEqual(area["levels"][1]["storage_mm2"], 0.0507558)
+
     def test_levels_as_the_cli_prints_them(self):
         for preset in ("tpu16", "eyeriss"):
             with self.subTest(preset=preset):
@@ -323,6 +335,11 @@ class HandWorkedGemm(unittest.TestCase):
         self.assertEqual(sum(self.cell(r, "Buf", t)["energy_pj"] for t in "ABC"), 108.0)
         self.assertEqual(r.mac_energy_pj, 8.0)
         self.assertEqual(r.energy_pj, 416.0)
+        # Leakage is apart: the arch's leakage power x 36 cycles / clock.
+        area = self.arch.area
+        self.assertAlmostEqual(r.leakage_energy_pj,
+                               area["leakage_mw"] * r.cycles / self.arch.clock_ghz)
+        self.assertGreater(r.leakage_energy_pj, 0)
         # 16 DRAM reads at 1 word/cycle against 8 compute steps, plus what
         # the busy DRAM does not hide (ModelTest.cpp works it out): 13 to
         # start, 2 to end, 5 at Buf's one tile change.

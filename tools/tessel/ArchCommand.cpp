@@ -2,7 +2,8 @@
 //
 // Prints an accelerator read from YAML: its levels (instances, capacities,
 // bandwidths), the networks between them with their hop counts, the peak MAC
-// rate and the energy table.
+// rate, the energy table, and the area and leakage per level and per kind
+// of component (arch/Area.h).
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -11,6 +12,7 @@
 
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
+#include "arch/Area.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -137,6 +139,62 @@ void printEnergy(const Arch &arch, std::ostream &os) {
      << arch.compute.datatype << ")\n";
 }
 
+/// um^2 -> "0.0123" mm^2.
+std::string squareMillimetres(double squareMicrometres) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", squareMicrometres / 1e6);
+  return text;
+}
+
+std::string milliwatts(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  return text;
+}
+
+/// "45 nm, 0.9 V (the defaults' node)" or "16 nm, 0.8 V: default areas
+/// x0.19, energies x0.2586, leakage x0.2586".
+std::string technologyText(const Technology &technology) {
+  std::string text = std::to_string(technology.nodeNm) + " nm, " +
+                     number(technology.vdd) + " V";
+  if (technology.nodeNm == kDefaultNodeNm && technology.vdd == kDefaultVdd)
+    return text + " (the defaults' node)";
+  const TechnologyScale &scale = technology.scale;
+  return text + ": default areas x" + number(scale.area) + ", energies x" +
+         number(scale.energy) + ", leakage x" + number(scale.leakage);
+}
+
+void printArea(const Arch &arch, std::ostream &os) {
+  AreaBreakdown area = areaOf(arch);
+  os << "\nArea and leakage (totals over instances; "
+     << technologyText(arch.technology) << ")\n";
+  Table table({"level", "instances", "storage", "storage (mm^2)",
+               "network (mm^2)", "MACs (mm^2)", "total (mm^2)", "leakage (mW)"},
+              {false, true, false, true, true, true, true, true});
+  for (const LevelArea &level : area.levels)
+    table.addRow({level.level, withCommas(level.instances), level.kinds,
+                  level.kinds == storageKindName(StorageKind::OffChip)
+                      ? "-"
+                      : squareMillimetres(level.storageUm2),
+                  squareMillimetres(level.networkUm2), "",
+                  squareMillimetres(level.storageUm2 + level.networkUm2),
+                  milliwatts(level.leakageMW)});
+  table.addRow({"MACs", withCommas(area.macs),
+                arch.compute.datatype + ", " +
+                    number(arch.compute.silicon.areaUm2) + " um^2 each",
+                "", "", squareMillimetres(area.macUm2),
+                squareMillimetres(area.macUm2), milliwatts(area.macLeakageMW)});
+  table.addRule();
+  table.addRow(
+      {"total", "", "", squareMillimetres(area.storageUm2()),
+       squareMillimetres(area.networkUm2()), squareMillimetres(area.macUm2),
+       squareMillimetres(area.totalUm2()), milliwatts(area.leakageMW())});
+  table.print(os, "  ");
+  os << "  DRAM is off chip: no area or leakage counted. Leakage energy = "
+        "leakage x cycles / clock: "
+     << milliwatts(area.leakageMW() / arch.clockGHz) << " pJ per cycle\n";
+}
+
 llvm::json::Value optionalJson(const std::optional<double> &value) {
   return value ? llvm::json::Value(*value) : llvm::json::Value(nullptr);
 }
@@ -195,6 +253,47 @@ llvm::json::Value levelJson(const StorageLevel &level) {
       {"network", networkJson(level)}};
 }
 
+llvm::json::Value areaJson(const Arch &arch) {
+  AreaBreakdown area = areaOf(arch);
+  llvm::json::Array levels;
+  for (unsigned l = 0; l < arch.levelCount(); ++l) {
+    const StorageLevel &level = arch.levels[l];
+    const LevelArea &total = area.levels[l];
+    levels.push_back(llvm::json::Object{
+        {"name", level.name},
+        {"instances", int64_t(level.instances)},
+        {"storage", total.kinds},
+        {"storageUm2Each", level.silicon.areaUm2},
+        {"storageLeakageMWEach", level.silicon.leakageMW},
+        {"networkUm2Each", level.network.silicon.areaUm2},
+        {"networkLeakageMWEach", level.network.silicon.leakageMW},
+        {"storageMm2", total.storageUm2 / 1e6},
+        {"networkMm2", total.networkUm2 / 1e6},
+        {"leakageMW", total.leakageMW}});
+  }
+  const Technology &technology = arch.technology;
+  return llvm::json::Object{
+      {"technology",
+       llvm::json::Object{{"nodeNm", technology.nodeNm},
+                          {"vdd", technology.vdd},
+                          {"areaScale", technology.scale.area},
+                          {"energyScale", technology.scale.energy},
+                          {"leakageScale", technology.scale.leakage}}},
+      {"levels", std::move(levels)},
+      {"macs",
+       llvm::json::Object{{"lanes", int64_t(area.macs)},
+                          {"datatype", arch.compute.datatype},
+                          {"um2Each", arch.compute.silicon.areaUm2},
+                          {"leakageMWEach", arch.compute.silicon.leakageMW},
+                          {"mm2", area.macUm2 / 1e6},
+                          {"leakageMW", area.macLeakageMW}}},
+      {"storageMm2", area.storageUm2() / 1e6},
+      {"networkMm2", area.networkUm2() / 1e6},
+      {"macMm2", area.macUm2 / 1e6},
+      {"totalMm2", area.totalUm2() / 1e6},
+      {"leakageMW", area.leakageMW()}};
+}
+
 void printJson(const Arch &arch, std::ostream &os) {
   llvm::json::Array levels;
   for (const StorageLevel &level : arch.levels)
@@ -206,6 +305,7 @@ void printJson(const Arch &arch, std::ostream &os) {
       {"clockGHz", arch.clockGHz},
       {"peakMacsPerCycle", int64_t(arch.peakMacsPerCycle())},
       {"levels", std::move(levels)},
+      {"area", areaJson(arch)},
       {"compute",
        llvm::json::Object{
            {"datatype", arch.compute.datatype},
@@ -227,6 +327,7 @@ int run(const ArchOptions &options) {
     printLevels(arch, std::cout);
     printNetworks(arch, std::cout);
     printEnergy(arch, std::cout);
+    printArea(arch, std::cout);
     return 0;
   } catch (const ArchError &error) {
     std::cerr << error.what() << "\n";
@@ -241,7 +342,8 @@ void addArchCommand(CLI::App &app, int &exitCode) {
   CLI::App *sub = app.add_subcommand(
       "arch", "Print an accelerator described in YAML: storage levels, "
               "instances, capacities, bandwidths, networks with their hop "
-              "counts, peak MACs per cycle and the energy table.");
+              "counts, peak MACs per cycle, the energy table, and area and "
+              "leakage per level and per kind of component.");
   std::string presets;
   for (const std::string &name : presetNames())
     presets += (presets.empty() ? "" : ", ") + name;

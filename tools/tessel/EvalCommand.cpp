@@ -88,6 +88,10 @@ void printTotals(const Report &report, std::ostream &os) {
     os << "  (" << withCommas(report.executedMacs) << " executed, padding "
        << "included)";
   os << "\n  utilization  " << percent(report.utilization) << "\n";
+  os << "  leakage      " << humanEnergy(report.energy.leakage) << " over "
+     << withCommas(report.actions.cycles)
+     << " cycles (not in energy; energy + leakage "
+     << humanEnergy(report.energy.totalWithLeakage()) << ")\n";
 }
 
 void printComparison(const std::vector<Report> &reports, std::ostream &os) {

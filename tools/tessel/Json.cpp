@@ -37,18 +37,21 @@ llvm::json::Object reportJson(const Report &report, const Problem &problem,
     resources[resource.resource] = resource.cycles;
   for (const ResourceCycles &cause : report.exposedCycles)
     exposed[cause.resource] = cause.cycles;
-  return llvm::json::Object{{"model", report.evaluator},
-                            {"cycles", report.cycles},
-                            {"bottleneck", report.bottleneck},
-                            {"resourceCycles", std::move(resources)},
-                            {"exposedCycles", std::move(exposed)},
-                            {"macs", report.macs},
-                            {"executedMacs", report.executedMacs},
-                            {"utilization", report.utilization},
-                            {"energyPJ", report.energy.total()},
-                            {"macEnergyPJ", report.energy.macs},
-                            {"energyPerMacPJ", report.energyPerMac()},
-                            {"levels", std::move(levels)}};
+  return llvm::json::Object{
+      {"model", report.evaluator},
+      {"cycles", report.cycles},
+      {"bottleneck", report.bottleneck},
+      {"resourceCycles", std::move(resources)},
+      {"exposedCycles", std::move(exposed)},
+      {"macs", report.macs},
+      {"executedMacs", report.executedMacs},
+      {"utilization", report.utilization},
+      {"energyPJ", report.energy.total()},
+      {"leakageEnergyPJ", report.energy.leakage},
+      {"energyWithLeakagePJ", report.energy.totalWithLeakage()},
+      {"macEnergyPJ", report.energy.macs},
+      {"energyPerMacPJ", report.energyPerMac()},
+      {"levels", std::move(levels)}};
 }
 
 llvm::json::Array setAsideJson(const std::vector<SetAsideOp> &ops) {

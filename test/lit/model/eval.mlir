@@ -28,6 +28,10 @@
 // CHECK-NEXT: energy       416.00 pJ  (26.000 pJ/MAC)
 // CHECK-NEXT: MACs         16
 // CHECK-NEXT: utilization  22.2%
+// Leakage, apart from the energy: Buf's 200 bytes are CACTI's smallest SRAM
+// macro (4.70431 uW), the two fp16 MACs 3000 um^2 each at Aladdin's 12.08
+// nW/um^2 (36.25 uW each): 77.21 uW over 36 cycles of 1 ns is 2.78 pJ.
+// CHECK-NEXT: leakage      2.78 pJ over 36 cycles (not in energy; energy + leakage 418.78 pJ)
 // CHECK:      module total (reuse): 1 op, 36 cycles, 416.00 pJ, 16 MACs (26.000 pJ/MAC)
 
 // ALL:      model     cycles  energy (pJ)  pJ/MAC  utilization  bottleneck
@@ -38,6 +42,8 @@
 // ALL-NEXT: dataflow  21  544.00  34.000  38.1%  ingress-bound steps at DRAM (2 of 2)
 // ALL-NEXT: roofline  16
 
+// JSON:      "energyWithLeakagePJ": 418.7795
+// JSON:      "leakageEnergyPJ": 2.7795
 // JSON:      "model": "reuse"
 // JSON:      "energyPJ": 416
 
