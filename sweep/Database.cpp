@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS points(
   point INTEGER PRIMARY KEY, parameters TEXT NOT NULL, status TEXT NOT NULL,
   error TEXT, cycles INTEGER, energy_pj REAL, edp REAL, macs INTEGER,
   utilization REAL, feasible INTEGER, seconds REAL, sim_status TEXT,
-  sim_cycles INTEGER, sim_energy_pj REAL);
+  sim_cycles INTEGER, sim_energy_pj REAL, area_mm2 REAL, leakage_mw REAL);
 CREATE TABLE IF NOT EXISTS point_parameters(
   point INTEGER, name TEXT, value TEXT, PRIMARY KEY(point, name));
 CREATE TABLE IF NOT EXISTS point_ops(
@@ -76,7 +76,7 @@ void SweepDatabase::record(const PointResult &r) {
   db->exec("BEGIN IMMEDIATE");
   try {
     SqliteStatement point(*db, "INSERT OR REPLACE INTO points VALUES "
-                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                               "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     point.bind(1, r.point.index)
         .bind(2, r.point.key)
         .bind(3, r.status)
@@ -91,6 +91,8 @@ void SweepDatabase::record(const PointResult &r) {
         .bind(12, r.simStatus)
         .bind(13, r.simCycles)
         .bind(14, r.simEnergyPJ)
+        .bind(15, r.areaMm2)
+        .bind(16, r.leakageMW)
         .run();
     SqliteStatement parameter(*db, "INSERT OR REPLACE INTO point_parameters "
                                    "VALUES (?, ?, ?)");
@@ -134,8 +136,8 @@ std::vector<PointResult> SweepDatabase::results() const {
   SqliteStatement points(*db,
                          "SELECT point, parameters, status, error, cycles, "
                          "energy_pj, edp, macs, utilization, feasible, "
-                         "seconds, sim_status, sim_cycles, sim_energy_pj "
-                         "FROM points ORDER BY point");
+                         "seconds, sim_status, sim_cycles, sim_energy_pj, "
+                         "area_mm2, leakage_mw FROM points ORDER BY point");
   while (points.step()) {
     PointResult r;
     r.point.index = points.whole(0);
@@ -152,6 +154,8 @@ std::vector<PointResult> SweepDatabase::results() const {
     r.simStatus = points.text(11);
     r.simCycles = points.whole(12);
     r.simEnergyPJ = points.real(13);
+    r.areaMm2 = points.real(14);
+    r.leakageMW = points.real(15);
     byIndex[r.point.index] = r;
   }
   SqliteStatement values(*db,
@@ -202,7 +206,9 @@ std::vector<uint64_t> paretoFront(const std::vector<PointResult> &results) {
     bool dominated = false;
     for (const PointResult *b : candidates)
       if (b != a && b->cycles <= a->cycles && b->energyPJ <= a->energyPJ &&
-          (b->cycles < a->cycles || b->energyPJ < a->energyPJ))
+          b->areaMm2 <= a->areaMm2 &&
+          (b->cycles < a->cycles || b->energyPJ < a->energyPJ ||
+           b->areaMm2 < a->areaMm2))
         dominated = true;
     if (!dominated)
       front.push_back(a->point.index);
@@ -217,7 +223,8 @@ std::string pointsCsv(const SweepSpec &spec,
   for (const SweepParameter &parameter : spec.parameters)
     csv += "," + csvField(parameter.name);
   csv += ",status,cycles,energy_pj,edp,macs,utilization,feasible,pareto,"
-         "seconds,error,sim_status,sim_cycles,sim_energy_pj\n";
+         "seconds,error,sim_status,sim_cycles,sim_energy_pj,area_mm2,"
+         "leakage_mw\n";
   for (const PointResult &r : results) {
     csv += std::to_string(r.point.index);
     for (size_t p = 0; p < spec.parameters.size(); ++p)
@@ -234,7 +241,8 @@ std::string pointsCsv(const SweepSpec &spec,
            (r.feasible ? "1" : "0") + "," + (onFront ? "1" : "0") + "," +
            number(r.seconds) + "," + csvField(r.error) + "," +
            csvField(r.simStatus) + "," + std::to_string(r.simCycles) + "," +
-           number(r.simEnergyPJ) + "\n";
+           number(r.simEnergyPJ) + "," + number(r.areaMm2) + "," +
+           number(r.leakageMW) + "\n";
   }
   return csv;
 }

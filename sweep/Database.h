@@ -4,7 +4,8 @@
 //
 //   sweep(key, value)        the sweep file's text and name (its identity)
 //   points(point, parameters, status, error, cycles, energy_pj, edp,
-//          macs, utilization, feasible, seconds)   one row per design
+//          macs, utilization, feasible, seconds, sim_status, sim_cycles,
+//          sim_energy_pj, area_mm2, leakage_mw)   one row per design
 //   point_parameters(point, name, value)           the design's values
 //   point_ops(point, op, cycles, energy_pj, edp, macs, utilization,
 //             evaluations, mapping)                one row per design x op
@@ -50,8 +51,9 @@ private:
   const SweepSpec &spec;
 };
 
-/// The points on the Pareto front of (cycles, energy): none other has no
-/// more of both and less of one. Failed and infeasible points are left out.
+/// The points on the Pareto front of (cycles, energy, area): none other has
+/// no more of each and less of one. Failed and infeasible points are left
+/// out.
 std::vector<uint64_t> paretoFront(const std::vector<PointResult> &results);
 
 /// CSV of the results: one row per design (`points.csv`) and one per

@@ -98,8 +98,8 @@ std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
            << "\n"
            << "plot 'points.dat' using 2:3 with points pt 7 ps 1 "
               "lc rgb '#56b4e9' title 'design', "
-              "'front.dat' using 2:3 with linespoints pt 5 ps 1.5 lw 2 "
-              "lc rgb '#d55e00' title 'Pareto front', "
+              "'front.dat' using 2:3 with points pt 5 ps 1.8 "
+              "lc rgb '#d55e00' title 'Pareto front (cycles, energy, area)', "
               "'front.dat' using 2:3:(sprintf('%d', $1)) with labels "
               "offset 1.2,0.8 notitle\n"
            << "unset logscale\n";

@@ -4,6 +4,7 @@
 #include "sweep/Database.h"
 
 #include "arch/Arch.h"
+#include "arch/Area.h"
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
 #include "mapper/Constraints.h"
@@ -195,7 +196,14 @@ public:
     }
     if (doc["limits"]) {
       const YAML::Node &limits = doc["limits"];
-      expectKeys(limits, {"min_utilization"}, "'limits'");
+      expectKeys(limits, {"min_utilization", "max_area_mm2"}, "'limits'");
+      if (limits["max_area_mm2"]) {
+        double a = get<double>(limits["max_area_mm2"], "max_area_mm2");
+        if (!(a > 0) || !std::isfinite(a))
+          fail(limits["max_area_mm2"],
+               "'max_area_mm2' must be a number > 0 (mm^2)");
+        spec.maxAreaMm2 = a;
+      }
       if (limits["min_utilization"]) {
         double u = get<double>(limits["min_utilization"], "min_utilization");
         if (!(u >= 0 && u <= 1))
@@ -639,6 +647,11 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
     result.utilization = peak > 0 ? double(result.macs) / peak : 0;
     if (spec.minUtilization && result.utilization < *spec.minUtilization)
       result.feasible = false;
+    AreaBreakdown area = areaOf(arch);
+    result.areaMm2 = area.totalUm2() / 1e6;
+    result.leakageMW = area.leakageMW();
+    if (spec.maxAreaMm2 && result.areaMm2 > *spec.maxAreaMm2)
+      result.feasible = false;
     if (spec.simulate)
       simulatePoint(spec, point, options, result);
   } catch (const std::exception &error) {
@@ -700,6 +713,8 @@ std::string encodePoint(const PointResult &r) {
   w.put(r.utilization);
   w.put(uint64_t(r.feasible));
   w.put(r.seconds);
+  w.put(r.areaMm2);
+  w.put(r.leakageMW);
   w.put(r.simStatus);
   w.put(r.simCycles);
   w.put(r.simEnergyPJ);
@@ -737,6 +752,8 @@ PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
     r.utilization = p.real();
     r.feasible = p.whole() != 0;
     r.seconds = p.real();
+    r.areaMm2 = p.real();
+    r.leakageMW = p.real();
     r.simStatus = p.text();
     r.simCycles = p.whole();
     r.simEnergyPJ = p.real();

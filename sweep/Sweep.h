@@ -68,6 +68,7 @@ struct SweepSpec {
   uint64_t sample = 0;
   /// Limits a design must meet to count as feasible (recorded per point).
   std::optional<double> minUtilization;
+  std::optional<double> maxAreaMm2;
   /// Simulate each op's best mapping (`tessel sim`, a process per op).
   bool simulate = false;
   double simTimeoutSeconds = 300;
@@ -130,6 +131,8 @@ struct PointResult {
   uint64_t macs = 0;
   double utilization = 0; ///< MACs / (cycles x peak MACs per cycle).
   bool feasible = true;   ///< Meets the sweep's limits.
+  double areaMm2 = 0;     ///< On-chip area (arch/Area.h).
+  double leakageMW = 0;
   double seconds = 0;
   /// "" (not simulated), "ok" (every op simulated: the sums below) or why
   /// not ("failed: op: reason").

@@ -291,6 +291,36 @@ TEST(Sweep, ParetoFrontOfHandMadePoints) {
       made(0, 10, 5), made(1, 5, 10), made(2, 10, 10), made(3, 4, 20),
       made(4, 4, 25), made(5, 20, 1), made(6, 3, 1, false), made(7, 10, 5)};
   EXPECT_EQ(paretoFront(points), (std::vector<uint64_t>{0, 1, 3, 5, 7}));
+  // Area is the third objective: 7 (10, 5) at 2 mm^2 now loses to 0 at
+  // 1 mm^2, and 2 (10, 10), the smallest, joins the front.
+  for (PointResult &p : points)
+    p.areaMm2 = 1;
+  points[7].areaMm2 = 2;
+  points[2].areaMm2 = 0.5;
+  EXPECT_EQ(paretoFront(points), (std::vector<uint64_t>{0, 1, 2, 3, 5}));
+}
+
+TEST(Sweep, TheAreaBudgetMarksLargerDesignsInfeasible) {
+  std::string dir = scratch("area");
+  std::string text = "arch: tpu16\nparameters:\n"
+                     "  - {path: GlobalBuffer.fanout, values: [[4, 4], "
+                     "[16, 16]]}\nworkloads:\n  - {file: " +
+                     gemms(dir) +
+                     "}\nmapper: {name: random, budget: 100}\n"
+                     "limits: {max_area_mm2: 100}\n";
+  SweepSpec spec = parseSweep(text, dir + "/s.yaml", kRoot);
+  PointResult small = evaluatePoint(spec, sweepPoint(spec, 0), {});
+  PointResult large = evaluatePoint(spec, sweepPoint(spec, 1), {});
+  ASSERT_EQ(small.status, "ok") << small.error;
+  ASSERT_EQ(large.status, "ok") << large.error;
+  // 256 PEs hold 16x the 4x4 array's MACs and registers: more area.
+  EXPECT_GT(large.areaMm2, small.areaMm2);
+  EXPECT_TRUE(small.feasible);
+  EXPECT_TRUE(large.feasible);
+  // A budget between the two leaves only the small array feasible.
+  spec.maxAreaMm2 = (small.areaMm2 + large.areaMm2) / 2;
+  EXPECT_TRUE(evaluatePoint(spec, sweepPoint(spec, 0), {}).feasible);
+  EXPECT_FALSE(evaluatePoint(spec, sweepPoint(spec, 1), {}).feasible);
 }
 
 } // namespace

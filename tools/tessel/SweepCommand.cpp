@@ -64,8 +64,8 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
     header.push_back(parameter.name);
     right.push_back(true);
   }
-  for (const char *column :
-       {"cycles", "energy", "EDP (cycle*pJ)", "utilization", "pareto"}) {
+  for (const char *column : {"cycles", "energy", "EDP (cycle*pJ)",
+                             "utilization", "area (mm2)", "pareto"}) {
     header.push_back(column);
     right.push_back(std::string(column) != "pareto");
   }
@@ -95,6 +95,9 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
     row.push_back(ok ? humanEnergy(r.energyPJ) : "-");
     row.push_back(ok ? edp : "-");
     row.push_back(ok ? utilization : "-");
+    char area[32];
+    std::snprintf(area, sizeof area, "%.3f", r.areaMm2);
+    row.push_back(ok ? area : "-");
     row.push_back(onFront ? "*" : "");
     if (spec.simulate) {
       bool simulated = ok && r.simStatus == "ok" && r.simCycles > 0;
@@ -106,7 +109,9 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
       row.push_back(simulated ? withCommas(r.simCycles) : "-");
       row.push_back(simulated ? error : "-");
     }
-    row.push_back(!ok          ? "failed (below)"
+    bool tooLarge = spec.maxAreaMm2 && r.areaMm2 > *spec.maxAreaMm2;
+    row.push_back(!ok        ? "failed (below)"
+                  : tooLarge ? "over the area budget"
                   : r.feasible ? "ok"
                                : "below the minimum utilization");
     table.addRow(row);
@@ -279,7 +284,7 @@ int run(const SweepCommandOptions &options) {
     std::cerr << "\r\033[K";
   printPoints(spec, results, std::cout);
   std::vector<uint64_t> front = paretoFront(results);
-  std::cout << "Pareto front (cycles, energy): " << front.size() << " of "
+  std::cout << "Pareto front (cycles, energy, area): " << front.size() << " of "
             << results.size() << " points\n";
   for (const auto &[name, text] :
        {std::pair<std::string, std::string>{"points.csv",
