@@ -10,7 +10,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tessel {
@@ -42,19 +46,35 @@ struct MemoKeyHash {
 /// miss in a table this large). Values stay where they are until clear():
 /// the table never grows; once it is three-quarters full, new values go to
 /// an overflow list until the next clear().
+///
+/// The table comes from calloc: a table this large is fresh zero pages
+/// from the kernel, each faulted in only when first touched, and all-zero
+/// bytes are an empty slot (generation 0). A one-op evaluation touches a
+/// few pages of the models' 8 MB of memos instead of zeroing all of them
+/// (2,000 page faults, most of a one-op `tessel eval`; issue 18). Hence
+/// values trivially copyable and destructible.
 template <typename Value> class FlatMemo {
+  static_assert(std::is_trivially_copyable_v<Value> &&
+                    std::is_trivially_destructible_v<Value>,
+                "FlatMemo's slots are zeroed memory, never destroyed");
+
 public:
   /// `slots` is rounded up to a power of two.
   explicit FlatMemo(size_t slots) {
     size_t n = 16;
     while (n < slots)
       n *= 2;
-    table.resize(n);
+    table = static_cast<Slot *>(std::calloc(n, sizeof(Slot)));
+    if (!table)
+      throw std::bad_alloc();
+    mask = n - 1;
   }
+  ~FlatMemo() { std::free(table); }
+  FlatMemo(const FlatMemo &) = delete;
+  FlatMemo &operator=(const FlatMemo &) = delete;
 
   Value *find(const MemoKey &key) {
-    for (size_t i = key.first & (table.size() - 1);;
-         i = (i + 1) & (table.size() - 1)) {
+    for (size_t i = key.first & mask;; i = (i + 1) & mask) {
       Slot &slot = table[i];
       if (slot.generation != generation)
         break;
@@ -70,13 +90,13 @@ public:
   /// Stores `value` under `key` (not present); the result lives until
   /// clear().
   Value &insert(const MemoKey &key, Value value) {
-    if (4 * (used + 1) > 3 * table.size()) {
+    if (4 * (used + 1) > 3 * capacity()) {
       overflow.emplace_back(key, std::move(value));
       return overflow.back().second;
     }
-    size_t i = key.first & (table.size() - 1);
+    size_t i = key.first & mask;
     while (table[i].generation == generation)
-      i = (i + 1) & (table.size() - 1);
+      i = (i + 1) & mask;
     Slot &slot = table[i];
     slot.key = key;
     slot.value = std::move(value);
@@ -86,13 +106,13 @@ public:
   }
 
   size_t size() const { return used + overflow.size(); }
-  size_t capacity() const { return table.size(); }
+  size_t capacity() const { return mask + 1; }
 
   /// Forgets every value (no slot is touched: a generation ends).
   void clear() {
     if (++generation == 0) {
-      for (Slot &slot : table)
-        slot.generation = 0;
+      for (size_t i = 0; i <= mask; ++i)
+        table[i].generation = 0;
       generation = 1;
     }
     used = 0;
@@ -102,10 +122,11 @@ public:
 private:
   struct Slot {
     MemoKey key;
-    uint32_t generation = 0;
-    Value value{};
+    uint32_t generation;
+    Value value;
   };
-  std::vector<Slot> table;
+  Slot *table = nullptr;
+  size_t mask = 0;
   std::deque<std::pair<MemoKey, Value>> overflow;
   uint32_t generation = 1;
   size_t used = 0;

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="cmake ninja-build g++ python3 \
-  libmlir-19-dev mlir-19-tools llvm-19-dev llvm-19-tools \
+  libmlir-19-dev mlir-19-tools llvm-19-dev llvm-19-tools libzstd-dev \
   libsystemc-dev libboost-graph-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libyaml-cpp-dev libcli11-dev gnuplot-nox \
   pybind11-dev python3-dev python3-pip python3-setuptools libsqlite3-dev \

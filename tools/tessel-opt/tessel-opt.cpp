@@ -2,9 +2,9 @@
 //
 // mlir-opt with the tessel dialect, the dialects linalg modules use, and
 // Tessel's passes (--tessel-verify-mappings=arch=FILE.yaml, --tessel-map).
-// --help starts with Tessel's passes and leaves out the LLVM target and
-// code-generation options that libLLVM registers (--help-hidden lists
-// them); --version is Tessel's version.
+// --help starts with Tessel's passes and leaves out the options that LLVM's
+// libraries register (--help-hidden lists them); --version is Tessel's
+// version.
 //
 //===----------------------------------------------------------------------===//
 #include "Version.h"
@@ -55,13 +55,14 @@ std::string overview() {
          "\n  models:  " + joined(tessel::costModelNames()) +
          "\n\nExample: tessel-opt --tessel-map=\"arch=eyeriss budget=2000\" "
          "net.mlir -o mapped.mlir\n"
-         "LLVM's target and code-generation options are not listed "
+         "LLVM's library options are not listed "
          "(--help-hidden lists every option).\n";
 }
 
-/// Every option registered before MlirOptMain comes from libLLVM's static
-/// initializers (targets, codegen, Polly): hidden from --help. MLIR's
-/// driver options and the pass list are registered later and stay.
+/// Every option registered before MlirOptMain comes from the static
+/// initializers of LLVM's libraries (LLVMSupport, LLVMCore: --rng-seed,
+/// --stats, ...): hidden from --help. MLIR's driver options and the pass
+/// list are registered later and stay.
 void hideLibraryOptions() {
   for (auto &entry : llvm::cl::getRegisteredOptions()) {
     llvm::cl::Option *option = entry.second;
