@@ -39,6 +39,10 @@ class BuildWithCMake(build_py):
         os.makedirs(target, exist_ok=True)
         for name in extensions:
             shutil.copy2(os.path.join(built, name), target)
+        # The simulator's SystemC module, loaded from beside the extension
+        # when the build's copy is gone (sim/StructuralTop.cpp).
+        shutil.copy2(os.path.join(BUILD, "lib", "libtessel_systemc.so"),
+                     target)
 
 
 class BinaryDistribution(Distribution):

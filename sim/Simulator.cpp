@@ -9,8 +9,6 @@
 #include "sim/Trace.h"
 #include "workloads/Problem.h"
 
-#include <systemc.h>
-
 #include "support/Checked.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
@@ -241,20 +239,8 @@ SimResult simulateStructurally(const Problem &problem, const Arch &arch,
 
 SimResult simulate(const Problem &problem, const Arch &arch,
                    const Mapping &mapping, const SimOptions &options) {
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  // SystemC prints its reports on stdout, which is the user's output
-  // (tables, --json): they go to stderr instead.
-  sc_core::sc_report_handler::set_handler(
-      [](const sc_core::sc_report &report, const sc_core::sc_actions &actions) {
-        if (actions & sc_core::SC_DISPLAY)
-          std::fprintf(stderr, "%s\n",
-                       sc_core::sc_report_compose_message(report).c_str());
-        sc_core::sc_report_handler::default_handler(
-            report, actions & ~sc_core::SC_DISPLAY);
-      });
-  // sc_stop() reports itself as information; the caller reports results.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
-                                          sc_core::SC_DO_NOTHING);
+  // The SystemC kernel's settings (reports to stderr, no banner) are
+  // sim/SystemCModel.cpp's.
   if (interrupted()) {
     SimResult stopped;
     stopped.interrupted = true;
@@ -424,6 +410,9 @@ runIsolated(size_t count, unsigned jobs,
   std::vector<Child> running;
   size_t next = 0;
   jobs = std::max(1u, jobs);
+  // SystemC is loaded once, here, not by each child after the fork (a
+  // child that cannot load it says so in its result).
+  loadSystemC();
   pid_t parent = getpid();
   bool stopping = false, killed = false;
   Clock::time_point deadline;

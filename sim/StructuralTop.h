@@ -26,15 +26,27 @@
 // SystemC elaborates once per process: call this once per process (the
 // simulator's callers run each simulation in its own child process).
 //
+// The modules and the SystemC kernel are a module of their own,
+// libtessel_systemc.so (sim/SystemCModel.cpp), loaded by the first
+// simulation (or loadSystemC): a program that never simulates never loads
+// libsystemc.so, whose loading and static initializers cost ~5 ms a run.
+//
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_SIM_STRUCTURALTOP_H
 #define TESSEL_SIM_STRUCTURALTOP_H
 
 #include "sim/Structural.h"
 
+#include <string>
+
 namespace tessel::sim {
 
-/// simulateStructural's simulation, run by the SystemC kernel.
+/// Loads libtessel_systemc.so if it is not yet loaded (a parent does, before
+/// it forks the simulations' processes); "" or why it cannot.
+std::string loadSystemC();
+
+/// simulateStructural's simulation, run by the SystemC kernel (`error` says
+/// if libtessel_systemc.so cannot be loaded).
 StructuralResult simulateStructuralClocked(const Problem &problem,
                                            const Arch &arch,
                                            const Mapping &mapping,
