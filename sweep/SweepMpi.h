@@ -1,10 +1,11 @@
 //===- sweep/SweepMpi.h - A sweep over the ranks of an MPI job --*- C++ -*-===//
 //
-// `mpirun -n N tessel sweep ...`: rank 0 owns the database and hands out
-// points one at a time (dynamic scheduling: a rank that finishes gets the
-// next point); every rank evaluates points, rank 0 on a thread of its own
-// beside the one that talks MPI, so N ranks are N workers. Results come
-// back as encodePoint() bytes and rank 0 records each as it arrives. A
+// `mpirun -n N tessel sweep ...` (support/MpiJobs.h): rank 0 owns the
+// database and hands out points one at a time (dynamic scheduling: a rank
+// that finishes gets the next point); every rank evaluates points, rank 0
+// on a thread of its own beside the one that talks MPI, so N ranks are N
+// workers. Results come back as encodePoint() bytes and rank 0 records each
+// as it arrives. A
 // point's figures do not depend on which rank computed it, so the database
 // holds the same rows whatever N (only `seconds` differs, as it does
 // between two single-process runs).

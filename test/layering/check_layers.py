@@ -50,7 +50,7 @@ RESTRICTED = [
     # llvm::json and formatting, for the cold reporting code.
     ("LLVM", re.compile(r'^llvm/'), ["support", "workloads", "mapping/Dialect", "validation", "tools"]),
     ("SystemC", re.compile(r'^(systemc|tlm)(\.h)?$|^sysc/'), ["sim"]),
-    ("MPI", re.compile(r'^mpi\.h$'), ["sweep"]),
+    ("MPI", re.compile(r'^mpi\.h$'), ["support"]),
 ]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
