@@ -447,20 +447,6 @@ SweepPoint sweepPoint(const SweepSpec &spec, uint64_t index) {
   return pointAt(spec, index);
 }
 
-bool launchedByMpirun() {
-  for (const char *name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"})
-    if (const char *value = std::getenv(name))
-      return std::atoi(value) > 1;
-  return false;
-}
-
-int launchRank() {
-  for (const char *name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
-    if (const char *value = std::getenv(name))
-      return std::atoi(value);
-  return 0;
-}
-
 std::vector<SweepPoint> sweepPoints(const SweepSpec &spec) {
   uint64_t size = gridSize(spec);
   std::vector<uint64_t> indices;

@@ -17,6 +17,8 @@
 #ifndef TESSEL_SWEEP_SWEEP_H
 #define TESSEL_SWEEP_SWEEP_H
 
+#include "support/Launch.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -90,12 +92,6 @@ struct SweepPoint {
 
 /// The point at `index` of the grid (index < gridSize(spec)).
 SweepPoint sweepPoint(const SweepSpec &spec, uint64_t index);
-/// Whether this process is one of several ranks started by mpirun (Open
-/// MPI's or a PMIx launcher's environment says so).
-bool launchedByMpirun();
-/// This process's rank by the launcher's environment (0 when not launched
-/// by mpirun): which rank prints.
-int launchRank();
 /// The grid's size (every combination), checked against 2^64.
 uint64_t gridSize(const SweepSpec &spec);
 /// The points to evaluate, in grid order: all of them, or `sample` drawn

@@ -14,6 +14,7 @@
 #include "llvm/Support/JSON.h"
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -335,6 +336,147 @@ std::vector<CaseResult> runSuite(const Suite &suite,
   for (std::thread &w : workers)
     w.join();
   return results;
+}
+
+namespace {
+
+/// Length-prefixed fields: `<bytes>:<text>` each.
+struct CaseWriter {
+  std::string out;
+  void put(const std::string &text) {
+    out += std::to_string(text.size()) + ":" + text;
+  }
+  void put(uint64_t value) { put(std::to_string(value)); }
+  void put(double value) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    put(std::string(text));
+  }
+  void put(const Figures &f) {
+    put(f.evaluator);
+    put(f.cycles);
+    put(f.energyPJ);
+    put(f.bottleneck);
+    put(uint64_t(f.counts.size()));
+    for (const std::array<uint64_t, 3> &c : f.counts)
+      for (uint64_t v : c)
+        put(v);
+    put(uint64_t(f.levelEnergyPJ.size()));
+    for (double e : f.levelEnergyPJ)
+      put(e);
+    put(f.macEnergyPJ);
+    put(uint64_t(f.stalls.size()));
+    for (const auto &[cause, cycles] : f.stalls) {
+      put(cause);
+      put(cycles);
+    }
+  }
+};
+
+struct CaseReader {
+  const std::string &in;
+  size_t at = 0;
+  std::string text() {
+    size_t colon = in.find(':', at);
+    if (colon == std::string::npos || colon == at || colon - at > 12)
+      throw std::runtime_error("a case result from another rank is damaged");
+    size_t n = std::stoull(in.substr(at, colon - at));
+    if (colon + 1 + n > in.size())
+      throw std::runtime_error("a case result from another rank is cut short");
+    std::string field = in.substr(colon + 1, n);
+    at = colon + 1 + n;
+    return field;
+  }
+  uint64_t whole() { return std::stoull(text()); }
+  double real() { return std::stod(text()); }
+  /// A count of items, each at least a few bytes: never more than remain.
+  uint64_t count() {
+    uint64_t n = whole();
+    if (n > in.size())
+      throw std::runtime_error("a case result from another rank is damaged");
+    return n;
+  }
+  Figures figures() {
+    Figures f;
+    f.evaluator = text();
+    f.cycles = whole();
+    f.energyPJ = real();
+    f.bottleneck = text();
+    for (uint64_t i = 0, n = count(); i < n; ++i) {
+      std::array<uint64_t, 3> c{};
+      for (uint64_t &v : c)
+        v = whole();
+      f.counts.push_back(c);
+    }
+    for (uint64_t i = 0, n = count(); i < n; ++i)
+      f.levelEnergyPJ.push_back(real());
+    f.macEnergyPJ = real();
+    for (uint64_t i = 0, n = count(); i < n; ++i) {
+      std::string cause = text();
+      f.stalls[cause] = real();
+    }
+    return f;
+  }
+};
+
+} // namespace
+
+std::string encodeCaseResult(const CaseResult &r, size_t caseIndex) {
+  CaseWriter w;
+  w.put(uint64_t(caseIndex));
+  w.put(r.status);
+  w.put(r.op);
+  w.put(r.macs);
+  w.put(uint64_t(r.levels.size()));
+  for (const std::string &level : r.levels)
+    w.put(level);
+  w.put(uint64_t(r.tensors.size()));
+  for (const std::string &tensor : r.tensors)
+    w.put(tensor);
+  w.put(r.mappingYaml);
+  w.put(uint64_t(r.models.size()));
+  for (const Figures &f : r.models)
+    w.put(f);
+  w.put(uint64_t(r.sim.has_value()));
+  if (r.sim)
+    w.put(*r.sim);
+  w.put(r.simStatus);
+  w.put(r.simSeconds);
+  w.put(uint64_t(r.interrupted));
+  return w.out;
+}
+
+CaseResult decodeCaseResult(const std::string &bytes, const Suite &suite) {
+  CaseReader p{bytes};
+  CaseResult r;
+  try {
+    uint64_t index = p.whole();
+    if (index >= suite.cases.size())
+      throw std::runtime_error("a case result names case " +
+                               std::to_string(index) + ", not in the suite");
+    r.spec = suite.cases[index];
+    r.status = p.text();
+    r.op = p.text();
+    r.macs = p.whole();
+    for (uint64_t i = 0, n = p.count(); i < n; ++i)
+      r.levels.push_back(p.text());
+    for (uint64_t i = 0, n = p.count(); i < n; ++i)
+      r.tensors.push_back(p.text());
+    r.mappingYaml = p.text();
+    for (uint64_t i = 0, n = p.count(); i < n; ++i)
+      r.models.push_back(p.figures());
+    if (p.whole())
+      r.sim = p.figures();
+    r.simStatus = p.text();
+    r.simSeconds = p.real();
+    r.interrupted = p.whole() != 0;
+  } catch (const std::logic_error &) { // stoull/stod: not a number.
+    throw std::runtime_error("a case result from another rank is damaged");
+  }
+  if (p.at != bytes.size())
+    throw std::runtime_error("a case result from another rank has extra "
+                             "bytes");
+  return r;
 }
 
 } // namespace tessel

@@ -66,6 +66,13 @@ struct ValidateOptions {
 std::vector<CaseResult> runSuite(const Suite &suite,
                                  const ValidateOptions &options);
 
+/// One case's result as bytes and back (every figure exact), for results
+/// sent between the ranks of an MPI run. decodeCaseResult takes the spec
+/// from `suite` (the case at the encoded index) and throws
+/// std::runtime_error on bytes encodeCaseResult() did not make.
+std::string encodeCaseResult(const CaseResult &result, size_t caseIndex);
+CaseResult decodeCaseResult(const std::string &bytes, const Suite &suite);
+
 /// (evaluator - reference) / reference, in percent.
 double errorPercent(double evaluator, double reference);
 

@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Options.h"
+#include "MpiHandoff.h"
 #include "Refine.h"
 
 #include "support/Files.h"
@@ -127,45 +128,11 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
          << "\n";
 }
 
-#ifndef TESSEL_WITH_MPI
-/// Under mpirun: this process becomes `tessel-mpi` (beside this binary)
-/// with the same arguments. Returns only if it cannot.
-int handToMpiBuild() {
-  std::error_code code;
-  fs::path self = fs::read_symlink("/proc/self/exe", code);
-  fs::path sibling = self.parent_path() / "tessel-mpi";
-  std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(cmdline)),
-                  std::istreambuf_iterator<char>());
-  std::vector<std::string> words;
-  for (size_t at = 0; at < all.size();) {
-    size_t end = all.find('\0', at);
-    words.push_back(all.substr(at, end - at));
-    at = end == std::string::npos ? all.size() : end + 1;
-  }
-  if (code || words.empty() || !fs::exists(sibling, code)) {
-    std::cerr << "tessel sweep: started by mpirun, but " << sibling.string()
-              << " is missing: it is built where Open MPI is installed "
-                 "(libopenmpi-dev; scripts/deps.sh installs it), then "
-                 "rebuild\n";
-    return 1;
-  }
-  std::vector<char *> argv;
-  words[0] = sibling.string();
-  for (std::string &word : words)
-    argv.push_back(word.data());
-  argv.push_back(nullptr);
-  execv(argv[0], argv.data());
-  std::cerr << "tessel sweep: cannot run " << sibling.string() << ": "
-            << std::strerror(errno) << "\n";
-  return 1;
-}
-#endif
 
 int run(const SweepCommandOptions &options) {
 #ifndef TESSEL_WITH_MPI
   if (launchedByMpirun())
-    return handToMpiBuild();
+    return handToMpiBuild("sweep");
 #endif
   SweepSpec spec;
   try {

@@ -6,11 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
+#include "MpiHandoff.h"
 #include "Format.h"
 #include "Options.h"
 
 #include "support/Files.h"
 #include "support/Interrupt.h"
+#include "support/Launch.h"
+#ifdef TESSEL_WITH_MPI
+#include "support/MpiJobs.h"
+#endif
 #include "validation/History.h"
 #include "validation/Output.h"
 
@@ -128,6 +133,10 @@ void printReferences(const std::vector<CaseResult> &results, std::ostream &os) {
 }
 
 int run(const ValidateCommandOptions &options) {
+#ifndef TESSEL_WITH_MPI
+  if (launchedByMpirun())
+    return handToMpiBuild("validate");
+#endif
   Suite suite;
   try {
     suite = loadSuite(options.suite, options.root);
@@ -161,7 +170,7 @@ int run(const ValidateCommandOptions &options) {
   run.simulate = !options.noSim;
   run.jobs = options.jobs;
   run.workDirectory = (fs::path(options.out) / "cases").string();
-  bool terminal = isatty(STDERR_FILENO);
+  bool terminal = isatty(STDERR_FILENO) && launchRank() == 0;
   run.progress = [terminal](const std::string &line) {
     if (terminal)
       std::cerr << "\r\033[K[validate] " << line << std::flush;
@@ -170,7 +179,54 @@ int run(const ValidateCommandOptions &options) {
   };
   std::vector<CaseResult> results;
   try {
+#ifdef TESSEL_WITH_MPI
+    if (launchedByMpirun()) {
+      // The cases over the ranks, one at a time (support/MpiJobs.h): a
+      // rank runs a one-case suite (its models here, its simulation in a
+      // child process) and sends the result to rank 0, which reports.
+      std::vector<std::string> jobs;
+      if (launchRank() == 0)
+        for (size_t i = 0; i < suite.cases.size(); ++i)
+          jobs.push_back(std::to_string(i));
+      std::vector<std::optional<CaseResult>> byCase(suite.cases.size());
+      size_t done = 0;
+      ValidateOptions quiet = run;
+      quiet.progress = nullptr;
+      auto runCase = [&](const std::string &payload) {
+        size_t i = std::stoull(payload);
+        Suite one = suite;
+        one.cases = {suite.cases.at(i)};
+        std::vector<CaseResult> ran = runSuite(one, quiet);
+        return encodeCaseResult(ran.at(0), i);
+      };
+      auto record = [&](size_t job, const std::string &bytes) {
+        byCase.at(job) = decodeCaseResult(bytes, suite);
+        run.progress(std::to_string(++done) + "/" +
+                     std::to_string(suite.cases.size()) + " cases: " +
+                     byCase[job]->spec.name);
+      };
+      MpiJobsOutcome ran = runJobsMpi(jobs, runCase, record);
+      if (ran.rank != 0)
+        return 0; // Rank 0 reports.
+      for (size_t i = 0; i < byCase.size(); ++i) {
+        if (byCase[i]) {
+          results.push_back(std::move(*byCase[i]));
+          continue;
+        }
+        CaseResult missing;
+        missing.spec = suite.cases[i];
+        missing.status = "not run: interrupted";
+        missing.interrupted = true;
+        results.push_back(missing);
+      }
+      std::cerr << (terminal ? "\r\033[K" : "") << "[validate] ran on "
+                << ran.ranks << " MPI ranks\n";
+    } else {
+      results = runSuite(suite, run);
+    }
+#else
     results = runSuite(suite, run);
+#endif
   } catch (const std::runtime_error &failure) {
     std::cerr << failure.what() << "\n";
     return 1;
