@@ -7,6 +7,7 @@
 #define TESSEL_SUPPORT_TEXT_H
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace tessel {
@@ -29,6 +30,17 @@ inline TextPosition positionOf(std::string_view text, size_t offset) {
     }
   }
   return position;
+}
+
+/// A CSV field: quoted (quotes doubled) when it holds a comma, a quote or
+/// a line break.
+inline std::string csvField(const std::string &text) {
+  if (text.find_first_of(",\"\n") == std::string::npos)
+    return text;
+  std::string quoted = "\"";
+  for (char c : text)
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
 }
 
 } // namespace tessel

@@ -256,6 +256,16 @@ public:
     }
   }
 
+  /// A whole number >= 0: negative text is an error, never a wrap.
+  uint64_t whole(const YAML::Node &node, const std::string &field,
+                 const std::string &unit) const {
+    std::string text = node.IsScalar() ? node.as<std::string>() : "";
+    if (!text.empty() && text[0] == '-')
+      fail(node, "'" + field + "' must be a whole number >= 0 (" + unit +
+                     "), got " + text);
+    return get<uint64_t>(node, field);
+  }
+
   /// The node as T, or a located error naming the field.
   template <typename T>
   T get(const YAML::Node &node, const std::string &field) const {

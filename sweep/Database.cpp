@@ -2,6 +2,7 @@
 #include "sweep/Database.h"
 
 #include "support/Sqlite.h"
+#include "support/Text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -26,15 +27,6 @@ CREATE TABLE IF NOT EXISTS point_ops(
   PRIMARY KEY(point, op));
 )sql";
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-std::string csvField(const std::string &text) {
-  if (text.find_first_of(",\"\n") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string number(double value) {
   char text[32];

@@ -12,6 +12,7 @@
 #include "mapping/Datatypes.h"
 #include "mapping/MappingYaml.h"
 #include "support/Checked.h"
+#include "support/Fields.h"
 #include "support/Interrupt.h"
 #include "support/YamlReader.h"
 #include "workloads/LinalgImport.h"
@@ -229,15 +230,6 @@ private:
     for (const std::string &item : items)
       text += (text.empty() ? "" : ", ") + item;
     return text;
-  }
-
-  uint64_t whole(const YAML::Node &node, const std::string &field,
-                 const std::string &unit) const {
-    std::string text = node.IsScalar() ? node.as<std::string>() : "";
-    if (!text.empty() && text[0] == '-')
-      fail(node, "'" + field + "' must be a whole number >= 0 (" + unit +
-                     "), got " + text);
-    return get<uint64_t>(node, field);
   }
 
   /// `path` if absolute, else beside the sweep file, else under the root,
@@ -653,42 +645,10 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
 
 namespace {
 
-/// Length-prefixed fields: `<bytes>:<text>` each.
-struct Writer {
-  std::string out;
-  void put(const std::string &text) {
-    out += std::to_string(text.size()) + ":" + text;
-  }
-  void put(uint64_t value) { put(std::to_string(value)); }
-  void put(double value) {
-    char text[40];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    put(std::string(text));
-  }
-};
-
-struct Parser {
-  const std::string &in;
-  size_t at = 0;
-  std::string text() {
-    size_t colon = in.find(':', at);
-    if (colon == std::string::npos || colon == at || colon - at > 12)
-      throw SweepError("a sweep result from another process is damaged");
-    size_t n = std::stoull(in.substr(at, colon - at));
-    if (colon + 1 + n > in.size())
-      throw SweepError("a sweep result from another process is cut short");
-    std::string field = in.substr(colon + 1, n);
-    at = colon + 1 + n;
-    return field;
-  }
-  uint64_t whole() { return std::stoull(text()); }
-  double real() { return std::stod(text()); }
-};
-
 } // namespace
 
 std::string encodePoint(const PointResult &r) {
-  Writer w;
+  FieldWriter w;
   w.put(r.point.index);
   w.put(r.status);
   w.put(r.error);
@@ -721,50 +681,42 @@ std::string encodePoint(const PointResult &r) {
 }
 
 PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
-  Parser p{bytes};
+  FieldReader p(bytes, "a sweep result");
   PointResult r;
-  try {
-    uint64_t index = p.whole();
-    if (index >= gridSize(spec))
-      throw SweepError("a sweep result names point " + std::to_string(index) +
-                       ", outside the grid");
-    r.point = pointAt(spec, index);
-    r.status = p.text();
-    r.error = p.text();
-    r.cycles = p.whole();
-    r.energyPJ = p.real();
-    r.edp = p.real();
-    r.macs = p.whole();
-    r.utilization = p.real();
-    r.feasible = p.whole() != 0;
-    r.seconds = p.real();
-    r.areaMm2 = p.real();
-    r.leakageMW = p.real();
-    r.simStatus = p.text();
-    r.simCycles = p.whole();
-    r.simEnergyPJ = p.real();
-    uint64_t ops = p.whole();
-    for (uint64_t i = 0; i < ops; ++i) {
-      OpResult o;
-      o.op = p.text();
-      o.cycles = p.whole();
-      o.energyPJ = p.real();
-      o.macs = p.whole();
-      o.utilization = p.real();
-      o.evaluations = p.whole();
-      o.mapping = p.text();
-      o.simStatus = p.text();
-      o.simCycles = p.whole();
-      o.simEnergyPJ = p.real();
-      r.ops.push_back(std::move(o));
-    }
-  } catch (const std::invalid_argument &) {
-    throw SweepError("a sweep result from another process is damaged");
-  } catch (const std::out_of_range &) {
-    throw SweepError("a sweep result from another process is damaged");
+  uint64_t index = p.whole();
+  if (index >= gridSize(spec))
+    throw SweepError("a sweep result names point " + std::to_string(index) +
+                     ", outside the grid");
+  r.point = pointAt(spec, index);
+  r.status = p.text();
+  r.error = p.text();
+  r.cycles = p.whole();
+  r.energyPJ = p.real();
+  r.edp = p.real();
+  r.macs = p.whole();
+  r.utilization = p.real();
+  r.feasible = p.whole() != 0;
+  r.seconds = p.real();
+  r.areaMm2 = p.real();
+  r.leakageMW = p.real();
+  r.simStatus = p.text();
+  r.simCycles = p.whole();
+  r.simEnergyPJ = p.real();
+  for (uint64_t i = 0, ops = p.count(); i < ops; ++i) {
+    OpResult o;
+    o.op = p.text();
+    o.cycles = p.whole();
+    o.energyPJ = p.real();
+    o.macs = p.whole();
+    o.utilization = p.real();
+    o.evaluations = p.whole();
+    o.mapping = p.text();
+    o.simStatus = p.text();
+    o.simCycles = p.whole();
+    o.simEnergyPJ = p.real();
+    r.ops.push_back(std::move(o));
   }
-  if (p.at != bytes.size())
-    throw SweepError("a sweep result from another process has extra bytes");
+  p.finish();
   return r;
 }
 
@@ -775,6 +727,19 @@ std::vector<SweepPoint> pointsToDo(const SweepSpec &spec,
     if (!finished.count(point.index))
       todo.push_back(std::move(point));
   return todo;
+}
+
+void countRecorded(const PointResult &result, double seconds,
+                   SweepSummary &summary, SweepProgress &progress,
+                   const std::function<void(const SweepProgress &)> &onProgress) {
+  ++summary.points;
+  summary.failed += result.status != "ok";
+  progress.failed += result.status != "ok";
+  ++progress.done;
+  progress.seconds = seconds;
+  progress.last = &result;
+  if (onProgress)
+    onProgress(progress);
 }
 
 SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options) {
@@ -802,16 +767,11 @@ SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options) {
       break; // The point in flight is not recorded: a rerun redoes it.
     }
     database.record(result);
-    ++summary.points;
-    summary.failed += result.status != "ok";
-    progress.failed += result.status != "ok";
-    ++progress.done;
-    progress.seconds = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
-    progress.last = &result;
-    if (options.onProgress)
-      options.onProgress(progress);
+    countRecorded(result,
+                  std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count(),
+                  summary, progress, options.onProgress);
   }
   return summary;
 }

@@ -178,6 +178,12 @@ struct SweepSummary {
   bool interrupted = false;
 };
 
+/// Counts `result` in `summary` and `progress` (`seconds` since the run
+/// started) and reports progress: what a run does once a point is recorded.
+void countRecorded(const PointResult &result, double seconds,
+                   SweepSummary &summary, SweepProgress &progress,
+                   const std::function<void(const SweepProgress &)> &onProgress);
+
 /// Evaluates every point not yet in the database and records it. Throws
 /// SweepError if the database holds another sweep or cannot be written.
 SweepSummary runSweep(const SweepSpec &spec, const SweepOptions &options);
@@ -191,7 +197,7 @@ std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point);
 /// A point's result as bytes (every figure exact: doubles to 17 digits)
 /// and back, for results sent between processes (sweep/SweepMpi.h).
 std::string encodePoint(const PointResult &result);
-/// Throws SweepError on bytes encodePoint() did not make.
+/// Throws std::runtime_error on bytes encodePoint() did not make.
 PointResult decodePoint(const std::string &bytes, const SweepSpec &spec);
 
 /// What a distributed run needs of the single-process one: the points

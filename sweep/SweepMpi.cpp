@@ -40,16 +40,11 @@ MpiSweepOutcome runSweepMpi(const SweepSpec &spec,
   auto record = [&](size_t, const std::string &bytes) {
     PointResult result = decodePoint(bytes, spec);
     database->record(result);
-    ++outcome.summary.points;
-    outcome.summary.failed += result.status != "ok";
-    progress.failed += result.status != "ok";
-    ++progress.done;
-    progress.seconds = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - start)
-                           .count();
-    progress.last = &result;
-    if (options.onProgress)
-      options.onProgress(progress);
+    countRecorded(result,
+                  std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count(),
+                  outcome.summary, progress, options.onProgress);
   };
   MpiJobsOutcome ran = runJobsMpi(jobs, run, record);
   outcome.rank = ran.rank;

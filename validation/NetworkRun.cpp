@@ -5,6 +5,7 @@
 #include "sim/Simulator.h"
 #include "support/Checked.h"
 #include "support/Interrupt.h"
+#include "support/Text.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -40,15 +41,6 @@ uint64_t dramWrites(const Report &report) {
   return words;
 }
 
-/// A CSV field: quoted when it holds a comma or a quote.
-std::string csvField(const std::string &text) {
-  if (text.find_first_of(",\"\n") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string number(double value, int digits) {
   char text[64];

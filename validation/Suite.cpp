@@ -61,16 +61,6 @@ public:
     return value;
   }
 
-  /// A whole number >= 0: negative text is an error, never a wrap.
-  uint64_t whole(const YAML::Node &node, const std::string &field,
-                 const std::string &unit) const {
-    std::string text = node.IsScalar() ? node.as<std::string>() : "";
-    if (!text.empty() && text[0] == '-')
-      fail(node, "'" + field + "' must be a whole number >= 0 (" + unit +
-                     "), got " + text);
-    return get<uint64_t>(node, field);
-  }
-
   std::string existing(const YAML::Node &node, const std::string &path,
                        const std::string &what) const {
     fs::path resolved =

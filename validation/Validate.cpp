@@ -6,6 +6,7 @@
 #include "mapping/Datatypes.h"
 #include "mapping/MappingYaml.h"
 #include "model/CostModel.h"
+#include "support/Fields.h"
 #include "support/Files.h"
 #include "support/Interrupt.h"
 #include "support/Subprocess.h"
@@ -340,89 +341,52 @@ std::vector<CaseResult> runSuite(const Suite &suite,
 
 namespace {
 
-/// Length-prefixed fields: `<bytes>:<text>` each.
-struct CaseWriter {
-  std::string out;
-  void put(const std::string &text) {
-    out += std::to_string(text.size()) + ":" + text;
+void putFigures(FieldWriter &w, const Figures &f) {
+  w.put(f.evaluator);
+  w.put(f.cycles);
+  w.put(f.energyPJ);
+  w.put(f.bottleneck);
+  w.put(uint64_t(f.counts.size()));
+  for (const std::array<uint64_t, 3> &c : f.counts)
+    for (uint64_t v : c)
+      w.put(v);
+  w.put(uint64_t(f.levelEnergyPJ.size()));
+  for (double e : f.levelEnergyPJ)
+    w.put(e);
+  w.put(f.macEnergyPJ);
+  w.put(uint64_t(f.stalls.size()));
+  for (const auto &[cause, cycles] : f.stalls) {
+    w.put(cause);
+    w.put(cycles);
   }
-  void put(uint64_t value) { put(std::to_string(value)); }
-  void put(double value) {
-    char text[40];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    put(std::string(text));
-  }
-  void put(const Figures &f) {
-    put(f.evaluator);
-    put(f.cycles);
-    put(f.energyPJ);
-    put(f.bottleneck);
-    put(uint64_t(f.counts.size()));
-    for (const std::array<uint64_t, 3> &c : f.counts)
-      for (uint64_t v : c)
-        put(v);
-    put(uint64_t(f.levelEnergyPJ.size()));
-    for (double e : f.levelEnergyPJ)
-      put(e);
-    put(f.macEnergyPJ);
-    put(uint64_t(f.stalls.size()));
-    for (const auto &[cause, cycles] : f.stalls) {
-      put(cause);
-      put(cycles);
-    }
-  }
-};
+}
 
-struct CaseReader {
-  const std::string &in;
-  size_t at = 0;
-  std::string text() {
-    size_t colon = in.find(':', at);
-    if (colon == std::string::npos || colon == at || colon - at > 12)
-      throw std::runtime_error("a case result from another rank is damaged");
-    size_t n = std::stoull(in.substr(at, colon - at));
-    if (colon + 1 + n > in.size())
-      throw std::runtime_error("a case result from another rank is cut short");
-    std::string field = in.substr(colon + 1, n);
-    at = colon + 1 + n;
-    return field;
+Figures readFigures(FieldReader &p) {
+  Figures f;
+  f.evaluator = p.text();
+  f.cycles = p.whole();
+  f.energyPJ = p.real();
+  f.bottleneck = p.text();
+  for (uint64_t i = 0, n = p.count(); i < n; ++i) {
+    std::array<uint64_t, 3> c{};
+    for (uint64_t &v : c)
+      v = p.whole();
+    f.counts.push_back(c);
   }
-  uint64_t whole() { return std::stoull(text()); }
-  double real() { return std::stod(text()); }
-  /// A count of items, each at least a few bytes: never more than remain.
-  uint64_t count() {
-    uint64_t n = whole();
-    if (n > in.size())
-      throw std::runtime_error("a case result from another rank is damaged");
-    return n;
+  for (uint64_t i = 0, n = p.count(); i < n; ++i)
+    f.levelEnergyPJ.push_back(p.real());
+  f.macEnergyPJ = p.real();
+  for (uint64_t i = 0, n = p.count(); i < n; ++i) {
+    std::string cause = p.text();
+    f.stalls[cause] = p.real();
   }
-  Figures figures() {
-    Figures f;
-    f.evaluator = text();
-    f.cycles = whole();
-    f.energyPJ = real();
-    f.bottleneck = text();
-    for (uint64_t i = 0, n = count(); i < n; ++i) {
-      std::array<uint64_t, 3> c{};
-      for (uint64_t &v : c)
-        v = whole();
-      f.counts.push_back(c);
-    }
-    for (uint64_t i = 0, n = count(); i < n; ++i)
-      f.levelEnergyPJ.push_back(real());
-    f.macEnergyPJ = real();
-    for (uint64_t i = 0, n = count(); i < n; ++i) {
-      std::string cause = text();
-      f.stalls[cause] = real();
-    }
-    return f;
-  }
-};
+  return f;
+}
 
 } // namespace
 
 std::string encodeCaseResult(const CaseResult &r, size_t caseIndex) {
-  CaseWriter w;
+  FieldWriter w;
   w.put(uint64_t(caseIndex));
   w.put(r.status);
   w.put(r.op);
@@ -436,10 +400,10 @@ std::string encodeCaseResult(const CaseResult &r, size_t caseIndex) {
   w.put(r.mappingYaml);
   w.put(uint64_t(r.models.size()));
   for (const Figures &f : r.models)
-    w.put(f);
+    putFigures(w, f);
   w.put(uint64_t(r.sim.has_value()));
   if (r.sim)
-    w.put(*r.sim);
+    putFigures(w, *r.sim);
   w.put(r.simStatus);
   w.put(r.simSeconds);
   w.put(uint64_t(r.interrupted));
@@ -447,35 +411,29 @@ std::string encodeCaseResult(const CaseResult &r, size_t caseIndex) {
 }
 
 CaseResult decodeCaseResult(const std::string &bytes, const Suite &suite) {
-  CaseReader p{bytes};
+  FieldReader p(bytes, "a case result");
   CaseResult r;
-  try {
-    uint64_t index = p.whole();
-    if (index >= suite.cases.size())
-      throw std::runtime_error("a case result names case " +
-                               std::to_string(index) + ", not in the suite");
-    r.spec = suite.cases[index];
-    r.status = p.text();
-    r.op = p.text();
-    r.macs = p.whole();
-    for (uint64_t i = 0, n = p.count(); i < n; ++i)
-      r.levels.push_back(p.text());
-    for (uint64_t i = 0, n = p.count(); i < n; ++i)
-      r.tensors.push_back(p.text());
-    r.mappingYaml = p.text();
-    for (uint64_t i = 0, n = p.count(); i < n; ++i)
-      r.models.push_back(p.figures());
-    if (p.whole())
-      r.sim = p.figures();
-    r.simStatus = p.text();
-    r.simSeconds = p.real();
-    r.interrupted = p.whole() != 0;
-  } catch (const std::logic_error &) { // stoull/stod: not a number.
-    throw std::runtime_error("a case result from another rank is damaged");
-  }
-  if (p.at != bytes.size())
-    throw std::runtime_error("a case result from another rank has extra "
-                             "bytes");
+  uint64_t index = p.whole();
+  if (index >= suite.cases.size())
+    throw std::runtime_error("a case result names case " +
+                             std::to_string(index) + ", not in the suite");
+  r.spec = suite.cases[index];
+  r.status = p.text();
+  r.op = p.text();
+  r.macs = p.whole();
+  for (uint64_t i = 0, n = p.count(); i < n; ++i)
+    r.levels.push_back(p.text());
+  for (uint64_t i = 0, n = p.count(); i < n; ++i)
+    r.tensors.push_back(p.text());
+  r.mappingYaml = p.text();
+  for (uint64_t i = 0, n = p.count(); i < n; ++i)
+    r.models.push_back(readFigures(p));
+  if (p.whole())
+    r.sim = readFigures(p);
+  r.simStatus = p.text();
+  r.simSeconds = p.real();
+  r.interrupted = p.whole() != 0;
+  p.finish();
   return r;
 }
 
