@@ -7,6 +7,7 @@
 #include "workloads/Problem.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tessel::sim {
 namespace {
@@ -137,6 +138,13 @@ bool planSystolic(const Problem &problem, const Arch &arch,
       p.mode = mode;
       p.macLatency =
           unsigned(std::max<uint64_t>(1, arch.compute.pipelineLatency));
+      for (unsigned l = 0; l <= level && l < arch.levelCount(); ++l)
+        for (const std::optional<double> &rate :
+             {arch.levels[l].readBandwidth,
+              arch.levels[l].network.linkBandwidth})
+          if (rate && *rate > 0 && *rate < 1)
+            p.slowestWordCycles = std::max<uint64_t>(
+                p.slowestWordCycles, uint64_t(std::ceil(1 / *rate)));
       p.timing = timing;
       p.output = out;
       p.rowLoops = rowLoops;

@@ -58,6 +58,10 @@ struct SystolicPlan {
   bool transposed = false; ///< Frame rows are the Arch's X axis.
   SystolicArray::Mode mode = SystolicArray::Mode::Reduce;
   unsigned macLatency = 1;
+  /// The most cycles a word takes on the slowest read port or link between
+  /// the outermost level and the array (1 for a word or more per cycle):
+  /// how long the array may rightly wait between two words.
+  uint64_t slowestWordCycles = 1;
   SystolicTiming timing;
   int stationary = -1;     ///< Tensor held in the PEs (Reduce), else -1.
   unsigned horizontal = 0; ///< Tensor entering the left edge.

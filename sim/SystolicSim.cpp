@@ -258,8 +258,11 @@ SystolicRun runSystolic(const Problem &problem, const SystolicPlan &plan,
   bool lastComplete = true; // Of fold nextStream - 1.
   uint64_t shares[6] = {0, 0, 0, 0, 0, 0};
   uint64_t quiet = 0, stuck = 0;
+  // A DRAM slower than a word per cycle may rightly keep the array waiting
+  // that long between words: the bound grows with it.
   const uint64_t watchdog =
-      4 * (steps + uint64_t(rows) * (plan.macLatency + 1) + cols) + 64;
+      4 * (steps + uint64_t(rows) * (plan.macLatency + 1) + cols) + 64 +
+      4 * plan.slowestWordCycles;
   bool edgesHeld = false; // The array stalled: its edges keep their words.
   auto lastProgress = started;
   ProgressLine progressLine;

@@ -44,8 +44,8 @@ SimulationOutcome simulateOne(const SimulationTask &task,
     outcome.failure = child.error;
     return outcome;
   case SubprocessResult::Outcome::TimedOut:
-    outcome.failure = child.describe(options.timeoutSeconds) +
-                      " (--sim-timeout raises the limit)";
+    outcome.failure =
+        child.describe(options.timeoutSeconds) + " (" + options.timeoutHint + ")";
     return outcome;
   case SubprocessResult::Outcome::Interrupted:
     outcome.interrupted = true;

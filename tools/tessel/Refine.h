@@ -55,6 +55,8 @@ struct SimulationRunOptions {
   std::string precision = "words"; ///< As the user gave --precision.
   unsigned jobs = 1;
   double timeoutSeconds = 300;
+  /// Said after a timeout: how to allow longer.
+  std::string timeoutHint = "--sim-timeout raises the limit";
   /// Called from the calling thread about twice a second while the
   /// simulations run, and once at the end.
   std::function<void(const SimulationProgress &)> onProgress;

@@ -188,6 +188,7 @@ int run(const SweepCommandOptions &options) {
     sim.precision = spec.precision;
     sim.jobs = 1;
     sim.timeoutSeconds = timeout;
+    sim.timeoutHint = "simTimeoutSeconds in the sweep file raises the limit";
     std::vector<SimulatedOp> simulated;
     for (const SimulationOutcome &outcome : runSimulations(tasks, sim)) {
       SimulatedOp op;
