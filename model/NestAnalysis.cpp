@@ -10,113 +10,12 @@
 #include "workloads/Problem.h"
 
 #include <algorithm>
+#include <deque>
 #include <cstdlib>
 #include <limits>
 #include <numeric>
-#include <set>
-#include <deque>
 
 namespace tessel {
-namespace {
-
-/// The spatial loops with level in [from, to), and for each the offset it
-/// adds to each coordinate of `tensor` per step.
-struct SpatialContribution {
-  const NestLoop *loop;
-  std::vector<int64_t> offset; ///< Per coordinate.
-  bool moves() const {
-    return std::any_of(offset.begin(), offset.end(),
-                       [](int64_t v) { return v != 0; });
-  }
-};
-
-std::vector<SpatialContribution>
-spatialContributions(const std::vector<NestLoop> &nest, const Tensor &tensor,
-                     unsigned from, unsigned to) {
-  std::vector<SpatialContribution> result;
-  for (const NestLoop &loop : nest) {
-    if (!loop.spatial || loop.level < from || loop.level >= to)
-      continue;
-    SpatialContribution contribution{&loop, {}};
-    for (const Projection &coordinate : tensor.projection)
-      contribution.offset.push_back(coordinate.coefficientOf(loop.dim) *
-                                    loop.stride);
-    result.push_back(std::move(contribution));
-  }
-  return result;
-}
-
-/// Calls `visit(indices)` for every combination of the loops' indices.
-template <typename Visit>
-void forEachCombination(const std::vector<const NestLoop *> &loops,
-                        Visit visit) {
-  std::vector<int64_t> index(loops.size(), 0);
-  while (true) {
-    visit(index);
-    size_t i = loops.size();
-    while (i > 0) {
-      --i;
-      if (++index[i] < loops[i]->factor)
-        break;
-      index[i] = 0;
-      if (i == 0)
-        return;
-    }
-    if (loops.empty())
-      return;
-  }
-}
-
-/// The moving contributions in groups that move a shared coordinate (e.g.
-/// oh and kh both moving an input row): loops of different groups move
-/// disjoint coordinates.
-std::vector<std::vector<size_t>>
-componentsOf(const std::vector<SpatialContribution> &contributions) {
-  size_t n = contributions.size();
-  std::vector<size_t> component(n);
-  std::iota(component.begin(), component.end(), 0);
-  auto find = [&](size_t x) {
-    while (component[x] != x)
-      x = component[x] = component[component[x]];
-    return x;
-  };
-  for (size_t a = 0; a < n; ++a)
-    for (size_t b = a + 1; b < n; ++b)
-      for (size_t c = 0; c < contributions[a].offset.size(); ++c)
-        if (contributions[a].offset[c] != 0 && contributions[b].offset[c] != 0)
-          component[find(a)] = find(b);
-  std::vector<std::vector<size_t>> groups;
-  for (size_t root = 0; root < n; ++root) {
-    if (find(root) != root || !contributions[root].moves())
-      continue;
-    groups.emplace_back();
-    for (size_t i = 0; i < n; ++i)
-      if (find(i) == root)
-        groups.back().push_back(i);
-  }
-  return groups;
-}
-
-/// The distinct origins the loops of one component give a box.
-std::set<std::vector<int64_t>>
-originsOf(const std::vector<SpatialContribution> &contributions,
-          const std::vector<size_t> &members) {
-  std::vector<const NestLoop *> loops;
-  for (size_t m : members)
-    loops.push_back(contributions[m].loop);
-  size_t coordinates = contributions[members[0]].offset.size();
-  std::set<std::vector<int64_t>> origins;
-  forEachCombination(loops, [&](const std::vector<int64_t> &index) {
-    std::vector<int64_t> origin(coordinates, 0);
-    for (size_t m = 0; m < members.size(); ++m)
-      for (size_t c = 0; c < coordinates; ++c)
-        origin[c] += index[m] * contributions[members[m]].offset[c];
-    origins.insert(origin);
-  });
-  return origins;
-}
-
-} // namespace
 
 namespace {
 /// Storage of the last analysis on this thread, handed to the next.
@@ -388,16 +287,7 @@ uint64_t NestAnalysis::visitedWords(unsigned level, unsigned tensor) const {
 
 uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,
                                      unsigned tensor) const {
-  std::vector<SpatialContribution> contributions =
-      spatialContributions(nest, problem.tensors[tensor], supplier, level);
-  // Loops that move disjoint coordinates multiply; loops that move a shared
-  // coordinate can coincide, so their combinations are counted.
-  uint64_t distinct = 1;
-  for (const std::vector<size_t> &members : componentsOf(contributions))
-    distinct *= members.size() == 1
-                    ? uint64_t(contributions[members[0]].loop->factor)
-                    : originsOf(contributions, members).size();
-  return distinct;
+  return groupTraffic(supplier, supplier, level, tensor).groups;
 }
 
 namespace {
