@@ -220,11 +220,7 @@ std::string pointsCsv(const SweepSpec &spec,
   for (const PointResult &r : results) {
     csv += std::to_string(r.point.index);
     for (size_t p = 0; p < spec.parameters.size(); ++p)
-      csv += "," + csvField(p < r.point.choice.size() &&
-                                    r.point.choice[p] <
-                                        spec.parameters[p].values.size()
-                                ? spec.parameters[p].values[r.point.choice[p]]
-                                : "");
+      csv += "," + csvField(parameterValue(spec, r.point, p));
     bool onFront = std::find(front.begin(), front.end(), r.point.index) !=
                    front.end();
     csv += "," + r.status + "," + std::to_string(r.cycles) + "," +
@@ -250,12 +246,7 @@ std::string opsCsv(const SweepSpec &spec,
     for (const OpResult &o : r.ops) {
       csv += std::to_string(r.point.index);
       for (size_t p = 0; p < spec.parameters.size(); ++p)
-        csv += "," + csvField(
-                         p < r.point.choice.size() &&
-                                 r.point.choice[p] <
-                                     spec.parameters[p].values.size()
-                             ? spec.parameters[p].values[r.point.choice[p]]
-                             : "");
+        csv += "," + csvField(parameterValue(spec, r.point, p));
       csv += "," + csvField(o.op) + "," + std::to_string(o.cycles) + "," +
              number(o.energyPJ) + "," +
              number(double(o.cycles) * o.energyPJ) + "," +

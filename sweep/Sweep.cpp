@@ -495,10 +495,13 @@ Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
 
 namespace {
 
-/// Simulates each op's best mapping of the point (through the tool's hook)
-/// and sums the simulated cycles and energy when every op simulated.
+/// Simulates each op's best mapping of the point (through the tool's hook;
+/// `workloadFiles[i]` holds op i) and sums the simulated cycles and energy
+/// when every op simulated.
 void simulatePoint(const SweepSpec &spec, const SweepPoint &point,
-                   const SweepOptions &options, PointResult &result) {
+                   const SweepOptions &options,
+                   const std::vector<std::string> &workloadFiles,
+                   PointResult &result) {
   if (!options.simulate)
     throw SweepError("the sweep asks to simulate, but this run cannot start "
                      "the simulator");
@@ -520,25 +523,14 @@ void simulatePoint(const SweepSpec &spec, const SweepPoint &point,
   };
   write(arch, archYamlAt(spec, point));
   std::vector<SimulationJob> jobs;
-  size_t at = 0;
-  for (const SweepWorkload &workload : spec.workloads) {
-    WorkloadSet set = importLinalgFile(workload.file);
-    for (const Problem &problem : set.problems) {
-      if (!workload.ops.empty() &&
-          std::find(workload.ops.begin(), workload.ops.end(),
-                    problem.name) == workload.ops.end())
-        continue;
-      if (at >= result.ops.size())
-        break;
-      SimulationJob job;
-      job.op = result.ops[at].op;
-      job.workloadFile = workload.file;
-      job.directory = dir.string();
-      job.mappingFile = (dir / (job.op + ".mapping.yaml")).string();
-      write(job.mappingFile, result.ops[at].mapping);
-      jobs.push_back(job);
-      ++at;
-    }
+  for (size_t i = 0; i < result.ops.size(); ++i) {
+    SimulationJob job;
+    job.op = result.ops[i].op;
+    job.workloadFile = workloadFiles.at(i);
+    job.directory = dir.string();
+    job.mappingFile = (dir / (job.op + ".mapping.yaml")).string();
+    write(job.mappingFile, result.ops[i].mapping);
+    jobs.push_back(job);
   }
   std::vector<SimulatedOp> simulated =
       options.simulate(arch, jobs, spec.simTimeoutSeconds);
@@ -588,6 +580,7 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
     Precision precision = *precisionNamed(spec.precision);
     CheckedCounts counts;
     double energy = 0;
+    std::vector<std::string> workloadFiles; // Of each op in result.ops.
     for (const SweepWorkload &workload : spec.workloads) {
       WorkloadSet set = importLinalgFile(workload.file);
       for (Problem &problem : set.problems) {
@@ -615,6 +608,7 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
         result.macs = counts.add(result.macs, op.macs);
         energy += op.energyPJ;
         result.ops.push_back(std::move(op));
+        workloadFiles.push_back(workload.file);
       }
     }
     if (counts.overflowed())
@@ -631,7 +625,7 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
     if (spec.maxAreaMm2 && result.areaMm2 > *spec.maxAreaMm2)
       result.feasible = false;
     if (spec.simulate)
-      simulatePoint(spec, point, options, result);
+      simulatePoint(spec, point, options, workloadFiles, result);
   } catch (const std::exception &error) {
     result.status = "failed";
     result.error = error.what();

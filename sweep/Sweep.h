@@ -90,6 +90,17 @@ struct SweepPoint {
   std::string key;             ///< `name=value, ...`: the point's identity.
 };
 
+/// The value (YAML text) `point` gives parameter `p`, or "?" if the point
+/// does not name one (a database row of another grid).
+inline const std::string &parameterValue(const SweepSpec &spec,
+                                         const SweepPoint &point, size_t p) {
+  static const std::string unknown = "?";
+  if (p >= point.choice.size() ||
+      point.choice[p] >= spec.parameters[p].values.size())
+    return unknown;
+  return spec.parameters[p].values[point.choice[p]];
+}
+
 /// The point at `index` of the grid (index < gridSize(spec)).
 SweepPoint sweepPoint(const SweepSpec &spec, uint64_t index);
 /// The grid's size (every combination), checked against 2^64.

@@ -81,10 +81,7 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
   for (const PointResult &r : results) {
     std::vector<std::string> row = {std::to_string(r.point.index)};
     for (size_t p = 0; p < spec.parameters.size(); ++p)
-      row.push_back(p < r.point.choice.size() &&
-                            r.point.choice[p] < spec.parameters[p].values.size()
-                        ? spec.parameters[p].values[r.point.choice[p]]
-                        : "?");
+      row.push_back(parameterValue(spec, r.point, p));
     bool ok = r.status == "ok";
     bool onFront = std::find(front.begin(), front.end(), r.point.index) !=
                    front.end();
