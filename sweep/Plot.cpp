@@ -4,6 +4,7 @@
 #include "sweep/Database.h"
 
 #include "support/Files.h"
+#include "support/Gnuplot.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -38,10 +39,9 @@ std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
     why = "no design was evaluated, so there is nothing to plot";
     return written;
   }
-  if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
-    why = "gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)";
+  why = gnuplotMissing();
+  if (!why.empty())
     return written;
-  }
   fs::path dir(directory);
   std::vector<uint64_t> front = paretoFront(results);
   {
@@ -127,12 +127,9 @@ std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
     why = streamError(script, (dir / name).string());
     if (!why.empty())
       return written;
-    std::string command = "cd '" + dir.string() + "' && gnuplot " + name +
-                          " > plots.log 2>&1";
-    if (std::system(command.c_str()) != 0) {
-      why = "gnuplot failed; see " + (dir / "plots.log").string();
+    why = runGnuplot(dir.string(), name, "plots.log");
+    if (!why.empty())
       return written;
-    }
     written.push_back(std::string("pareto.") + format);
     written.push_back(std::string("sensitivity.") + format);
   }

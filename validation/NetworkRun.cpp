@@ -4,6 +4,7 @@
 #include "mapping/MappingYaml.h"
 #include "sim/Simulator.h"
 #include "support/Checked.h"
+#include "support/Gnuplot.h"
 #include "support/Interrupt.h"
 #include "support/Text.h"
 
@@ -283,10 +284,9 @@ std::string networkMappingsYaml(const NetworkRun &run, const Arch &arch) {
 std::vector<std::string> writeNetworkPlot(const NetworkRun &run,
                                           const std::string &directory,
                                           std::string &why) {
-  if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
-    why = "gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)";
+  why = gnuplotMissing();
+  if (!why.empty())
     return {};
-  }
   fs::path dir(directory);
   bool simulated = false;
   {
@@ -323,9 +323,7 @@ std::vector<std::string> writeNetworkPlot(const NetworkRun &run,
     written.push_back((dir / file).string());
   }
   script.close();
-  std::string command =
-      "cd '" + dir.string() + "' && gnuplot plot.gp > plot.log 2>&1";
-  if (std::system(command.c_str()) != 0) {
+  if (!runGnuplot(dir.string(), "plot.gp", "plot.log").empty()) {
     // pngcairo may be missing in gnuplot-nox: fall back to the plain png.
     std::string text;
     {
@@ -336,10 +334,9 @@ std::vector<std::string> writeNetworkPlot(const NetworkRun &run,
     if (at != std::string::npos)
       text.replace(at, 8, "png");
     std::ofstream(dir / "plot.gp") << text;
-    if (std::system(command.c_str()) != 0) {
-      why = "gnuplot failed; see " + (dir / "plot.log").string();
+    why = runGnuplot(dir.string(), "plot.gp", "plot.log");
+    if (!why.empty())
       return {};
-    }
   }
   return written;
 }

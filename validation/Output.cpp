@@ -2,6 +2,7 @@
 #include "validation/Output.h"
 
 #include "support/Files.h"
+#include "support/Gnuplot.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -311,10 +312,9 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
                                     const std::string &directory,
                                     std::string &why) {
   std::vector<std::string> written;
-  if (std::system("gnuplot --version > /dev/null 2>&1") != 0) {
-    why = "gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)";
+  why = gnuplotMissing();
+  if (!why.empty())
     return written;
-  }
   fs::path dir(directory);
   std::vector<std::string> models;
   for (const CaseResult &r : results)
@@ -486,12 +486,10 @@ std::vector<std::string> writePlots(const std::vector<CaseResult> &results,
       return written;
   }
   for (const char *format : {"png", "svg"}) {
-    std::string command = "cd '" + dir.string() + "' && gnuplot plots-" +
-                          format + ".gp > plots.log 2>&1";
-    if (std::system(command.c_str()) != 0) {
-      why = "gnuplot failed; see " + (dir / "plots.log").string();
+    why = runGnuplot(dir.string(), std::string("plots-") + format + ".gp",
+                     "plots.log");
+    if (!why.empty())
       return written;
-    }
     for (const char *name :
          {"cycles-scatter", "cycles-error", "energy-breakdown"})
       written.push_back(std::string(name) + "." + format);

@@ -10,6 +10,7 @@
 #include "Format.h"
 
 #include "support/Files.h"
+#include "support/Gnuplot.h"
 #include "validation/History.h"
 
 #include <CLI/CLI.hpp>
@@ -41,8 +42,8 @@ std::string signedPercent(double fraction) {
 /// cycles.dat and history.png/svg in `dir`: each case and evaluator's
 /// cycles relative to its first run.
 std::string plot(const History &history, const std::string &dir) {
-  if (std::system("gnuplot --version > /dev/null 2>&1") != 0)
-    return "gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)";
+  if (std::string why = gnuplotMissing(); !why.empty())
+    return why;
   if (std::string why = makeDirectories(dir); !why.empty())
     return why;
   std::map<std::string, std::vector<const HistoryFigure *>> series;
@@ -75,10 +76,8 @@ std::string plot(const History &history, const std::string &dir) {
               "title columnheader(1)\n";
     if (std::string why = streamError(script, dir + "/" + name); !why.empty())
       return why;
-    std::string command =
-        "cd '" + dir + "' && gnuplot " + name + " > history.log 2>&1";
-    if (std::system(command.c_str()) != 0)
-      return "gnuplot failed; see " + dir + "/history.log";
+    if (std::string why = runGnuplot(dir, name, "history.log"); !why.empty())
+      return why;
   }
   return "";
 }
