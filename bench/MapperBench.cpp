@@ -5,11 +5,15 @@
 // layer, one thread, seed 1; reports the wall time and the module's
 // energy-delay product (total cycles x total energy, cycle*pJ) as counters.
 // (The exhaustive mapper is left out: ResNet-50's spaces are ~10^20 points.)
+// BM_SpaceSizes counts BERT-base's map spaces per constraint family
+// (`tessel map --space`, capacity sampling off) on the simba and NVDLA
+// presets; its unit is whole modules counted (8 ops each).
 //
 //   ./build/bench/tessel_mapper_bench
 //
 //===----------------------------------------------------------------------===//
 #include "arch/ArchLoader.h"
+#include "mapper/MapSpace.h"
 #include "mapper/Mapper.h"
 #include "workloads/LinalgImport.h"
 
@@ -52,6 +56,31 @@ void mapResNet50(benchmark::State &state, const std::string &mapper,
   state.counters["EDP"] = cycles * energy;
   state.counters["unmapped_layers"] = double(unmapped);
 }
+
+void spaceSizesBert(benchmark::State &state, const std::string &preset) {
+  static const WorkloadSet bert = importLinalgFile(
+      std::string(TESSEL_SOURCE_DIR) + "/workloads/zoo/bert_base.mlir");
+  Arch arch = loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/" +
+                       preset + ".yaml");
+  double log10Sum = 0;
+  for (auto _ : state) {
+    log10Sum = 0;
+    for (const Problem &op : bert.problems) {
+      MapSpace space(op, arch, Constraints{});
+      for (const SpaceSize &size : space.sizes(/*capacitySamples=*/0))
+        log10Sum += size.size.log10();
+    }
+  }
+  state.counters["modules"] =
+      benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["sum_log10_sizes"] = log10Sum;
+}
+BENCHMARK_CAPTURE(spaceSizesBert, simba, "simba")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+BENCHMARK_CAPTURE(spaceSizesBert, nvdla, "nvdla")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 #define MAPPER_BENCHMARK(mapper, preset)                                       \
   BENCHMARK_CAPTURE(mapResNet50, mapper##_##preset, #mapper, #preset)          \

@@ -10,6 +10,9 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <set>
+#include <unordered_map>
 
 namespace tessel {
 
@@ -17,19 +20,19 @@ namespace tessel {
 // SpaceCount
 //===----------------------------------------------------------------------===//
 
-void SpaceCount::updateLog() {
+double SpaceCount::log10() const {
   if (!exact)
-    return;
-  log = value == 0 ? -INFINITY : std::log10((long double)value);
+    return log;
+  return value == 0 ? -INFINITY : double(std::log10((long double)value));
 }
 
 SpaceCount &SpaceCount::operator+=(const SpaceCount &other) {
   if (exact && other.exact && value + other.value >= value) {
     value += other.value;
-    updateLog();
     return *this;
   }
-  double high = std::max(log, other.log), low = std::min(log, other.log);
+  double mine = log10(), theirs = other.log10();
+  double high = std::max(mine, theirs), low = std::min(mine, theirs);
   log = high + std::log10(1 + std::pow(10.0, low - high));
   exact = false;
   return *this;
@@ -39,17 +42,15 @@ SpaceCount &SpaceCount::operator*=(const SpaceCount &other) {
   if (exact && other.exact) {
     if (value == 0 || other.value == 0) {
       value = 0;
-      updateLog();
       return *this;
     }
     unsigned __int128 product = value * other.value;
     if (product / other.value == value) {
       value = product;
-      updateLog();
       return *this;
     }
   }
-  log += other.log;
+  log = log10() + other.log10();
   exact = false;
   return *this;
 }
@@ -59,7 +60,7 @@ SpaceCount SpaceCount::scaled(const SpaceCount &count, double share) {
   if (share <= 0)
     return result;
   result.exact = false;
-  result.log = count.log + std::log10(share);
+  result.log = count.log10() + std::log10(share);
   return result;
 }
 
@@ -1007,14 +1008,161 @@ bool MapSpace::enumerate(const std::function<bool(const Mapping &)> &visit,
 
 namespace {
 
-/// One dimension's options grouped by what the counting needs: the factors
-/// in spatial slots and which levels get a temporal factor above 1.
+/// One dimension's options grouped by what the size DP needs: the factor
+/// in each spatial slot (per level and axis) and, per level, whether the
+/// temporal loop counts as a loop to order (0 or 1); `ways` options each.
 struct OptionClass {
-  std::vector<int64_t> spatial;   ///< [level * 2 + axis]
-  std::vector<unsigned> temporal; ///< [level]: 0 or 1
-  bool operator<(const OptionClass &other) const {
-    return std::tie(spatial, temporal) <
-           std::tie(other.spatial, other.temporal);
+  std::vector<int64_t> key; ///< [axes] factors, then [levels] 0/1.
+  SpaceCount ways;
+};
+
+struct OptionKeyHash {
+  size_t operator()(const std::vector<int64_t> &key) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (int64_t v : key)
+      h = (h ^ uint64_t(v)) * 0x100000001b3ull + (h >> 29);
+    return size_t(h);
+  }
+};
+
+/// The size DP over dimensions. A state is the spatial use per level and
+/// axis (as an index into that axis's reachable values) and the number of
+/// non-1 temporal loops per level so far; each dimension's classes move
+/// every state to the next. States are indexed by their digits packed into
+/// 64 bits (or, for an Arch too wide for that, by the digit vector).
+class SizeDP {
+public:
+  SizeDP(std::vector<int64_t> fanout, unsigned levels, unsigned dims,
+         const std::vector<std::vector<OptionClass>> &classes)
+      : axes(unsigned(fanout.size())), levels(levels), width(axes + levels),
+        fanout(std::move(fanout)) {
+    // Each axis's reachable use: 1, then products of the dims' factors
+    // within the fan-out.
+    values.assign(axes, {1});
+    for (const std::vector<OptionClass> &dim : classes)
+      for (unsigned a = 0; a < axes; ++a) {
+        std::set<int64_t> next(values[a].begin(), values[a].end());
+        for (int64_t u : values[a])
+          for (const OptionClass &c : dim)
+            if (u * c.key[a] <= this->fanout[a])
+              next.insert(u * c.key[a]);
+        values[a].assign(next.begin(), next.end());
+      }
+    unsigned bits = 0;
+    shift.resize(width);
+    for (unsigned i = 0; i < width; ++i) {
+      uint64_t radix = i < axes ? values[i].size() : dims + 1;
+      unsigned b = 1;
+      while ((uint64_t(1) << b) < radix)
+        ++b;
+      shift[i] = bits;
+      bits += b;
+    }
+    packed = bits <= 64;
+  }
+
+  /// Runs the DP; calls `final(usage, loops, ways)` for every final state.
+  template <class Final>
+  void run(const std::vector<std::vector<OptionClass>> &classes,
+           Final &&final) {
+    std::vector<uint16_t> digits(width, 0); // Use 1 is index 0.
+    std::vector<SpaceCount> ways{SpaceCount(1)};
+    std::vector<uint16_t> nextDigits;
+    std::vector<SpaceCount> nextWays;
+    std::vector<uint16_t> key(width);
+    for (const std::vector<OptionClass> &dim : classes) {
+      // times[a][i * F + f]: the index of value i times factor f on axis
+      // a, or -1 beyond the fan-out (F: the dim's distinct factors).
+      std::vector<std::vector<int64_t>> factors(axes);
+      std::vector<std::vector<unsigned>> factorOf(dim.size(),
+                                                  std::vector<unsigned>(axes));
+      for (unsigned a = 0; a < axes; ++a) {
+        for (const OptionClass &c : dim)
+          factors[a].push_back(c.key[a]);
+        std::sort(factors[a].begin(), factors[a].end());
+        factors[a].erase(std::unique(factors[a].begin(), factors[a].end()),
+                         factors[a].end());
+        for (size_t c = 0; c < dim.size(); ++c)
+          factorOf[c][a] = unsigned(
+              std::lower_bound(factors[a].begin(), factors[a].end(),
+                               dim[c].key[a]) -
+              factors[a].begin());
+      }
+      std::vector<std::vector<int>> times(axes);
+      for (unsigned a = 0; a < axes; ++a) {
+        size_t F = factors[a].size();
+        times[a].assign(values[a].size() * F, -1);
+        for (size_t i = 0; i < values[a].size(); ++i)
+          for (size_t f = 0; f < F; ++f) {
+            int64_t v = values[a][i] * factors[a][f];
+            auto it =
+                std::lower_bound(values[a].begin(), values[a].end(), v);
+            if (v <= fanout[a] && it != values[a].end() && *it == v)
+              times[a][i * F + f] = int(it - values[a].begin());
+          }
+      }
+      nextDigits.clear();
+      nextWays.clear();
+      packedIndex.clear();
+      vectorIndex.clear();
+      size_t states = ways.size();
+      for (size_t s = 0; s < states; ++s) {
+        const uint16_t *state = &digits[s * width];
+        for (size_t c = 0; c < dim.size(); ++c) {
+          bool fits = true;
+          for (unsigned a = 0; a < axes && fits; ++a) {
+            int next = times[a][state[a] * factors[a].size() + factorOf[c][a]];
+            fits = next >= 0;
+            key[a] = uint16_t(next);
+          }
+          if (!fits)
+            continue;
+          for (unsigned i = axes; i < width; ++i)
+            key[i] = uint16_t(state[i] + dim[c].key[i]);
+          size_t &slot = slotOf(key);
+          SpaceCount add = ways[s] * dim[c].ways;
+          if (slot == SIZE_MAX) {
+            slot = nextWays.size();
+            nextDigits.insert(nextDigits.end(), key.begin(), key.end());
+            nextWays.push_back(add);
+          } else {
+            nextWays[slot] += add;
+          }
+        }
+      }
+      digits.swap(nextDigits);
+      ways.swap(nextWays);
+    }
+    std::vector<int64_t> usage(axes);
+    std::vector<unsigned> loops(levels);
+    for (size_t s = 0; s < ways.size(); ++s) {
+      for (unsigned a = 0; a < axes; ++a)
+        usage[a] = values[a][digits[s * width + a]];
+      for (unsigned l = 0; l < levels; ++l)
+        loops[l] = digits[s * width + axes + l];
+      final(usage, loops, ways[s]);
+    }
+  }
+
+private:
+  unsigned axes, levels, width;
+  std::vector<int64_t> fanout;
+  std::vector<std::vector<int64_t>> values; ///< [axis]: sorted.
+  std::vector<unsigned> shift;
+  bool packed = true;
+  std::unordered_map<uint64_t, size_t> packedIndex;
+  std::unordered_map<std::vector<int64_t>, size_t, OptionKeyHash> vectorIndex;
+  std::vector<int64_t> wideKey;
+
+  size_t &slotOf(const std::vector<uint16_t> &key) {
+    if (packed) {
+      uint64_t code = 0;
+      for (unsigned i = 0; i < width; ++i)
+        code |= uint64_t(key[i]) << shift[i];
+      return packedIndex.try_emplace(code, SIZE_MAX).first->second;
+    }
+    wideKey.assign(key.begin(), key.end());
+    return vectorIndex.try_emplace(wideKey, SIZE_MAX).first->second;
   }
 };
 
@@ -1041,65 +1189,63 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
   // non-1 temporal loops per level); `weight` turns a final state into a
   // number of orders.
   auto count = [&](bool restricted, bool pruneOrders) {
-    std::map<std::pair<std::vector<int64_t>, std::vector<unsigned>>, SpaceCount>
-        states;
-    states[{std::vector<int64_t>(2 * levels, 1),
-            std::vector<unsigned>(levels, 0)}] = SpaceCount(1);
+    const unsigned axes = 2 * levels;
+    std::vector<int64_t> fanout(axes);
+    for (unsigned i = 0; i < axes; ++i)
+      fanout[i] = int64_t(arch_.levels[i / 2].fanout[i % 2]);
+    std::optional<MapSpace> plain;
+    if (!restricted) {
+      // Hardware only: any slot, spatial factors within fan-outs.
+      Constraints none;
+      none.padding = constraints.padding;
+      none.factorization = constraints.factorization;
+      plain.emplace(problem_, arch_, none);
+    }
+    std::vector<std::vector<OptionClass>> classes(dims);
+    std::vector<int64_t> key(axes + levels);
     for (unsigned d = 0; d < dims; ++d) {
-      std::map<OptionClass, SpaceCount> classes;
-      std::vector<std::vector<int64_t>> options;
-      if (restricted) {
-        options = factorizations(d, true);
-      } else {
-        // Hardware only: any slot, spatial factors within fan-outs.
-        Constraints none;
-        none.padding = constraints.padding;
-        none.factorization = constraints.factorization;
-        MapSpace plain(problem_, arch_, none);
-        options = plain.factorizations(d, true);
-      }
-      for (const std::vector<int64_t> &option : options) {
-        OptionClass c;
+      std::unordered_map<std::vector<int64_t>, SpaceCount, OptionKeyHash>
+          byKey;
+      for (const std::vector<int64_t> &option :
+           (restricted ? *this : *plain).factorizations(d, true)) {
         for (unsigned l = 0; l < levels; ++l) {
-          c.spatial.push_back(option[slotOf(l, kSpatialX)]);
-          c.spatial.push_back(option[slotOf(l, kSpatialY)]);
-          c.temporal.push_back(pruneOrders &&
-                               option[slotOf(l, kTemporal)] > 1 &&
-                               !(restricted && listed(l, d)));
+          key[2 * l] = option[slotOf(l, kSpatialX)];
+          key[2 * l + 1] = option[slotOf(l, kSpatialY)];
+          key[axes + l] = pruneOrders && option[slotOf(l, kTemporal)] > 1 &&
+                          !(restricted && listed(l, d));
         }
-        classes[c] += SpaceCount(1);
+        byKey[key] += SpaceCount(1);
       }
-      std::map<std::pair<std::vector<int64_t>, std::vector<unsigned>>,
-               SpaceCount>
-          next;
-      for (const auto &[state, ways] : states)
-        for (const auto &[c, n] : classes) {
-          std::vector<int64_t> usage = state.first;
-          bool fits = true;
-          for (unsigned i = 0; i < usage.size() && fits; ++i) {
-            usage[i] *= c.spatial[i];
-            fits = usage[i] <= int64_t(arch_.levels[i / 2].fanout[i % 2]);
-          }
-          if (!fits)
-            continue;
-          std::vector<unsigned> loops = state.second;
-          for (unsigned l = 0; l < levels; ++l)
-            loops[l] += c.temporal[l];
-          next[{usage, loops}] += ways * n;
-        }
-      states = std::move(next);
+      for (auto &[k, ways] : byKey)
+        classes[d].push_back({k, ways});
+      // A fixed order of classes keeps the DP's sums in one order.
+      std::sort(classes[d].begin(), classes[d].end(),
+                [](const OptionClass &x, const OptionClass &y) {
+                  return x.key < y.key;
+                });
     }
+    // The dims with the most classes first, while the states are few: the
+    // sum does not depend on the order, the work does (3x on BERT's
+    // attention ops on simba).
+    std::stable_sort(classes.begin(), classes.end(),
+                     [](const std::vector<OptionClass> &x,
+                        const std::vector<OptionClass> &y) {
+                       return x.size() > y.size();
+                     });
     SpaceCount total(0);
-    for (const auto &[state, ways] : states) {
-      if (restricted && !utilizationFits(state.first))
-        continue;
-      SpaceCount weighted = ways;
-      if (pruneOrders)
-        for (unsigned l = 0; l < levels; ++l)
-          if (!fixedOrder[l])
-            weighted *= factorial(state.second[l]);
-      total += weighted;
-    }
+    SizeDP(fanout, levels, dims, classes)
+        .run(classes, [&](const std::vector<int64_t> &usage,
+                          const std::vector<unsigned> &loops,
+                          const SpaceCount &ways) {
+          if (restricted && !utilizationFits(usage))
+            return;
+          SpaceCount weighted = ways;
+          if (pruneOrders)
+            for (unsigned l = 0; l < levels; ++l)
+              if (!fixedOrder[l])
+                weighted *= factorial(loops[l]);
+          total += weighted;
+        });
     return total;
   };
 

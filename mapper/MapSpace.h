@@ -34,9 +34,7 @@ struct Problem;
 /// A count that may exceed 64 bits: exact up to 2^128, else its log10.
 class SpaceCount {
 public:
-  SpaceCount(uint64_t value = 0) : value(value), log(0), exact(true) {
-    updateLog();
-  }
+  SpaceCount(uint64_t value = 0) : value(value), log(0), exact(true) {}
   SpaceCount &operator+=(const SpaceCount &other);
   SpaceCount &operator*=(const SpaceCount &other);
   friend SpaceCount operator*(SpaceCount a, const SpaceCount &b) {
@@ -44,7 +42,7 @@ public:
   }
   bool isExact() const { return exact; }
   /// log10 of the count (-inf for 0).
-  double log10() const { return log; }
+  double log10() const;
   /// "123,456" when exact; an inexact one "~123,456" below 10^18, else
   /// "10^41.3".
   std::string text() const;
@@ -53,9 +51,8 @@ public:
 
 private:
   unsigned __int128 value;
-  double log;
+  double log; ///< log10 of the count once it is inexact.
   bool exact;
-  void updateLog();
 };
 
 struct Genome {
