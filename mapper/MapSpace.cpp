@@ -21,12 +21,16 @@ namespace tessel {
 //===----------------------------------------------------------------------===//
 
 double SpaceCount::log10() const {
+  if (!known)
+    return NAN;
   if (!exact)
     return log;
   return value == 0 ? -INFINITY : double(std::log10((long double)value));
 }
 
 SpaceCount &SpaceCount::operator+=(const SpaceCount &other) {
+  if (!known || !other.known)
+    return *this = unknown();
   if (exact && other.exact && value + other.value >= value) {
     value += other.value;
     return *this;
@@ -39,6 +43,8 @@ SpaceCount &SpaceCount::operator+=(const SpaceCount &other) {
 }
 
 SpaceCount &SpaceCount::operator*=(const SpaceCount &other) {
+  if (!known || !other.known)
+    return *this = unknown();
   if (exact && other.exact) {
     if (value == 0 || other.value == 0) {
       value = 0;
@@ -56,6 +62,8 @@ SpaceCount &SpaceCount::operator*=(const SpaceCount &other) {
 }
 
 SpaceCount SpaceCount::scaled(const SpaceCount &count, double share) {
+  if (!count.known)
+    return unknown();
   SpaceCount result;
   if (share <= 0)
     return result;
@@ -65,6 +73,8 @@ SpaceCount SpaceCount::scaled(const SpaceCount &count, double share) {
 }
 
 std::string SpaceCount::text() const {
+  if (!known)
+    return "not counted";
   unsigned __int128 rest = value;
   std::string prefix;
   if (!exact) {
@@ -1062,15 +1072,21 @@ public:
   }
 
   /// Runs the DP; calls `final(usage, loops, ways)` for every final state.
+  /// False (and no call) if it would take more than `maxSteps` state x
+  /// class steps.
   template <class Final>
-  void run(const std::vector<std::vector<OptionClass>> &classes,
-           Final &&final) {
+  bool run(const std::vector<std::vector<OptionClass>> &classes,
+           uint64_t maxSteps, Final &&final) {
+    uint64_t steps = 0;
     std::vector<uint16_t> digits(width, 0); // Use 1 is index 0.
     std::vector<SpaceCount> ways{SpaceCount(1)};
     std::vector<uint16_t> nextDigits;
     std::vector<SpaceCount> nextWays;
     std::vector<uint16_t> key(width);
     for (const std::vector<OptionClass> &dim : classes) {
+      steps += uint64_t(ways.size()) * dim.size();
+      if (steps > maxSteps)
+        return false;
       // times[a][i * F + f]: the index of value i times factor f on axis
       // a, or -1 beyond the fan-out (F: the dim's distinct factors).
       std::vector<std::vector<int64_t>> factors(axes);
@@ -1142,6 +1158,7 @@ public:
         loops[l] = digits[s * width + axes + l];
       final(usage, loops, ways[s]);
     }
+    return true;
   }
 
 private:
@@ -1165,6 +1182,11 @@ private:
     return vectorIndex.try_emplace(wideKey, SIZE_MAX).first->second;
   }
 };
+
+/// The size DP's work limit (state x class steps, about 3 s here): a
+/// count past it is reported as not counted rather than hang a command
+/// (residual factorization on a deep Arch reaches 10^10).
+constexpr uint64_t kMaxSizeSteps = 200'000'000;
 
 } // namespace
 
@@ -1233,8 +1255,8 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
                        return x.size() > y.size();
                      });
     SpaceCount total(0);
-    SizeDP(fanout, levels, dims, classes)
-        .run(classes, [&](const std::vector<int64_t> &usage,
+    bool counted = SizeDP(fanout, levels, dims, classes)
+        .run(classes, kMaxSizeSteps, [&](const std::vector<int64_t> &usage,
                           const std::vector<unsigned> &loops,
                           const SpaceCount &ways) {
           if (restricted && !utilizationFits(usage))
@@ -1246,7 +1268,7 @@ std::vector<SpaceSize> MapSpace::sizes(unsigned capacitySamples,
                 weighted *= factorial(loops[l]);
           total += weighted;
         });
-    return total;
+    return counted ? total : SpaceCount::unknown();
   };
 
   SpaceCount hardwareKeeps(1), userKeeps(1), userOrders(1);

@@ -31,20 +31,28 @@ namespace tessel {
 struct Arch;
 struct Problem;
 
-/// A count that may exceed 64 bits: exact up to 2^128, else its log10.
+/// A count that may exceed 64 bits: exact up to 2^128, else its log10; or
+/// unknown (a count too costly to make: what is built from it is unknown).
 class SpaceCount {
 public:
   SpaceCount(uint64_t value = 0) : value(value), log(0), exact(true) {}
+  static SpaceCount unknown() {
+    SpaceCount count;
+    count.known = false;
+    count.exact = false;
+    return count;
+  }
+  bool isKnown() const { return known; }
   SpaceCount &operator+=(const SpaceCount &other);
   SpaceCount &operator*=(const SpaceCount &other);
   friend SpaceCount operator*(SpaceCount a, const SpaceCount &b) {
     return a *= b;
   }
   bool isExact() const { return exact; }
-  /// log10 of the count (-inf for 0).
+  /// log10 of the count (-inf for 0, NaN when unknown).
   double log10() const;
   /// "123,456" when exact; an inexact one "~123,456" below 10^18, else
-  /// "10^41.3".
+  /// "10^41.3"; "not counted" when unknown.
   std::string text() const;
   /// `count` times a fraction in (0, 1]: an estimate, so never exact.
   static SpaceCount scaled(const SpaceCount &count, double share);
@@ -53,6 +61,7 @@ private:
   unsigned __int128 value;
   double log; ///< log10 of the count once it is inexact.
   bool exact;
+  bool known = true;
 };
 
 struct Genome {

@@ -24,8 +24,15 @@ CREATE TABLE IF NOT EXISTS point_ops(
   point INTEGER, op TEXT, cycles INTEGER, energy_pj REAL, edp REAL,
   macs INTEGER, utilization REAL, evaluations INTEGER, mapping TEXT,
   sim_status TEXT, sim_cycles INTEGER, sim_energy_pj REAL,
-  PRIMARY KEY(point, op));
+  seconds REAL, space TEXT, PRIMARY KEY(point, op));
 )sql";
+
+/// Columns later versions added to a table, each with its type: a
+/// database an older Tessel made gets them (NULL in its old rows).
+const struct {
+  const char *table, *column, *type;
+} kAddedColumns[] = {{"point_ops", "seconds", "REAL"},
+                     {"point_ops", "space", "TEXT"}};
 
 
 std::string number(double value) {
@@ -39,6 +46,16 @@ std::string number(double value) {
 SweepDatabase::SweepDatabase(const std::string &path, const SweepSpec &spec)
     : db(std::make_unique<SqliteDatabase>(path)), spec(spec) {
   db->exec(kSchema);
+  for (const auto &added : kAddedColumns) {
+    SqliteStatement columns(*db, std::string("PRAGMA table_info(") +
+                                     added.table + ")");
+    bool have = false;
+    while (columns.step())
+      have = have || columns.text(1) == added.column;
+    if (!have)
+      db->exec(std::string("ALTER TABLE ") + added.table + " ADD COLUMN " +
+               added.column + " " + added.type);
+  }
   SqliteStatement get(*db, "SELECT value FROM sweep WHERE key = 'text'");
   if (get.step()) {
     if (get.text(0) != spec.text)
@@ -95,8 +112,11 @@ void SweepDatabase::record(const PointResult &r) {
           .bind(3, spec.parameters[p].values[r.point.choice[p]])
           .run();
     }
-    SqliteStatement op(*db, "INSERT OR REPLACE INTO point_ops VALUES "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement op(*db, "INSERT OR REPLACE INTO point_ops(point, op, "
+                            "cycles, energy_pj, edp, macs, utilization, "
+                            "evaluations, mapping, sim_status, sim_cycles, "
+                            "sim_energy_pj, seconds, space) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const OpResult &o : r.ops) {
       op.reset();
       op.bind(1, r.point.index)
@@ -111,6 +131,8 @@ void SweepDatabase::record(const PointResult &r) {
           .bind(10, o.simStatus)
           .bind(11, o.simCycles)
           .bind(12, o.simEnergyPJ)
+          .bind(13, o.seconds)
+          .bind(14, o.space)
           .run();
     }
   } catch (...) {
@@ -164,7 +186,8 @@ std::vector<PointResult> SweepDatabase::results() const {
     }
   SqliteStatement ops(*db, "SELECT point, op, cycles, energy_pj, macs, "
                            "utilization, evaluations, mapping, sim_status, "
-                           "sim_cycles, sim_energy_pj FROM point_ops "
+                           "sim_cycles, sim_energy_pj, seconds, space "
+                           "FROM point_ops "
                            "ORDER BY point, rowid");
   while (ops.step()) {
     OpResult o;
@@ -178,6 +201,8 @@ std::vector<PointResult> SweepDatabase::results() const {
     o.simStatus = ops.text(8);
     o.simCycles = ops.whole(9);
     o.simEnergyPJ = ops.real(10);
+    o.seconds = ops.real(11);
+    o.space = ops.text(12);
     auto found = byIndex.find(ops.whole(0));
     if (found != byIndex.end())
       found->second.ops.push_back(std::move(o));
@@ -241,7 +266,7 @@ std::string opsCsv(const SweepSpec &spec,
   for (const SweepParameter &parameter : spec.parameters)
     csv += "," + csvField(parameter.name);
   csv += ",op,cycles,energy_pj,edp,macs,utilization,evaluations,sim_status,"
-         "sim_cycles,sim_energy_pj\n";
+         "sim_cycles,sim_energy_pj,seconds,space\n";
   for (const PointResult &r : results)
     for (const OpResult &o : r.ops) {
       csv += std::to_string(r.point.index);
@@ -253,7 +278,8 @@ std::string opsCsv(const SweepSpec &spec,
              std::to_string(o.macs) + "," + number(o.utilization) + "," +
              std::to_string(o.evaluations) + "," + csvField(o.simStatus) +
              "," + std::to_string(o.simCycles) + "," +
-             number(o.simEnergyPJ) + "\n";
+             number(o.simEnergyPJ) + "," + number(o.seconds) + "," +
+             csvField(o.space) + "\n";
     }
   return csv;
 }

@@ -8,7 +8,8 @@
 //          sim_energy_pj, area_mm2, leakage_mw)   one row per design
 //   point_parameters(point, name, value)           the design's values
 //   point_ops(point, op, cycles, energy_pj, edp, macs, utilization,
-//             evaluations, mapping)                one row per design x op
+//             evaluations, mapping, sim_status, sim_cycles, sim_energy_pj,
+//             seconds, space)                      one row per design x op
 //
 // Each point is written in one transaction when it finishes, so a killed
 // run keeps every point it finished and a rerun skips them.

@@ -8,6 +8,7 @@
 #include "arch/ArchError.h"
 #include "arch/ArchLoader.h"
 #include "mapper/Constraints.h"
+#include "mapper/MapSpace.h"
 #include "mapper/Mapper.h"
 #include "mapping/Datatypes.h"
 #include "mapping/MappingYaml.h"
@@ -24,6 +25,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <set>
 
@@ -118,30 +121,70 @@ public:
 
   SweepSpec document(const YAML::Node &doc, const std::string &text) {
     expectKeys(doc,
-               {"name", "arch", "parameters", "workloads", "mapper", "model",
-                "objective", "precision", "constraints", "sample", "seed",
-                "limits", "simulate", "simTimeoutSeconds"},
+               {"name", "description", "arch", "parameters", "workloads",
+                "mapper", "model", "objective", "precision", "constraints",
+                "sample", "seed", "limits", "simulate", "simTimeoutSeconds",
+                "space"},
                "the sweep");
     SweepSpec spec;
     spec.file = file;
     spec.text = text;
     spec.name = doc["name"] ? get<std::string>(doc["name"], "name")
                             : fs::path(file).stem().string();
-    if (!doc["arch"])
-      fail(doc, "the sweep needs 'arch: PRESET' or 'arch: FILE.yaml'");
-    arch(doc["arch"], spec);
+    if (doc["description"])
+      spec.description = get<std::string>(doc["description"], "description");
+    if (doc["arch"])
+      arch(doc["arch"], get<std::string>(doc["arch"], "arch"), spec.archFile,
+           spec.archText);
     if (!doc["parameters"] || !doc["parameters"].IsSequence() ||
         doc["parameters"].size() == 0)
       fail(doc["parameters"] ? doc["parameters"] : doc,
            "'parameters' must be a list of {path, values | range}, e.g. "
            "- {path: GlobalBuffer.capacity, values: [32768, 65536]}");
-    std::set<std::string> names;
+    std::set<std::string> names, settings;
     for (const YAML::Node &p : doc["parameters"]) {
-      SweepParameter parameter = this->parameter(p, spec);
+      SweepParameter parameter = this->parameter(p);
       if (!names.insert(parameter.name).second)
         fail(p, "two parameters are called '" + parameter.name +
                     "'; give one a 'name'");
+      if (!parameter.setting.empty() &&
+          !settings.insert(parameter.setting).second)
+        fail(p, "two parameters set '" + parameter.setting + "'");
       spec.parameters.push_back(parameter);
+    }
+    // The base Arch: `arch:`, else the first of an `arch` setting's values.
+    const SweepParameter *archSetting = nullptr;
+    for (const SweepParameter &parameter : spec.parameters)
+      if (parameter.setting == "arch")
+        archSetting = &parameter;
+    if (archSetting && doc["arch"])
+      fail(doc["arch"], "the sweep has 'arch:' and a parameter with "
+                        "'setting: arch'; keep one");
+    if (!archSetting && !doc["arch"])
+      fail(doc, "the sweep needs 'arch: PRESET' or 'arch: FILE.yaml' (or a "
+                "parameter with 'setting: arch' and the presets or files to "
+                "compare)");
+    if (archSetting) {
+      spec.archFile = archSetting->files[0];
+      spec.archText = archSetting->texts[0];
+    }
+    // Every Arch field a parameter sets must be in every Arch compared.
+    for (size_t i = 0; i < spec.parameters.size(); ++i) {
+      const SweepParameter &parameter = spec.parameters[i];
+      if (!parameter.setting.empty())
+        continue;
+      std::vector<std::string> texts = {spec.archText};
+      if (archSetting)
+        texts = archSetting->texts;
+      for (size_t a = 0; a < texts.size(); ++a) {
+        std::string why;
+        nodeAt(YAML::Load(texts[a]), parameter.path, why);
+        if (!why.empty())
+          fail(doc["parameters"][i]["path"],
+               "path '" + parameter.path + "' " + why +
+                   (archSetting ? " (in arch " + archSetting->values[a] + ")"
+                                : std::string()));
+      }
     }
     if (!doc["workloads"] || !doc["workloads"].IsSequence() ||
         doc["workloads"].size() == 0)
@@ -171,23 +214,18 @@ public:
         fail(doc["precision"], "unknown precision '" + spec.precision +
                                    "'; expected words or declared");
     }
-    if (doc["constraints"]) {
-      spec.constraintsFile = existing(
+    if (doc["constraints"])
+      spec.constraintsFile = constraintsFile(
           doc["constraints"],
-          get<std::string>(doc["constraints"], "constraints"), "constraints");
-      try {
-        loadConstraints(spec.constraintsFile);
-      } catch (const std::exception &error) {
-        fail(doc["constraints"], std::string("its constraints do not read: ") +
-                                     error.what());
-      }
-    }
+          get<std::string>(doc["constraints"], "constraints"));
     if (doc["sample"])
       spec.sample = whole(doc["sample"], "sample", "points");
     if (doc["seed"])
       spec.seed = whole(doc["seed"], "seed", "a whole number");
     if (doc["simulate"])
       spec.simulate = get<bool>(doc["simulate"], "simulate");
+    if (doc["space"])
+      spec.space = get<bool>(doc["space"], "space");
     if (doc["simTimeoutSeconds"]) {
       spec.simTimeoutSeconds =
           get<double>(doc["simTimeoutSeconds"], "simTimeoutSeconds");
@@ -248,42 +286,102 @@ private:
                    ", " + root + " and the working directory)");
   }
 
-  void arch(const YAML::Node &node, SweepSpec &spec) const {
-    std::string name = get<std::string>(node, "arch");
+  /// A preset name or an Arch file: its file and YAML, checked to read.
+  void arch(const YAML::Node &node, const std::string &name,
+            std::string &file, std::string &text) const {
     bool preset = name.find('/') == std::string::npos &&
                   fs::path(name).extension() != ".yaml";
     if (preset) {
       try {
-        spec.archFile = resolveArchFile(name, root);
+        file = resolveArchFile(name, root);
       } catch (const std::exception &error) {
         fail(node, withoutPosition(error.what()));
       }
     } else {
-      spec.archFile = existing(node, name, "arch");
+      file = existing(node, name, "arch");
     }
     try {
-      loadArch(spec.archFile);
+      loadArch(file);
     } catch (const std::exception &error) {
-      fail(node, std::string("the base Arch does not read: ") + error.what());
+      fail(node, "the Arch '" + name + "' does not read: " + error.what());
     }
-    spec.archText = readYamlFile<SweepError>(spec.archFile, "the Arch file");
+    text = readYamlFile<SweepError>(file, "the Arch file");
   }
 
-  SweepParameter parameter(const YAML::Node &node,
-                           const SweepSpec &spec) const {
-    expectKeys(node, {"name", "path", "values", "range"}, "a parameter");
+  /// A constraints file (or `none`), checked to read.
+  std::string constraintsFile(const YAML::Node &node,
+                              const std::string &name) const {
+    if (name == "none")
+      return "";
+    std::string file = existing(node, name, "constraints");
+    try {
+      loadConstraints(file);
+    } catch (const std::exception &error) {
+      fail(node, std::string("its constraints do not read: ") + error.what());
+    }
+    return file;
+  }
+
+  /// Checks one value of a `setting:` parameter (and resolves its file).
+  void settingValue(const YAML::Node &node, SweepParameter &parameter) const {
+    const std::string &setting = parameter.setting;
+    std::string value = get<std::string>(node, setting);
+    auto oneOf = [&](const std::vector<std::string> &known,
+                     const std::string &what) {
+      if (std::find(known.begin(), known.end(), value) == known.end())
+        fail(node, "unknown " + what + " '" + value + "'; the " + what +
+                       "s are " + joined(known));
+    };
+    parameter.files.emplace_back();
+    parameter.texts.emplace_back();
+    if (setting == "arch") {
+      arch(node, value, parameter.files.back(), parameter.texts.back());
+    } else if (setting == "constraints") {
+      parameter.files.back() = constraintsFile(node, value);
+    } else if (setting == "mapper") {
+      oneOf(mapperNames(), "mapper");
+    } else if (setting == "model") {
+      oneOf(costModelNames(), "model");
+    } else if (setting == "objective") {
+      if (!Objective::parse(value))
+        fail(node, "unknown objective '" + value +
+                       "'; expected cycles, energy, edp, weighted:W or lex");
+    } else if (setting == "budget") {
+      if (whole(node, "budget", "evaluations per op") == 0)
+        fail(node, "a budget must be at least 1 (evaluations per op)");
+    }
+  }
+
+  SweepParameter parameter(const YAML::Node &node) const {
+    expectKeys(node, {"name", "path", "setting", "values", "range"},
+               "a parameter");
     SweepParameter parameter;
     parameter.line = unsigned(node.Mark().line + 1);
-    if (!node["path"])
+    if (node["path"] && node["setting"])
+      fail(node, "a parameter has 'path' (an Arch field) or 'setting' (" +
+                     joined(sweepSettingNames()) + "), not both");
+    if (!node["path"] && !node["setting"])
       fail(node, "a parameter needs 'path: Level.field' (e.g. "
-                 "GlobalBuffer.capacity) or a top-level field (clockGHz)");
-    parameter.path = get<std::string>(node["path"], "path");
+                 "GlobalBuffer.capacity), a top-level field (clockGHz), or "
+                 "'setting:' one of " + joined(sweepSettingNames()));
+    if (node["setting"]) {
+      parameter.setting = get<std::string>(node["setting"], "setting");
+      const std::vector<std::string> &known = sweepSettingNames();
+      if (std::find(known.begin(), known.end(), parameter.setting) ==
+          known.end())
+        fail(node["setting"], "unknown setting '" + parameter.setting +
+                                  "'; the settings are " + joined(known) +
+                                  " (an Arch field takes 'path:')");
+    } else {
+      parameter.path = get<std::string>(node["path"], "path");
+    }
     parameter.name = node["name"] ? get<std::string>(node["name"], "name")
-                                  : parameter.path;
-    std::string why;
-    nodeAt(YAML::Load(spec.archText), parameter.path, why);
-    if (!why.empty())
-      fail(node["path"], "path '" + parameter.path + "' " + why);
+                     : parameter.setting.empty() ? parameter.path
+                                                 : parameter.setting;
+    if (!parameter.setting.empty() && node["range"] &&
+        parameter.setting != "budget")
+      fail(node["range"], "setting '" + parameter.setting +
+                              "' takes 'values: [...]', not a range");
     if (node["values"] && node["range"])
       fail(node, "a parameter has 'values' or 'range', not both");
     if (node["values"]) {
@@ -303,6 +401,14 @@ private:
       if (!seen.insert(parameter.values[i]).second)
         fail(node, "parameter '" + parameter.name + "' lists " +
                        parameter.values[i] + " twice");
+    if (!parameter.setting.empty()) {
+      if (node["values"])
+        for (const YAML::Node &value : node["values"])
+          settingValue(value, parameter);
+      else
+        for (const std::string &value : parameter.values)
+          settingValue(YAML::Load(value), parameter);
+    }
     return parameter;
   }
 
@@ -465,10 +571,52 @@ std::vector<SweepPoint> sweepPoints(const SweepSpec &spec) {
   return points;
 }
 
-std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point) {
-  YAML::Node root = YAML::Load(spec.archText);
+const std::vector<std::string> &sweepSettingNames() {
+  static const std::vector<std::string> names = {
+      "arch", "mapper", "model", "objective", "constraints", "budget"};
+  return names;
+}
+
+PointSettings settingsAt(const SweepSpec &spec, const SweepPoint &point) {
+  PointSettings settings;
+  settings.archFile = spec.archFile;
+  settings.mapper = spec.mapper;
+  settings.model = spec.model;
+  settings.objective = spec.objective;
+  settings.constraintsFile = spec.constraintsFile;
+  settings.budget = spec.budget;
   for (size_t p = 0; p < spec.parameters.size(); ++p) {
     const SweepParameter &parameter = spec.parameters[p];
+    if (parameter.setting.empty())
+      continue;
+    size_t i = point.choice.at(p);
+    const std::string &value = parameter.values.at(i);
+    if (parameter.setting == "arch")
+      settings.archFile = parameter.files.at(i);
+    else if (parameter.setting == "mapper")
+      settings.mapper = value;
+    else if (parameter.setting == "model")
+      settings.model = value;
+    else if (parameter.setting == "objective")
+      settings.objective = value;
+    else if (parameter.setting == "constraints")
+      settings.constraintsFile = parameter.files.at(i);
+    else if (parameter.setting == "budget")
+      settings.budget = std::stoull(value);
+  }
+  return settings;
+}
+
+std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point) {
+  std::string text = spec.archText;
+  for (size_t p = 0; p < spec.parameters.size(); ++p)
+    if (spec.parameters[p].setting == "arch")
+      text = spec.parameters[p].texts.at(point.choice.at(p));
+  YAML::Node root = YAML::Load(text);
+  for (size_t p = 0; p < spec.parameters.size(); ++p) {
+    const SweepParameter &parameter = spec.parameters[p];
+    if (!parameter.setting.empty())
+      continue;
     std::string why;
     YAML::Node node = nodeAt(root, parameter.path, why);
     if (!why.empty())
@@ -484,7 +632,7 @@ std::string archYamlAt(const SweepSpec &spec, const SweepPoint &point) {
 Arch archAt(const SweepSpec &spec, const SweepPoint &point) {
   std::string yaml = archYamlAt(spec, point);
   try {
-    return parseArch(yaml, spec.archFile);
+    return parseArch(yaml, settingsAt(spec, point).archFile);
   } catch (const std::exception &error) {
     throw SweepError(spec.file + ": error: point " +
                      std::to_string(point.index) + " (" + point.key +
@@ -557,6 +705,32 @@ void simulatePoint(const SweepSpec &spec, const SweepPoint &point,
     result.simCycles = 0, result.simEnergyPJ = 0;
 }
 
+/// The op's map-space sizes per family (`family=size; ...`), kept per
+/// Arch, constraints and op: the mapper, model and objective a point varies
+/// do not change them, so a sweep counts each space once per process.
+std::string spaceText(const Problem &problem, const std::string &workload,
+                      const Arch &arch, const std::string &archYaml,
+                      const std::string &constraintsFile,
+                      const Constraints &constraints) {
+  static std::mutex mutex;
+  static std::map<std::vector<std::string>, std::string> known;
+  std::vector<std::string> key = {archYaml, constraintsFile, workload,
+                                  problem.name};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = known.find(key);
+    if (it != known.end())
+      return it->second;
+  }
+  std::string text;
+  MapSpace space(problem, arch, constraints);
+  for (const SpaceSize &size : space.sizes())
+    text += (text.empty() ? "" : "; ") + size.family + "=" + size.size.text();
+  std::lock_guard<std::mutex> lock(mutex);
+  known[key] = text;
+  return text;
+}
+
 } // namespace
 
 PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
@@ -567,13 +741,14 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
   result.point = point;
   try {
     Arch arch = archAt(spec, point);
+    PointSettings settings = settingsAt(spec, point);
     MapRequest request;
-    request.mapper = spec.mapper;
-    request.model = spec.model;
-    if (!spec.constraintsFile.empty())
-      request.constraints = loadConstraints(spec.constraintsFile);
-    request.options.objective = *Objective::parse(spec.objective);
-    request.options.maxEvaluations = spec.budget;
+    request.mapper = settings.mapper;
+    request.model = settings.model;
+    if (!settings.constraintsFile.empty())
+      request.constraints = loadConstraints(settings.constraintsFile);
+    request.options.objective = *Objective::parse(settings.objective);
+    request.options.maxEvaluations = settings.budget;
     request.options.seed = spec.seed;
     request.options.threads = std::max(1u, threads);
     request.options.stopRequested = [] { return interrupted(); };
@@ -589,13 +764,21 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
                       problem.name) == workload.ops.end())
           continue;
         applyPrecision(problem, precision);
+        OpResult op;
+        if (spec.space)
+          op.space = spaceText(problem, workload.file, arch,
+                               archYamlAt(spec, point),
+                               settings.constraintsFile, request.constraints);
+        auto searchStart = std::chrono::steady_clock::now();
         SearchResult found = mapProblem(problem, arch, request);
+        op.seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - searchStart)
+                         .count();
         if (interrupted())
           return result; // Not recorded: the caller sees the interrupt.
         if (!found.best || !found.report)
           throw SweepError("op '" + problem.name + "': no valid mapping in " +
                            std::to_string(found.evaluations) + " evaluations");
-        OpResult op;
         op.op = problem.name;
         op.cycles = found.report->cycles;
         op.energyPJ = found.report->energy.total();
@@ -666,6 +849,8 @@ std::string encodePoint(const PointResult &r) {
     w.put(o.macs);
     w.put(o.utilization);
     w.put(o.evaluations);
+    w.put(o.seconds);
+    w.put(o.space);
     w.put(o.mapping);
     w.put(o.simStatus);
     w.put(o.simCycles);
@@ -704,6 +889,8 @@ PointResult decodePoint(const std::string &bytes, const SweepSpec &spec) {
     o.macs = p.whole();
     o.utilization = p.real();
     o.evaluations = p.whole();
+    o.seconds = p.real();
+    o.space = p.text();
     o.mapping = p.text();
     o.simStatus = p.text();
     o.simCycles = p.whole();

@@ -38,12 +38,22 @@ public:
 };
 
 struct SweepParameter {
-  std::string name; ///< The column's name (the path unless given).
+  std::string name; ///< The column's name (the path or setting unless given).
   std::string path; ///< `Level.field[.field...]` or a top-level field.
-  /// Each value as YAML text (`65536`, `[16, 16]`, `true`).
+  /// Or, instead of an Arch field, one of the run's settings: `arch` (a
+  /// preset or Arch file per value), `mapper`, `model`, `objective`,
+  /// `constraints` (a constraints file per value, or `none`), `budget`.
+  std::string setting;
+  /// Each value as YAML text (`65536`, `[16, 16]`, `true`, `genetic`).
   std::vector<std::string> values;
+  /// For `arch` and `constraints`: each value's file (resolved; "" for
+  /// `none`), and for `arch` its YAML.
+  std::vector<std::string> files, texts;
   unsigned line = 0;
 };
+
+/// The names `setting:` accepts.
+const std::vector<std::string> &sweepSettingNames();
 
 struct SweepWorkload {
   std::string file;             ///< Resolved MLIR file.
@@ -55,6 +65,7 @@ struct SweepSpec {
   std::string file; ///< The sweep file.
   std::string text; ///< Its text: the sweep's identity in a database.
   std::string name;
+  std::string description; ///< What the sweep shows (for reports).
   std::string archFile; ///< The base Arch's file (a preset resolved).
   std::string archText; ///< Its YAML.
   std::vector<SweepParameter> parameters;
@@ -73,6 +84,8 @@ struct SweepSpec {
   std::optional<double> maxAreaMm2;
   /// Simulate each op's best mapping (`tessel sim`, a process per op).
   bool simulate = false;
+  /// Count each op's map space per constraint family (MapSpace::sizes).
+  bool space = false;
   double simTimeoutSeconds = 300;
 };
 
@@ -112,6 +125,15 @@ std::vector<SweepPoint> sweepPoints(const SweepSpec &spec);
 /// what the Arch reader refused.
 Arch archAt(const SweepSpec &spec, const SweepPoint &point);
 
+/// How a point's ops are mapped: the sweep's settings with the point's
+/// `setting:` values in place.
+struct PointSettings {
+  std::string archFile; ///< The base Arch's file at this point.
+  std::string mapper, model, objective, constraintsFile;
+  uint64_t budget = 0;
+};
+PointSettings settingsAt(const SweepSpec &spec, const SweepPoint &point);
+
 /// What one op cost at one point, with the mapping found.
 struct OpResult {
   std::string op;
@@ -120,6 +142,10 @@ struct OpResult {
   uint64_t macs = 0;
   double utilization = 0;
   uint64_t evaluations = 0;
+  double seconds = 0;  ///< The search's wall time (not reproducible).
+  /// With `space: true`: the map space's size after each family,
+  /// `family=size; ...` (SpaceCount::text: exact digits, `~` estimates).
+  std::string space;
   std::string mapping; ///< Mapping YAML.
   /// The simulator's figures for that mapping ("" status: not simulated).
   std::string simStatus;

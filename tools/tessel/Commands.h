@@ -26,6 +26,7 @@ void addTimeloopCommand(CLI::App &app, int &exitCode);
 void addMaestroCommand(CLI::App &app, int &exitCode);
 void addSweepCommand(CLI::App &app, int &exitCode);
 void addHistoryCommand(CLI::App &app, int &exitCode);
+void addStudyCommand(CLI::App &app, int &exitCode);
 
 } // namespace tessel::cli
 

@@ -11,6 +11,7 @@
 #include "Options.h"
 #include "MpiHandoff.h"
 #include "Refine.h"
+#include "SweepRun.h"
 
 #include "support/Files.h"
 #include "support/Interrupt.h"
@@ -29,21 +30,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <unistd.h>
 
 namespace tessel::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct SweepCommandOptions {
-  std::string file;
-  std::string out = "sweep-out";
-  std::string root = TESSEL_SOURCE_DIR;
-  unsigned threads = 1;
-  bool list = false;
-  bool progress = false;
-};
 
 std::string duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0)
@@ -53,6 +46,37 @@ std::string duration(double seconds) {
     std::snprintf(text, sizeof text, "%.0f s", seconds);
   else
     std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+  return text;
+}
+
+/// `sweep NAME: 6 of 6 points, base FILE, genetic mapper (...), reuse
+/// model`, each setting a parameter varies said as varied.
+std::string sweepHeader(const SweepSpec &spec, size_t points) {
+  std::set<std::string> varied;
+  for (const SweepParameter &parameter : spec.parameters)
+    if (!parameter.setting.empty())
+      varied.insert(parameter.setting);
+  auto values = [&](const std::string &setting) {
+    for (const SweepParameter &parameter : spec.parameters)
+      if (parameter.setting == setting) {
+        std::string list;
+        for (const std::string &value : parameter.values)
+          list += (list.empty() ? "" : ", ") + value;
+        return list;
+      }
+    return std::string();
+  };
+  std::string text = "sweep " + spec.name + ": " + withCommas(points) +
+                     " of " + withCommas(gridSize(spec)) + " points, ";
+  text += varied.count("arch") ? "archs " + values("arch")
+                               : "base " + spec.archFile;
+  text += ", " + (varied.count("mapper") ? "mappers " + values("mapper")
+                                        : spec.mapper + " mapper");
+  text += " (" + (varied.count("budget") ? values("budget")
+                                        : withCommas(spec.budget)) +
+          " evaluations per op), " +
+          (varied.count("model") ? "models " + values("model")
+                                 : spec.model + " model");
   return text;
 }
 
@@ -126,7 +150,9 @@ void printPoints(const SweepSpec &spec, const std::vector<PointResult> &results,
 }
 
 
-int run(const SweepCommandOptions &options) {
+} // namespace
+
+int runSweepCommand(const SweepCommandOptions &options) {
 #ifndef TESSEL_WITH_MPI
   if (launchedByMpirun())
     return handToMpiBuild("sweep");
@@ -147,11 +173,7 @@ int run(const SweepCommandOptions &options) {
   }
   bool reporter = launchRank() == 0; // Under mpirun, rank 0 reports.
   if (reporter)
-    std::cout << "sweep " << spec.name << ": " << withCommas(points.size())
-            << " of " << withCommas(gridSize(spec)) << " points, base "
-            << spec.archFile << ", " << spec.mapper << " mapper ("
-            << withCommas(spec.budget) << " evaluations per op), " << spec.model
-            << " model\n";
+    std::cout << sweepHeader(spec, points.size()) << "\n";
   if (options.list) {
     for (const SweepPoint &point : reporter ? points : std::vector<SweepPoint>{})
       std::cout << "  " << point.index << "  " << point.key << "\n";
@@ -303,8 +325,6 @@ int run(const SweepCommandOptions &options) {
   return failed || unsimulated ? 1 : 0;
 }
 
-} // namespace
-
 void addSweepCommand(CLI::App &app, int &exitCode) {
   auto options = std::make_shared<SweepCommandOptions>();
   CLI::App *sub = app.add_subcommand(
@@ -330,7 +350,8 @@ void addSweepCommand(CLI::App &app, int &exitCode) {
               "exits 130; the same command resumes. Exit status 1 if a point "
               "failed or (with simulate: true) a simulation did (the others "
               "are kept).");
-  sub->callback([options, &exitCode] { exitCode = run(*options); });
+  sub->callback(
+      [options, &exitCode] { exitCode = runSweepCommand(*options); });
 }
 
 } // namespace tessel::cli

@@ -47,6 +47,7 @@ int runTessel(int argc, char **argv) {
   tessel::cli::addMaestroCommand(app, exitCode);
   tessel::cli::addSweepCommand(app, exitCode);
   tessel::cli::addHistoryCommand(app, exitCode);
+  tessel::cli::addStudyCommand(app, exitCode);
   for (CLI::App *sub : app.get_subcommands({}))
     sub->set_version_flag("--version", TESSEL_VERSION_STRING);
   app.failure_message(tessel::cli::usageMessage);
