@@ -246,13 +246,38 @@ public:
             archs.push_back(a);
     if (archs.empty())
       return;
+    std::map<std::string, double> area;
+    for (const View &view : views)
+      for (const auto &[key, cell] : view.cells)
+        if (cell.point->areaMm2 > 0)
+          area[key[0]] = cell.point->areaMm2;
     out << "## At a glance: which accelerator suits which op class\n\n"
         << "Each row is one sweep (an op class); each cell the energy-delay "
            "product of its ops on that accelerator (each op's best mapping "
            "over every mapper and constraint set tried, cycles and energy "
            "summed over the ops), divided by the best accelerator's: "
            "**1.00x** is the best, 3.00x three times its EDP. A dash: some "
-           "op found no valid mapping there.\n\n";
+           "op found no valid mapping there.\n\n"
+        << glanceTable(views, archs, {}) << "\n";
+    std::string areas;
+    for (const std::string &a : archs)
+      if (area.count(a))
+        areas += (areas.empty() ? "" : ", ") + a + " " +
+                 format("%.2f", area[a]) + " mm^2";
+    if (areas.empty())
+      return;
+    out << "The designs differ in size, which EDP does not weigh: on-chip "
+           "area (docs/arch.md) "
+        << areas
+        << ". Weighed by it (EDP x area, EDAP), over the best:\n\n"
+        << glanceTable(views, archs, area) << "\n";
+  }
+
+  /// The at-a-glance table: per sweep and accelerator the summed best EDP
+  /// (times the area when `area` is given) over the row's best.
+  std::string glanceTable(const std::vector<View> &views,
+                          const std::vector<std::string> &archs,
+                          const std::map<std::string, double> &area) {
     Table table;
     table.header = {"op class"};
     table.right = {false};
@@ -266,6 +291,11 @@ public:
       if (view.archs.size() < 2)
         continue;
       std::vector<double> totals = view.totals();
+      if (!area.empty())
+        for (size_t i = 0; i < totals.size(); ++i) {
+          auto it = area.find(view.archs[i]);
+          totals[i] *= it == area.end() ? NAN : it->second;
+        }
       double best = INFINITY;
       std::string bestArch = "-";
       for (size_t i = 0; i < totals.size(); ++i)
@@ -287,7 +317,7 @@ public:
       row.push_back(bestArch);
       table.rows.push_back(row);
     }
-    out << table.text() << "\n";
+    return table.text();
   }
 
   void section(const View &view) {
@@ -454,8 +484,9 @@ private:
            "(docs/constraints.md): *unconstrained* is every factorization, "
            "loop order and keep choice; *hardware* keeps the fan-outs and "
            "what each level may hold; *user* the constraint file's fixed "
-           "factors, orders and templates (residual factorization, a "
-           "workload constraint, enlarges every count); *pruned* collapses "
+           "factors, orders and templates (padding or residual "
+           "factorization, workload constraints, enlarge every count from "
+           "*hardware* on); *pruned* collapses "
            "the orders of factor-1 loops; *capacity* is estimated by "
            "sampling (`~`).\n\n"
         << table.text() << "\n";
@@ -511,7 +542,7 @@ private:
               any = view.at(a, m, c, op);
           if (any)
             for (const auto &[family, size] : spaceSizes(any->space))
-              if (family == "pruned")
+              if (family == "pruned" && std::isfinite(spaceLog10(size)))
                 logs.push_back(spaceLog10(size));
         }
         archRow.push_back(archRatios.empty() ? "-"
@@ -526,8 +557,9 @@ private:
       perArch.rows.push_back(archRow);
     }
     out << table.text() << "\n"
-        << "The EDP ratio per accelerator (geometric mean over ops and "
-           "mappers):\n\n"
+        << "(A dash in the space column: no count was made, as the "
+           "map-space table says.) The EDP ratio per accelerator (geometric "
+           "mean over ops and mappers):\n\n"
         << perArch.text() << "\n";
   }
 
@@ -653,7 +685,7 @@ private:
              << "plot x title 'model = simulator' lc rgb '#999999'";
       for (size_t ai = 0; ai < view.archs.size(); ++ai)
         script << ", '" << name << ".dat' using ($1 == " << ai
-               << " ? $3 : 1/0):2 with points pt " << 5 + 2 * (ai % 4)
+               << " ? $3 : 1/0):2 with points pt " << 5 + 2 * (ai % 6)
                << " ps 1.4 title " << quoted(view.archs[ai]);
       script << "\n";
       std::string why = plot(options.plotDirectory, name, data.str(),

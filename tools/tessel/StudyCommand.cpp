@@ -90,7 +90,11 @@ int run(const StudyCommandOptions &options) {
   study.command = "tessel study";
   for (const std::string &file : options.files)
     study.command += " " + file;
-  study.command += " --markdown " + markdown;
+  study.command += " --out " + options.out + " --markdown " + markdown;
+  if (!options.plots.empty())
+    study.command += " --plots " + options.plots;
+  if (options.title != StudyCommandOptions().title)
+    study.command += " --title '" + options.title + "'";
   std::string work = (fs::path(options.out) / "plots").string();
   if (std::string why = makeDirectories(work); !why.empty()) {
     std::cerr << "tessel study: " << why << "\n";
