@@ -3,6 +3,7 @@
 
 #include "support/Files.h"
 #include "support/Gnuplot.h"
+#include "support/Text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,15 +25,7 @@ std::string format(const char *pattern, double value) {
   return text;
 }
 
-std::string commas(uint64_t value) {
-  std::string digits = std::to_string(value), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string commas(uint64_t value) { return withCommas(value); }
 
 /// A ratio as `1.00x`, `0.52x`, `12.3x`.
 std::string ratio(double r) {

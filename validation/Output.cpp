@@ -3,6 +3,7 @@
 
 #include "support/Files.h"
 #include "support/Gnuplot.h"
+#include "support/Text.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -30,15 +31,7 @@ std::string signedPercent(double value) {
   return (value >= 0 ? "+" : "") + fixed(value, 1) + "%";
 }
 
-std::string commas(uint64_t value) {
-  std::string digits = std::to_string(value), text;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0)
-      text += ',';
-    text += digits[i];
-  }
-  return text;
-}
+std::string commas(uint64_t value) { return withCommas(value); }
 
 /// The unit of an energy axis: the largest that keeps the highest bar at
 /// or above 1.

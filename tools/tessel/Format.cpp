@@ -15,16 +15,6 @@ std::string fixed(double value, int digits) {
   return text;
 }
 
-std::string withCommas(uint64_t value) {
-  std::string digits = std::to_string(value), text;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && (digits.size() - i) % 3 == 0)
-      text += ',';
-    text += digits[i];
-  }
-  return text;
-}
-
 std::string humanBytes(uint64_t bytes) {
   static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);

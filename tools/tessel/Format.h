@@ -2,6 +2,8 @@
 #ifndef TESSEL_TOOLS_FORMAT_H
 #define TESSEL_TOOLS_FORMAT_H
 
+#include "support/Text.h"
+
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -13,8 +15,8 @@ struct StorageLevel;
 
 namespace tessel::cli {
 
-/// 4089184256 -> "4,089,184,256".
-std::string withCommas(uint64_t value);
+/// 4089184256 -> "4,089,184,256" (support/Text.h).
+using tessel::withCommas;
 /// `value` with `digits` decimals: "12.50".
 std::string fixed(double value, int digits);
 /// 634800 -> "619.9 KiB" (exact byte counts stay in JSON).
