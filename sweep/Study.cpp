@@ -496,7 +496,10 @@ private:
            "accelerators), the best EDP found (geometric mean of the "
            "ratios; below 1.00x the constraints led the search to better "
            "mappings in the same budget), and the search time (total wall "
-           "time of the searches, this machine).\n\n";
+           "time of the searches, this machine). The hardware family is "
+           "never dropped: a mapping outside it cannot run on the "
+           "accelerator, so what it does is the space it removes "
+           "(*unconstrained* to *hardware* in the map-space table).\n\n";
     Table table;
     table.header = {"constraints", "pruned space (median)", "EDP vs " + base,
                     "search time (s)", "ops without a mapping"};
