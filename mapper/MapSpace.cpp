@@ -720,7 +720,8 @@ Genome MapSpace::crossover(const Genome &a, const Genome &b,
 }
 
 std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {
-  std::vector<int64_t> usage(2 * levels, 1);
+  thread_local std::vector<int64_t> usage; // Called once per candidate.
+  usage.assign(2 * levels, 1);
   for (unsigned l = 0; l < levels; ++l) {
     const LevelMapping &level = mapping.levels[l];
     for (unsigned d = 0; d < dims; ++d) {

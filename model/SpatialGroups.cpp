@@ -356,8 +356,8 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
   return sums;
 }
 
-std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> &groupMemo() {
-  thread_local std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> memo;
+FlatMemo<NetworkSums> &groupMemo() {
+  thread_local FlatMemo<NetworkSums> memo(1u << 17);
   return memo;
 }
 
@@ -476,15 +476,14 @@ GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
           key.push(offsets[i * width + c]);
     }
   }
-  std::unordered_map<MemoKey, NetworkSums, MemoKeyHash> &memo = groupMemo();
-  auto found = memo.find(key);
-  if (found == memo.end()) {
-    if (memo.size() > 100000)
+  FlatMemo<NetworkSums> &memo = groupMemo();
+  const NetworkSums *found = memo.find(key);
+  if (!found) {
+    if (4 * memo.size() >= 3 * memo.capacity())
       memo.clear();
-    found = memo.emplace(key, networkSums(loops, offsets, width, network, s))
-                .first;
+    found = &memo.insert(key, networkSums(loops, offsets, width, network, s));
   }
-  const NetworkSums &sums = found->second;
+  const NetworkSums &sums = *found;
   GroupTraffic traffic;
   traffic.groups = otherGroups * sums.groups;
   traffic.childPairs = otherGroups * sums.childPairs;
