@@ -5,6 +5,8 @@
 
 #include <mpi.h>
 
+#include <cstdlib>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -195,8 +197,21 @@ MpiJobsOutcome
 runJobsMpi(const std::vector<std::string> &jobs,
            const std::function<std::string(const std::string &)> &run,
            const std::function<void(size_t, const std::string &)> &onResult) {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  // One MPI session for the process, however many runs it makes (a
+  // `tessel study` runs several sweeps): initialised on the first run,
+  // finalised at exit.
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    std::atexit([] {
+      int finalized = 0;
+      MPI_Finalized(&finalized);
+      if (!finalized)
+        MPI_Finalize();
+    });
+  }
   MpiJobsOutcome outcome;
   MPI_Comm_rank(MPI_COMM_WORLD, &outcome.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &outcome.ranks);
@@ -210,7 +225,7 @@ runJobsMpi(const std::vector<std::string> &jobs,
   } else {
     serve(run);
   }
-  MPI_Finalize();
+  MPI_Barrier(MPI_COMM_WORLD); // Every rank done before the next run.
   return outcome;
 }
 

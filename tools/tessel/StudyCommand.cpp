@@ -10,6 +10,7 @@
 
 #include "support/Files.h"
 #include "support/Interrupt.h"
+#include "support/Launch.h"
 #include "sweep/Database.h"
 #include "sweep/Study.h"
 
@@ -36,6 +37,11 @@ struct StudyCommandOptions {
 
 int run(const StudyCommandOptions &options) {
   int status = 0;
+  // Under mpirun every rank runs each sweep (rank 0 records it); rank 0
+  // alone writes the document.
+  bool reporter = launchRank() == 0;
+  if (options.reportOnly && !reporter)
+    return 0;
   std::vector<StudySweep> sweeps;
   for (const std::string &file : options.files) {
     SweepSpec spec;
@@ -54,6 +60,11 @@ int run(const StudyCommandOptions &options) {
       sweep.threads = options.threads;
       sweep.progress = options.progress;
       int code = runSweepCommand(sweep);
+      if (!reporter) {
+        if (code == 130 || interrupted())
+          return 130;
+        continue;
+      }
       std::cout << "\n";
       if (code == 130 || interrupted()) {
         std::cerr << "tessel study: interrupted; rerun the same command to "
@@ -77,6 +88,8 @@ int run(const StudyCommandOptions &options) {
       return 1;
     }
   }
+  if (!reporter)
+    return 0;
   std::string markdown = options.markdown.empty()
                              ? (fs::path(options.out) / "case-studies.md")
                                    .string()
