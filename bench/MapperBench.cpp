@@ -8,6 +8,9 @@
 // BM_SpaceSizes counts BERT-base's map spaces per constraint family
 // (`tessel map --space`, capacity sampling off) on the simba and NVDLA
 // presets; its unit is whole modules counted (8 ops each).
+// BM_ReuseModel_Residual evaluates seeded random residual-factorization
+// mappings of ResNet-50's conv1 on simba (the clipped nest's exact
+// counting); items_per_second is evaluations per second.
 //
 //   ./build/bench/tessel_mapper_bench
 //
@@ -15,9 +18,13 @@
 #include "arch/ArchLoader.h"
 #include "mapper/MapSpace.h"
 #include "mapper/Mapper.h"
+#include "model/CostModel.h"
 #include "workloads/LinalgImport.h"
 
 #include <benchmark/benchmark.h>
+
+#include <random>
+#include <stdexcept>
 
 namespace tessel {
 namespace {
@@ -81,6 +88,41 @@ BENCHMARK_CAPTURE(spaceSizesBert, simba, "simba")
 BENCHMARK_CAPTURE(spaceSizesBert, nvdla, "nvdla")
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
+
+void BM_ReuseModel_Residual_Simba(benchmark::State &state) {
+  static const WorkloadSet resnet = importLinalgFile(
+      std::string(TESSEL_SOURCE_DIR) + "/workloads/zoo/resnet50.mlir");
+  static const Arch arch =
+      loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/simba.yaml");
+  const Problem &conv1 = resnet.problems.front();
+  std::unique_ptr<CostModel> model = createCostModel("reuse");
+  static const std::vector<Mapping> mappings = [&] {
+    Constraints residual;
+    residual.factorization = Factorization::Residual;
+    MapSpace space(conv1, arch, residual);
+    std::mt19937_64 rng(7);
+    std::vector<Mapping> legal;
+    for (unsigned i = 0; i < 2000 && legal.size() < 50; ++i) {
+      Mapping mapping = space.decode(space.random(rng));
+      if (model->evaluate(conv1, arch, mapping).report)
+        legal.push_back(mapping);
+    }
+    return legal;
+  }();
+  if (mappings.empty())
+    throw std::runtime_error("no legal residual mapping of conv1 on simba");
+  size_t next = 0;
+  uint64_t checksum = 0;
+  for (auto _ : state) {
+    Evaluation evaluation = model->evaluate(conv1, arch, mappings[next]);
+    checksum += evaluation.report->cycles;
+    benchmark::DoNotOptimize(checksum);
+    next = next + 1 == mappings.size() ? 0 : next + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["mappings"] = double(mappings.size());
+}
+BENCHMARK(BM_ReuseModel_Residual_Simba)->Unit(benchmark::kMillisecond);
 
 #define MAPPER_BENCHMARK(mapper, preset)                                       \
   BENCHMARK_CAPTURE(mapResNet50, mapper##_##preset, #mapper, #preset)          \

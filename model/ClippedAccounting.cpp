@@ -63,84 +63,162 @@ struct Item {
   const Box *out;
 };
 
+/// gridLoad's buffers, kept per thread: it runs per network instance,
+/// step and tensor, thousands of times per evaluation on a large array.
+struct GridScratch {
+  std::vector<const Item *> live;
+  std::vector<int64_t> cuts;      ///< Every coordinate's, one after another.
+  std::vector<size_t> cutStart;   ///< [c]: where coordinate c's cuts start.
+  std::vector<size_t> rowStart;   ///< [c]: its first interval's row.
+  std::vector<uint64_t> inIn, inOut; ///< [row * blocks + b]: membership.
+  std::vector<size_t> cell;
+  std::vector<uint64_t> in, out, needing;
+  std::vector<unsigned> children;
+  // The charge of each distinct set of children needing a word: sets in
+  // `keys` (blocks words each), found through an open-addressing table.
+  std::vector<uint64_t> keys;
+  std::vector<NetworkLoad> loads;
+  std::vector<size_t> table; ///< Entry + 1, or 0.
+};
+
+GridScratch &gridScratch() {
+  thread_local GridScratch scratch;
+  return scratch;
+}
+
 /// Sums charge(children) over the words of the items' `in \ out`, each
 /// word charged once with the sorted set of children whose item holds it:
 /// exact on the grid every box's corners cut the coordinates into.
 template <typename Charge>
 NetworkLoad gridLoad(const std::vector<Item> &items, size_t width,
                      Charge charge) {
-  std::vector<const Item *> live;
+  GridScratch &s = gridScratch();
+  s.live.clear();
   for (const Item &item : items)
     if (!item.in->empty)
-      live.push_back(&item);
+      s.live.push_back(&item);
   NetworkLoad load;
-  if (live.empty())
+  if (s.live.empty())
     return load;
-  size_t n = live.size(), blocks = (n + 63) / 64;
-  std::vector<std::vector<int64_t>> cuts(width);
-  std::vector<std::vector<std::vector<uint64_t>>> inIn(width), inOut(width);
+  size_t n = s.live.size(), blocks = (n + 63) / 64;
+  s.cuts.clear();
+  s.cutStart.assign(width + 1, 0);
+  s.rowStart.assign(width + 1, 0);
   for (size_t c = 0; c < width; ++c) {
-    for (const Item *item : live) {
-      cuts[c].push_back(item->in->low[c]);
-      cuts[c].push_back(item->in->high[c] + 1);
+    size_t first = s.cuts.size();
+    s.cutStart[c] = first;
+    for (const Item *item : s.live) {
+      s.cuts.push_back(item->in->low[c]);
+      s.cuts.push_back(item->in->high[c] + 1);
       if (!item->out->empty) {
-        cuts[c].push_back(item->out->low[c]);
-        cuts[c].push_back(item->out->high[c] + 1);
+        s.cuts.push_back(item->out->low[c]);
+        s.cuts.push_back(item->out->high[c] + 1);
       }
     }
-    std::sort(cuts[c].begin(), cuts[c].end());
-    cuts[c].erase(std::unique(cuts[c].begin(), cuts[c].end()), cuts[c].end());
-    size_t intervals = cuts[c].size() - 1;
-    inIn[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
-    inOut[c].assign(intervals, std::vector<uint64_t>(blocks, 0));
-    for (size_t k = 0; k < intervals; ++k)
+    std::sort(s.cuts.begin() + long(first), s.cuts.end());
+    s.cuts.erase(std::unique(s.cuts.begin() + long(first), s.cuts.end()),
+                 s.cuts.end());
+    s.rowStart[c + 1] = s.rowStart[c] + (s.cuts.size() - first - 1);
+  }
+  s.cutStart[width] = s.cuts.size();
+  s.inIn.assign(s.rowStart[width] * blocks, 0);
+  s.inOut.assign(s.rowStart[width] * blocks, 0);
+  for (size_t c = 0; c < width; ++c) {
+    size_t intervals = s.rowStart[c + 1] - s.rowStart[c];
+    for (size_t k = 0; k < intervals; ++k) {
+      int64_t at = s.cuts[s.cutStart[c] + k];
+      uint64_t *rowIn = &s.inIn[(s.rowStart[c] + k) * blocks];
+      uint64_t *rowOut = &s.inOut[(s.rowStart[c] + k) * blocks];
       for (size_t g = 0; g < n; ++g) {
-        int64_t at = cuts[c][k];
-        const Item &item = *live[g];
+        const Item &item = *s.live[g];
         if (at >= item.in->low[c] && at <= item.in->high[c])
-          inIn[c][k][g / 64] |= uint64_t(1) << (g % 64);
+          rowIn[g / 64] |= uint64_t(1) << (g % 64);
         if (!item.out->empty && at >= item.out->low[c] &&
             at <= item.out->high[c])
-          inOut[c][k][g / 64] |= uint64_t(1) << (g % 64);
+          rowOut[g / 64] |= uint64_t(1) << (g % 64);
       }
+    }
   }
-  std::map<std::vector<uint64_t>, NetworkLoad> bySet;
-  std::vector<size_t> cell(width, 0);
-  std::vector<uint64_t> in(blocks), out(blocks), needing(blocks);
+  s.keys.clear();
+  s.loads.clear();
+  s.table.assign(64, 0);
+  auto hashOf = [&](const uint64_t *set) {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t b = 0; b < blocks; ++b)
+      h = (h ^ set[b]) * 0x100000001b3ull + (h >> 31);
+    return h;
+  };
+  auto grow = [&] {
+    s.table.assign(s.table.size() * 2, 0);
+    size_t mask = s.table.size() - 1;
+    for (size_t e = 0; e < s.loads.size(); ++e) {
+      size_t i = hashOf(&s.keys[e * blocks]) & mask;
+      while (s.table[i] != 0)
+        i = (i + 1) & mask;
+      s.table[i] = e + 1;
+    }
+  };
+  s.cell.assign(width, 0);
+  s.in.resize(blocks);
+  s.out.resize(blocks);
+  s.needing.resize(blocks);
   while (true) {
     uint64_t volume = 1;
-    std::fill(in.begin(), in.end(), ~uint64_t(0));
-    std::fill(out.begin(), out.end(), ~uint64_t(0));
+    std::fill(s.in.begin(), s.in.end(), ~uint64_t(0));
+    std::fill(s.out.begin(), s.out.end(), ~uint64_t(0));
     for (size_t c = 0; c < width; ++c) {
-      volume *= uint64_t(cuts[c][cell[c] + 1] - cuts[c][cell[c]]);
+      size_t k = s.cell[c];
+      volume *= uint64_t(s.cuts[s.cutStart[c] + k + 1] -
+                         s.cuts[s.cutStart[c] + k]);
+      const uint64_t *rowIn = &s.inIn[(s.rowStart[c] + k) * blocks];
+      const uint64_t *rowOut = &s.inOut[(s.rowStart[c] + k) * blocks];
       for (size_t b = 0; b < blocks; ++b) {
-        in[b] &= inIn[c][cell[c]][b];
-        out[b] &= inOut[c][cell[c]][b];
+        s.in[b] &= rowIn[b];
+        s.out[b] &= rowOut[b];
       }
     }
     bool any = false;
     for (size_t b = 0; b < blocks; ++b) {
-      needing[b] = in[b] & ~out[b];
-      any |= needing[b] != 0;
+      s.needing[b] = s.in[b] & ~s.out[b];
+      any |= s.needing[b] != 0;
     }
     if (any) {
-      auto [entry, fresh] = bySet.try_emplace(needing);
-      if (fresh) {
-        std::vector<unsigned> children;
-        for (size_t g = 0; g < n; ++g)
-          if ((needing[g / 64] >> (g % 64)) & 1)
-            children.push_back(live[g]->child);
-        std::sort(children.begin(), children.end());
-        children.erase(std::unique(children.begin(), children.end()),
-                       children.end());
-        entry->second = charge(children);
+      size_t mask = s.table.size() - 1;
+      size_t i = hashOf(s.needing.data()) & mask;
+      const NetworkLoad *found = nullptr;
+      for (; s.table[i] != 0; i = (i + 1) & mask) {
+        size_t e = s.table[i] - 1;
+        if (std::equal(s.needing.begin(), s.needing.end(),
+                       s.keys.begin() + long(e * blocks))) {
+          found = &s.loads[e];
+          break;
+        }
       }
-      load.words += volume * entry->second.words;
-      load.hops += volume * entry->second.hops;
+      if (!found) {
+        s.children.clear();
+        for (size_t g = 0; g < n; ++g)
+          if ((s.needing[g / 64] >> (g % 64)) & 1)
+            s.children.push_back(s.live[g]->child);
+        std::sort(s.children.begin(), s.children.end());
+        s.children.erase(std::unique(s.children.begin(), s.children.end()),
+                         s.children.end());
+        NetworkLoad charged = charge(s.children);
+        s.keys.insert(s.keys.end(), s.needing.begin(), s.needing.end());
+        s.loads.push_back(charged);
+        s.table[i] = s.loads.size();
+        if (2 * s.loads.size() > s.table.size())
+          grow();
+        load.words += volume * charged.words;
+        load.hops += volume * charged.hops;
+      } else {
+        load.words += volume * found->words;
+        load.hops += volume * found->hops;
+      }
     }
     size_t c = width;
-    while (c > 0 && ++cell[c - 1] + 1 == cuts[c - 1].size())
-      cell[--c] = 0;
+    while (c > 0 &&
+           ++s.cell[c - 1] + 1 == s.cutStart[c] - s.cutStart[c - 1])
+      s.cell[--c] = 0;
     if (c == 0)
       break;
   }
@@ -245,6 +323,7 @@ private:
   unsigned levels;
   Report &report;
   std::vector<int64_t> bounds;
+  mutable std::vector<int64_t> startScratch, lengthScratch; ///< boxInto's.
   std::vector<bool> clips;
   uint64_t macs = 0;
 
@@ -298,8 +377,23 @@ private:
   /// loops at `state` (an index per nest position).
   Box boxOf(unsigned level, unsigned tensor, const std::vector<int64_t> &state,
             const Instances &instances, size_t i) const {
+    Box box;
+    boxInto(box, level, tensor, state, instances, i);
+    return box;
+  }
+
+  /// The same into `box`, reusing its storage (called per step, tensor and
+  /// instance: thousands of times per evaluation on a large array).
+  void boxInto(Box &box, unsigned level, unsigned tensor,
+               const std::vector<int64_t> &state, const Instances &instances,
+               size_t i) const {
     size_t dims = bounds.size();
-    std::vector<int64_t> start(dims, 0), length(dims, 0);
+    box.low.clear();
+    box.high.clear();
+    box.empty = true;
+    std::vector<int64_t> &start = startScratch, &length = lengthScratch;
+    start.assign(dims, 0);
+    length.assign(dims, 0);
     for (size_t p = 0; p < loops.size(); ++p)
       if (!loops[p].spatial && loops[p].level < level)
         start[loops[p].dim] += state[p] * loops[p].stride;
@@ -307,11 +401,10 @@ private:
       const NestLoop &loop = loops[instances.loops[n]];
       start[loop.dim] += instances.index[i][n] * loop.stride;
     }
-    Box box;
     for (unsigned d = 0; d < dims; ++d) {
       length[d] = std::min(nest.tileExtent(level, d), bounds[d] - start[d]);
       if (length[d] <= 0)
-        return box;
+        return;
     }
     box.empty = false;
     for (const Projection &coordinate : problem.tensors[tensor].projection) {
@@ -326,7 +419,6 @@ private:
       box.low.push_back(low);
       box.high.push_back(high);
     }
-    return box;
   }
 
   /// Whether words between `supplier` and `level` cross level j's network
@@ -611,8 +703,14 @@ private:
         if (!((kept >> t) & 1))
           continue;
         for (size_t i = 0; i < n; ++i) {
-          before[i] = old ? boxOf(level, t, *old, instances, i) : Box{};
-          after[i] = now ? boxOf(level, t, *now, instances, i) : Box{};
+          if (old)
+            boxInto(before[i], level, t, *old, instances, i);
+          else
+            before[i] = Box{};
+          if (now)
+            boxInto(after[i], level, t, *now, instances, i);
+          else
+            after[i] = Box{};
         }
         unsigned supplier = nest.supplierOf(level, t);
         TensorActions &here = report.actions.at(level, t);
