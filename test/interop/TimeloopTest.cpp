@@ -321,8 +321,9 @@ TEST(Timeloop, MapperAtLeastMatchesTimeloopsOnVgg02Layer5) {
   ASSERT_TRUE(run.mapped);
   EXPECT_EQ(run.report.macs, 924844032u);
   ASSERT_LE(run.report.cycles, 8257536u);
-  if (run.report.cycles == 8257536u)
+  if (run.report.cycles == 8257536u) {
     EXPECT_LE(run.report.energyPerMac(), 3.94);
+  }
 }
 
 } // namespace

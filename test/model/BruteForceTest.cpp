@@ -222,9 +222,11 @@ TEST(ReuseModel, CountsTheClippedNestOfAResidualMapping) {
   EXPECT_EQ(report.actions.at(0, c).updates, 7u);
   EXPECT_EQ(report.actions.at(1, b).fills, 2u);
   EXPECT_EQ(report.actions.at(0, b).reads, 1u);
-  for (const ResourceCycles &resource : report.resourceCycles)
-    if (resource.resource == "compute")
+  for (const ResourceCycles &resource : report.resourceCycles) {
+    if (resource.resource == "compute") {
       EXPECT_EQ(resource.cycles, 4u); // The 4 steps run.
+    }
+  }
   // 4 x 2 in time: 7 steps, tiles [0,1] [2,3] [4,5] [6], 7 rows filled.
   Evaluation inTime = createCostModel("reuse")->evaluate(
       op.problem, op.arch,
@@ -232,9 +234,11 @@ TEST(ReuseModel, CountsTheClippedNestOfAResidualMapping) {
   ASSERT_TRUE(inTime.valid()) << inTime.errors[0].message;
   EXPECT_EQ(inTime.report->actions.at(1, a).fills, 7u);
   EXPECT_EQ(inTime.report->executedMacs, 7u);
-  for (const ResourceCycles &resource : inTime.report->resourceCycles)
-    if (resource.resource == "compute")
+  for (const ResourceCycles &resource : inTime.report->resourceCycles) {
+    if (resource.resource == "compute") {
       EXPECT_EQ(resource.cycles, 7u);
+    }
+  }
 }
 
 TEST(DataflowModel, SaysItDoesNotCountAResidualFactorizationYet) {
@@ -300,9 +304,11 @@ TEST(ReuseModelExactness, EqualsTheClippedBruteForceOnRandomResidualCases) {
         EXPECT_EQ(model.networkHops, brute.counts[l][t].networkHops);
       }
     if (arch.compute.macsPerPE <= 1)
-      for (const ResourceCycles &resource : report.resourceCycles)
-        if (resource.resource == "compute")
+      for (const ResourceCycles &resource : report.resourceCycles) {
+        if (resource.resource == "compute") {
           EXPECT_EQ(resource.cycles, brute.steps);
+        }
+      }
     if (HasFailure())
       return;
     ++cases;
