@@ -441,11 +441,23 @@ private:
         continue;
       const Network &network = arch.levels[j].network;
       TensorActions &actions = report.actions.at(j, tensor);
-      std::map<size_t, std::vector<Item>> byParent;
+      // The instances by the instance of j above them, in order.
+      thread_local std::vector<std::pair<size_t, size_t>> byParent;
+      thread_local std::vector<Item> items;
+      byParent.clear();
       for (size_t i = 0; i < in.size(); ++i)
-        byParent[ancestor(instances, i, j)].push_back(
-            {slotAt(instances, i, j), &in[i], &out[i]});
-      for (const auto &[parent, items] : byParent) {
+        byParent.push_back({ancestor(instances, i, j), i});
+      std::sort(byParent.begin(), byParent.end());
+      for (size_t first = 0; first < byParent.size();) {
+        size_t last = first;
+        items.clear();
+        for (; last < byParent.size() &&
+               byParent[last].first == byParent[first].first;
+             ++last) {
+          size_t i = byParent[last].second;
+          items.push_back({slotAt(instances, i, j), &in[i], &out[i]});
+        }
+        first = last;
         NetworkLoad load =
             gridLoad(items, width, [&](const std::vector<unsigned> &children) {
               return NetworkLoad{network.multicast ? 1 : children.size(),
