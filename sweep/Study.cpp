@@ -219,6 +219,53 @@ std::string plot(const std::string &dir, const std::string &name,
   return why;
 }
 
+/// One constraint set against the sweep's first: the median pruned space
+/// (log10, over ops and accelerators), the geometric mean of the best-EDP
+/// ratios (over ops, accelerators and mappers where both found a mapping;
+/// and per accelerator), the searches' time and the op x mapper results
+/// missing. NaN where there is nothing to average.
+struct ConstraintSummary {
+  double prunedLog10 = NAN, ratio = NAN, seconds = 0;
+  unsigned missing = 0;
+  std::vector<double> perArch;
+};
+
+ConstraintSummary summarize(const View &view, const std::string &c) {
+  const std::string &base = view.constraints.front();
+  ConstraintSummary sum;
+  std::vector<double> logs, ratios;
+  for (const std::string &a : view.archs) {
+    std::vector<double> archRatios;
+    for (const std::string &op : view.ops) {
+      for (const std::string &m : view.mappers) {
+        const OpResult *o = view.at(a, m, c, op);
+        const OpResult *b = view.at(a, m, base, op);
+        if (!o) {
+          ++sum.missing;
+          continue;
+        }
+        sum.seconds += o->seconds;
+        if (b && View::edp(*b) > 0 && View::edp(*o) > 0) {
+          ratios.push_back(View::edp(*o) / View::edp(*b));
+          archRatios.push_back(ratios.back());
+        }
+      }
+      const OpResult *any = nullptr;
+      for (const std::string &m : view.mappers)
+        if (!any)
+          any = view.at(a, m, c, op);
+      if (any)
+        for (const auto &[family, size] : spaceSizes(any->space))
+          if (family == "pruned" && std::isfinite(spaceLog10(size)))
+            logs.push_back(spaceLog10(size));
+    }
+    sum.perArch.push_back(geomean(archRatios));
+  }
+  sum.prunedLog10 = median(logs);
+  sum.ratio = geomean(ratios);
+  return sum;
+}
+
 class Writer {
 public:
   Writer(const StudyOptions &options, StudyDocument &document)
@@ -257,13 +304,69 @@ public:
       if (area.count(a))
         areas += (areas.empty() ? "" : ", ") + a + " " +
                  format("%.2f", area[a]) + " mm^2";
-    if (areas.empty())
-      return;
-    out << "The designs differ in size, which EDP does not weigh: on-chip "
-           "area (docs/arch.md) "
-        << areas
-        << ". Weighed by it (EDP x area, EDAP), over the best:\n\n"
-        << glanceTable(views, archs, area) << "\n";
+    if (!areas.empty())
+      out << "The designs differ in size, which EDP does not weigh: on-chip "
+             "area (docs/arch.md) "
+          << areas
+          << ". Weighed by it (EDP x area, EDAP), over the best:\n\n"
+          << glanceTable(views, archs, area) << "\n";
+    findings(views, area);
+  }
+
+  /// The tables in sentences: per sweep the best accelerator and the
+  /// runner-up, by EDP and by EDAP, and what each constraint set did.
+  void findings(const std::vector<View> &views,
+                const std::map<std::string, double> &area) {
+    std::ostringstream list;
+    for (const View &view : views) {
+      if (view.archs.size() < 2)
+        continue;
+      auto ranked = [&](bool weighed) {
+        std::vector<double> totals = view.totals();
+        std::vector<std::pair<double, std::string>> order;
+        for (size_t i = 0; i < totals.size(); ++i) {
+          double t = totals[i];
+          if (weighed) {
+            auto it = area.find(view.archs[i]);
+            t = it == area.end() ? NAN : t * it->second;
+          }
+          if (std::isfinite(t))
+            order.push_back({t, view.archs[i]});
+        }
+        std::sort(order.begin(), order.end());
+        return order;
+      };
+      auto said = [&](const std::vector<std::pair<double, std::string>> &o) {
+        if (o.empty())
+          return std::string("no accelerator mapped every op");
+        std::string text = o[0].second;
+        if (o.size() > 1)
+          text += " (next " + o[1].second + " at " +
+                  ratio(o[1].first / o[0].first) + ")";
+        return text;
+      };
+      list << "- **" << view.spec.name << "**: the least EDP on "
+           << said(ranked(false));
+      if (!area.empty())
+        list << "; weighed by area, " << said(ranked(true));
+      list << ".";
+      for (size_t i = 1; i < view.constraints.size(); ++i) {
+        ConstraintSummary sum = summarize(view, view.constraints[i]);
+        ConstraintSummary base = summarize(view, view.constraints.front());
+        list << " `" << view.constraints[i] << "`: "
+             << (std::isfinite(sum.ratio) ? ratio(sum.ratio) : "-")
+             << " the EDP of `" << view.constraints.front() << "`";
+        if (std::isfinite(sum.prunedLog10) && std::isfinite(base.prunedLog10))
+          list << ", pruned space x10^"
+               << format("%+.1f", sum.prunedLog10 - base.prunedLog10);
+        list << ".";
+      }
+      list << "\n";
+    }
+    if (!list.str().empty())
+      out << "In short (each op's best mapping; constraint sets as geometric "
+             "means over ops, accelerators and mappers):\n\n"
+          << list.str() << "\n";
   }
 
   /// The at-a-glance table: per sweep and accelerator the summed best EDP
@@ -512,44 +615,17 @@ private:
     perArch.right.assign(perArchHeader.size(), true);
     perArch.right[0] = false;
     for (const std::string &c : view.constraints) {
-      std::vector<double> logs, ratios;
-      double seconds = 0;
-      unsigned missing = 0;
+      ConstraintSummary sum = summarize(view, c);
       std::vector<std::string> archRow = {"`" + c + "`"};
-      for (const std::string &a : view.archs) {
-        std::vector<double> archRatios;
-        for (const std::string &op : view.ops) {
-          for (const std::string &m : view.mappers) {
-            const OpResult *o = view.at(a, m, c, op);
-            const OpResult *b = view.at(a, m, base, op);
-            if (!o) {
-              ++missing;
-              continue;
-            }
-            seconds += o->seconds;
-            if (b && View::edp(*b) > 0 && View::edp(*o) > 0) {
-              ratios.push_back(View::edp(*o) / View::edp(*b));
-              archRatios.push_back(ratios.back());
-            }
-          }
-          const OpResult *any = nullptr;
-          for (const std::string &m : view.mappers)
-            if (!any)
-              any = view.at(a, m, c, op);
-          if (any)
-            for (const auto &[family, size] : spaceSizes(any->space))
-              if (family == "pruned" && std::isfinite(spaceLog10(size)))
-                logs.push_back(spaceLog10(size));
-        }
-        archRow.push_back(archRatios.empty() ? "-"
-                                             : ratio(geomean(archRatios)));
-      }
-      double m = median(logs);
+      for (double r : sum.perArch)
+        archRow.push_back(std::isfinite(r) ? ratio(r) : "-");
       table.rows.push_back(
-          {"`" + c + "`", std::isfinite(m) ? format("10^%.1f", m) : "-",
-           ratios.empty() ? "-" : ratio(geomean(ratios)),
-           format(seconds < 10 ? "%.2f" : "%.1f", seconds),
-           std::to_string(missing)});
+          {"`" + c + "`",
+           std::isfinite(sum.prunedLog10) ? format("10^%.1f", sum.prunedLog10)
+                                          : "-",
+           std::isfinite(sum.ratio) ? ratio(sum.ratio) : "-",
+           format(sum.seconds < 10 ? "%.2f" : "%.1f", sum.seconds),
+           std::to_string(sum.missing)});
       perArch.rows.push_back(archRow);
     }
     out << table.text() << "\n"

@@ -215,6 +215,10 @@ TEST(Study, RatiosOfHandMadeResultsAreTheHandWorkedOnes) {
   // Weighed by area (2 and 0.5 mm^2): 1000 against 500, tpu16 the best.
   has("eyeriss 2.00 mm^2, tpu16 0.50 mm^2");
   has("| study | 2.00x | **1.00x** | tpu16 |");
+  // The same in a sentence, with the constraint set's geometric mean.
+  has("- **study**: the least EDP on eyeriss (next tpu16 at 2.00x); weighed "
+      "by area, tpu16 (next eyeriss at 2.00x). `ws.yaml`: 0.77x the EDP of "
+      "`none`.");
   has("| `tiny` | **5.00e+02 (50 cyc, 0%)** | 1.00e+03 (100 cyc, 0%) |");
   // ws.yaml against none per (arch, mapper): 0.8, 1.2, 0.5, 0.75; their
   // geometric mean 0.36^(1/4) = 0.775; per arch sqrt(0.96) = 0.980 and
