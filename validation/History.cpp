@@ -1,11 +1,15 @@
 //===- validation/History.cpp ---------------------------------------------===//
 #include "validation/History.h"
 
+#include "support/Files.h"
+#include "support/Gnuplot.h"
 #include "support/Sqlite.h"
 
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sys/wait.h>
 
@@ -190,6 +194,48 @@ std::vector<HistoryChange> historyChanges(const History &history) {
     last[key] = &f;
   }
   return changes;
+}
+
+std::string writeHistoryPlot(const History &history, const std::string &dir) {
+  namespace fs = std::filesystem;
+  if (std::string why = gnuplotMissing(); !why.empty())
+    return why;
+  if (std::string why = makeDirectories(dir); !why.empty())
+    return why;
+  std::map<std::string, std::vector<const HistoryFigure *>> series;
+  for (const HistoryFigure &f : history.figures)
+    series[f.caseName + " (" + f.evaluator + ")"].push_back(&f);
+  std::ofstream data(fs::path(dir) / "history.dat");
+  for (const auto &[name, figures] : series) {
+    data << "\"" << name << "\"\n";
+    for (const HistoryFigure *f : figures)
+      data << f->run << " "
+           << (figures[0]->cycles ? double(f->cycles) / figures[0]->cycles
+                                  : 1)
+           << "\n";
+    data << "\n\n";
+  }
+  if (std::string why = streamError(data, dir + "/history.dat"); !why.empty())
+    return why;
+  for (const char *format : {"png", "svg"}) {
+    std::string terminal = std::string(format) == "png" ? "pngcairo" : "svg";
+    std::string name = std::string("history-") + format + ".gp";
+    std::ofstream script(fs::path(dir) / name);
+    script << "set terminal " << terminal << " size 1000,600 noenhanced\n"
+           << "set output 'history." << format << "'\n"
+           << "set key outside right top\nset grid\n"
+           << "set xlabel 'run'\nset xtics 1\nset logscale y\n"
+           << "set ylabel 'cycles / first run (log)'\n"
+           << "set title 'Validation history: cycles per case and evaluator'\n"
+           << "plot for [i=0:" << (series.size() ? series.size() - 1 : 0)
+           << "] 'history.dat' index i using 1:2 with linespoints "
+              "title columnheader(1)\n";
+    if (std::string why = streamError(script, dir + "/" + name); !why.empty())
+      return why;
+    if (std::string why = runGnuplot(dir, name, "history.log"); !why.empty())
+      return why;
+  }
+  return "";
 }
 
 } // namespace tessel

@@ -62,6 +62,11 @@ struct HistoryChange {
 };
 std::vector<HistoryChange> historyChanges(const History &history);
 
+/// history.dat and history.png/svg (gnuplot) in `dir`, made if missing:
+/// each case and evaluator's cycles relative to its first run. "" or why
+/// not (gnuplot missing or failed, `dir` unwritable).
+std::string writeHistoryPlot(const History &history, const std::string &dir);
+
 /// The commit of the repository at `root` (`git rev-parse --short HEAD`,
 /// "+dirty" when it has uncommitted changes), or "unknown".
 std::string commitOf(const std::string &root);

@@ -9,15 +9,12 @@
 #include "Commands.h"
 #include "Format.h"
 
-#include "support/Files.h"
-#include "support/Gnuplot.h"
 #include "validation/History.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -37,49 +34,6 @@ std::string signedPercent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof text, "%+.1f%%", 100 * fraction);
   return text;
-}
-
-/// cycles.dat and history.png/svg in `dir`: each case and evaluator's
-/// cycles relative to its first run.
-std::string plot(const History &history, const std::string &dir) {
-  if (std::string why = gnuplotMissing(); !why.empty())
-    return why;
-  if (std::string why = makeDirectories(dir); !why.empty())
-    return why;
-  std::map<std::string, std::vector<const HistoryFigure *>> series;
-  for (const HistoryFigure &f : history.figures)
-    series[f.caseName + " (" + f.evaluator + ")"].push_back(&f);
-  std::ofstream data(fs::path(dir) / "history.dat");
-  for (const auto &[name, figures] : series) {
-    data << "\"" << name << "\"\n";
-    for (const HistoryFigure *f : figures)
-      data << f->run << " "
-           << (figures[0]->cycles ? double(f->cycles) / figures[0]->cycles
-                                  : 1)
-           << "\n";
-    data << "\n\n";
-  }
-  if (std::string why = streamError(data, dir + "/history.dat"); !why.empty())
-    return why;
-  for (const char *format : {"png", "svg"}) {
-    std::string terminal = std::string(format) == "png" ? "pngcairo" : "svg";
-    std::string name = std::string("history-") + format + ".gp";
-    std::ofstream script(fs::path(dir) / name);
-    script << "set terminal " << terminal << " size 1000,600 noenhanced\n"
-           << "set output 'history." << format << "'\n"
-           << "set key outside right top\nset grid\n"
-           << "set xlabel 'run'\nset xtics 1\nset logscale y\n"
-           << "set ylabel 'cycles / first run (log)'\n"
-           << "set title 'Validation history: cycles per case and evaluator'\n"
-           << "plot for [i=0:" << (series.size() ? series.size() - 1 : 0)
-           << "] 'history.dat' index i using 1:2 with linespoints "
-              "title columnheader(1)\n";
-    if (std::string why = streamError(script, dir + "/" + name); !why.empty())
-      return why;
-    if (std::string why = runGnuplot(dir, name, "history.log"); !why.empty())
-      return why;
-  }
-  return "";
 }
 
 int run(const HistoryOptions &options) {
@@ -174,7 +128,7 @@ int run(const HistoryOptions &options) {
     table.print(std::cout, "  ");
   }
   if (!options.out.empty()) {
-    std::string why = plot(history, options.out);
+    std::string why = writeHistoryPlot(history, options.out);
     if (why.empty())
       std::cout << "wrote " << options.out << "/history.png (and .svg)\n";
     else
