@@ -1176,8 +1176,8 @@ public:
     for (size_t s = 0; s < ways.size(); ++s)
       for (size_t p = 0; p < patterns.size(); ++p) {
         const SpaceCount &n = perUse[useIndex[s] * patterns.size() + p];
-        if (n.isExact() && n.log10() == -INFINITY)
-          continue; // None.
+        if (n.isZero())
+          continue;
         for (unsigned l = 0; l < levels; ++l)
           loops[l] = digits[s * width + axes + l] + unsigned(patterns[p][l]);
         total += ways[s] * n * weight(loops);

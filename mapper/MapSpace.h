@@ -49,6 +49,7 @@ public:
     return a *= b;
   }
   bool isExact() const { return exact; }
+  bool isZero() const { return known && exact && value == 0; }
   /// log10 of the count (-inf for 0, NaN when unknown).
   double log10() const;
   /// "123,456" when exact; an inexact one "~123,456" below 10^18, else

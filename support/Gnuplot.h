@@ -19,6 +19,14 @@ inline std::string gnuplotMissing() {
   return "gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)";
 }
 
+/// `text` as a gnuplot string literal: single-quoted, quotes doubled.
+inline std::string gnuplotString(const std::string &text) {
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
 /// Runs `gnuplot SCRIPT` in `dir` (a file there), its output into `dir/LOG`:
 /// "" or "gnuplot failed; see DIR/LOG".
 inline std::string runGnuplot(const std::string &dir, const std::string &script,

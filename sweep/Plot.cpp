@@ -16,14 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A value as a gnuplot string literal (single quotes doubled).
-std::string quoted(const std::string &text) {
-  std::string out = "'";
-  for (char c : text)
-    out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 } // namespace
 
 std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
@@ -91,7 +83,7 @@ std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
            << "set output 'pareto." << format << "'\n"
            << "set logscale xy\nset xlabel 'cycles (all ops)'\n"
            << "set ylabel 'energy (uJ, all ops)'\n"
-           << "set title " << quoted("Sweep " + spec.name + ": " +
+           << "set title " << gnuplotString("Sweep " + spec.name + ": " +
                                      std::to_string(ok.size()) +
                                      " designs, Pareto front of " +
                                      std::to_string(front.size()))
@@ -111,15 +103,15 @@ std::vector<std::string> writeSweepPlots(const SweepSpec &spec,
            << 330 * rows << " noenhanced\n"
            << "set output 'sensitivity." << format << "'\n"
            << "set multiplot layout " << rows << "," << columns
-           << " title " << quoted("Sweep " + spec.name +
+           << " title " << gnuplotString("Sweep " + spec.name +
                                   ": EDP against each parameter")
            << "\nunset title\nset logscale y\nset ylabel 'EDP (cycle*pJ)'\nunset key\n"
            << "set offsets 0.3, 0.3, 0, 0\n";
     for (size_t p = 0; p < panels; ++p) {
       const SweepParameter &parameter = spec.parameters[p];
-      script << "set xlabel " << quoted(parameter.name) << "\nset xtics (";
+      script << "set xlabel " << gnuplotString(parameter.name) << "\nset xtics (";
       for (size_t v = 0; v < parameter.values.size(); ++v)
-        script << (v ? ", " : "") << quoted(parameter.values[v]) << " " << v;
+        script << (v ? ", " : "") << gnuplotString(parameter.values[v]) << " " << v;
       script << ")\nplot 'points.dat' using " << (6 + p)
              << ":4 with points pt 7 ps 1 lc rgb '#009e73'\n";
     }

@@ -25,8 +25,6 @@ std::string format(const char *pattern, double value) {
   return text;
 }
 
-std::string commas(uint64_t value) { return withCommas(value); }
-
 /// A ratio as `1.00x`, `0.52x`, `12.3x`.
 std::string ratio(double r) {
   if (!std::isfinite(r))
@@ -84,14 +82,6 @@ struct Table {
     return out;
   }
 };
-
-/// A gnuplot string literal.
-std::string quoted(const std::string &text) {
-  std::string out = "'";
-  for (char c : text)
-    out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
 
 /// One sweep seen as a table of (arch, mapper, constraints) x op.
 struct View {
@@ -201,7 +191,7 @@ std::string settingsLine(const View &view) {
         budgets += (budgets.empty() ? "" : ", ") + v;
   return "Workloads: " + workloads + ". Accelerators: " + list(view.archs) +
          ". Mappers: " + list(view.mappers) + ", " +
-         (budgets.empty() ? commas(spec.budget) : budgets) +
+         (budgets.empty() ? withCommas(spec.budget) : budgets) +
          " evaluations per op, seed " + std::to_string(spec.seed) +
          ", objective " + spec.objective + ", " + spec.model +
          " model. Constraints: " + list(view.constraints) + ".";
@@ -350,9 +340,9 @@ public:
       if (!area.empty())
         list << "; weighed by area, " << said(ranked(true));
       list << ".";
+      ConstraintSummary base = summarize(view, view.constraints.front());
       for (size_t i = 1; i < view.constraints.size(); ++i) {
         ConstraintSummary sum = summarize(view, view.constraints[i]);
-        ConstraintSummary base = summarize(view, view.constraints.front());
         list << " `" << view.constraints[i] << "`: "
              << (std::isfinite(sum.ratio) ? ratio(sum.ratio) : "-")
              << " the EDP of `" << view.constraints.front() << "`";
@@ -491,7 +481,7 @@ private:
           continue;
         }
         std::string cell = format("%.2e", View::edp(*o)) + " (" +
-                           commas(o->cycles) + " cyc, " +
+                           withCommas(o->cycles) + " cyc, " +
                            format("%.0f%%", 100 * o->utilization) + ")";
         row.push_back(View::edp(*o) == best ? "**" + cell + "**" : cell);
         data << " " << format("%.6g", View::edp(*o) / best);
@@ -516,7 +506,7 @@ private:
       std::ostringstream script;
       script << "set terminal pngcairo size 1000,520 noenhanced\n"
              << "set output '" << name << ".png'\n"
-             << "set title " << quoted(view.spec.name +
+             << "set title " << gnuplotString(view.spec.name +
                                        ": each op's best EDP on each "
                                        "accelerator, over the op's best")
              << "\nset style data histogram\n"
@@ -676,7 +666,7 @@ private:
         row.push_back(ratios.empty() ? "-" : ratio(geomean(ratios)));
       }
       row[1] = all.empty() ? "-" : ratio(geomean(all));
-      row.push_back(seconds > 0 ? commas(uint64_t(evaluations / seconds))
+      row.push_back(seconds > 0 ? withCommas(uint64_t(evaluations / seconds))
                                 : "-");
       row.push_back(format(seconds < 10 ? "%.2f" : "%.1f", seconds));
       table.rows.push_back(row);
@@ -720,7 +710,7 @@ private:
                                        o->simEnergyPJ
                                  : NAN;
         table.rows.push_back(
-            {a, "`" + op + "`", commas(o->cycles), commas(o->simCycles),
+            {a, "`" + op + "`", withCommas(o->cycles), withCommas(o->simCycles),
              format("%+.1f%%", 100 * cycleError),
              format("%.2f", o->energyPJ / 1e6),
              format("%.2f", o->simEnergyPJ / 1e6),
@@ -749,7 +739,7 @@ private:
       std::ostringstream script;
       script << "set terminal pngcairo size 760,600 noenhanced\n"
              << "set output '" << name << ".png'\n"
-             << "set title " << quoted(view.spec.name +
+             << "set title " << gnuplotString(view.spec.name +
                                        ": model against simulated cycles")
              << "\nset logscale xy\nset grid\nset key left top\n"
              << "set xlabel 'simulated cycles'\n"
@@ -758,7 +748,7 @@ private:
       for (size_t ai = 0; ai < view.archs.size(); ++ai)
         script << ", '" << name << ".dat' using ($1 == " << ai
                << " ? $3 : 1/0):2 with points pt " << 5 + 2 * (ai % 6)
-               << " ps 1.4 title " << quoted(view.archs[ai]);
+               << " ps 1.4 title " << gnuplotString(view.archs[ai]);
       script << "\n";
       std::string why = plot(options.plotDirectory, name, data.str(),
                              script.str());

@@ -753,6 +753,8 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
     request.options.threads = std::max(1u, threads);
     request.options.stopRequested = [] { return interrupted(); };
     Precision precision = *precisionNamed(spec.precision);
+    // The point's Arch as text: the key of its ops' map-space counts.
+    const std::string archYaml = spec.space ? archYamlAt(spec, point) : "";
     CheckedCounts counts;
     double energy = 0;
     std::vector<std::string> workloadFiles; // Of each op in result.ops.
@@ -766,8 +768,7 @@ PointResult evaluatePoint(const SweepSpec &spec, const SweepPoint &point,
         applyPrecision(problem, precision);
         OpResult op;
         if (spec.space)
-          op.space = spaceText(problem, workload.file, arch,
-                               archYamlAt(spec, point),
+          op.space = spaceText(problem, workload.file, arch, archYaml,
                                settings.constraintsFile, request.constraints);
         auto searchStart = std::chrono::steady_clock::now();
         SearchResult found = mapProblem(problem, arch, request);

@@ -31,7 +31,6 @@ std::string signedPercent(double value) {
   return (value >= 0 ? "+" : "") + fixed(value, 1) + "%";
 }
 
-std::string commas(uint64_t value) { return withCommas(value); }
 
 /// The unit of an energy axis: the largest that keeps the highest bar at
 /// or above 1.
@@ -165,10 +164,10 @@ void writeMarkdown(const Suite &suite, const std::vector<CaseResult> &results,
       os << "| " << r.spec.name << " | " << r.status << " |\n";
       continue;
     }
-    os << "| " << r.spec.name << " | " << r.op << " | " << commas(r.macs)
-       << " | " << (r.sim ? commas(r.sim->cycles) : "—") << " |";
+    os << "| " << r.spec.name << " | " << r.op << " | " << withCommas(r.macs)
+       << " | " << (r.sim ? withCommas(r.sim->cycles) : "—") << " |";
     for (const Figures &m : r.models)
-      os << " " << commas(m.cycles)
+      os << " " << withCommas(m.cycles)
          << (r.sim ? " (" +
                          signedPercent(errorPercent(double(m.cycles),
                                                     double(r.sim->cycles))) +
@@ -194,7 +193,7 @@ void writeMarkdown(const Suite &suite, const std::vector<CaseResult> &results,
     if (!r.sim->stalls.empty()) {
       os << "Simulated stalls (cycles):";
       for (const auto &[cause, cycles] : r.sim->stalls)
-        os << " " << cause << " " << commas(uint64_t(cycles)) << ";";
+        os << " " << cause << " " << withCommas(uint64_t(cycles)) << ";";
       os << "\n\n";
     }
     for (const Figures &m : r.models) {
@@ -221,14 +220,14 @@ void writeMarkdown(const Suite &suite, const std::vector<CaseResult> &results,
       if (!r.spec.expectCycles || r.models.empty())
         continue;
       double expected = double(*r.spec.expectCycles);
-      os << "| " << r.spec.name << " | " << commas(*r.spec.expectCycles)
+      os << "| " << r.spec.name << " | " << withCommas(*r.spec.expectCycles)
          << " | "
-         << (r.sim ? commas(r.sim->cycles) + " (" +
+         << (r.sim ? withCommas(r.sim->cycles) + " (" +
                          signedPercent(
                              errorPercent(double(r.sim->cycles), expected)) +
                          ")"
                    : "—")
-         << " | " << commas(r.models[0].cycles) << " ("
+         << " | " << withCommas(r.models[0].cycles) << " ("
          << signedPercent(errorPercent(double(r.models[0].cycles), expected))
          << ") | " << r.spec.source << " |\n";
     }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
+#include "Options.h"
 #include "SweepRun.h"
 
 #include "support/Files.h"
@@ -175,9 +176,8 @@ void addStudyCommand(CLI::App &app, int &exitCode) {
   sub->add_option("--title", options->title, "The document's title");
   sub->add_option("--root", options->root,
                   "Repository root for presets and the zoo");
-  sub->add_option("--threads", options->threads,
-                  "Threads per search (the results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u));
+  addWholeOption(sub, "--threads", options->threads, 1, 1024, "threads",
+                 "Threads per search (the results do not depend on it)");
   sub->add_flag("--report-only", options->reportOnly,
                 "Write the document from the databases in OUT without "
                 "running any point");
