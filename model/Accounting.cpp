@@ -67,9 +67,15 @@ uint64_t chargeUp(const NestAnalysis &nest, Report &report, unsigned supplier,
     bool merge = registers || arch.levels[j].network.reduction;
     uint64_t perChild = merge ? traffic.groups : children;
     if (!registers) {
+      // Each child injects its words; a reducing network's joins add the
+      // copies of a word into one on the way. (The PE's own network, from
+      // its lanes to its registers, carries one word per sum it makes.)
+      bool lanes = j + 1 == nest.levelCount();
+      uint64_t senders =
+          merge ? (lanes ? traffic.groups : traffic.childPairs) : children;
       TensorActions &network = report.actions.at(j, tensor);
       c.accumulate(network.networkWords,
-                   c.mul(instances, perChild, c.mul(perSender, entering)));
+                   c.mul(instances, senders, c.mul(perSender, entering)));
       c.accumulate(network.networkHops,
                    c.mul(instances, c.mul(perSender, entering),
                          merge ? traffic.reductionHops : traffic.drainHops));
@@ -89,34 +95,21 @@ void countInput(const NestAnalysis &nest, Report &report, unsigned level,
   chargeDown(nest, report, supplier, level, tensor, wrapReuse, entering);
 }
 
+/// Output words: each instance starts a tile's words at zero (it never
+/// reads back a partial sum it sent up before), drains every word it held
+/// when the tile leaves (a read here) and sends it up, where the supplier
+/// adds it to what it holds (an update there).
 void countOutput(const NestAnalysis &nest, Report &report, unsigned level,
                  unsigned tensor, bool wrapReuse) {
   CheckedCounts &c = nest.arithmetic();
   unsigned supplier = nest.supplierOf(level, tensor);
   uint64_t entering = nest.enteringWords(level, tensor, wrapReuse);
-  uint64_t readBacks = c.sub(entering, nest.visitedWords(level, tensor));
-  uint64_t instances = nest.activeInstances(level);
-  uint64_t suppliers = nest.activeInstances(supplier);
-  uint64_t groups =
-      c.mul(suppliers, nest.groupTraffic(supplier, level, tensor).groups);
   TensorActions &here = report.actions.at(level, tensor);
   TensorActions &source = report.actions.at(supplier, tensor);
-  uint64_t readBackWords = c.mul(groups, readBacks);
-  c.accumulate(here.fills, readBackWords);
-  c.accumulate(here.reads, c.mul(instances, entering)); // Drained up.
-  c.accumulate(source.reads, readBackWords);
+  c.accumulate(here.reads,
+               c.mul(nest.activeInstances(level), entering)); // Drained up.
   c.accumulate(source.updates,
                chargeUp(nest, report, supplier, level, tensor, entering));
-  // Read-backs: one word per group, to its first member, across every
-  // network on the way.
-  for (unsigned j = supplier; j < level; ++j) {
-    TensorActions &network = report.actions.at(j, tensor);
-    c.accumulate(network.networkWords, readBackWords);
-    c.accumulate(
-        network.networkHops,
-        c.mul(suppliers, readBacks,
-              nest.groupTraffic(supplier, j, level, tensor).leaderHops));
-  }
 }
 
 void countCompute(const NestAnalysis &nest, Report &report, unsigned tensor,
@@ -134,6 +127,20 @@ void countCompute(const NestAnalysis &nest, Report &report, unsigned tensor,
 }
 
 } // namespace
+
+void countStagedInput(const NestAnalysis &nest, Report &report,
+                      unsigned level, unsigned tensor, bool wrapReuse) {
+  unsigned supplier = nest.supplierOf(level, tensor);
+  // What the compute units' operands cost on the way from the supplier
+  // goes: the words come through the level's staging instead.
+  for (unsigned j = supplier; j < level; ++j) {
+    TensorActions &network = report.actions.at(j, tensor);
+    network.networkWords = network.networkHops = 0;
+  }
+  report.actions.at(supplier, tensor).reads = 0;
+  chargeDown(nest, report, supplier, level, tensor, wrapReuse,
+             nest.enteringWords(level, tensor, wrapReuse));
+}
 
 void countAccesses(const Problem &problem, const Mapping &mapping,
                    const NestAnalysis &nest, Report &report, bool wrapReuse) {

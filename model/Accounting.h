@@ -29,6 +29,14 @@ struct Problem;
 void countAccesses(const Problem &problem, const Mapping &mapping,
                    const NestAnalysis &nest, Report &report, bool wrapReuse);
 
+/// An input `level` bypasses but stages a tile at a time (the edge FIFOs
+/// of a systolic array run as built): its words come from the supplier as
+/// `level`'s tiles would, with no read or fill of `level` (replacing what
+/// countAccesses charged for the compute units' operands from the
+/// supplier down; `level`'s own network is left to the caller).
+void countStagedInput(const NestAnalysis &nest, Report &report,
+                      unsigned level, unsigned tensor, bool wrapReuse);
+
 } // namespace tessel
 
 #endif

@@ -549,7 +549,10 @@ private:
         if (!registers) {
           NetworkLoad load =
               gridLoad(items, width, [&](const std::vector<unsigned> &set) {
-                return NetworkLoad{1, network.reductionHops(set)};
+                // Each sender injects its word; the joins add them (the
+                // PE's own network carries one word per sum its lanes make).
+                uint64_t words = j + 1 == nest.levelCount() ? 1 : set.size();
+                return NetworkLoad{words, network.reductionHops(set)};
               });
           c.accumulate(actions.networkWords, c.mul(weight, load.words));
           c.accumulate(actions.networkHops, c.mul(weight, load.hops));
@@ -704,10 +707,6 @@ private:
     Instances instances = instancesOf(level);
     size_t n = instances.index.size();
     unsigned tensors = unsigned(problem.tensors.size());
-    // Outputs: per instance, the words entering it when it leads its
-    // group (the others start from zero), for the read-backs.
-    std::vector<uint64_t> enteringLeader(n, 0);
-    std::vector<bool> leads = leaders(level, out, instances);
     std::vector<Box> before(n), after(n);
     forEachStep(level, [&](uint64_t weight, const std::vector<int64_t> *old,
                            const std::vector<int64_t> *now, size_t) {
@@ -733,56 +732,11 @@ private:
           transfer(supplier, level, t, instances, after, before, weight);
           continue;
         }
-        for (size_t i = 0; i < n; ++i) {
+        for (size_t i = 0; i < n; ++i) // Drained up; never read back.
           c.accumulate(here.reads, c.mul(weight, outside(before[i], after[i])));
-          if (leads[i])
-            c.accumulate(enteringLeader[i],
-                         c.mul(weight, outside(after[i], before[i])));
-        }
         upward(supplier, level, t, instances, before, after, weight);
       }
     });
-    if (!((kept >> out) & 1))
-      return;
-    // Read-backs: what enters a group's leader beyond the words it holds
-    // the first time (groups under one supplier instance own disjoint
-    // words, so a word re-entering was sent up before).
-    unsigned supplier = nest.supplierOf(level, out);
-    TensorActions &here = report.actions.at(level, out);
-    TensorActions &source = report.actions.at(supplier, out);
-    for (size_t i = 0; i < n; ++i) {
-      if (!leads[i])
-        continue;
-      uint64_t readBacks =
-          c.sub(enteringLeader[i], territory(level, out, instances, i));
-      c.accumulate(here.fills, readBacks);
-      c.accumulate(source.reads, readBacks);
-      for (unsigned j = supplier; j < level; ++j) {
-        TensorActions &network = report.actions.at(j, out);
-        c.accumulate(network.networkWords, readBacks);
-        c.accumulate(network.networkHops,
-                     c.mul(readBacks, arch.levels[j].network.unicastHops(
-                                          slotAt(instances, i, j))));
-      }
-    }
-  }
-
-  /// Whether each instance leads its group of identical output boxes: at
-  /// index 0 of every spatial loop between the supplier and `level` over a
-  /// dimension the output does not use (the lowest such point, active
-  /// whenever any member is).
-  std::vector<bool> leaders(unsigned level, unsigned out,
-                            const Instances &instances) const {
-    unsigned supplier = nest.supplierOf(level, out);
-    std::vector<bool> leads(instances.index.size(), true);
-    for (size_t i = 0; i < leads.size(); ++i)
-      for (size_t n = 0; n < instances.loops.size(); ++n) {
-        const NestLoop &loop = loops[instances.loops[n]];
-        if (loop.level >= supplier && !usesDim(out, loop.dim) &&
-            instances.index[i][n] != 0)
-          leads[i] = false;
-      }
-    return leads;
   }
 
   bool usesDim(unsigned tensor, unsigned dim) const {
@@ -790,40 +744,6 @@ private:
       if (coordinate.coefficientOf(dim) != 0)
         return true;
     return false;
-  }
-
-  /// Output words an instance of `level` ever holds: per output dimension
-  /// the points its clipped tiles cover over the run (the output's
-  /// coordinates are single dimensions, see clippedCountable), none if it
-  /// idles throughout.
-  uint64_t territory(unsigned level, unsigned out, const Instances &instances,
-                     size_t i) const {
-    size_t dims = bounds.size();
-    std::vector<int64_t> offset(dims, 0);
-    for (size_t n = 0; n < instances.loops.size(); ++n) {
-      const NestLoop &loop = loops[instances.loops[n]];
-      offset[loop.dim] += instances.index[i][n] * loop.stride;
-    }
-    uint64_t words = 1;
-    for (unsigned d = 0; d < dims; ++d) {
-      if (offset[d] >= bounds[d])
-        return 0;
-      if (!usesDim(out, d))
-        continue;
-      std::vector<size_t> temporal;
-      for (size_t p = 0; p < loops.size(); ++p)
-        if (!loops[p].spatial && loops[p].dim == d && loops[p].level < level &&
-            loops[p].factor > 1)
-          temporal.push_back(p);
-      int64_t extent = nest.tileExtent(level, d), points = 0;
-      int64_t left = bounds[d] - offset[d];
-      clipped::forEachExecuted(loops, temporal, left,
-                               [&](const std::vector<int64_t> &, int64_t at) {
-                                 points += std::min(extent, left - at);
-                               });
-      words = nest.arithmetic().mul(words, uint64_t(points));
-    }
-    return words;
   }
 
   /// The compute units: each step, every active unit reads one word of

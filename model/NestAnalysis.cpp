@@ -103,7 +103,7 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
                 1099511628211ull));
     GroupTraffic one;
     one.groups = one.childPairs = 1;
-    one.multicastHops = one.leaderHops = n.unicastHops(0);
+    one.multicastHops = n.unicastHops(0);
     one.reductionHops = one.drainHops = n.drainHops(0);
     trivialTraffic.push_back(one);
   }
@@ -270,19 +270,6 @@ uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
                     counts.accumulate(total, counts.mul(weight, entering));
                   });
   return total;
-}
-
-uint64_t NestAnalysis::visitedWords(unsigned level, unsigned tensor) const {
-  std::vector<int64_t> &extent = scratchReset;
-  extent.assign(extents.begin() + level * dimCount,
-                extents.begin() + (level + 1) * dimCount);
-  for (const NestLoop &loop : nest)
-    if (!loop.spatial && loop.level < level)
-      extent[loop.dim] = counts.mul(extent[loop.dim], loop.factor);
-  uint64_t words = problem.footprint(tensor, extent);
-  if (words == std::numeric_limits<uint64_t>::max())
-    counts.markOverflow(); // footprint() saturated.
-  return words;
 }
 
 uint64_t NestAnalysis::distinctBoxes(unsigned supplier, unsigned level,

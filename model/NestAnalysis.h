@@ -50,7 +50,6 @@ struct GroupTraffic {
   uint64_t childPairs = 0;    ///< Sum over groups of the children spanned.
   uint64_t multicastHops = 0; ///< Per word, summed over groups.
   uint64_t reductionHops = 0; ///< Per word, summed over groups.
-  uint64_t leaderHops = 0;    ///< Unicast to each group's first member.
   uint64_t drainHops = 0;     ///< Every instance's word up alone, summed.
   /// Boxes of different groups overlap (share words) iff one of these
   /// vectors (|origin difference| per coordinate, `closestCount` of them,
@@ -116,9 +115,6 @@ public:
   /// other advance that moves the box refetches all of it.
   uint64_t enteringWords(unsigned level, unsigned tensor,
                          bool wrapReuse = true) const;
-  /// Words of `tensor` one instance of `level` ever holds (the union of its
-  /// boxes over time).
-  uint64_t visitedWords(unsigned level, unsigned tensor) const;
 
   /// Distinct boxes of `tensor` among the instances of `level` that one
   /// instance of `supplier` serves (instances with identical boxes share

@@ -10,6 +10,7 @@
 #include "model/Accounting.h"
 #include "model/ClippedAccounting.h"
 #include "model/NestAnalysis.h"
+#include "model/Systolic.h"
 #include "model/TimeloopAccounting.h"
 #include "model/Timing.h"
 #include "workloads/Problem.h"
@@ -72,6 +73,9 @@ Evaluation evaluateByCounting(const std::string &evaluator,
         countClippedAccesses(problem, arch, mapping, nest, report);
   else
     countAccesses(problem, mapping, nest, report, options.wrapReuse);
+  if (!options.timeloopAccounting)
+    countSystolicArray(problem, arch, mapping, nest, report,
+                       options.wrapReuse);
   report.actions.macs = report.executedMacs;
   addResourceCycles(arch, nest, report);
   CheckedCounts &counts = nest.arithmetic();

@@ -13,11 +13,9 @@ namespace tessel {
 namespace {
 
 /// A set of child-index shifts some origins share: `count` shifts from
-/// `first` in the pool, the shift of the group's first instance (its
-/// leader) and how many origins have this set and leader.
+/// `first` in the pool, and how many origins have this set.
 struct ShiftClass {
   size_t first = 0, count = 0;
-  int64_t leader = 0;
   uint64_t origins = 0;
 };
 
@@ -85,18 +83,16 @@ void keepMinimal(std::vector<int64_t> &candidates, size_t width, Scratch &s) {
   candidates.swap(s.kept);
 }
 
-/// Merges the classes of `component` that have the same leader and set.
+/// Merges the classes of `component` that have the same set.
 void mergeClasses(Component &component, const std::vector<int64_t> &pool) {
   std::vector<ShiftClass> &classes = component.classes;
   auto less = [&](const ShiftClass &a, const ShiftClass &b) {
-    if (a.leader != b.leader)
-      return a.leader < b.leader;
     return std::lexicographical_compare(
         pool.begin() + a.first, pool.begin() + a.first + a.count,
         pool.begin() + b.first, pool.begin() + b.first + b.count);
   };
   auto same = [&](const ShiftClass &a, const ShiftClass &b) {
-    return a.leader == b.leader && a.count == b.count &&
+    return a.count == b.count &&
            std::equal(pool.begin() + a.first, pool.begin() + a.first + a.count,
                       pool.begin() + b.first);
   };
@@ -186,7 +182,7 @@ void enumerateComponent(Component &component,
       s.index[m] = 0;
     }
   }
-  // Combos by origin, then by their order (a group's first is its leader).
+  // Combos by origin.
   keysOf(s.comboOrigins, combos, width, s.low, s.high, s, s.keys);
   s.keyed.resize(combos);
   for (size_t combo = 0; combo < combos; ++combo)
@@ -198,7 +194,6 @@ void enumerateComponent(Component &component,
       ++end;
     ShiftClass shiftClass;
     shiftClass.first = s.pool.size();
-    shiftClass.leader = s.comboShifts[s.keyed[run].second];
     shiftClass.origins = 1;
     for (size_t i = run; i < end; ++i)
       s.pool.push_back(s.comboShifts[s.keyed[i].second]);
@@ -269,7 +264,7 @@ void addDifferences(const Component &component,
 /// instance's drain hops per instance of the other levels.
 struct NetworkSums {
   uint64_t groups = 0, childPairs = 0, multicastHops = 0, reductionHops = 0,
-           leaderHops = 0, drainHops = 0;
+           drainHops = 0;
 };
 
 NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
@@ -289,9 +284,8 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
       ShiftClass shiftClass;
       shiftClass.first = s.pool.size();
       shiftClass.count = 1;
-      shiftClass.leader = j * loops[i].childWeight;
       shiftClass.origins = 1;
-      s.pool.push_back(shiftClass.leader);
+      s.pool.push_back(j * loops[i].childWeight);
       component.classes.push_back(shiftClass);
     }
   }
@@ -301,7 +295,6 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
   s.pick.assign(s.componentCount, 0);
   while (true) {
     uint64_t groups = 1;
-    int64_t leader = 0;
     s.sums.assign(s.base.begin(), s.base.end());
     for (size_t k = 0; k < s.componentCount; ++k) {
       const Component &component = s.components[k];
@@ -309,7 +302,6 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
         continue;
       const ShiftClass &shiftClass = component.classes[s.pick[k]];
       groups *= shiftClass.origins;
-      leader += shiftClass.leader;
       if (shiftClass.count == 1) {
         for (int64_t &sum : s.sums)
           sum += s.pool[shiftClass.first];
@@ -326,7 +318,6 @@ NetworkSums networkSums(const std::vector<SpreadLoop> &loops,
     sums.childPairs += groups * s.children.size();
     sums.multicastHops += groups * network.multicastHops(s.children);
     sums.reductionHops += groups * network.reductionHops(s.children);
-    sums.leaderHops += groups * network.unicastHops(unsigned(leader));
     bool advanced = false;
     for (size_t k = s.componentCount; k-- > 0 && !advanced;) {
       if (!s.components[k].atNetwork)
@@ -489,7 +480,6 @@ GroupTraffic countGroups(const std::vector<SpreadLoop> &loops,
   traffic.childPairs = otherGroups * sums.childPairs;
   traffic.multicastHops = otherGroups * sums.multicastHops;
   traffic.reductionHops = otherGroups * sums.reductionHops;
-  traffic.leaderHops = otherGroups * sums.leaderHops;
   traffic.drainHops = otherLevelInstances * sums.drainHops;
   return traffic;
 }

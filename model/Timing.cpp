@@ -2,6 +2,7 @@
 #include "model/Timing.h"
 
 #include "model/ClippedAccounting.h"
+#include "model/Systolic.h"
 
 #include "arch/Arch.h"
 #include "mapping/Report.h"
@@ -154,111 +155,6 @@ void forEachTileChange(const uint64_t *usedBy, const NestAnalysis &nest,
 
 std::string plural(uint64_t n, const std::string &word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-/// The systolic array of the level right above the PEs, when the mapping
-/// runs it as built: the level keeps the output and is one array (no
-/// spatial loop above it), and a dataflow fits its wiring. Words enter only
-/// at the edges: an operand that moves along the rows must be the same for
-/// every PE of a column (not indexed by the columns' loops),
-/// and the output either stays in the PEs (output-stationary: the other
-/// operand moves down, not indexed by the rows' loops) or moves down the
-/// columns summing (an input held in the PEs, the output not indexed by the
-/// rows' loops). The stream is the innermost run of temporal loops (of the
-/// array's level and the PEs') that do not index the tensor the PEs hold;
-/// every other temporal step is a new fold. The array may be used either
-/// way round; the longest stream is the dataflow it runs.
-struct SystolicFolds {
-  bool asBuilt = false;
-  unsigned level = 0;
-  uint64_t folds = 0;  ///< Over the run.
-  uint64_t stream = 1; ///< Steps per fold.
-  bool reduce = true;  ///< An input stays (partial sums move), else the output.
-  uint64_t rows = 1, cols = 1; ///< The array's, in the frame it runs in.
-};
-
-SystolicFolds systolicFolds(const Problem &problem, const Arch &arch,
-                            const Mapping &mapping, const NestAnalysis &nest) {
-  SystolicFolds result;
-  if (arch.levelCount() < 2)
-    return result;
-  unsigned array = arch.levelCount() - 2;
-  const StorageLevel &storage = arch.levels[array];
-  if (storage.network.topology != "systolic")
-    return result;
-  unsigned out = 0;
-  for (unsigned t = 0; t < problem.tensors.size(); ++t)
-    if (problem.tensors[t].isOutput)
-      out = t;
-  if (!mapping.levels[array].keeps(out) || problem.tensors.size() != 3)
-    return result;
-  const std::vector<NestLoop> &loops = nest.loops();
-  std::vector<uint64_t> uses(problem.tensors.size(), 0);
-  for (unsigned t = 0; t < problem.tensors.size(); ++t)
-    for (const Projection &coordinate : problem.tensors[t].projection)
-      for (const ProjectionTerm &term : coordinate.terms)
-        if (term.coefficient != 0)
-          uses[t] |= uint64_t(1) << term.dim;
-  uint64_t xDims = 0, yDims = 0;
-  for (const NestLoop &loop : loops) {
-    if (!loop.spatial || loop.factor <= 1)
-      continue;
-    if (loop.level < array)
-      return result; // Several arrays.
-    if (loop.level == array)
-      (loop.axis == SpatialAxis::X ? xDims : yDims) |= uint64_t(1) << loop.dim;
-  }
-  uint64_t inside = 1; // Temporal steps of one tile of the array's level.
-  for (const NestLoop &loop : loops)
-    if (!loop.spatial && loop.level >= array)
-      inside *= uint64_t(loop.factor);
-  auto streamOf = [&](unsigned held) {
-    uint64_t stream = 1;
-    for (size_t i = loops.size(); i-- > 0;) {
-      const NestLoop &loop = loops[i];
-      if (loop.spatial || loop.factor <= 1)
-        continue;
-      if (loop.level < array || ((uses[held] >> loop.dim) & 1))
-        break;
-      stream *= uint64_t(loop.factor);
-    }
-    return stream;
-  };
-  const uint64_t mac = std::max<uint64_t>(1, arch.compute.pipelineLatency);
-  for (bool transposed : {false, true}) {
-    uint64_t rowDims = transposed ? xDims : yDims;
-    uint64_t colDims = transposed ? yDims : xDims;
-    auto consider = [&](unsigned held, bool reduce) {
-      uint64_t stream = streamOf(held);
-      if (result.asBuilt && stream <= result.stream)
-        return;
-      result.asBuilt = true;
-      result.stream = stream;
-      result.reduce = reduce;
-      result.rows = transposed ? storage.fanout[0] : storage.fanout[1];
-      result.cols = transposed ? storage.fanout[1] : storage.fanout[0];
-    };
-    for (unsigned held = 0; held < problem.tensors.size(); ++held) {
-      if (held == out)
-        continue;
-      unsigned moving = 3 - out - held;
-      if (!(uses[moving] & colDims) && !(uses[out] & rowDims))
-        consider(held, true);
-    }
-    if (mac == 1)
-      for (unsigned right = 0; right < problem.tensors.size(); ++right) {
-        if (right == out)
-          continue;
-        unsigned down = 3 - out - right;
-        if (!(uses[right] & colDims) && !(uses[down] & rowDims))
-          consider(out, false);
-      }
-  }
-  if (!result.asBuilt)
-    return result;
-  result.level = array;
-  result.folds = nest.epochs(array) * (inside / result.stream);
-  return result;
 }
 
 } // namespace

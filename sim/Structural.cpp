@@ -76,6 +76,23 @@ uint64_t key(unsigned tensor, uint64_t address) {
   return (address << 2) | tensor;
 }
 
+/// A word a PE's operand FIFO asks for is one delivery for one step: its
+/// tag is the word's address with the step (modulo 2^kUseBits) above it, so
+/// requests for the same word by different steps are different requests
+/// (each a read of the keeper and a word on each network), while the
+/// same step's requests from several PEs join into one (a multicast). A
+/// PE with no register for an operand has nothing that would keep a word
+/// from one step to a later one.
+constexpr unsigned kUseShift = 42, kUseBits = 20;
+constexpr uint64_t kAddressMask = (uint64_t(1) << kUseShift) - 1;
+
+uint64_t operandTag(uint64_t address, uint64_t step) {
+  return address | ((step & ((uint64_t(1) << kUseBits) - 1)) << kUseShift);
+}
+
+/// The address a tag names (a tile's words carry no step).
+uint64_t wordOf(uint64_t tag) { return tag & kAddressMask; }
+
 struct Instance {
   unsigned level = 0;
   int64_t parent = -1;         ///< Instance index at level - 1.
@@ -97,6 +114,9 @@ struct Instance {
     uint32_t queued = 0; ///< Times its key is in `ready`.
   };
   FlatMap<Pending> pending;
+  /// Keepers: the operand tags waiting for a word this instance does not
+  /// hold yet, by the word's key (the step-free one a fill arrives by).
+  FlatMap<std::vector<uint64_t>> tagsWaiting;
   std::deque<uint64_t> ready; ///< Keepers: keys whose word is here.
   FlatMap<uint8_t> askedUp;   ///< Keys requested from above.
   std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
@@ -381,6 +401,11 @@ void Hierarchy::build() {
     if (spaces[t].words == 0)
       throw std::invalid_argument("tensor '" + problem.tensors[t].name +
                                   "' has more words than 64 bits count");
+    else if (spaces[t].words > kAddressMask)
+      throw std::invalid_argument(
+          "tensor '" + problem.tensors[t].name + "' has " +
+          std::to_string(spaces[t].words) +
+          " words; the structural simulator addresses at most 2^42");
   // The nest and each level's loops.
   for (unsigned l = 0; l < levels; ++l) {
     for (const Loop &loop : mapping.levels[l].temporal)
@@ -426,6 +451,10 @@ void Hierarchy::build() {
   // A compute unit issues macsPerPE steps a cycle: the window covers as
   // many cycles of them.
   operandWindow *= std::max<uint64_t>(1, arch.compute.macsPerPE);
+  if (operandWindow >= (uint64_t(1) << kUseBits))
+    throw std::invalid_argument(
+        "the PEs' operand window (" + std::to_string(operandWindow) +
+        " steps, from the levels' latencies) is over 2^20 steps");
   // Double buffering: two of the level's tiles fit.
   doubleBuffered.assign(levels, 0);
   for (unsigned l = 1; l < levels; ++l) {
@@ -675,8 +704,9 @@ void Hierarchy::forEachWord(
   }
 }
 
-bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t address,
+bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t tag,
                       int64_t *value) const {
+  const uint64_t address = wordOf(tag);
   if (instance.level == 0) { // The backing store holds everything.
     if (value)
       *value = instance.tiles[t].front().values[address];
@@ -724,6 +754,8 @@ void Hierarchy::receiveRequest(const ControlMessage &message) {
   if (holds(instance, t, address, nullptr)) {
     ++entry->queued;
     instance.ready.push_back(message.key);
+  } else if (address != wordOf(address)) {
+    instance.tagsWaiting[key(t, wordOf(address))].push_back(message.key);
   }
 }
 
@@ -938,7 +970,7 @@ void Hierarchy::serveDram() {
       continue;
     }
     unsigned t = unsigned(k & 3);
-    uint64_t word = dramBase[t] + (k >> 2);
+    uint64_t word = dramBase[t] + wordOf(k >> 2);
     uint64_t id = word / dram->wordsPerBurst();
     bool buffered = recentSet.count(id) > 0;
     bool onItsWay = burstWaiters.count(id) > 0;
@@ -989,7 +1021,8 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     RateLimiter *bank =
         instance.readBanks.empty()
             ? nullptr
-            : &instance.readBanks[(k >> 2) % instance.readBanks.size()];
+            : &instance.readBanks[wordOf(k >> 2) %
+                                  instance.readBanks.size()];
     if (bank && !bank->allows(cost)) {
       instance.bankConflictAt = now;
       break;
@@ -1003,8 +1036,11 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     int64_t value = 0;
     // The tile that held it may have gone since it became ready: the
     // request waits for the word to arrive again.
-    if (!holds(instance, t, k >> 2, &value))
+    if (!holds(instance, t, k >> 2, &value)) {
+      if ((k >> 2) != wordOf(k >> 2))
+        instance.tagsWaiting[key(t, wordOf(k >> 2))].push_back(k);
       continue;
+    }
     ChildSet asked = std::move(found->asked);
     instance.pending.erase(k);
     auto send = [&](ChildSet to) {
@@ -1075,6 +1111,15 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
   if (Instance::Pending *waiting = instance.pending.find(k)) {
     ++waiting->queued;
     instance.ready.push_back(k);
+  }
+  if (std::vector<uint64_t> *tags = instance.tagsWaiting.find(k)) {
+    for (uint64_t tagged : *tags)
+      if (Instance::Pending *waiting = instance.pending.find(tagged);
+          waiting && waiting->queued == 0) {
+        ++waiting->queued;
+        instance.ready.push_back(tagged);
+      }
+    instance.tagsWaiting.erase(k);
   }
 }
 
@@ -1237,7 +1282,8 @@ void Hierarchy::prefetch(uint32_t index) {
                    for (unsigned t = 0; t < tensors; ++t) {
                      if (t == out || keeps(level, t))
                        continue;
-                     uint64_t address = addressAt(t, point, coord);
+                     uint64_t address =
+                         operandTag(addressAt(t, point, coord), global);
                      auto [entry, fresh] = pe.operands[t].tryEmplace(address);
                      entry->lastUse = global;
                      pe.evictions[global % pe.evictions.size()].push_back(
@@ -1301,7 +1347,8 @@ void Hierarchy::stepPe(uint32_t index) {
             work.address[t] = spaces[t].address(work.coord[t]);
             if (t == out)
               continue;
-            work.operand[t] = pe.operands[t].find(work.address[t]);
+            work.operand[t] =
+                pe.operands[t].find(operandTag(work.address[t], global));
             ready = ready && work.operand[t] && work.operand[t]->present;
           }
         });
@@ -1442,9 +1489,11 @@ std::string Hierarchy::blockedCause() const {
         }
       });
     } else {
+      uint64_t global = pe->released * ownSteps[level] + pe->step;
       forEachPoint(*pe, pe->released, pe->step,
                    [&](const int64_t *point, uint32_t) {
-                     uint64_t a = addressAt(t, point, coord);
+                     uint64_t a =
+                         operandTag(addressAt(t, point, coord), global);
                      const Instance::Operand *entry = pe->operands[t].find(a);
                      if (!found && (!entry || !entry->present)) {
                        found = true;

@@ -56,7 +56,9 @@ llvm::json::Value figuresJson(const Figures &f, const CaseResult &result) {
                                         {"tensor", result.tensors[i % tensors]},
                                         {"reads", f.counts[i][0]},
                                         {"fills", f.counts[i][1]},
-                                        {"updates", f.counts[i][2]}});
+                                        {"updates", f.counts[i][2]},
+                                        {"networkWords", f.counts[i][3]},
+                                        {"networkHops", f.counts[i][4]}});
   llvm::json::Array levels;
   for (double e : f.levelEnergyPJ)
     levels.push_back(e);

@@ -39,7 +39,8 @@ Figures figuresOf(const Report &report, const Arch &arch,
     figures.levelEnergyPJ.push_back(report.energy.levelTotal(l));
     for (unsigned t = 0; t < tensorCount; ++t) {
       const TensorActions &a = report.actions.at(l, t);
-      figures.counts.push_back({a.reads, a.fills, a.updates});
+      figures.counts.push_back(
+          {a.reads, a.fills, a.updates, a.networkWords, a.networkHops});
     }
   }
   return figures;
@@ -169,8 +170,7 @@ std::optional<Figures> parseSimReport(const std::string &text,
   figures.macEnergyPJ = report->getNumber("macEnergyPJ").value_or(0);
   if (auto bottleneck = report->getString("bottleneck"))
     figures.bottleneck = bottleneck->str();
-  figures.counts.assign(result.levels.size() * result.tensors.size(),
-                        {0, 0, 0});
+  figures.counts.assign(result.levels.size() * result.tensors.size(), {});
   if (const llvm::json::Array *levels = report->getArray("levels"))
     for (size_t l = 0; l < levels->size() && l < result.levels.size(); ++l) {
       const llvm::json::Object *level = (*levels)[l].getAsObject();
@@ -186,6 +186,8 @@ std::optional<Figures> parseSimReport(const std::string &text,
         cell[0] = uint64_t(tensor->getInteger("reads").value_or(0));
         cell[1] = uint64_t(tensor->getInteger("fills").value_or(0));
         cell[2] = uint64_t(tensor->getInteger("updates").value_or(0));
+        cell[3] = uint64_t(tensor->getInteger("networkWords").value_or(0));
+        cell[4] = uint64_t(tensor->getInteger("networkHops").value_or(0));
         if (const llvm::json::Object *e = tensor->getObject("energyPJ"))
           energy += e->getNumber("total").value_or(0);
       }
@@ -267,11 +269,12 @@ double errorPercent(double evaluator, double reference) {
 
 std::vector<std::string> countDifferences(const CaseResult &result,
                                           const Figures &a, const Figures &b) {
-  static const char *actions[] = {"reads", "fills", "updates"};
+  static const char *actions[kCountKinds] = {"reads", "fills", "updates",
+                                             "network words", "network hops"};
   std::vector<std::string> differences;
   size_t tensors = result.tensors.size();
   for (size_t i = 0; i < a.counts.size() && i < b.counts.size(); ++i)
-    for (unsigned k = 0; k < 3; ++k)
+    for (unsigned k = 0; k < kCountKinds; ++k)
       if (a.counts[i][k] != b.counts[i][k])
         differences.push_back(
             result.levels[i / tensors] + " " + result.tensors[i % tensors] +
@@ -347,7 +350,7 @@ void putFigures(FieldWriter &w, const Figures &f) {
   w.put(f.energyPJ);
   w.put(f.bottleneck);
   w.put(uint64_t(f.counts.size()));
-  for (const std::array<uint64_t, 3> &c : f.counts)
+  for (const std::array<uint64_t, kCountKinds> &c : f.counts)
     for (uint64_t v : c)
       w.put(v);
   w.put(uint64_t(f.levelEnergyPJ.size()));
@@ -368,7 +371,7 @@ Figures readFigures(FieldReader &p) {
   f.energyPJ = p.real();
   f.bottleneck = p.text();
   for (uint64_t i = 0, n = p.count(); i < n; ++i) {
-    std::array<uint64_t, 3> c{};
+    std::array<uint64_t, kCountKinds> c{};
     for (uint64_t &v : c)
       v = p.whole();
     f.counts.push_back(c);

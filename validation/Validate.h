@@ -26,14 +26,19 @@
 
 namespace tessel {
 
+/// Counts kept per level x tensor: reads, fills, updates, network words,
+/// network hops.
+constexpr unsigned kCountKinds = 5;
+
 /// What one evaluator (a model or the simulator) said about one case.
 struct Figures {
   std::string evaluator;
   uint64_t cycles = 0;
   double energyPJ = 0;
   std::string bottleneck;
-  /// [level * tensors + tensor] = {reads, fills, updates}.
-  std::vector<std::array<uint64_t, 3>> counts;
+  /// [level * tensors + tensor] = {reads, fills, updates, network words,
+  /// network hops}.
+  std::vector<std::array<uint64_t, kCountKinds>> counts;
   std::vector<double> levelEnergyPJ; ///< Per level (MACs excluded).
   double macEnergyPJ = 0;
   std::map<std::string, double> stalls; ///< Simulator only: cause -> cycles.

@@ -136,9 +136,8 @@ private:
   std::vector<size_t> temporalLoops, spatialLoops;
   std::vector<std::vector<BruteCounts>> counts;
   uint64_t macs = 0, steps = 0;
-  /// Per (level, tensor, instance): the words held and ever held.
-  std::map<std::tuple<unsigned, unsigned, std::vector<int64_t>>, Words> held,
-      upstream; ///< upstream: per supplier instance, the words sent up.
+  /// Per (level, tensor, instance): the words held.
+  std::map<std::tuple<unsigned, unsigned, std::vector<int64_t>>, Words> held;
 
   /// Whether a dimension's point is inside its bound. A residual mapping
   /// clips every loop to the bounds; exact and padded ones run every point
@@ -362,7 +361,9 @@ private:
         }
         if (!registers)
           for (const auto &[where, senders] : joined) {
-            ++here.networkWords;
+            // Each sender injects its word; the network's joins add them
+            // (the PE's own network: one word per sum its lanes make).
+            here.networkWords += j + 1 == levels ? 1 : senders.first.size();
             here.networkHops += network.reductionHops(std::vector<unsigned>(
                 senders.first.begin(), senders.first.end()));
           }
@@ -380,55 +381,29 @@ private:
     counts[supplier][tensor].updates += words.size();
   }
 
-  /// A read-back of `words` from `supplier` to one instance of `level`.
-  void sendBack(unsigned supplier, unsigned level, unsigned tensor,
-                const std::vector<int64_t> &instance, uint64_t words) {
-    for (unsigned j = supplier; j < level; ++j) {
-      counts[j][tensor].networkWords += words;
-      counts[j][tensor].networkHops +=
-          words * arch.levels[j].network.unicastHops(slotAt(instance, j));
-      if (!mapping.levels[j].keeps(tensor))
-        counts[j][tensor].relayed += words;
-    }
-  }
-
   void moveTiles(unsigned level, unsigned tensor,
                  const std::vector<int64_t> &time) {
     unsigned supplier = supplierOf(level, tensor);
     bool isOutput = problem.tensors[tensor].isOutput;
-    // Per supplier instance, the distinct boxes already served this step.
-    std::map<std::vector<int64_t>, std::set<Words>> served;
-    std::map<Words, int> boxes;
+    std::map<Words, int> boxes; // Identical boxes share a box number.
+    auto box = [&](const Words &words) {
+      return boxes.emplace(words, int(boxes.size())).first->second;
+    };
     std::vector<Need> moved;
     for (const std::vector<int64_t> &instance : instancesOf(level)) {
       auto key = std::make_tuple(level, tensor, instance);
-      std::vector<int64_t> source = supplierKey(instance, supplier);
       Words now = tileOf(level, tensor, time, instance);
       Words entering = minus(now, held[key]);
       Words leaving = minus(held[key], now);
-      // An idle instance (empty tile) belongs to no group.
-      bool firstOfGroup = !now.empty() && served[source].insert(now).second;
-      int box = boxes.emplace(now, int(boxes.size())).first->second;
       BruteCounts &here = counts[level][tensor];
-      BruteCounts &supply = counts[supplier][tensor];
       if (!isOutput) {
         here.fills += entering.size();
-        moved.push_back({instance, std::move(entering), box});
+        moved.push_back({instance, std::move(entering), box(now)});
       } else {
+        // Drained up and added where it is kept; a tile starts its words
+        // at zero (no partial sum is read back).
         here.reads += leaving.size();
-        sendUpdates(level, tensor, source, leaving);
-        moved.push_back({instance, std::move(leaving), box});
-        if (firstOfGroup) {
-          // A partial sum exists upstream iff the supplier instance was
-          // sent one of the word before.
-          Words readBack;
-          for (const Point &p : entering)
-            if (upstream[{level, tensor, source}].count(p))
-              readBack.insert(p);
-          here.fills += readBack.size();
-          supply.reads += readBack.size();
-          sendBack(supplier, level, tensor, instance, readBack.size());
-        }
+        moved.push_back({instance, std::move(leaving), box(now)});
       }
       held[key] = std::move(now);
     }
@@ -436,14 +411,6 @@ private:
       sendUp(supplier, level, tensor, moved);
     else
       sendDown(supplier, level, tensor, moved);
-  }
-
-  /// Output words an instance under supplier instance `source` drains up
-  /// (sendUp counts their updates): the supplier instance holds a partial
-  /// sum of each from now on.
-  void sendUpdates(unsigned level, unsigned tensor,
-                   const std::vector<int64_t> &source, const Words &leaving) {
-    upstream[{level, tensor, source}].insert(leaving.begin(), leaving.end());
   }
 
   void compute(const std::vector<int64_t> &time) {
@@ -482,7 +449,6 @@ private:
       for (const std::vector<int64_t> &instance : instancesOf(l)) {
         const Words &last = held[std::make_tuple(l, out, instance)];
         counts[l][out].reads += last.size();
-        sendUpdates(l, out, supplierKey(instance, supplier), last);
         drained.push_back({instance, last, 0});
       }
       sendUp(supplier, l, out, drained);

@@ -39,7 +39,7 @@ namespace {
 struct Expected {
   uint64_t members = 1;
   uint64_t groups = 0, childPairs = 0, multicastHops = 0, reductionHops = 0,
-           leaderHops = 0, drainHops = 0;
+           drainHops = 0;
   bool overlap = false;
   // Coverage.
   bool multiChildGroup = false; ///< Some group spans several children.
@@ -53,7 +53,6 @@ struct Expected {
 
 struct Group {
   std::set<unsigned> children;
-  unsigned leader = 0;        ///< The child of the first member enumerated.
   std::vector<int64_t> first; ///< The first member's indices.
 };
 
@@ -110,7 +109,6 @@ Expected bruteForce(const NestAnalysis &analysis, const Problem &problem,
     unsigned child = unsigned(x + y * int64_t(fanoutX));
     auto [it, inserted] = groups.try_emplace(origin);
     if (inserted) {
-      it->second.leader = child;
       it->second.first = index;
     } else {
       for (size_t i = 0; i < loops.size(); ++i)
@@ -135,7 +133,6 @@ Expected bruteForce(const NestAnalysis &analysis, const Problem &problem,
     expected.childPairs += children.size();
     expected.multicastHops += net.multicastHops(children);
     expected.reductionHops += net.reductionHops(children);
-    expected.leaderHops += net.unicastHops(group.leader);
     expected.multiChildGroup |= children.size() > 1;
   }
 
@@ -219,7 +216,6 @@ void checkMapping(const Problem &problem, const Arch &arch,
           EXPECT_EQ(actual.childPairs, expected.childPairs);
           EXPECT_EQ(actual.multicastHops, expected.multicastHops);
           EXPECT_EQ(actual.reductionHops, expected.reductionHops);
-          EXPECT_EQ(actual.leaderHops, expected.leaderHops);
           EXPECT_EQ(actual.drainHops, expected.drainHops);
           EXPECT_EQ(overlap, expected.overlap);
           ++coverage.checks;
