@@ -786,7 +786,8 @@ private:
 } // namespace
 
 bool clippedCountable(const Problem &problem) {
-  // Read-backs count the words an output tile ever holds per dimension.
+  // Proven exact (against the clipped brute-force walk) for outputs whose
+  // coordinates are plain dimensions only.
   const Tensor &out = problem.tensors[problem.outputIndex()];
   std::vector<bool> seen(problem.dims.size(), false);
   for (const Projection &coordinate : out.projection) {
