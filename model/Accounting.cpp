@@ -67,15 +67,9 @@ uint64_t chargeUp(const NestAnalysis &nest, Report &report, unsigned supplier,
     bool merge = registers || arch.levels[j].network.reduction;
     uint64_t perChild = merge ? traffic.groups : children;
     if (!registers) {
-      // Each child injects its words; a reducing network's joins add the
-      // copies of a word into one on the way. (The PE's own network, from
-      // its lanes to its registers, carries one word per sum it makes.)
-      bool lanes = j + 1 == nest.levelCount();
-      uint64_t senders =
-          merge ? (lanes ? traffic.groups : traffic.childPairs) : children;
       TensorActions &network = report.actions.at(j, tensor);
       c.accumulate(network.networkWords,
-                   c.mul(instances, senders, c.mul(perSender, entering)));
+                   c.mul(instances, perChild, c.mul(perSender, entering)));
       c.accumulate(network.networkHops,
                    c.mul(instances, c.mul(perSender, entering),
                          merge ? traffic.reductionHops : traffic.drainHops));

@@ -549,10 +549,7 @@ private:
         if (!registers) {
           NetworkLoad load =
               gridLoad(items, width, [&](const std::vector<unsigned> &set) {
-                // Each sender injects its word; the joins add them (the
-                // PE's own network carries one word per sum its lanes make).
-                uint64_t words = j + 1 == nest.levelCount() ? 1 : set.size();
-                return NetworkLoad{words, network.reductionHops(set)};
+                return NetworkLoad{1, network.reductionHops(set)};
               });
           c.accumulate(actions.networkWords, c.mul(weight, load.words));
           c.accumulate(actions.networkHops, c.mul(weight, load.hops));

@@ -1634,7 +1634,12 @@ void Hierarchy::drains(unsigned l) {
     Noc &net = *inst[l - 1][instance.parent].net;
     while (!instance.up.empty() &&
            net.canInject(Endpoint::child(instance.slot))) {
-      ++counts.at(l - 1, instance.up.front().tensor).networkWords;
+      // A network's words are those through its parent's port: a sum the
+      // network reduces from several children is one word (counted at its
+      // first member), as a multicast is one word however many it reaches.
+      const ChildSet &group = instance.up.front().children;
+      if (group.size() <= 1 || group.front() == instance.slot)
+        ++counts.at(l - 1, instance.up.front().tensor).networkWords;
       net.inject(Endpoint::child(instance.slot), instance.up.front());
       instance.up.pop_front();
       moved = true;

@@ -361,9 +361,7 @@ private:
         }
         if (!registers)
           for (const auto &[where, senders] : joined) {
-            // Each sender injects its word; the network's joins add them
-            // (the PE's own network: one word per sum its lanes make).
-            here.networkWords += j + 1 == levels ? 1 : senders.first.size();
+            ++here.networkWords;
             here.networkHops += network.reductionHops(std::vector<unsigned>(
                 senders.first.begin(), senders.first.end()));
           }
