@@ -173,6 +173,27 @@ std::string fileText(const fs::path &path) {
   return text.str();
 }
 
+// Identical counts mean all five kinds: two evaluators that agree in
+// reads, fills and updates but not in a network's hops differ, and the
+// difference names the level, the tensor and the kind.
+TEST(Validate, CountDifferencesCoverNetworkWordsAndHops) {
+  CaseResult result;
+  result.levels = {"DRAM", "GLB"};
+  result.tensors = {"A", "B", "C"};
+  Figures model, sim;
+  model.evaluator = "reuse";
+  sim.evaluator = "sim";
+  model.counts.assign(6, {4, 4, 0, 4, 8});
+  sim.counts = model.counts;
+  EXPECT_TRUE(countDifferences(result, model, sim).empty());
+  sim.counts[4][4] = 12; // GLB B's hops.
+  sim.counts[2][3] = 5;  // DRAM C's network words.
+  std::vector<std::string> differences = countDifferences(result, model, sim);
+  ASSERT_EQ(differences.size(), 2u);
+  EXPECT_EQ(differences[0], "DRAM C network words: reuse 4, sim 5");
+  EXPECT_EQ(differences[1], "GLB B network hops: reuse 8, sim 12");
+}
+
 TEST(Plots, CasesWithoutASimulationAreLeftOutAndLegendsNameLevels) {
   // Only the first case's op is simulated.
   std::string script = fakeTessel("echo '" + simJson({"fc8"}) + "'");
