@@ -21,6 +21,20 @@
 namespace tessel::testing {
 namespace {
 
+/// Every count of `a` equals `b`'s, level by level and tensor by tensor.
+void expectEqualCounts(const ActionCounts &a, const ActionCounts &b) {
+  ASSERT_EQ(a.levelCount(), b.levelCount());
+  for (unsigned l = 0; l < a.levelCount(); ++l)
+    for (unsigned t = 0; t < a.tensorCount(); ++t) {
+      const TensorActions &x = a.at(l, t), &y = b.at(l, t);
+      EXPECT_EQ(x.reads, y.reads) << "level " << l << " tensor " << t;
+      EXPECT_EQ(x.fills, y.fills) << "level " << l << " tensor " << t;
+      EXPECT_EQ(x.updates, y.updates) << "level " << l << " tensor " << t;
+      EXPECT_EQ(x.networkWords, y.networkWords) << l << " " << t;
+      EXPECT_EQ(x.networkHops, y.networkHops) << l << " " << t;
+    }
+}
+
 TEST(Structural, RandomMappingsComputeTheOp) {
   std::mt19937_64 rng(7);
   int simulated = 0;
@@ -436,15 +450,7 @@ TEST(Structural, ModelCountsTheSystolicArrayAsBuilt) {
     ASSERT_TRUE(model.report) << i;
     SCOPED_TRACE(::testing::Message() << "case " << i << " " << problem.opName);
     const ActionCounts &a = model.report->actions, &b = sim.report.actions;
-    for (unsigned l = 0; l < 3; ++l)
-      for (unsigned t = 0; t < 3; ++t) {
-        const TensorActions &x = a.at(l, t), &y = b.at(l, t);
-        EXPECT_EQ(x.reads, y.reads) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.fills, y.fills) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.updates, y.updates) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.networkWords, y.networkWords) << l << " " << t;
-        EXPECT_EQ(x.networkHops, y.networkHops) << l << " " << t;
-      }
+    expectEqualCounts(a, b);
     ++compared;
   }
   EXPECT_GE(compared, 40);
@@ -476,17 +482,8 @@ TEST(Structural, ClockedKernelEqualsThePlainLoop) {
     ASSERT_EQ(clocked.error, "");
     EXPECT_EQ(clocked.report.cycles, plain.report.cycles);
     const ActionCounts &a = clocked.report.actions, &b = plain.report.actions;
-    ASSERT_EQ(a.levelCount(), b.levelCount());
     EXPECT_EQ(a.macs, b.macs);
-    for (unsigned l = 0; l < a.levelCount(); ++l)
-      for (unsigned t = 0; t < a.tensorCount(); ++t) {
-        const TensorActions &x = a.at(l, t), &y = b.at(l, t);
-        EXPECT_EQ(x.reads, y.reads) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.fills, y.fills) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.updates, y.updates) << "level " << l << " tensor " << t;
-        EXPECT_EQ(x.networkWords, y.networkWords) << l << " " << t;
-        EXPECT_EQ(x.networkHops, y.networkHops) << l << " " << t;
-      }
+    expectEqualCounts(a, b);
     uint64_t stalled = 0, plainStalled = 0;
     for (const sim::Stall &stall : clocked.stalls)
       stalled += stall.cycles;
