@@ -15,6 +15,7 @@
 #include "model/Timing.h"
 #include "workloads/Problem.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -175,7 +176,10 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
     uint64_t unit = 1;
     for (unsigned t = 0; t < report.actions.tensorCount(); ++t)
       unit = std::lcm<uint64_t>(unit, packingAt(problem, t, level).perWord);
-    uint64_t reads = 0, writes = 0, networkWords = 0;
+    // A network's links carry words one way each: the inputs' words go
+    // down, the output's sums up, on links of their own; a bus is one
+    // medium for both (as sim/Noc.cpp builds them).
+    uint64_t reads = 0, writes = 0, downWords = 0, upWords = 0;
     for (unsigned t = 0; t < report.actions.tensorCount(); ++t) {
       const TensorActions &actions = report.actions.at(l, t);
       Packing packing = packingAt(problem, t, level);
@@ -185,8 +189,9 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
       counts.accumulate(
           writes,
           counts.mul(counts.add(actions.fills, actions.updates), units));
-      counts.accumulate(networkWords, counts.mul<uint64_t>(actions.networkWords,
-                                                           packing.wordsEach));
+      counts.accumulate(problem.tensors[t].isOutput ? upWords : downWords,
+                        counts.mul<uint64_t>(actions.networkWords,
+                                             packing.wordsEach));
     }
     auto words = [&](uint64_t units) {
       return units / unit + (units % unit != 0);
@@ -205,8 +210,11 @@ void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
     if (level.network.linkBandwidth)
       report.resourceCycles.push_back(
           {level.name + " network",
-           cyclesFor(counts, networkWords, *level.network.linkBandwidth,
-                     instances)});
+           cyclesFor(counts,
+                     level.network.topology == "bus"
+                         ? counts.add(downWords, upWords)
+                         : std::max(downWords, upWords),
+                     *level.network.linkBandwidth, instances)});
   }
 }
 
