@@ -135,11 +135,11 @@ struct Instance {
   std::unordered_map<uint64_t, uint64_t> expectedBy, receivedBy;
   std::vector<Flit> parked;
   // PEs: the step within the current epoch and the last issue's cycle;
-  // operand registers for tensors the innermost level does not keep.
+  // operand registers for tensors the innermost level does not keep, one
+  // entry per step and word (keyed by its operandTag).
   struct Operand {
     int64_t value = 0;
     bool present = false;
-    uint64_t lastUse = 0; ///< The last step (over all epochs) needing it.
   };
   FlatMap<Operand> operands[3];
   uint64_t prefetched = 0; ///< Steps (over all epochs) asked for.
@@ -298,6 +298,7 @@ private:
              int64_t *value) const;
   void request(unsigned level, uint32_t index, unsigned t, uint64_t address);
   void receiveRequest(const ControlMessage &message);
+  void parkTagged(Instance &instance, uint64_t k);
   bool allocate(unsigned level, uint32_t index);
   bool tryRelease(unsigned level, uint32_t index);
   void release(unsigned level, uint32_t index);
@@ -754,9 +755,18 @@ void Hierarchy::receiveRequest(const ControlMessage &message) {
   if (holds(instance, t, address, nullptr)) {
     ++entry->queued;
     instance.ready.push_back(message.key);
-  } else if (address != wordOf(address)) {
-    instance.tagsWaiting[key(t, wordOf(address))].push_back(message.key);
+  } else {
+    parkTagged(instance, message.key);
   }
+}
+
+/// An operand request (its key carries a step) whose word `instance` does
+/// not hold: it waits for the word's fill, which arrives by the step-free
+/// key. Tile requests wait in `pending` alone (a fill finds them by key).
+void Hierarchy::parkTagged(Instance &instance, uint64_t k) {
+  uint64_t tag = k >> 2;
+  if (tag != wordOf(tag))
+    instance.tagsWaiting[key(unsigned(k & 3), wordOf(tag))].push_back(k);
 }
 
 bool Hierarchy::allocate(unsigned level, uint32_t index) {
@@ -1037,8 +1047,7 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     // The tile that held it may have gone since it became ready: the
     // request waits for the word to arrive again.
     if (!holds(instance, t, k >> 2, &value)) {
-      if ((k >> 2) != wordOf(k >> 2))
-        instance.tagsWaiting[key(t, wordOf(k >> 2))].push_back(k);
+      parkTagged(instance, k);
       continue;
     }
     ChildSet asked = std::move(found->asked);
@@ -1284,12 +1293,11 @@ void Hierarchy::prefetch(uint32_t index) {
                        continue;
                      uint64_t address =
                          operandTag(addressAt(t, point, coord), global);
-                     auto [entry, fresh] = pe.operands[t].tryEmplace(address);
-                     entry->lastUse = global;
+                     if (!pe.operands[t].tryEmplace(address).second)
+                       continue; // Another lane of the step asked for it.
                      pe.evictions[global % pe.evictions.size()].push_back(
                          key(t, address));
-                     if (fresh)
-                       request(level, index, t, address);
+                     request(level, index, t, address);
                    }
                  });
     pe.prefetched = global + 1;
@@ -1318,15 +1326,12 @@ void Hierarchy::stepPe(uint32_t index) {
   // issues that many consecutive steps of its program a cycle.
   uint64_t perCycle = std::max<uint64_t>(1, arch.compute.macsPerPE);
   const unsigned a = out == 0 ? 1 : 0, b = 3 - out - a;
-  // Operand words no later step needs leave the registers.
+  // A step's operand words leave the registers once it has issued (each
+  // entry is that step's alone).
   auto evict = [&](uint64_t global) {
     std::vector<uint64_t> &leaving = pe.evictions[global % pe.evictions.size()];
-    for (uint64_t k : leaving) {
-      FlatMap<Instance::Operand> &map = pe.operands[k & 3];
-      const Instance::Operand *found = map.find(k >> 2);
-      if (found && found->lastUse <= global)
-        map.erase(k >> 2);
-    }
+    for (uint64_t k : leaving)
+      pe.operands[k & 3].erase(k >> 2);
     leaving.clear();
   };
   for (uint64_t issued = 0; pe.step < ownSteps[level] && issued < perCycle;) {
