@@ -74,8 +74,11 @@ Evaluation evaluateByCounting(const std::string &evaluator,
         countClippedAccesses(problem, arch, mapping, nest, report);
   else
     countAccesses(problem, mapping, nest, report, options.wrapReuse);
+  // The array of a systolic level run as built (folds, dataflow), once
+  // for the counts and the timing.
+  const SystolicFolds systolic = systolicFolds(problem, arch, mapping, nest);
   if (!options.timeloopAccounting)
-    countSystolicArray(problem, arch, mapping, nest, report,
+    countSystolicArray(problem, mapping, nest, systolic, report,
                        options.wrapReuse);
   report.actions.macs = report.executedMacs;
   addResourceCycles(arch, nest, report);
@@ -83,7 +86,7 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   for (ResourceCycles &resource : report.resourceCycles)
     resource.cycles = counts.add(resource.cycles, options.extraCycles);
   if (options.exposedLatency) {
-    addExposedCycles(problem, arch, mapping, nest, report);
+    addExposedCycles(problem, arch, mapping, nest, systolic, report);
     uint64_t total = 0;
     for (const ResourceCycles &exposed : report.exposedCycles)
       total = counts.add(total, exposed.cycles); // Checked before settle.

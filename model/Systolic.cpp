@@ -107,15 +107,15 @@ SystolicFolds systolicFolds(const Problem &problem, const Arch &arch,
   return result;
 }
 
-void countSystolicArray(const Problem &problem, const Arch &arch,
-                        const Mapping &mapping, const NestAnalysis &nest,
+void countSystolicArray(const Problem &problem, const Mapping &mapping,
+                        const NestAnalysis &nest, const SystolicFolds &array,
                         Report &report, bool wrapReuse) {
-  SystolicFolds array = systolicFolds(problem, arch, mapping, nest);
   if (!array.asBuilt)
     return;
   CheckedCounts &c = nest.arithmetic();
   const unsigned pe = array.level + 1, out = problem.outputIndex();
   const uint64_t macs = report.executedMacs;
+  const LevelMapping &level = mapping.levels[array.level];
   ActionCounts &actions = report.actions;
   for (unsigned t = 0; t < 3; ++t) {
     TensorActions &here = actions.at(pe, t);
@@ -123,69 +123,68 @@ void countSystolicArray(const Problem &problem, const Arch &arch,
     here.updates = t == out ? macs : 0;
     here.fills = 0;
   }
+  // With a residual (a last tile shorter) the level hierarchy's counts of
+  // the words entering the array are kept; otherwise they follow the
+  // folds: a moving operand's word per row (or column) used per step of
+  // each fold's stream, a stationary word per PE used per fold.
   const bool clipped = nest.clips();
-  // The words each edge port sends into the array: a moving operand's
-  // word per row (or column) used, per step of each fold's stream; a
-  // stationary word per PE used, per fold. With a residual (a last tile
-  // shorter) the level hierarchy's count of words entering is kept.
   const uint64_t steps = c.mul(array.folds, array.stream);
-  // Each landing is a hop of the array's network (from the edge port into
-  // the first PE, then from PE to PE): the wiring's hops, not a route's.
-  auto enter = [&](unsigned t, uint64_t words, uint64_t fills) {
-    TensorActions &edge = actions.at(array.level, t);
-    if (!clipped) {
-      // The edge ports read the level's tile; a tensor the level bypasses
-      // is staged in their FIFOs: no read of the level.
-      if (mapping.levels[array.level].keeps(t))
-        edge.reads = words;
-      edge.networkWords = words;
-    }
-    actions.at(pe, t).fills = fills;
-    edge.networkHops = fills;
-  };
-  auto words = [&](unsigned t, uint64_t perfect) {
-    return clipped ? actions.at(array.level, t).networkWords : perfect;
-  };
-  const LevelMapping &level = mapping.levels[array.level];
-  if (!clipped)
+  const uint64_t columns = c.mul(array.folds, array.colsUsed);
+  if (!clipped) {
     for (unsigned t = 0; t < 3; ++t)
       if (t != out && !level.keeps(t))
         countStagedInput(nest, report, array.level, t, wrapReuse);
-  // The output: in a partial-sum array a sum enters each used column's
-  // top per stream step (zero) and leaves at the bottom into the level's
-  // tile, passing every row; in an output-stationary array each used PE
-  // gets its output word's address per fold and its sum drains down from
-  // its row r, R - r hops.
-  if (!clipped) {
+    // The output: in a partial-sum array a sum enters each used column's
+    // top per stream step (zero) and leaves at the bottom into the level's
+    // tile, passing every row; in an output-stationary array each used PE
+    // gets its output word's address per fold and its sum drains down from
+    // its row r, R - r hops.
     TensorActions &sums = actions.at(array.level, out);
     if (array.reduce) {
       uint64_t perStep = c.mul(steps, array.colsUsed);
       sums.updates = sums.networkWords = perStep;
       sums.networkHops = c.mul(perStep, array.rows);
     } else {
-      uint64_t columns = c.mul(array.folds, array.colsUsed);
       uint64_t ru = array.rowsUsed;
       sums.updates = sums.networkWords = c.mul(columns, ru);
       sums.networkHops =
           c.mul(columns, c.sub(c.mul(ru, array.rows), ru * (ru - 1) / 2));
     }
   }
-  uint64_t right = words(array.horizontal, c.mul(steps, array.rowsUsed));
-  enter(array.horizontal, right, c.mul(right, array.cols));
+  // Each landing is a hop of the array's network (from the edge port into
+  // the first PE, then from PE to PE): the wiring's hops, not a route's.
+  // The edge ports read the level's tile; a tensor the level bypasses is
+  // staged in their FIFOs: no read of the level.
+  auto enter = [&](unsigned t, uint64_t perfect) {
+    TensorActions &edge = actions.at(array.level, t);
+    uint64_t words = perfect;
+    if (clipped) {
+      words = edge.networkWords;
+    } else {
+      if (level.keeps(t))
+        edge.reads = words;
+      edge.networkWords = words;
+    }
+    return words;
+  };
+  auto land = [&](unsigned t, uint64_t fills) {
+    actions.at(pe, t).fills = fills;
+    actions.at(array.level, t).networkHops = fills;
+  };
+  uint64_t right = enter(array.horizontal, c.mul(steps, array.rowsUsed));
+  land(array.horizontal, c.mul(right, array.cols));
   if (!array.reduce) {
-    uint64_t down = words(array.vertical, c.mul(steps, array.colsUsed));
-    enter(array.vertical, down, c.mul(down, array.rows));
+    uint64_t down = enter(array.vertical, c.mul(steps, array.colsUsed));
+    land(array.vertical, c.mul(down, array.rows));
     return;
   }
   // A fold's stationary words shift down each column used, the bottom
   // row's first: the word for row r passes rows 0..r, r + 1 fills; over
   // the rows used, Ru (Ru + 1) / 2 a column, (Ru + 1) / 2 per word.
-  uint64_t columns = c.mul(array.folds, array.colsUsed);
-  uint64_t loaded = words(array.held, c.mul(columns, array.rowsUsed));
+  uint64_t loaded = enter(array.held, c.mul(columns, array.rowsUsed));
   uint64_t perColumn = array.rowsUsed * (array.rowsUsed + 1) / 2;
-  enter(array.held, loaded,
-        clipped ? c.mul(loaded, array.rowsUsed + 1) / 2
-                : c.mul(columns, perColumn));
+  land(array.held, clipped ? c.mul(loaded, array.rowsUsed + 1) / 2
+                           : c.mul(columns, perColumn));
 }
 
 } // namespace tessel

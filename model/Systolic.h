@@ -60,8 +60,8 @@ SystolicFolds systolicFolds(const Problem &problem, const Arch &arch,
 /// every PE of the column, and a stationary word loaded down a column in
 /// the PEs above its row and its own (a fill each). Does nothing when the
 /// array does not run as built.
-void countSystolicArray(const Problem &problem, const Arch &arch,
-                        const Mapping &mapping, const NestAnalysis &nest,
+void countSystolicArray(const Problem &problem, const Mapping &mapping,
+                        const NestAnalysis &nest, const SystolicFolds &array,
                         Report &report, bool wrapReuse);
 
 } // namespace tessel

@@ -161,7 +161,7 @@ std::string plural(uint64_t n, const std::string &word) {
 
 void addExposedCycles(const Problem &problem, const Arch &arch,
                       const Mapping &mapping, const NestAnalysis &nest,
-                      Report &report) {
+                      const SystolicFolds &systolic, Report &report) {
   CheckedCounts &counts = nest.arithmetic();
   Paths paths(arch, mapping);
   const unsigned pe = paths.peLevel();
@@ -175,7 +175,6 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
     if (cycles)
       found.push_back({{std::string(cause()), cycles}, computeOnly});
   };
-  SystolicFolds systolic = systolicFolds(problem, arch, mapping, nest);
   // Bit t of usedBy[d]: tensor t's coordinates use dimension d.
   std::vector<uint64_t> &usedBy = usedByBuffer();
   usedBy.assign(problem.dims.size(), 0);

@@ -34,13 +34,15 @@ struct Arch;
 struct Mapping;
 struct Problem;
 struct Report;
+struct SystolicFolds;
 class NestAnalysis;
 
 /// Appends the exposed cycles of `mapping` to report.exposedCycles, one
-/// entry per cause (zero-cycle causes left out).
+/// entry per cause (zero-cycle causes left out). `systolic` is
+/// systolicFolds() of the same mapping (model/Systolic.h).
 void addExposedCycles(const Problem &problem, const Arch &arch,
                       const Mapping &mapping, const NestAnalysis &nest,
-                      Report &report);
+                      const SystolicFolds &systolic, Report &report);
 
 } // namespace tessel
 
