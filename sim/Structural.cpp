@@ -44,6 +44,23 @@ struct Placed {
 
 /// A tile: the dense box of one tensor's coordinates an instance holds for
 /// one epoch, with the words' values and whether each has arrived.
+/// The words of a tensor a tile spans, without its storage: the bounding
+/// box, per coordinate, of the tile's iteration points.
+struct Box {
+  int64_t lo[kMaxTensorCoordinates], hi[kMaxTensorCoordinates];
+  size_t coordinates = 0;
+  bool empty = true;
+
+  bool contains(const int64_t *coord) const {
+    if (empty)
+      return false;
+    for (size_t i = 0; i < coordinates; ++i)
+      if (coord[i] < lo[i] || coord[i] > hi[i])
+        return false;
+    return true;
+  }
+};
+
 struct Tile {
   uint64_t epoch = 0;
   std::vector<int64_t> lo, hi; ///< Inclusive, per coordinate.
@@ -76,18 +93,19 @@ uint64_t key(unsigned tensor, uint64_t address) {
   return (address << 2) | tensor;
 }
 
-/// A word a PE's operand FIFO asks for is one delivery for one step: its
-/// tag is the word's address with the step (modulo 2^kUseBits) above it, so
-/// requests for the same word by different steps are different requests
-/// (each a read of the keeper and a word on each network), while the
-/// same step's requests from several PEs join into one (a multicast). A
-/// PE with no register for an operand has nothing that would keep a word
-/// from one step to a later one.
+/// A request is for one word at one time of the asker's program: its tag is
+/// the word's address with that time (modulo 2^kUseBits) above it. For a
+/// PE's operand FIFO the time is the step that uses the word, for a tile
+/// the asker's epoch. Requests for the same word at different times are
+/// different requests (each a read of the keeper and a word on each
+/// network), while the same time's requests from several children join
+/// into one (a multicast). A PE with no register for an operand has nothing
+/// that would keep a word from one step to a later one.
 constexpr unsigned kUseShift = 42, kUseBits = 20;
 constexpr uint64_t kAddressMask = (uint64_t(1) << kUseShift) - 1;
 
-uint64_t operandTag(uint64_t address, uint64_t step) {
-  return address | ((step & ((uint64_t(1) << kUseBits) - 1)) << kUseShift);
+uint64_t requestTag(uint64_t address, uint64_t when) {
+  return address | ((when & ((uint64_t(1) << kUseBits) - 1)) << kUseShift);
 }
 
 /// The address a tag names (a tile's words carry no step).
@@ -108,16 +126,48 @@ struct Instance {
   uint64_t released = 0;               ///< Epochs finished.
   std::vector<std::deque<Tile>> tiles; ///< Per tensor it keeps.
   /// Requests waiting for a word (keepers) or for its arrival (relays), by
-  /// key: the child slots that asked.
+  /// key: the child slots that asked. Where the word is multicast, it
+  /// leaves (is read, or asked for upward) once every child that needs it
+  /// at the request's time has asked: a sender's program knows which
+  /// children receive each word of a step, and a child farther along a
+  /// mesh, whose request comes later, still gets the same multicast.
   struct Pending {
     ChildSet asked;
-    uint32_t queued = 0; ///< Times its key is in `ready`.
+    ChildSet expected;    ///< The children that need it then.
+    uint32_t missing = 0; ///< Of `expected`, those that have not asked.
+    uint32_t queued = 0;  ///< Times its key is in `ready`.
+    /// Adds a child's request; whether it completed the set.
+    bool join(uint32_t slot) {
+      if (asked.contains(slot))
+        return false;
+      asked.insert(slot);
+      if (missing == 0 || !expected.contains(slot))
+        return false;
+      return --missing == 0;
+    }
+    bool complete() const { return missing == 0; }
   };
   FlatMap<Pending> pending;
   /// Keepers: the operand tags waiting for a word this instance does not
   /// hold yet, by the word's key (the step-free one a fill arrives by).
   FlatMap<std::vector<uint64_t>> tagsWaiting;
   std::deque<uint64_t> ready; ///< Keepers: keys whose word is here.
+  /// The instances below that ask this one for each tensor's words (at
+  /// askerLevel), with the child each is under; built on first use.
+  std::vector<std::pair<uint32_t, uint32_t>> askersBelow[3];
+  bool askersKnown[3] = {false, false, false};
+  /// Who asks for what at one (tensor, time), for a multicast's receivers;
+  /// a few recent times, replaced round robin.
+  struct Receivers {
+    uint64_t id = UINT64_MAX; ///< when << 2 | tensor.
+    /// Tiles: each asker's box at `when` and at `when - 1` (a word the
+    /// earlier tile spans is kept, or already on its way).
+    std::vector<Box> now, before;
+    /// Operands: the children asking for each address.
+    std::unordered_map<uint64_t, ChildSet> byWord;
+  };
+  std::vector<Receivers> receivers;
+  uint32_t nextReceivers = 0;
   FlatMap<uint8_t> askedUp;   ///< Keys requested from above.
   std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
   std::deque<Flit> down;                          ///< Into its own network.
@@ -136,7 +186,7 @@ struct Instance {
   std::vector<Flit> parked;
   // PEs: the step within the current epoch and the last issue's cycle;
   // operand registers for tensors the innermost level does not keep, one
-  // entry per step and word (keyed by its operandTag).
+  // entry per step and word (keyed by its requestTag).
   struct Operand {
     int64_t value = 0;
     bool present = false;
@@ -163,6 +213,9 @@ struct ControlMessage {
   unsigned level;
   uint32_t slot; ///< The asking child.
   uint64_t key;
+  /// The asker's time its tag carries, in full: its epoch for a tile's
+  /// word, the step for an operand's.
+  uint64_t when;
 };
 
 class Hierarchy {
@@ -296,7 +349,21 @@ private:
   /// The resident tile holding `address` with its word present, if any.
   bool holds(const Instance &instance, unsigned t, uint64_t address,
              int64_t *value) const;
-  void request(unsigned level, uint32_t index, unsigned t, uint64_t address);
+  void request(unsigned level, uint32_t index, unsigned t, uint64_t tag,
+               uint64_t when);
+  /// The level below `level` whose instances ask for tensor t's words:
+  /// the next that holds its tiles, else the PEs' operand FIFOs.
+  unsigned askerLevel(unsigned level, unsigned t) const;
+  Box tileBox(unsigned t, unsigned level, uint64_t epoch,
+              const Instance &instance) const;
+  /// The children of instance (level, index) whose subtrees ask it for
+  /// tensor t's word `address` at time `when`.
+  ChildSet askers(unsigned level, uint32_t index, unsigned t,
+                  uint64_t address, uint64_t when);
+  /// Acts on a request whose receivers have all asked: a keeper reads the
+  /// word (or waits for it), a relay asks upward.
+  void requestComplete(unsigned level, uint32_t index, uint64_t k,
+                       uint64_t when);
   void receiveRequest(const ControlMessage &message);
   void parkTagged(Instance &instance, uint64_t k);
   bool allocate(unsigned level, uint32_t index);
@@ -313,6 +380,10 @@ private:
   template <typename Visit>
   void forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
                     Visit &&visit) const;
+  /// The same from the epoch's first point.
+  template <typename Visit>
+  void forEachLanePoint(const int64_t *base, uint64_t step,
+                        Visit &&visit) const;
   uint64_t addressAt(unsigned t, const int64_t *point, int64_t *coord) const;
   Instance &keeperOfOutput(unsigned level, uint32_t index);
   bool finished() const;
@@ -649,22 +720,19 @@ void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
   }
 }
 
-Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
-                         const Instance &instance) const {
-  Tile tile;
-  tile.epoch = epoch;
+Box Hierarchy::tileBox(unsigned t, unsigned level, uint64_t epoch,
+                       const Instance &instance) const {
+  Box box;
   std::vector<int64_t> base;
   epochPoint(level, epoch, instance, base);
   const size_t dims = bounds.size();
-  std::vector<int64_t> first(dims), last(dims);
-  bool empty = false;
+  int64_t first[kMaxDims], last[kMaxDims];
   for (size_t d = 0; d < dims; ++d) {
     first[d] = base[d];
     last[d] = std::min(base[d] + extents[level][d], bounds[d]) - 1;
-    empty |= last[d] < first[d];
+    if (last[d] < first[d])
+      return box; // A partial tile with no points.
   }
-  if (empty)
-    return tile;
   const TensorSpace &space = spaces[t];
   for (const Projection &p : space.coords) {
     int64_t lo = p.constant, hi = p.constant;
@@ -674,9 +742,22 @@ Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
       lo += std::min(a, b);
       hi += std::max(a, b);
     }
-    tile.lo.push_back(lo);
-    tile.hi.push_back(hi);
+    box.lo[box.coordinates] = lo;
+    box.hi[box.coordinates++] = hi;
   }
+  box.empty = false;
+  return box;
+}
+
+Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
+                         const Instance &instance) const {
+  Tile tile;
+  tile.epoch = epoch;
+  Box box = tileBox(t, level, epoch, instance);
+  if (box.empty)
+    return tile;
+  tile.lo.assign(box.lo, box.lo + box.coordinates);
+  tile.hi.assign(box.hi, box.hi + box.coordinates);
   tile.stride.assign(tile.lo.size(), 1);
   tile.words = 1;
   for (size_t i = tile.lo.size(); i-- > 0;) {
@@ -727,36 +808,131 @@ bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t tag,
   return false;
 }
 
-/// A request from instance (level, index) for a word of tensor t, to its
-/// parent, arriving next cycle.
+/// A request from instance (level, index) for a word of tensor t (its
+/// tag: the address and the time `when`), to its parent, arriving next
+/// cycle.
 void Hierarchy::request(unsigned level, uint32_t index, unsigned t,
-                        uint64_t address) {
+                        uint64_t tag, uint64_t when) {
   Instance &instance = inst[level][index];
-  uint64_t k = key(t, address);
+  uint64_t k = key(t, tag);
   if (!instance.askedUp.tryEmplace(k).second)
     return; // Already on its way.
   controlNext.push_back(
-      {uint32_t(instance.parent), level - 1, instance.slot, k});
+      {uint32_t(instance.parent), level - 1, instance.slot, k, when});
+}
+
+unsigned Hierarchy::askerLevel(unsigned level, unsigned t) const {
+  unsigned below = level + 1;
+  while (below + 1 < levels && !holdsTiles(below, t))
+    ++below;
+  return below;
+}
+
+ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
+                           uint64_t address, uint64_t when) {
+  Instance &instance = inst[level][index];
+  const unsigned q = askerLevel(level, t);
+  std::vector<std::pair<uint32_t, uint32_t>> &below = instance.askersBelow[t];
+  if (!instance.askersKnown[t]) {
+    // Down the relays to the instances that ask.
+    std::vector<std::pair<uint32_t, uint32_t>> at;
+    for (uint32_t child : instance.children)
+      at.push_back({inst[level + 1][child].slot, child});
+    for (unsigned l = level + 1; l < q; ++l) {
+      std::vector<std::pair<uint32_t, uint32_t>> next;
+      for (auto [slot, i] : at)
+        for (uint32_t child : inst[l][i].children)
+          next.push_back({slot, child});
+      at.swap(next);
+    }
+    below = std::move(at);
+    instance.askersKnown[t] = true;
+  }
+  if (instance.receivers.empty())
+    instance.receivers.resize(16);
+  const uint64_t id = (when << 2) | t;
+  Instance::Receivers *seen = nullptr;
+  for (Instance::Receivers &r : instance.receivers)
+    if (r.id == id)
+      seen = &r;
+  const bool operand = q == levels - 1 && !keeps(q, t);
+  if (!seen) {
+    seen = &instance.receivers[instance.nextReceivers];
+    instance.nextReceivers =
+        (instance.nextReceivers + 1) % uint32_t(instance.receivers.size());
+    seen->id = id;
+    seen->now.clear();
+    seen->before.clear();
+    seen->byWord.clear();
+    if (operand) {
+      // Each PE's lanes at that step, as its operand FIFO asks for them.
+      const uint64_t steps = ownSteps[q];
+      std::vector<int64_t> base;
+      int64_t coord[kMaxTensorCoordinates];
+      for (auto [slot, pe] : below) {
+        epochPoint(q, when / steps, inst[q][pe], base);
+        forEachLanePoint(base.data(), when % steps,
+                         [&](const int64_t *point, uint32_t) {
+                           seen->byWord[addressAt(t, point, coord)].insert(
+                               slot);
+                         });
+      }
+    } else {
+      // A holder asks for the words its tile spans that its previous
+      // tile did not (allocate).
+      for (auto [slot, holder] : below) {
+        const Instance &h = inst[q][holder];
+        seen->now.push_back(tileBox(t, q, when, h));
+        seen->before.push_back(when == 0 ? Box()
+                                         : tileBox(t, q, when - 1, h));
+      }
+    }
+  }
+  if (operand) {
+    auto found = seen->byWord.find(address);
+    return found == seen->byWord.end() ? ChildSet() : found->second;
+  }
+  int64_t coord[kMaxTensorCoordinates];
+  spaces[t].coordinates(address, coord);
+  ChildSet who;
+  for (size_t i = 0; i < below.size(); ++i)
+    if (seen->now[i].contains(coord) && !seen->before[i].contains(coord))
+      who.insert(below[i].first);
+  return who;
 }
 
 void Hierarchy::receiveRequest(const ControlMessage &message) {
-  Instance &instance = inst[message.level][message.to];
-  unsigned t = unsigned(message.key & 3);
-  uint64_t address = message.key >> 2;
+  const unsigned level = message.level;
+  Instance &instance = inst[level][message.to];
+  const unsigned t = unsigned(message.key & 3);
   auto [entry, fresh] = instance.pending.tryEmplace(message.key);
-  entry->asked.insert(message.slot);
-  if (!fresh)
+  if (fresh && instance.children.size() > 1 &&
+      (!keeps(level, t) || arch.levels[level].network.multicast)) {
+    // Read (or asked for) once for every child that needs it then.
+    entry->expected = askers(level, message.to, t, wordOf(message.key >> 2),
+                             message.when);
+    entry->missing = uint32_t(entry->expected.size());
+  }
+  bool completes = entry->join(message.slot);
+  if (!(fresh && entry->complete()) && !completes)
     return; // Joins the requests already waiting for this word.
-  if (!keeps(message.level, t)) {
+  requestComplete(level, message.to, message.key, message.when);
+}
+
+void Hierarchy::requestComplete(unsigned level, uint32_t index, uint64_t k,
+                                uint64_t when) {
+  Instance &instance = inst[level][index];
+  const unsigned t = unsigned(k & 3);
+  if (!keeps(level, t)) {
     // A relay: ask upward once; the word comes back through here.
-    request(message.level, message.to, t, address);
+    request(level, index, t, k >> 2, when);
     return;
   }
-  if (holds(instance, t, address, nullptr)) {
-    ++entry->queued;
-    instance.ready.push_back(message.key);
+  if (holds(instance, t, k >> 2, nullptr)) {
+    ++instance.pending.find(k)->queued;
+    instance.ready.push_back(k);
   } else {
-    parkTagged(instance, message.key);
+    parkTagged(instance, k);
   }
 }
 
@@ -792,11 +968,13 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
         if (previous->present[at]) { // Kept: the words both tiles share.
           tile.present[i] = 1;
           tile.values[i] = previous->values[at];
-          return;
+        } else {
+          ++tile.missing; // On its way for the previous tile: it fills both.
         }
+        return;
       }
       ++tile.missing;
-      request(level, index, t, address);
+      request(level, index, t, requestTag(address, epoch), epoch);
     });
     resident.push_back(std::move(tile));
   }
@@ -805,7 +983,8 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
   // Requests that were waiting for words this tile kept are ready now.
   instance.pending.forEach([&](uint64_t k, Instance::Pending &entry) {
     unsigned t = unsigned(k & 3);
-    if (entry.queued == 0 && keeps(level, t) && t != out &&
+    if (entry.queued == 0 && entry.complete() && keeps(level, t) &&
+        t != out &&
         holds(instance, t, k >> 2, nullptr)) {
       ++entry.queued;
       instance.ready.push_back(k);
@@ -1106,8 +1285,10 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
   }
   if (keeps(level, t))
     ++counts.at(level, t).fills;
+  // Requests wait by the word (untagged) or in tagsWaiting.
+  k = key(t, wordOf(flit.tag));
   int64_t coord[kMaxTensorCoordinates];
-  spaces[t].coordinates(flit.tag, coord);
+  spaces[t].coordinates(wordOf(flit.tag), coord);
   for (Tile &tile : instance.tiles[t])
     if (tile.contains(coord)) {
       uint64_t at = tile.index(coord);
@@ -1117,14 +1298,15 @@ void Hierarchy::arrive(unsigned level, uint32_t index, const Flit &flit) {
         --tile.missing;
       }
     }
-  if (Instance::Pending *waiting = instance.pending.find(k)) {
+  if (Instance::Pending *waiting = instance.pending.find(k);
+      waiting && waiting->complete()) {
     ++waiting->queued;
     instance.ready.push_back(k);
   }
   if (std::vector<uint64_t> *tags = instance.tagsWaiting.find(k)) {
     for (uint64_t tagged : *tags)
       if (Instance::Pending *waiting = instance.pending.find(tagged);
-          waiting && waiting->queued == 0) {
+          waiting && waiting->queued == 0 && waiting->complete()) {
         ++waiting->queued;
         instance.ready.push_back(tagged);
       }
@@ -1223,8 +1405,6 @@ template <typename Visit>
 void Hierarchy::forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
                              Visit &&visit) const {
   const unsigned level = levels - 1;
-  const size_t dims = bounds.size();
-  int64_t point[kMaxDims], p[kMaxDims];
   // The epoch's first point, worked out once per epoch (one cache for the
   // epoch the PE computes, one for the epoch it prefetches).
   bool current = epoch == pe.released;
@@ -1241,6 +1421,15 @@ void Hierarchy::forEachPoint(const Instance &pe, uint64_t epoch, uint64_t step,
     }
     baseEpoch = epoch;
   }
+  forEachLanePoint(base.data(), step, visit);
+}
+
+template <typename Visit>
+void Hierarchy::forEachLanePoint(const int64_t *base, uint64_t step,
+                                 Visit &&visit) const {
+  const unsigned level = levels - 1;
+  const size_t dims = bounds.size();
+  int64_t point[kMaxDims], p[kMaxDims];
   for (size_t d = 0; d < dims; ++d)
     point[d] = base[d];
   uint64_t rest = step;
@@ -1292,12 +1481,12 @@ void Hierarchy::prefetch(uint32_t index) {
                      if (t == out || keeps(level, t))
                        continue;
                      uint64_t address =
-                         operandTag(addressAt(t, point, coord), global);
+                         requestTag(addressAt(t, point, coord), global);
                      if (!pe.operands[t].tryEmplace(address).second)
                        continue; // Another lane of the step asked for it.
                      pe.evictions[global % pe.evictions.size()].push_back(
                          key(t, address));
-                     request(level, index, t, address);
+                     request(level, index, t, address, global);
                    }
                  });
     pe.prefetched = global + 1;
@@ -1353,7 +1542,7 @@ void Hierarchy::stepPe(uint32_t index) {
             if (t == out)
               continue;
             work.operand[t] =
-                pe.operands[t].find(operandTag(work.address[t], global));
+                pe.operands[t].find(requestTag(work.address[t], global));
             ready = ready && work.operand[t] && work.operand[t]->present;
           }
         });
@@ -1490,7 +1679,7 @@ std::string Hierarchy::blockedCause() const {
         if (!found && !tile.present[i]) {
           found = true;
           tensor = t;
-          address = a;
+          address = requestTag(a, tile.epoch);
         }
       });
     } else {
@@ -1498,7 +1687,7 @@ std::string Hierarchy::blockedCause() const {
       forEachPoint(*pe, pe->released, pe->step,
                    [&](const int64_t *point, uint32_t) {
                      uint64_t a =
-                         operandTag(addressAt(t, point, coord), global);
+                         requestTag(addressAt(t, point, coord), global);
                      const Instance::Operand *entry = pe->operands[t].find(a);
                      if (!found && (!entry || !entry->present)) {
                        found = true;
@@ -1531,6 +1720,8 @@ std::string Hierarchy::blockedCause() const {
         return "DRAM banks and bus";
       return arch.levels[l - 1].name + "'s network";
     }
+    if (!parent.pending.find(k)->complete())
+      return name + "'s multicast (other receivers have not asked yet)";
     if (!keeps(l - 1, tensor)) { // A relay: the word is further up.
       at = &parent;
       --l;

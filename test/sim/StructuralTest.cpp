@@ -174,6 +174,58 @@ TEST(Structural, MulticastAndReductionHappenInTheNetwork) {
   (void)M;
 }
 
+// n spread over six registers on a line of mesh routers, m walked by DRAM:
+// every register needs each row of A, and the farther ones get their words
+// (and finish their tiles, and ask for the next) a hop later each. DRAM's
+// program still multicasts each word of a step to all six: it reads A's
+// 8 x 4 words once each, one network word apiece, six fills each. With the
+// registers bypassing A, each PE's operand FIFO asks for A[m, k] at its
+// step k, and the six PEs' requests of a step are again one read. Only
+// requests that waited together were merged before, and A was read again
+// for every register that asked after the read had gone.
+TEST(Structural, AMeshMulticastWaitsForTheFartherChildren) {
+  Problem problem = problemFrom(namedOp("matmul", "", {8, 4}, {4, 6}, {8, 6}));
+  for (const char *topology : {"mesh", "bus"})
+    for (bool registersKeepA : {true, false}) {
+      SCOPED_TRACE(::testing::Message() << topology << ", registers "
+                                        << (registersKeepA ? "keep" : "bypass")
+                                        << " A");
+      Arch arch = parseArch(std::string(R"(name: line
+levels:
+  - name: DRAM
+    capacity: unbounded
+    latency: 3
+    fanout: [6, 1]
+    network: {topology: )") + topology +
+                                R"(, multicast: true}
+  - {name: Reg, capacity: 100}
+)",
+                            "line.yaml");
+      Mapping mapping;
+      mapping.levels.resize(2);
+      mapping.levels[0].temporal = {{0, 8}};
+      mapping.levels[0].spatial = {{1, 6, SpatialAxis::X}};
+      mapping.levels[1].temporal = {{2, 4}};
+      mapping.levels[0].keepMask = 7;
+      mapping.levels[1].keepMask = registersKeepA ? 7 : 6;
+      sim::StructuralResult result = simulateChecked(problem, arch, mapping);
+      ASSERT_EQ(result.error, "");
+      const ActionCounts &counts = result.report.actions;
+      EXPECT_EQ(counts.at(0, 0).reads, 32u);
+      EXPECT_EQ(counts.at(0, 0).networkWords, 32u);
+      if (registersKeepA)
+        EXPECT_EQ(counts.at(1, 0).fills, 6u * 32u);
+      // Each register's column of B, kept over the rows of A.
+      EXPECT_EQ(counts.at(0, 1).reads, 24u);
+      // The reuse model, which multicasts by its own group arithmetic,
+      // counts the same in every kind.
+      Evaluation model =
+          createCostModel("reuse")->evaluate(problem, arch, mapping);
+      ASSERT_TRUE(model.report);
+      expectEqualCounts(model.report->actions, counts);
+    }
+}
+
 // The outermost level with DDR4-3200 timing: the words still arrive right,
 // DRAM serves them in bursts (a 64-bit bus, burst length 8: 32 16-bit words
 // a burst), and every burst is a row hit, miss or conflict.
