@@ -134,6 +134,10 @@ struct Instance {
   struct Pending {
     ChildSet asked;
     ChildSet expected;    ///< The children that need it then.
+    /// Keepers: the tile the asker's time falls in, which serves it (a
+    /// word of a later tile that an earlier one also holds waits for its
+    /// own tile, as the level's program reads that tile's buffer).
+    uint64_t epoch = UINT64_MAX;
     uint32_t missing = 0; ///< Of `expected`, those that have not asked.
     uint32_t queued = 0;  ///< Times its key is in `ready`.
     /// Adds a child's request; whether it completed the set.
@@ -160,8 +164,10 @@ struct Instance {
   /// a few recent times, replaced round robin.
   struct Receivers {
     uint64_t id = UINT64_MAX; ///< when << 2 | tensor.
-    /// Tiles: each asker's box at `when` and at `when - 1` (a word the
-    /// earlier tile spans is kept, or already on its way).
+    /// Tiles: the askers whose box at `when` spans words their box at
+    /// `when - 1` does not (a word the earlier tile spans is kept, or
+    /// already on its way): the child each is under, and the two boxes.
+    std::vector<uint32_t> slots;
     std::vector<Box> now, before;
     /// Operands: the children asking for each address.
     std::unordered_map<uint64_t, ChildSet> byWord;
@@ -346,9 +352,10 @@ private:
                 const Instance &instance) const;
   void forEachWord(const Tile &tile, unsigned t,
                    const std::function<void(uint64_t, uint64_t)> &visit) const;
-  /// The resident tile holding `address` with its word present, if any.
+  /// The resident tile holding `address` with its word present, if any
+  /// (only the tile of `epoch`, when one is given).
   bool holds(const Instance &instance, unsigned t, uint64_t address,
-             int64_t *value) const;
+             int64_t *value, uint64_t epoch = UINT64_MAX) const;
   void request(unsigned level, uint32_t index, unsigned t, uint64_t tag,
                uint64_t when);
   /// The level below `level` whose instances ask for tensor t's words:
@@ -787,7 +794,7 @@ void Hierarchy::forEachWord(
 }
 
 bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t tag,
-                      int64_t *value) const {
+                      int64_t *value, uint64_t epoch) const {
   const uint64_t address = wordOf(tag);
   if (instance.level == 0) { // The backing store holds everything.
     if (value)
@@ -797,7 +804,7 @@ bool Hierarchy::holds(const Instance &instance, unsigned t, uint64_t tag,
   int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(address, coord);
   for (const Tile &tile : instance.tiles[t])
-    if (tile.contains(coord)) {
+    if ((epoch == UINT64_MAX || tile.epoch == epoch) && tile.contains(coord)) {
       uint64_t at = tile.index(coord);
       if (tile.present[at]) {
         if (value)
@@ -861,6 +868,7 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
     instance.nextReceivers =
         (instance.nextReceivers + 1) % uint32_t(instance.receivers.size());
     seen->id = id;
+    seen->slots.clear();
     seen->now.clear();
     seen->before.clear();
     seen->byWord.clear();
@@ -882,9 +890,16 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
       // tile did not (allocate).
       for (auto [slot, holder] : below) {
         const Instance &h = inst[q][holder];
-        seen->now.push_back(tileBox(t, q, when, h));
-        seen->before.push_back(when == 0 ? Box()
-                                         : tileBox(t, q, when - 1, h));
+        Box now = tileBox(t, q, when, h);
+        Box before = when == 0 ? Box() : tileBox(t, q, when - 1, h);
+        bool inside = !before.empty;
+        for (size_t c = 0; c < now.coordinates && inside; ++c)
+          inside = now.lo[c] >= before.lo[c] && now.hi[c] <= before.hi[c];
+        if (now.empty || inside)
+          continue; // Asks for nothing then.
+        seen->slots.push_back(slot);
+        seen->now.push_back(now);
+        seen->before.push_back(before);
       }
     }
   }
@@ -895,9 +910,9 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
   int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(address, coord);
   ChildSet who;
-  for (size_t i = 0; i < below.size(); ++i)
+  for (size_t i = 0; i < seen->slots.size(); ++i)
     if (seen->now[i].contains(coord) && !seen->before[i].contains(coord))
-      who.insert(below[i].first);
+      who.insert(seen->slots[i]);
   return who;
 }
 
@@ -912,6 +927,13 @@ void Hierarchy::receiveRequest(const ControlMessage &message) {
     entry->expected = askers(level, message.to, t, wordOf(message.key >> 2),
                              message.when);
     entry->missing = uint32_t(entry->expected.size());
+  }
+  if (fresh && level > 0 && keeps(level, t)) {
+    const unsigned q = askerLevel(level, t);
+    uint64_t askerEpoch = q == levels - 1 && !keeps(q, t)
+                              ? message.when / ownSteps[q]
+                              : message.when;
+    entry->epoch = askerEpoch / (epochs[q] / epochs[level]);
   }
   bool completes = entry->join(message.slot);
   if (!(fresh && entry->complete()) && !completes)
@@ -928,8 +950,9 @@ void Hierarchy::requestComplete(unsigned level, uint32_t index, uint64_t k,
     request(level, index, t, k >> 2, when);
     return;
   }
-  if (holds(instance, t, k >> 2, nullptr)) {
-    ++instance.pending.find(k)->queued;
+  Instance::Pending &entry = *instance.pending.find(k);
+  if (holds(instance, t, k >> 2, nullptr, entry.epoch)) {
+    ++entry.queued;
     instance.ready.push_back(k);
   } else {
     parkTagged(instance, k);
@@ -984,8 +1007,7 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
   instance.pending.forEach([&](uint64_t k, Instance::Pending &entry) {
     unsigned t = unsigned(k & 3);
     if (entry.queued == 0 && entry.complete() && keeps(level, t) &&
-        t != out &&
-        holds(instance, t, k >> 2, nullptr)) {
+        t != out && holds(instance, t, k >> 2, nullptr, entry.epoch)) {
       ++entry.queued;
       instance.ready.push_back(k);
     }
@@ -1223,9 +1245,10 @@ void Hierarchy::serve(unsigned level, uint32_t index) {
     --found->queued;
     unsigned t = unsigned(k & 3);
     int64_t value = 0;
-    // The tile that held it may have gone since it became ready: the
-    // request waits for the word to arrive again.
-    if (!holds(instance, t, k >> 2, &value)) {
+    // The tile that held it may have gone since it became ready, or a
+    // word arrived for another tile than the request's: it waits for the
+    // word to arrive (or its tile to keep it).
+    if (!holds(instance, t, k >> 2, &value, found->epoch)) {
       parkTagged(instance, k);
       continue;
     }

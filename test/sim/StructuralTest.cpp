@@ -226,6 +226,38 @@ levels:
     }
 }
 
+// DRAM (latency 50) walks n outside m (4 x 4 buffer tiles), so the
+// buffer's tiles e and e + 4 hold the same row of A; the PE has no
+// register for A and its operand FIFO asks far ahead, past the buffer's
+// two resident tiles. Double-buffered, tile e is asked for when tile e - 2
+// is released (cycle r): the request reaches DRAM at r + 1, leaves it at
+// r + 51 and lands at r + 52, and the PE's 4 MACs on it take 4 more
+// cycles, so tile e is released at r + 56 at the earliest. Eight such
+// links from cycle 0 to the last tiles: at least 448 cycles. Served from
+// the earlier tile that holds the same row, the PE would do tile e's work
+// before its tile was fetched (428 cycles).
+TEST(Structural, AWordIsServedFromTheTileItsStepBelongsTo) {
+  Problem problem = problemFrom(namedOp("matmul", "", {4, 4}, {4, 4}, {4, 4}));
+  Arch arch = parseArch(R"(name: ahead
+levels:
+  - {name: DRAM, capacity: unbounded, latency: 50}
+  - {name: Buf, capacity: 1000}
+  - {name: PE, capacity: 100}
+)",
+                        "ahead.yaml");
+  Mapping mapping;
+  mapping.levels.resize(3);
+  mapping.levels[0].temporal = {{1, 4}, {0, 4}};
+  mapping.levels[1].temporal = {{2, 4}};
+  mapping.levels[0].keepMask = mapping.levels[1].keepMask = 7;
+  mapping.levels[2].keepMask = 6; // B and C; A through the operand FIFO.
+  sim::StructuralResult result = simulateChecked(problem, arch, mapping);
+  ASSERT_EQ(result.error, "");
+  EXPECT_GE(result.report.cycles, 8u * 56);
+  // Every tile fetches its row of A: 16 tiles x 4 words.
+  EXPECT_EQ(result.report.actions.at(1, 0).fills, 64u);
+}
+
 // The outermost level with DDR4-3200 timing: the words still arrive right,
 // DRAM serves them in bursts (a 64-bit bus, burst length 8: 32 16-bit words
 // a burst), and every burst is a row hit, miss or conflict.
