@@ -320,6 +320,11 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       }
     auto change = [&](uint64_t n, uint64_t moved, uint64_t tileCycles) {
       uint64_t fetch = 0, drain = 0;
+      // The moved tiles' words through each supplier's read port and
+      // links: the last word arrives that much after the first.
+      thread_local std::vector<double> portWords, linkWords;
+      portWords.assign(pe + 1, 0);
+      linkWords.assign(pe + 1, 0);
       for (unsigned t = 0; t < tensors; ++t) {
         if (!level.keeps(t) || !((moved >> t) & 1))
           continue;
@@ -332,7 +337,29 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
             counts.add(uint64_t(l - supplier), paths.down(supplier, l, t),
                        l < pe ? paths.down(l, pe, t) : uint64_t(0));
         fetch = std::max(fetch, arrive);
+        uint64_t served =
+            nest.pathCanMulticast(supplier, l)
+                ? nest.groupTraffic(supplier, l, t).groups
+                : nest.activeInstances(l) /
+                      std::max<uint64_t>(1, nest.activeInstances(supplier));
+        double elements = double(served) * double(nest.tileWords(l, t));
+        portWords[supplier] +=
+            elements *
+            packingAt(problem, t, arch.levels[supplier]).wordsPerElement();
+        linkWords[supplier] += elements;
       }
+      uint64_t transfer = 0;
+      for (unsigned k = 0; k < l; ++k) {
+        auto spread = [&](double words, std::optional<double> rate) {
+          if (rate && words > *rate)
+            transfer = std::max(
+                transfer, counts.fromDouble(std::ceil(words / *rate)) - 1);
+        };
+        spread(portWords[k], arch.levels[k].readBandwidth);
+        spread(linkWords[k], arch.levels[k].network.linkBandwidth);
+      }
+      if (fetch && !twoTiles)
+        fetch = counts.add(fetch, transfer);
       // With two buffers, the next tile is asked for when the one before
       // the current is released, so a fetch overlaps the tile before its
       // own; where every change fetches, two fetches overlap, and a tile
