@@ -301,6 +301,14 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       continue; // The array's PEs: their folds are below.
     const LevelMapping &level = mapping.levels[l];
     bool twoTiles = holdsTwoTiles(problem, arch, mapping, nest, l);
+    // The tensors whose tiles the level holds: what it keeps and, at a
+    // systolic array run as built, the inputs it stages in its edge FIFOs
+    // (each tile's words fetched from their supplier at a tile change).
+    auto holdsTiles = [&](unsigned t) {
+      return level.keeps(t) ||
+             (systolic.asBuilt && l == systolic.level &&
+              !problem.tensors[t].isOutput);
+    };
     uint64_t tiles = std::max<uint64_t>(1, nest.epochs(l));
     uint64_t tileCycles =
         (nest.temporalSteps() / tiles + lanes - 1) / lanes + inner / tiles;
@@ -309,7 +317,7 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
     // level moves a kept input): then fetches follow each other.
     uint64_t keptInputs = 0;
     for (unsigned t = 0; t < tensors; ++t)
-      if (level.keeps(t) && !problem.tensors[t].isOutput)
+      if (holdsTiles(t) && !problem.tensors[t].isOutput)
         keptInputs |= uint64_t(1) << t;
     bool everyChange = false;
     const std::vector<NestLoop> &loops = nest.loops();
@@ -326,7 +334,7 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
       portWords.assign(pe + 1, 0);
       linkWords.assign(pe + 1, 0);
       for (unsigned t = 0; t < tensors; ++t) {
-        if (!level.keeps(t) || !((moved >> t) & 1))
+        if (!holdsTiles(t) || !((moved >> t) & 1))
           continue;
         if (problem.tensors[t].isOutput) {
           drain = paths.drainTo(l, edge);
