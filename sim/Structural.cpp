@@ -160,8 +160,9 @@ struct Instance {
   /// askerLevel), with the child each is under; built on first use.
   std::vector<std::pair<uint32_t, uint32_t>> askersBelow[3];
   bool askersKnown[3] = {false, false, false};
-  /// Who asks for what at one (tensor, time), for a multicast's receivers;
-  /// a few recent times, replaced round robin.
+  /// Who asks for what at one (tensor, time), for a multicast's receivers:
+  /// a direct-mapped cache of recent times (an operand FIFO has requests
+  /// of many steps in flight).
   struct Receivers {
     uint64_t id = UINT64_MAX; ///< when << 2 | tensor.
     /// Tiles: the askers whose box at `when` spans words their box at
@@ -173,7 +174,6 @@ struct Instance {
     std::unordered_map<uint64_t, ChildSet> byWord;
   };
   std::vector<Receivers> receivers;
-  uint32_t nextReceivers = 0;
   FlatMap<uint8_t> askedUp;   ///< Keys requested from above.
   std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
   std::deque<Flit> down;                          ///< Into its own network.
@@ -856,17 +856,12 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
     instance.askersKnown[t] = true;
   }
   if (instance.receivers.empty())
-    instance.receivers.resize(16);
+    instance.receivers.resize(256);
   const uint64_t id = (when << 2) | t;
-  Instance::Receivers *seen = nullptr;
-  for (Instance::Receivers &r : instance.receivers)
-    if (r.id == id)
-      seen = &r;
+  Instance::Receivers *seen =
+      &instance.receivers[(when * 3 + t) % instance.receivers.size()];
   const bool operand = q == levels - 1 && !keeps(q, t);
-  if (!seen) {
-    seen = &instance.receivers[instance.nextReceivers];
-    instance.nextReceivers =
-        (instance.nextReceivers + 1) % uint32_t(instance.receivers.size());
+  if (seen->id != id) {
     seen->id = id;
     seen->slots.clear();
     seen->now.clear();
