@@ -96,6 +96,12 @@ struct Flit {
   ChildSet children;
   /// ToParent: how many children's values `value` sums.
   uint32_t contributions = 1;
+  /// ToParent: how many of the network's children (members of
+  /// `children`) this word stands for: 1 as sent, more once joined on its
+  /// way. A join completes when every member on its routes has arrived,
+  /// whatever each carries (a member may send a sum already reduced
+  /// below).
+  uint32_t senders = 1;
   /// A label the sender gives (the structural simulator: the receiving
   /// level's tile a partial sum belongs to); routers carry it unchanged.
   uint64_t epoch = 0;
@@ -115,6 +121,7 @@ struct Flit {
     copy.direction = direction;
     copy.children = std::move(to);
     copy.contributions = contributions;
+    copy.senders = senders;
     copy.epoch = epoch;
     copy.round = round;
     return copy;

@@ -299,20 +299,22 @@ bool Router::combineOrComplete(Input &input) {
   const Flit &flit = input.fifo.front();
   ReductionKey key = {flit.tensor, flit.tag, flit.round};
   auto found = partials.find(key);
-  uint64_t expected = 0, sum = flit.value, contributions = flit.contributions;
+  uint64_t expected = 0, sum = flit.value, contributions = flit.contributions,
+           senders = flit.senders;
   if (found != partials.end()) {
     expected = found->second.expected;
     sum += found->second.sum;
     contributions += found->second.contributions;
+    senders += found->second.senders;
   } else {
     // The contributors whose routes to the parent pass here.
     flit.children.forEach([&](uint32_t child) {
       expected += routing.onRouteToParent(config.vertex, child);
     });
   }
-  if (contributions < expected) {
+  if (senders < expected) {
     Partial &partial = partials[key];
-    partial = {sum, contributions, expected};
+    partial = {sum, contributions, senders, expected};
     ++combined_;
     finishHead(input);
     return true;
@@ -320,6 +322,7 @@ bool Router::combineOrComplete(Input &input) {
   input.head.completes = true;
   input.head.sum = sum;
   input.head.contributions = static_cast<uint32_t>(contributions);
+  input.head.senders = static_cast<uint32_t>(senders);
   return false;
 }
 
@@ -422,6 +425,7 @@ void Router::send(unsigned inputIndex, unsigned outputIndex) {
   if (original.direction == Direction::ToParent && head.completes) {
     flit.value = head.sum; // The reduction leaves carrying the sum.
     flit.contributions = head.contributions;
+    flit.senders = head.senders;
   }
   head.pending.erase(copy);
 
@@ -463,6 +467,7 @@ void Router::finishHead(Input &input) {
   head.completes = false;
   head.sum = 0;
   head.contributions = 0;
+  head.senders = 0;
   head.unicastsLeft.clear();
   if (input.link)
     input.link->returnCredit();

@@ -154,6 +154,7 @@ private:
     bool completes = false;
     uint64_t sum = 0;
     uint32_t contributions = 0;
+    uint32_t senders = 0;
     /// A router that cannot multicast: destinations still to send, last
     /// first.
     std::vector<uint32_t> unicastsLeft;
@@ -196,6 +197,7 @@ private:
   struct Partial {
     uint64_t sum = 0;
     uint64_t contributions = 0;
+    uint64_t senders = 0;
     uint64_t expected = 0;
   };
 

@@ -174,6 +174,9 @@ struct Instance {
     std::unordered_map<uint64_t, ChildSet> byWord;
   };
   std::vector<Receivers> receivers;
+  /// The same for the partial sums the tiles below drain through relays:
+  /// each holder's box at a round and at the next (a word both hold stays).
+  std::vector<Receivers> drainers;
   FlatMap<uint8_t> askedUp;   ///< Keys requested from above.
   std::deque<std::pair<uint64_t, Flit>> readPipe; ///< After the latency.
   std::deque<Flit> down;                          ///< Into its own network.
@@ -361,12 +364,21 @@ private:
   /// The level below `level` whose instances ask for tensor t's words:
   /// the next that holds its tiles, else the PEs' operand FIFOs.
   unsigned askerLevel(unsigned level, unsigned t) const;
+  /// The instances at askerLevel below instance (level, index), each with
+  /// the child of it they are under (built on first use).
+  const std::vector<std::pair<uint32_t, uint32_t>> &
+  askersBelow(unsigned level, uint32_t index, unsigned t);
   Box tileBox(unsigned t, unsigned level, uint64_t epoch,
               const Instance &instance) const;
   /// The children of instance (level, index) whose subtrees ask it for
   /// tensor t's word `address` at time `when`.
   ChildSet askers(unsigned level, uint32_t index, unsigned t,
                   uint64_t address, uint64_t when);
+  /// The children of instance (level, index) whose subtrees send it the
+  /// partial sum of tensor t's word `address` of `round` through relays
+  /// (the PEs' sums of a step, or the sums a holder's tile drains).
+  ChildSet sumSenders(unsigned level, uint32_t index, unsigned t,
+                      uint64_t address, uint64_t round);
   /// Acts on a request whose receivers have all asked: a keeper reads the
   /// word (or waits for it), a relay asks upward.
   void requestComplete(unsigned level, uint32_t index, uint64_t k,
@@ -835,8 +847,8 @@ unsigned Hierarchy::askerLevel(unsigned level, unsigned t) const {
   return below;
 }
 
-ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
-                           uint64_t address, uint64_t when) {
+const std::vector<std::pair<uint32_t, uint32_t>> &
+Hierarchy::askersBelow(unsigned level, uint32_t index, unsigned t) {
   Instance &instance = inst[level][index];
   const unsigned q = askerLevel(level, t);
   std::vector<std::pair<uint32_t, uint32_t>> &below = instance.askersBelow[t];
@@ -855,6 +867,15 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
     below = std::move(at);
     instance.askersKnown[t] = true;
   }
+  return below;
+}
+
+ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
+                           uint64_t address, uint64_t when) {
+  Instance &instance = inst[level][index];
+  const unsigned q = askerLevel(level, t);
+  const std::vector<std::pair<uint32_t, uint32_t>> &below =
+      askersBelow(level, index, t);
   if (instance.receivers.empty())
     instance.receivers.resize(256);
   const uint64_t id = (when << 2) | t;
@@ -908,6 +929,42 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
   for (size_t i = 0; i < seen->slots.size(); ++i)
     if (seen->now[i].contains(coord) && !seen->before[i].contains(coord))
       who.insert(seen->slots[i]);
+  return who;
+}
+
+ChildSet Hierarchy::sumSenders(unsigned level, uint32_t index, unsigned t,
+                               uint64_t address, uint64_t round) {
+  const unsigned q = askerLevel(level, t);
+  if (q == levels - 1 && !keeps(q, t))
+    return askers(level, index, t, address, round); // The PEs' lanes.
+  // Holders at q: a tile drains the words its next tile does not hold.
+  Instance &instance = inst[level][index];
+  const std::vector<std::pair<uint32_t, uint32_t>> &below =
+      askersBelow(level, index, t);
+  if (instance.drainers.empty())
+    instance.drainers.resize(64);
+  Instance::Receivers &seen =
+      instance.drainers[round % instance.drainers.size()];
+  if (seen.id != round) {
+    seen.id = round;
+    seen.slots.clear();
+    seen.now.clear();
+    seen.before.clear();
+    for (auto [slot, holder] : below) {
+      const Instance &h = inst[q][holder];
+      seen.slots.push_back(slot);
+      seen.now.push_back(tileBox(t, q, round, h));
+      seen.before.push_back(round + 1 < epochs[q]
+                                ? tileBox(t, q, round + 1, h)
+                                : Box());
+    }
+  }
+  int64_t coord[kMaxTensorCoordinates];
+  spaces[t].coordinates(address, coord);
+  ChildSet who;
+  for (size_t i = 0; i < seen.slots.size(); ++i)
+    if (seen.now[i].contains(coord) && !seen.before[i].contains(coord))
+      who.insert(seen.slots[i]);
   return who;
 }
 
@@ -1338,7 +1395,21 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
   if (!keeps(level, flit.tensor)) {
     Flit copy = flit;
     copy.children = ChildSet{instance.slot};
+    // A relay of the sums PEs send straight up each step: where its
+    // parent's network reduces, the siblings whose PEs make a sum of the
+    // same word in the same step are joined with it there.
+    // Only where every network below it reduces too, so that the relay
+    // sends one sum per word and round.
+    bool reducedBelow = level > 0;
+    for (unsigned l = level - 1; reducedBelow && l < askerLevel(level - 1, flit.tensor); ++l)
+      reducedBelow = arch.levels[l].network.reduction;
+    if (reducedBelow && inst[level - 1][instance.parent].children.size() > 1) {
+      copy.children = sumSenders(level - 1, uint32_t(instance.parent),
+                                 flit.tensor, flit.tag, flit.round);
+      copy.children.insert(instance.slot);
+    }
     copy.contributions = flit.contributions;
+    copy.senders = 1; // Into its parent's network: one member.
     instance.up.push_back(copy);
     return;
   }
