@@ -117,6 +117,17 @@ bool holdsTwoTiles(const Problem &problem, const Arch &arch,
   return storage.partition || total <= storage.capacity;
 }
 
+/// The copies of a tile of `level` its supplier sends: one per group of
+/// instances sharing it where the path multicasts, else one per instance
+/// under the supplier.
+uint64_t tilesServed(const NestAnalysis &nest, unsigned supplier,
+                     unsigned level, unsigned tensor) {
+  return nest.pathCanMulticast(supplier, level)
+             ? nest.groupTraffic(supplier, level, tensor).groups
+             : nest.activeInstances(level) /
+                   std::max<uint64_t>(1, nest.activeInstances(supplier));
+}
+
 /// Per-thread scratch, so that the hot path does not allocate.
 std::vector<uint64_t> &usedByBuffer() {
   thread_local std::vector<uint64_t> buffer;
@@ -222,12 +233,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
           problem.tensors[t].isOutput)
         continue;
       unsigned supplier = nest.supplierOf(l, t);
-      uint64_t served =
-          nest.pathCanMulticast(supplier, l)
-              ? nest.groupTraffic(supplier, l, t).groups
-              : nest.activeInstances(l) /
-                    std::max<uint64_t>(1, nest.activeInstances(supplier));
-      uint64_t elements = counts.mul(served, nest.tileWords(l, t));
+      uint64_t elements = counts.mul(tilesServed(nest, supplier, l, t),
+                                     nest.tileWords(l, t));
       Packing packing = packingAt(problem, t, arch.levels[supplier]);
       counts.accumulate(wordsFrom[supplier],
                         counts.mul<uint64_t>(elements, packing.wordsEach));
@@ -345,12 +352,8 @@ void addExposedCycles(const Problem &problem, const Arch &arch,
             counts.add(uint64_t(l - supplier), paths.down(supplier, l, t),
                        l < pe ? paths.down(l, pe, t) : uint64_t(0));
         fetch = std::max(fetch, arrive);
-        uint64_t served =
-            nest.pathCanMulticast(supplier, l)
-                ? nest.groupTraffic(supplier, l, t).groups
-                : nest.activeInstances(l) /
-                      std::max<uint64_t>(1, nest.activeInstances(supplier));
-        double elements = double(served) * double(nest.tileWords(l, t));
+        double elements = double(tilesServed(nest, supplier, l, t)) *
+                          double(nest.tileWords(l, t));
         portWords[supplier] +=
             elements *
             packingAt(problem, t, arch.levels[supplier]).wordsPerElement();

@@ -42,8 +42,6 @@ struct Placed {
   SpatialAxis axis = SpatialAxis::X;
 };
 
-/// A tile: the dense box of one tensor's coordinates an instance holds for
-/// one epoch, with the words' values and whether each has arrived.
 /// The words of a tensor a tile spans, without its storage: the bounding
 /// box, per coordinate, of the tile's iteration points.
 struct Box {
@@ -61,6 +59,8 @@ struct Box {
   }
 };
 
+/// A tile: the dense box of one tensor's coordinates an instance holds for
+/// one epoch, with the words' values and whether each has arrived.
 struct Tile {
   uint64_t epoch = 0;
   std::vector<int64_t> lo, hi; ///< Inclusive, per coordinate.
@@ -172,6 +172,15 @@ struct Instance {
     std::vector<Box> now, before;
     /// Operands: the children asking for each address.
     std::unordered_map<uint64_t, ChildSet> byWord;
+    /// Tiles: the children with a box in `now` that holds `coord` where
+    /// its `before` does not.
+    ChildSet spanning(const int64_t *coord) const {
+      ChildSet who;
+      for (size_t i = 0; i < slots.size(); ++i)
+        if (now[i].contains(coord) && !before[i].contains(coord))
+          who.insert(slots[i]);
+      return who;
+    }
   };
   std::vector<Receivers> receivers;
   /// The same for the partial sums the tiles below drain through relays:
@@ -925,11 +934,7 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
   }
   int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(address, coord);
-  ChildSet who;
-  for (size_t i = 0; i < seen->slots.size(); ++i)
-    if (seen->now[i].contains(coord) && !seen->before[i].contains(coord))
-      who.insert(seen->slots[i]);
-  return who;
+  return seen->spanning(coord);
 }
 
 ChildSet Hierarchy::sumSenders(unsigned level, uint32_t index, unsigned t,
@@ -945,8 +950,8 @@ ChildSet Hierarchy::sumSenders(unsigned level, uint32_t index, unsigned t,
     instance.drainers.resize(64);
   Instance::Receivers &seen =
       instance.drainers[round % instance.drainers.size()];
-  if (seen.id != round) {
-    seen.id = round;
+  if (seen.id != ((round << 2) | t)) {
+    seen.id = (round << 2) | t;
     seen.slots.clear();
     seen.now.clear();
     seen.before.clear();
@@ -961,11 +966,7 @@ ChildSet Hierarchy::sumSenders(unsigned level, uint32_t index, unsigned t,
   }
   int64_t coord[kMaxTensorCoordinates];
   spaces[t].coordinates(address, coord);
-  ChildSet who;
-  for (size_t i = 0; i < seen.slots.size(); ++i)
-    if (seen.now[i].contains(coord) && !seen.before[i].contains(coord))
-      who.insert(seen.slots[i]);
-  return who;
+  return seen.spanning(coord);
 }
 
 void Hierarchy::receiveRequest(const ControlMessage &message) {
@@ -1401,7 +1402,8 @@ void Hierarchy::arriveDrain(unsigned level, uint32_t index, const Flit &flit) {
     // Only where every network below it reduces too, so that the relay
     // sends one sum per word and round.
     bool reducedBelow = level > 0;
-    for (unsigned l = level - 1; reducedBelow && l < askerLevel(level - 1, flit.tensor); ++l)
+    const unsigned origin = reducedBelow ? askerLevel(level - 1, flit.tensor) : 0;
+    for (unsigned l = level - 1; reducedBelow && l < origin; ++l)
       reducedBelow = arch.levels[l].network.reduction;
     if (reducedBelow && inst[level - 1][instance.parent].children.size() > 1) {
       copy.children = sumSenders(level - 1, uint32_t(instance.parent),

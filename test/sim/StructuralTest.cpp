@@ -23,6 +23,20 @@
 namespace tessel::testing {
 namespace {
 
+/// Whether every count of `a` equals `b`'s, in all five kinds.
+bool sameCounts(const ActionCounts &a, const ActionCounts &b) {
+  if (a.levelCount() != b.levelCount())
+    return false;
+  for (unsigned l = 0; l < a.levelCount(); ++l)
+    for (unsigned t = 0; t < a.tensorCount(); ++t) {
+      const TensorActions &x = a.at(l, t), &y = b.at(l, t);
+      if (x.reads != y.reads || x.fills != y.fills || x.updates != y.updates ||
+          x.networkWords != y.networkWords || x.networkHops != y.networkHops)
+        return false;
+    }
+  return true;
+}
+
 /// Every count of `a` equals `b`'s, level by level and tensor by tensor.
 void expectEqualCounts(const ActionCounts &a, const ActionCounts &b) {
   ASSERT_EQ(a.levelCount(), b.levelCount());
@@ -64,16 +78,7 @@ TEST(Structural, ModelCountsWhatTheSimulatorCountsOnRandomDesigns) {
     Evaluation model = reuse->evaluate(problem, arch, *mapping);
     ASSERT_TRUE(model.report) << "case " << i;
     ++simulated;
-    const ActionCounts &a = model.report->actions, &b = result.report.actions;
-    bool equal = a.levelCount() == b.levelCount();
-    for (unsigned l = 0; equal && l < a.levelCount(); ++l)
-      for (unsigned t = 0; t < a.tensorCount(); ++t) {
-        const TensorActions &x = a.at(l, t), &y = b.at(l, t);
-        equal = equal && x.reads == y.reads && x.fills == y.fills &&
-                x.updates == y.updates && x.networkWords == y.networkWords &&
-                x.networkHops == y.networkHops;
-      }
-    same += equal;
+    same += sameCounts(model.report->actions, result.report.actions);
   }
   EXPECT_EQ(simulated, 500);
   EXPECT_GE(same * 100, simulated * 99) << same << " of " << simulated;
