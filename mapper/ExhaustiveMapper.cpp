@@ -21,12 +21,12 @@ public:
       batch.push_back(mapping);
       if (batch.size() < kBatchSize)
         return true;
-      engine.evaluate(batch);
+      engine.evaluateForBest(batch);
       batch.clear();
       return !engine.done();
     });
     if (!stopped && !batch.empty()) {
-      engine.evaluate(batch);
+      engine.evaluateForBest(batch);
       engine.done();
     }
     return engine.result();

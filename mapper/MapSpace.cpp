@@ -237,6 +237,18 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
   prunedKeeps.clear();
   for (unsigned l = 0; l < levels; ++l)
     prunedKeeps.push_back(keepChoices(l, true));
+  fixedProducts.assign(dims, 1);
+  divisibleBounds.assign(dims, {});
+  boundPrimes.assign(dims, {});
+  for (unsigned d = 0; d < dims; ++d) {
+    for (unsigned s = 0; s < slots; ++s)
+      fixedProducts[d] *= std::max<int64_t>(1, fixedFactor[d][s]);
+    for (int64_t b : boundChoices[d])
+      if (b % fixedProducts[d] == 0) {
+        divisibleBounds[d].push_back(b);
+        boundPrimes[d].push_back(primeFactors(b / fixedProducts[d]));
+      }
+  }
 }
 
 void MapSpace::bindLevelConstraints() {
@@ -553,25 +565,16 @@ bool MapSpace::utilizationFits(const std::vector<int64_t> &usage) const {
 void MapSpace::randomFactors(unsigned dim, Genome &genome,
                              std::mt19937_64 &rng) const {
   std::vector<int64_t> &factors = genome.factors[dim];
-  int64_t fixedProduct = 1;
-  for (unsigned s = 0; s < slots; ++s) {
+  for (unsigned s = 0; s < slots; ++s)
     factors[s] = std::max<int64_t>(1, fixedFactor[dim][s]);
-    fixedProduct *= factors[s];
-  }
+  const int64_t fixedProduct = fixedProducts[dim];
   // Usually the exact bound; with padding allowed, sometimes a larger one.
-  const std::vector<int64_t> &choices = boundChoices[dim];
-  size_t divisible = 0;
-  for (int64_t b : choices)
-    divisible += b % fixedProduct == 0;
-  auto nthDivisible = [&](size_t n) {
-    for (int64_t b : choices)
-      if (b % fixedProduct == 0 && n-- == 0)
-        return b;
-    return choices.front();
-  };
-  int64_t bound = nthDivisible(0);
-  if (divisible > 1 && rng() % 2)
-    bound = nthDivisible(1 + rng() % (divisible - 1));
+  const std::vector<int64_t> &divisible = divisibleBounds[dim];
+  size_t choice = 0;
+  if (divisible.size() > 1 && rng() % 2)
+    choice = 1 + rng() % (divisible.size() - 1);
+  int64_t bound =
+      divisible.empty() ? boundChoices[dim].front() : divisible[choice];
   // Residual: sometimes the primes of a bound up to half larger, the
   // outermost factor then clipped to the real one.
   bool overshoot = residual() && fixedProduct == 1 && rng() % 2;
@@ -580,31 +583,66 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
   const std::vector<unsigned> &open = openSlots[dim];
   if (open.empty())
     return;
-  thread_local std::vector<int64_t> primes;
-  primeFactors(bound / fixedProduct, primes);
-  for (int64_t prime : primes) {
+  thread_local std::vector<int64_t> drawn;
+  const std::vector<int64_t> *primes = &drawn;
+  if (overshoot || divisible.empty())
+    primeFactors(bound / fixedProduct, drawn);
+  else
+    primes = &boundPrimes[dim][choice];
+  // The children each level's axes use (every dim's factors), and how many
+  // exceed their fanout: a prime fits a spatial slot iff none does after.
+  thread_local std::vector<int64_t> used;
+  used.assign(2 * levels, 1);
+  for (unsigned l = 0; l < levels; ++l)
+    for (unsigned axis = 0; axis < 2; ++axis)
+      for (unsigned d = 0; d < dims; ++d)
+        used[2 * l + axis] *= genome.factors[d][slotOf(l, 1 + axis)];
+  auto fanout = [&](size_t i) {
+    return int64_t(arch_.levels[i / 2].fanout[i % 2]);
+  };
+  unsigned over = 0;
+  for (size_t i = 0; i < used.size(); ++i)
+    over += used[i] > fanout(i);
+  // Places `prime` in spatial slot s if the fanouts allow (or `force`).
+  auto spread = [&](unsigned s, int64_t prime, bool force) {
+    size_t i = 2 * (s / 3) + (s % 3 - 1);
+    int64_t grown = used[i] * prime;
+    unsigned after = over - (used[i] > fanout(i)) + (grown > fanout(i));
+    if (after != 0 && !force)
+      return false;
+    used[i] = grown;
+    over = after;
+    factors[s] *= prime;
+    return true;
+  };
+  for (int64_t prime : *primes) {
     // Outer levels are likelier, so that tiles tend to fit.
-    for (int attempt = 0; attempt < 8; ++attempt) {
+    bool placed = false;
+    for (int attempt = 0; attempt < 8 && !placed; ++attempt) {
       unsigned s = open[rng() % open.size()];
       unsigned level = s / 3;
       if (level != 0 && rng() % (levels + 1) < level)
         continue;
-      factors[s] *= prime;
-      if (s % 3 == kTemporal || fitsFanout(genome.factors))
-        goto placed;
-      factors[s] /= prime;
+      if (s % 3 == kTemporal) {
+        factors[s] *= prime;
+        placed = true;
+      } else {
+        placed = spread(s, prime, false);
+      }
     }
-    {
-      // Fall back to the outermost open temporal slot, else any open slot.
-      unsigned fallback = open.front();
-      for (unsigned s : open)
-        if (s % 3 == kTemporal) {
-          fallback = s;
-          break;
-        }
+    if (placed)
+      continue;
+    // Fall back to the outermost open temporal slot, else any open slot.
+    unsigned fallback = open.front();
+    for (unsigned s : open)
+      if (s % 3 == kTemporal) {
+        fallback = s;
+        break;
+      }
+    if (fallback % 3 == kTemporal)
       factors[fallback] *= prime;
-    }
-  placed:;
+    else
+      spread(fallback, prime, true);
   }
   if (overshoot)
     clipToBound(dim, factors);
@@ -721,25 +759,28 @@ Genome MapSpace::crossover(const Genome &a, const Genome &b,
 
 std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {
   thread_local std::vector<int64_t> usage; // Called once per candidate.
+  thread_local std::vector<int64_t> here;  // [dim * 3 + kind] at a level.
   usage.assign(2 * levels, 1);
   for (unsigned l = 0; l < levels; ++l) {
     const LevelMapping &level = mapping.levels[l];
+    here.assign(size_t(dims) * 3, 1);
+    for (const Loop &loop : level.temporal)
+      if (loop.dim < dims)
+        here[loop.dim * 3 + kTemporal] *= loop.factor;
+    for (const SpatialLoop &loop : level.spatial)
+      if (loop.dim < dims)
+        here[loop.dim * 3 +
+             (loop.axis == SpatialAxis::X ? kSpatialX : kSpatialY)] *=
+            loop.factor;
     for (unsigned d = 0; d < dims; ++d) {
-      int64_t here[3] = {1, 1, 1};
-      for (const Loop &loop : level.temporal)
-        if (loop.dim == d)
-          here[kTemporal] *= loop.factor;
-      for (const SpatialLoop &loop : level.spatial)
-        if (loop.dim == d)
-          here[loop.axis == SpatialAxis::X ? kSpatialX : kSpatialY] *=
-              loop.factor;
-      usage[2 * l] *= here[kSpatialX];
-      usage[2 * l + 1] *= here[kSpatialY];
+      const int64_t *factor = &here[d * 3];
+      usage[2 * l] *= factor[kSpatialX];
+      usage[2 * l + 1] *= factor[kSpatialY];
       for (unsigned kind = 0; kind < 3; ++kind) {
         unsigned s = slotOf(l, kind);
-        if (here[kind] < minFactor[d][s] || here[kind] > maxFactor[d][s])
+        if (factor[kind] < minFactor[d][s] || factor[kind] > maxFactor[d][s])
           return "level '" + arch_.levels[l].name + "': the factor of '" +
-                 problem_.dims[d].name + "' (" + std::to_string(here[kind]) +
+                 problem_.dims[d].name + "' (" + std::to_string(factor[kind]) +
                  ") is outside its bound";
       }
     }

@@ -142,6 +142,12 @@ private:
   std::vector<std::vector<unsigned>> openSlots;
   /// Per level: keepChoices(level, true).
   std::vector<std::vector<uint32_t>> prunedKeeps;
+  /// Per dim: the product of its fixed factors, the bound choices it
+  /// divides (in boundChoices' order) and the prime factors each leaves to
+  /// the open slots (randomFactors draws from these).
+  std::vector<int64_t> fixedProducts;
+  std::vector<std::vector<int64_t>> divisibleBounds;
+  std::vector<std::vector<std::vector<int64_t>>> boundPrimes;
 
   void bindLevelConstraints();
   void applyNetworks();

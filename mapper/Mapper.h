@@ -60,6 +60,11 @@ struct SearchOptions {
   /// How many of the best distinct mappings SearchResult::top keeps (for
   /// re-ranking them, e.g. by simulation); at least 1.
   uint64_t keepBest = 1;
+  /// Let mappers that use no candidate's cost but to keep the best
+  /// (random, exhaustive) skip evaluating a candidate whose model floor
+  /// (CostModel::floor) shows it cannot enter the kept best: the same
+  /// result, sooner.
+  bool pruneByFloor = true;
   /// Called at most twice a second while searching.
   std::function<void(const SearchProgress &)> onProgress;
   /// Polled between batches; returning true stops the search (Ctrl-C).
@@ -85,6 +90,9 @@ struct SearchResult {
   std::vector<RankedMapping> top;
   uint64_t evaluations = 0;
   uint64_t valid = 0;
+  /// Of the valid, those the model's floor showed could not enter the kept
+  /// best, so not evaluated in full (SearchOptions::pruneByFloor).
+  uint64_t pruned = 0;
   double seconds = 0;
   std::string stopReason; ///< "budget", "time", "patience", "interrupted",
                           ///< "exhausted".
@@ -114,6 +122,11 @@ public:
   /// fewer when the evaluation budget ends inside the batch.
   std::vector<double> evaluate(const std::vector<Genome> &batch);
   std::vector<double> evaluate(const std::vector<Mapping> &batch);
+  /// For a mapper that uses no cost but to keep the best: evaluate()
+  /// without the costs, skipping (where the options allow) each candidate
+  /// whose floor shows it cannot enter the kept best.
+  void evaluateForBest(const std::vector<Genome> &batch);
+  void evaluateForBest(const std::vector<Mapping> &batch);
   /// Whether a budget, the patience or an interrupt says stop.
   bool done();
   /// Candidates the evaluation budget still allows (SIZE_MAX if none).
@@ -134,7 +147,11 @@ private:
 
   std::vector<Mapping> decoded; ///< Storage reused by evaluate(genomes).
 
-  std::vector<double> evaluateMappings(const Mapping *mappings, size_t count);
+  std::vector<double> evaluateMappings(const Mapping *mappings, size_t count,
+                                       bool prunable);
+  /// The cost a candidate must beat to enter the kept best (infinity while
+  /// fewer than keepBest are kept).
+  double entryCost() const;
   void keep(const Mapping &mapping, const Report &report, double cost);
   void report();
 };

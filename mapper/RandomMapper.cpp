@@ -19,7 +19,7 @@ public:
     while (!engine.done()) {
       for (Genome &genome : batch)
         space.random(rng, genome);
-      engine.evaluate(batch);
+      engine.evaluateForBest(batch);
     }
     return engine.result();
   }

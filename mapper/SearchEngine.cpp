@@ -178,28 +178,77 @@ std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
     decoded.resize(count);
   for (size_t i = 0; i < count; ++i)
     space.decode(batch[i], decoded[i]);
-  return evaluateMappings(decoded.data(), count);
+  return evaluateMappings(decoded.data(), count, false);
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
-  return evaluateMappings(batch.data(),
-                          std::min<uint64_t>(batch.size(), remaining()));
+  return evaluateMappings(
+      batch.data(), std::min<uint64_t>(batch.size(), remaining()), false);
+}
+
+void SearchEngine::evaluateForBest(const std::vector<Genome> &batch) {
+  size_t count = std::min<uint64_t>(batch.size(), remaining());
+  if (decoded.size() < count)
+    decoded.resize(count);
+  for (size_t i = 0; i < count; ++i)
+    space.decode(batch[i], decoded[i]);
+  evaluateMappings(decoded.data(), count, true);
+}
+
+void SearchEngine::evaluateForBest(const std::vector<Mapping> &batch) {
+  evaluateMappings(batch.data(),
+                   std::min<uint64_t>(batch.size(), remaining()), true);
+}
+
+double SearchEngine::entryCost() const {
+  size_t capacity = size_t(std::max<uint64_t>(1, options.keepBest));
+  return best.top.size() >= capacity ? best.top.back().cost
+                                     : std::numeric_limits<double>::infinity();
 }
 
 std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
-                                                   size_t count) {
+                                                   size_t count,
+                                                   bool prunable) {
+  enum Outcome : char { Invalid, Evaluated, Pruned };
   std::vector<std::optional<Report>> reports(count);
+  std::vector<Outcome> outcomes(count, Invalid);
+  // A candidate enters the kept best only below this cost; it falls as the
+  // batch is folded in, so a floor at or above it (taken before the batch,
+  // whatever the threads) rules a candidate out. Floors are sums taken in
+  // another order than the energy's: a relative 1e-9 below covers their
+  // rounding.
+  const double entry =
+      prunable && options.pruneByFloor ? entryCost()
+                                       : std::numeric_limits<double>::infinity();
   pool->run(count, [&](size_t i) {
     if (space.violation(mappings[i]))
       return;
+    if (entry < std::numeric_limits<double>::infinity()) {
+      CostFloor floor =
+          model.floor(space.problem(), space.arch(), mappings[i]);
+      if (floor.invalid)
+        return;
+      if (options.objective.of(floor.cycles, floor.energyPJ) * (1 - 1e-9) >=
+          entry) {
+        outcomes[i] = Pruned;
+        return;
+      }
+    }
     Evaluation evaluation =
         model.evaluate(space.problem(), space.arch(), mappings[i]);
     reports[i] = std::move(evaluation.report);
+    if (reports[i])
+      outcomes[i] = Evaluated;
   });
   std::vector<double> costs(count, std::numeric_limits<double>::infinity());
   for (size_t i = 0; i < count; ++i) {
     ++best.evaluations;
     ++sinceImprovement;
+    if (outcomes[i] == Pruned) {
+      ++best.valid;
+      ++best.pruned;
+      continue;
+    }
     if (!reports[i])
       continue;
     ++best.valid;

@@ -31,6 +31,16 @@ struct Evaluation {
   bool valid() const { return report.has_value(); }
 };
 
+/// What a model can tell of a mapping at a small part of an evaluation's
+/// cost, so that a search rejects early: that the mapping is invalid
+/// (evaluate() would say so), or a floor under the cycles and the energy
+/// evaluate() would report.
+struct CostFloor {
+  bool invalid = false;
+  double cycles = 0;   ///< evaluate()'s cycles are at least these,
+  double energyPJ = 0; ///< and its energy.total() at least this.
+};
+
 class CostModel {
 public:
   virtual ~CostModel() = default;
@@ -38,6 +48,12 @@ public:
   virtual std::string description() const = 0;
   virtual Evaluation evaluate(const Problem &problem, const Arch &arch,
                               const Mapping &mapping) const = 0;
+  /// A floor under evaluate()'s answer (by default none: 0 cycles, 0 pJ).
+  virtual CostFloor floor(const Problem &problem, const Arch &arch,
+                          const Mapping &mapping) const {
+    (void)problem, (void)arch, (void)mapping;
+    return {};
+  }
 };
 
 /// The model registered as `name`, or null.

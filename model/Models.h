@@ -45,6 +45,17 @@ Evaluation evaluateByCounting(const std::string &evaluator,
                               const Mapping &mapping,
                               const CountingOptions &options);
 
+/// evaluateByCounting's floor (CostModel::floor), without a NestAnalysis:
+/// the mapping verified as evaluateByCounting verifies it; cycles at least
+/// the compute units'; energy at least the MACs', each input element read
+/// and each output element updated once at the outermost level, and, where
+/// no systolic array restages operands, each compute step's operands read
+/// (and sum updated) at their innermost keeper. A residual mapping that
+/// clips, Timeloop's accounting or a count beyond 64 bits: no floor.
+CostFloor floorByCounting(const Problem &problem, const Arch &arch,
+                          const Mapping &mapping,
+                          const CountingOptions &options);
+
 /// ceil(words / (wordsPerCycle * instances)); a result beyond 64 bits marks
 /// `counts` as overflowed.
 uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,

@@ -20,6 +20,9 @@ namespace tessel {
 namespace {
 /// Storage of the last analysis on this thread, handed to the next.
 thread_local NestAnalysis::Buffers spareBuffers;
+/// The analyses begun on this thread: each stamps its answers with its own
+/// number (never 0, an empty entry's).
+thread_local uint64_t analysesBegun = 0;
 } // namespace
 
 NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
@@ -27,6 +30,12 @@ NestAnalysis::NestAnalysis(const Problem &problem, const Arch &arch,
     : problem(problem), arch(arch), mapping(mapping), levels(arch.levelCount()),
       dimCount(problem.dims.size()) {
   std::swap(buffers, spareBuffers);
+  buffers.stamp = ++analysesBegun;
+  size_t tensorCount = problem.tensors.size(), places = levels + 1;
+  if (buffers.trafficSeen.size() < places * places * places * tensorCount)
+    buffers.trafficSeen.resize(places * places * places * tensorCount);
+  if (buffers.enteringSeen.size() < places * tensorCount * 2)
+    buffers.enteringSeen.resize(places * tensorCount * 2);
   nest.clear();
   size_t loopCount = 0;
   for (const LevelMapping &level : mapping.levels)
@@ -264,11 +273,18 @@ void NestAnalysis::forEachEntering(unsigned level, unsigned tensor,
 
 uint64_t NestAnalysis::enteringWords(unsigned level, unsigned tensor,
                                      bool wrapReuse) const {
+  Buffers::EnteringEntry &seen =
+      buffers.enteringSeen[(size_t(level) * problem.tensors.size() + tensor) *
+                               2 +
+                           wrapReuse];
+  if (seen.stamp == buffers.stamp)
+    return seen.words;
   uint64_t total = 0;
   forEachEntering(level, tensor, wrapReuse,
                   [&](uint64_t weight, const int64_t *, uint64_t entering) {
                     counts.accumulate(total, counts.mul(weight, entering));
                   });
+  seen = {buffers.stamp, total};
   return total;
 }
 
@@ -372,6 +388,13 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
     anySpatial |= spatialLoops[l] != 0;
   if (!anySpatial) // One instance below: a unicast to or from child 0.
     return trivialTraffic[network];
+  size_t places = levels + 1;
+  Buffers::TrafficEntry &seen =
+      buffers.trafficSeen[((size_t(from) * places + network) * places + level) *
+                              problem.tensors.size() +
+                          tensor];
+  if (seen.stamp == buffers.stamp)
+    return *seen.traffic;
   // The network by what its hop counts depend on (never by address: an
   // Arch freed and another built in its place must not share entries).
   MemoKey key;
@@ -380,13 +403,16 @@ const GroupTraffic &NestAnalysis::groupTraffic(unsigned from, unsigned network,
   key.push(int64_t(network) - int64_t(from));
   pushSpatialLoops(key, tensor, from, network, level);
   FlatMemo<GroupTraffic> &memo = trafficMemo();
-  if (const GroupTraffic *found = memo.find(key))
-    return *found;
-  thread_local std::vector<int64_t> closest;
-  GroupTraffic traffic =
-      enumerateGroups(from, network, level, tensor, closest);
-  traffic.closest = closestPool().store(closest);
-  return memo.insert(key, traffic);
+  const GroupTraffic *found = memo.find(key);
+  if (!found) {
+    thread_local std::vector<int64_t> closest;
+    GroupTraffic traffic =
+        enumerateGroups(from, network, level, tensor, closest);
+    traffic.closest = closestPool().store(closest);
+    found = &memo.insert(key, traffic);
+  }
+  seen = {buffers.stamp, found};
+  return *found;
 }
 
 bool NestAnalysis::boxesOverlap(const GroupTraffic &traffic, unsigned level,

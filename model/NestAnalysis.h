@@ -181,6 +181,21 @@ public:
     /// spatial loop's index moves the coordinate (0 for temporal loops).
     std::vector<int64_t> offsetTable;
     std::vector<size_t> tensorBase;
+    /// This analysis's answers of groupTraffic, by (from, network, level,
+    /// tensor), and of enteringWords, by (level, tensor, wrapReuse): the
+    /// models ask each several times, and a memo key costs a walk of the
+    /// nest. An entry is this analysis's iff its stamp is `stamp`.
+    struct TrafficEntry {
+      uint64_t stamp = 0;
+      const GroupTraffic *traffic = nullptr;
+    };
+    struct EnteringEntry {
+      uint64_t stamp = 0;
+      uint64_t words = 0;
+    };
+    std::vector<TrafficEntry> trafficSeen;
+    std::vector<EnteringEntry> enteringSeen;
+    uint64_t stamp = 0;
   };
 
 private:

@@ -21,7 +21,12 @@
 #include <stdexcept>
 
 namespace tessel {
+
 namespace {
+
+/// floorByCounting's bound on the hierarchy's depth (deeper: no floor).
+constexpr unsigned kMaxFloorLevels = 32;
+
 
 struct Registration {
   const char *name;
@@ -102,6 +107,164 @@ Evaluation evaluateByCounting(const std::string &evaluator,
   energyOf(arch, report.actions, report.energy, storedBits(problem));
   evaluation.report = std::move(report);
   return evaluation;
+}
+
+namespace {
+
+/// A floor under the distinct elements of `tensor` the op touches: each
+/// coordinate takes at least as many values as its widest dimension has
+/// (a term with a nonzero coefficient); coordinates of disjoint dimensions
+/// multiply, else the widest coordinate alone.
+uint64_t touchedFloor(const Problem &problem, unsigned tensor,
+                      CheckedCounts &counts) {
+  uint64_t product = 1, widest = 1, seen = 0;
+  bool disjoint = true;
+  for (const Projection &coordinate : problem.tensors[tensor].projection) {
+    uint64_t values = 1, dims = 0;
+    for (const ProjectionTerm &term : coordinate.terms) {
+      if (term.coefficient == 0)
+        continue;
+      values = std::max(values, uint64_t(problem.dims[term.dim].bound));
+      dims |= uint64_t(1) << (term.dim & 63);
+    }
+    disjoint &= (dims & seen) == 0;
+    seen |= dims;
+    product = counts.mul(product, values);
+    widest = std::max(widest, values);
+  }
+  return disjoint ? product : widest;
+}
+
+} // namespace
+
+CostFloor floorByCounting(const Problem &problem, const Arch &arch,
+                          const Mapping &mapping,
+                          const CountingOptions &options) {
+  CostFloor floor;
+  std::vector<MappingError> errors = verifyMapping(problem, arch, mapping);
+  if (!errors.empty() ||
+      !countable(problem, mapping, errors, options.clippedNest) ||
+      !macsOf(problem, errors)) {
+    floor.invalid = true;
+    return floor;
+  }
+  const unsigned levels = arch.levelCount();
+  bool restaged = false, negative = arch.compute.macEnergy < 0;
+  for (const StorageLevel &level : arch.levels) {
+    restaged |= level.network.topology == "systolic";
+    negative |= level.energy.read < 0 || level.energy.write < 0 ||
+                level.energy.update < 0;
+  }
+  if (options.timeloopAccounting || levels > kMaxFloorLevels || negative ||
+      !clippedDims(problem, mapping).empty())
+    return floor;
+  NestAnalysis nest(problem, arch, mapping);
+  CheckedCounts &counts = nest.arithmetic();
+  const uint64_t steps = nest.temporalSteps();
+  const uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
+  const uint64_t peTiles = std::max<uint64_t>(1, nest.epochs(levels - 1));
+  double cycles = double(counts.add(
+      counts.mul(peTiles, (steps / peTiles + lanes - 1) / lanes),
+      options.extraCycles));
+  double energy = double(nest.executedMacs()) * arch.compute.macEnergy;
+  // Floors under each level's reads and writes (fills and updates), in
+  // words of its port.
+  double readWords[kMaxFloorLevels] = {}, writeWords[kMaxFloorLevels] = {};
+  for (unsigned t = 0; t < problem.tensors.size(); ++t) {
+    const Tensor &tensor = problem.tensors[t];
+    const bool output = tensor.isOutput;
+    // Dimensions that only single-term coordinates use: instances whose
+    // indices of these differ hold disjoint boxes, so each gets its own
+    // copy of every word entering it (and sends its own sums up).
+    uint64_t multi = 0, used = 0;
+    for (const Projection &coordinate : tensor.projection) {
+      uint64_t here = 0;
+      unsigned terms = 0;
+      for (const ProjectionTerm &term : coordinate.terms)
+        if (term.coefficient != 0) {
+          here |= uint64_t(1) << (term.dim & 63);
+          ++terms;
+        }
+      used |= here;
+      if (terms > 1)
+        multi |= here;
+    }
+    const uint64_t disjoint = used & ~multi;
+    // Instances of `below` with disjoint boxes under one of `above`.
+    auto disjointCopies = [&](unsigned above, unsigned below) {
+      uint64_t copies = 1;
+      for (const NestLoop &loop : nest.loops())
+        if (loop.spatial && loop.level >= above && loop.level < below &&
+            ((disjoint >> (loop.dim & 63)) & 1))
+          copies = counts.mul(copies, uint64_t(loop.factor));
+      return copies;
+    };
+    auto charge = [&](unsigned l, uint64_t elements, bool isRead,
+                      double perAccess) {
+      double share = packingAt(problem, t, arch.levels[l]).wordsPerElement();
+      energy += double(elements) * perAccess * share;
+      (isRead ? readWords : writeWords)[l] += double(elements) * share;
+    };
+    // Each keeper's own words (an input's fills, the output's drains) are
+    // exact; its supplier sends (reads) or takes (updates) a copy per
+    // disjoint box at least; the innermost keeper serves every compute
+    // step, a copy per disjoint compute unit. Where a systolic array runs
+    // as built, its edge restages operands and its PEs count their own
+    // words: only the outermost level's touched elements are certain.
+    uint64_t outermost = 0;
+    if (mapping.levels[0].keeps(t))
+      outermost = touchedFloor(problem, t, counts);
+    unsigned below = levels; // The keeper under `l` (or the compute).
+    for (unsigned l = levels; l-- > 0 && !restaged;) {
+      if (!mapping.levels[l].keeps(t))
+        continue;
+      const StorageLevel &here = arch.levels[l];
+      uint64_t words = below < levels ? nest.enteringWords(below, t,
+                                                           options.wrapReuse)
+                                      : steps;
+      uint64_t serves = counts.mul(nest.activeInstances(l),
+                                   disjointCopies(l, below), words);
+      if (below < levels) {
+        uint64_t held = counts.mul(nest.activeInstances(below), words);
+        const StorageLevel &child = arch.levels[below];
+        if (output)
+          charge(below, held, true, child.energy.read); // Drained.
+        else
+          charge(below, held, false, child.energy.write); // Filled.
+      }
+      if (l == 0) {
+        serves = std::max(serves, outermost);
+        outermost = 0;
+      }
+      if (output)
+        charge(l, serves, false, here.energy.update);
+      else
+        charge(l, serves, true, here.energy.read);
+      below = l;
+    }
+    if (outermost) {
+      const StorageLevel &top = arch.levels[0];
+      if (output)
+        charge(0, outermost, false, top.energy.update);
+      else
+        charge(0, outermost, true, top.energy.read);
+    }
+  }
+  for (unsigned l = 0; l < levels; ++l) {
+    const StorageLevel &level = arch.levels[l];
+    double instances = double(nest.activeInstances(l));
+    if (level.readBandwidth && *level.readBandwidth > 0)
+      cycles =
+          std::max(cycles, readWords[l] / (*level.readBandwidth * instances));
+    if (level.writeBandwidth && *level.writeBandwidth > 0)
+      cycles =
+          std::max(cycles, writeWords[l] / (*level.writeBandwidth * instances));
+  }
+  if (counts.overflowed())
+    return floor;
+  floor.cycles = cycles;
+  floor.energyPJ = energy;
+  return floor;
 }
 
 std::optional<uint64_t> macsOf(const Problem &problem,

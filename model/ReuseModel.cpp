@@ -27,10 +27,19 @@ public:
 
   Evaluation evaluate(const Problem &problem, const Arch &arch,
                       const Mapping &mapping) const override {
+    return evaluateByCounting(name(), problem, arch, mapping, options());
+  }
+  CostFloor floor(const Problem &problem, const Arch &arch,
+                  const Mapping &mapping) const override {
+    return floorByCounting(problem, arch, mapping, options());
+  }
+
+private:
+  static CountingOptions options() {
     CountingOptions options;
     options.exposedLatency = true;
     options.clippedNest = true;
-    return evaluateByCounting(name(), problem, arch, mapping, options);
+    return options;
   }
 };
 

@@ -326,6 +326,46 @@ TEST(Mappers, SameSeedSameResultWhateverTheThreads) {
   }
 }
 
+TEST(Mappers, PruningByTheFloorKeepsTheSameResult) {
+  // Random and exhaustive skip candidates whose model floor cannot enter
+  // the kept best: the kept list, counts and stop must not change, and
+  // most candidates must be skipped (else the mechanism is not working).
+  Problem problem = conv3x3();
+  auto model = createCostModel("reuse");
+  for (auto [preset, mapper] : {std::pair{"eyeriss", "random"},
+                                {"simba", "random"}, {"simba", "exhaustive"}}) {
+    Arch arch = presetArch(preset);
+    MapSpace space(problem, arch, {});
+    {
+      SearchOptions options;
+      options.maxEvaluations = 3000;
+      options.seed = 7;
+      options.keepBest = 4;
+      options.threads = 2;
+      SearchResult pruned = createMapper(mapper)->search(space, *model, options);
+      options.pruneByFloor = false;
+      SearchResult full = createMapper(mapper)->search(space, *model, options);
+      std::string what = std::string(mapper) + " on " + preset;
+      ASSERT_GT(full.valid, 100u) << what; // Else nothing is compared.
+      EXPECT_EQ(full.pruned, 0u) << what;
+      // Eyeriss-like: the floor is tight (about 0.4 of the EDP at the
+      // median); Simba-like's package hops, which it leaves out, loosen it.
+      EXPECT_GT(pruned.pruned, pruned.valid / (preset == std::string("eyeriss") ? 2 : 10))
+          << what;
+      EXPECT_EQ(pruned.evaluations, full.evaluations) << what;
+      EXPECT_EQ(pruned.valid, full.valid) << what;
+      EXPECT_EQ(pruned.stopReason, full.stopReason) << what;
+      ASSERT_EQ(pruned.top.size(), full.top.size()) << what;
+      for (size_t i = 0; i < full.top.size(); ++i) {
+        EXPECT_EQ(pruned.top[i].cost, full.top[i].cost) << what << " #" << i;
+        EXPECT_EQ(describeMapping(pruned.top[i].mapping, problem, arch),
+                  describeMapping(full.top[i].mapping, problem, arch))
+            << what << " #" << i;
+      }
+    }
+  }
+}
+
 TEST(Mappers, HeuristicsLandWithinFivePercentOfTheOptimum) {
   auto model = createCostModel("reuse");
   std::mt19937_64 rng(9);

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -368,6 +369,64 @@ TEST(ModelProperties, NoMappingBeatsTheRoofline) {
     }
   }
   EXPECT_GT(bandwidthBound, 10u); // Some cases are memory-bound.
+}
+
+/// The reuse model's floor (what a search prunes by) against its full
+/// evaluation: invalid exactly when the evaluation is, and never above its
+/// cycles or energy; on real layers it must also be close enough to prune.
+void expectFloorBelow(const CostModel &model, const Problem &problem,
+                      const Arch &arch, const Mapping &mapping,
+                      const std::string &what, std::vector<double> &ratios) {
+  CostFloor floor = model.floor(problem, arch, mapping);
+  Evaluation evaluation = model.evaluate(problem, arch, mapping);
+  ASSERT_EQ(floor.invalid, !evaluation.valid()) << what;
+  if (!evaluation.valid())
+    return;
+  const Report &report = *evaluation.report;
+  EXPECT_LE(floor.cycles, double(report.cycles)) << what;
+  EXPECT_LE(floor.energyPJ, report.energy.total() * (1 + 1e-12)) << what;
+  if (report.energy.total() > 0 && report.cycles > 0)
+    ratios.push_back(floor.cycles * floor.energyPJ /
+                     (double(report.cycles) * report.energy.total()));
+}
+
+TEST(ModelProperties, TheReuseFloorIsNeverAboveTheEvaluation) {
+  auto reuse = createCostModel("reuse");
+  std::mt19937_64 rng(29);
+  std::vector<double> ratios;
+  for (int trial = 0; trial < 600; ++trial) {
+    Problem problem = randomProblem(rng);
+    Arch arch = randomArch(rng);
+    Mapping mapping = randomMapping(problem, arch, rng);
+    expectFloorBelow(*reuse, problem, arch, mapping,
+                     "random trial " + std::to_string(trial), ratios);
+  }
+  // Real layers on every preset (systolic arrays, packed words, vector
+  // lanes, bypass).
+  WorkloadSet layers = importLinalgFile(std::string(TESSEL_SOURCE_DIR) +
+                                        "/workloads/zoo/resnet50.mlir");
+  for (const char *preset :
+       {"eyeriss", "simba", "tpu16", "tpu128", "nvdla", "maeri"}) {
+    Arch arch = loadArch(std::string(TESSEL_SOURCE_DIR) + "/arch/presets/" +
+                         preset + ".yaml");
+    std::vector<double> edp;
+    for (size_t op = 0; op < layers.problems.size(); op += 5)
+      for (int i = 0; i < 6; ++i) {
+        const Problem &problem = layers.problems[op];
+        if (auto mapping = randomLegalMapping(problem, arch, rng, 2000))
+          expectFloorBelow(*reuse, problem, arch, *mapping,
+                           std::string(preset) + " " + problem.name, edp);
+        Mapping any = randomMapping(problem, arch, rng);
+        expectFloorBelow(*reuse, problem, arch, any,
+                         std::string(preset) + " " + problem.name + " (any)",
+                         edp);
+      }
+    ASSERT_FALSE(edp.empty()) << preset;
+    std::sort(edp.begin(), edp.end());
+    if (std::string(preset) == "eyeriss")
+      EXPECT_GT(edp[edp.size() / 2], 0.2) // A floor that prunes.
+          << "median floor / EDP on " << preset;
+  }
 }
 
 TEST(ModelRegistry, NamesAndInvalidMappings) {

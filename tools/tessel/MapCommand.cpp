@@ -205,6 +205,15 @@ void printTable(const std::vector<OpOutcome> &outcomes,
        << ", EDP " << scientific(double(cycles) * energy) << " cycle*pJ\n";
   else
     os << "module: incomplete (interrupted), no total\n";
+  uint64_t valid = 0, pruned = 0;
+  for (const OpOutcome &outcome : outcomes) {
+    valid += outcome.result.valid;
+    pruned += outcome.result.pruned;
+  }
+  if (pruned)
+    os << "pruned: " << withCommas(pruned) << " of " << withCommas(valid)
+       << " valid candidates were not evaluated in full: the model's floor "
+          "showed they could not beat the best kept\n";
 }
 
 /// A file name for `op` unique in `used` ("conv1", then "conv1.2").
@@ -691,7 +700,8 @@ int run(MapOptions &options) {
       llvm::json::Object entry{
           {"op", outcome.name},           {"mapper", options.request.mapper},
           {"evaluations", r.evaluations}, {"valid", r.valid},
-          {"seconds", r.seconds},         {"stoppedBy", r.stopReason}};
+          {"pruned", r.pruned},           {"seconds", r.seconds},
+          {"stoppedBy", r.stopReason}};
       if (!outcome.error.empty())
         entry["error"] = outcome.error;
       if (r.report) {
