@@ -237,6 +237,13 @@ MapSpace::MapSpace(const Problem &problem, const Arch &arch,
   prunedKeeps.clear();
   for (unsigned l = 0; l < levels; ++l)
     prunedKeeps.push_back(keepChoices(l, true));
+  openModulus.clear();
+  for (const std::vector<unsigned> &open : openSlots)
+    openModulus.emplace_back(std::max<size_t>(1, open.size()));
+  keepModulus.clear();
+  for (const std::vector<uint32_t> &keeps : prunedKeeps)
+    keepModulus.emplace_back(std::max<size_t>(1, keeps.size()));
+  levelModulus = Modulus(levels + 1);
   fixedProducts.assign(dims, 1);
   divisibleBounds.assign(dims, {});
   boundPrimes.assign(dims, {});
@@ -563,7 +570,8 @@ bool MapSpace::utilizationFits(const std::vector<int64_t> &usage) const {
 }
 
 void MapSpace::randomFactors(unsigned dim, Genome &genome,
-                             std::mt19937_64 &rng) const {
+                             std::mt19937_64 &rng,
+                             std::vector<int64_t> *usage) const {
   std::vector<int64_t> &factors = genome.factors[dim];
   for (unsigned s = 0; s < slots; ++s)
     factors[s] = std::max<int64_t>(1, fixedFactor[dim][s]);
@@ -591,12 +599,19 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     primes = &boundPrimes[dim][choice];
   // The children each level's axes use (every dim's factors), and how many
   // exceed their fanout: a prime fits a spatial slot iff none does after.
-  thread_local std::vector<int64_t> used;
-  used.assign(2 * levels, 1);
-  for (unsigned l = 0; l < levels; ++l)
-    for (unsigned axis = 0; axis < 2; ++axis)
-      for (unsigned d = 0; d < dims; ++d)
-        used[2 * l + axis] *= genome.factors[d][slotOf(l, 1 + axis)];
+  thread_local std::vector<int64_t> own;
+  std::vector<int64_t> &used = usage ? *usage : own;
+  if (usage) {
+    for (unsigned l = 0; l < levels; ++l)
+      for (unsigned axis = 0; axis < 2; ++axis)
+        used[2 * l + axis] *= factors[slotOf(l, 1 + axis)];
+  } else {
+    used.assign(2 * levels, 1);
+    for (unsigned l = 0; l < levels; ++l)
+      for (unsigned axis = 0; axis < 2; ++axis)
+        for (unsigned d = 0; d < dims; ++d)
+          used[2 * l + axis] *= genome.factors[d][slotOf(l, 1 + axis)];
+  }
   auto fanout = [&](size_t i) {
     return int64_t(arch_.levels[i / 2].fanout[i % 2]);
   };
@@ -619,9 +634,9 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     // Outer levels are likelier, so that tiles tend to fit.
     bool placed = false;
     for (int attempt = 0; attempt < 8 && !placed; ++attempt) {
-      unsigned s = open[rng() % open.size()];
+      unsigned s = open[openModulus[dim].of(rng())];
       unsigned level = s / 3;
-      if (level != 0 && rng() % (levels + 1) < level)
+      if (level != 0 && levelModulus.of(rng()) < level)
         continue;
       if (s % 3 == kTemporal) {
         factors[s] *= prime;
@@ -644,8 +659,16 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     else
       spread(fallback, prime, true);
   }
-  if (overshoot)
+  if (overshoot) {
+    // Clipping changes the factors: the usage follows.
+    for (unsigned l = 0; l < levels; ++l)
+      for (unsigned axis = 0; axis < 2; ++axis)
+        used[2 * l + axis] /= factors[slotOf(l, 1 + axis)];
     clipToBound(dim, factors);
+    for (unsigned l = 0; l < levels; ++l)
+      for (unsigned axis = 0; axis < 2; ++axis)
+        used[2 * l + axis] *= factors[slotOf(l, 1 + axis)];
+  }
 }
 
 Genome MapSpace::random(std::mt19937_64 &rng) const {
@@ -662,8 +685,10 @@ void MapSpace::random(std::mt19937_64 &rng, Genome &genome) const {
   dimOrder.resize(dims);
   std::iota(dimOrder.begin(), dimOrder.end(), 0);
   std::shuffle(dimOrder.begin(), dimOrder.end(), rng);
+  thread_local std::vector<int64_t> usage;
+  usage.assign(2 * levels, 1);
   for (unsigned d : dimOrder)
-    randomFactors(d, genome, rng);
+    randomFactors(d, genome, rng, &usage);
   genome.order.resize(levels);
   genome.keep.resize(levels);
   for (unsigned l = 0; l < levels; ++l) {
@@ -677,7 +702,7 @@ void MapSpace::random(std::mt19937_64 &rng, Genome &genome) const {
     }
     placeListed(l, order);
     const std::vector<uint32_t> &keeps = prunedKeeps[l];
-    genome.keep[l] = keeps[rng() % keeps.size()];
+    genome.keep[l] = keeps[keepModulus[l].of(rng())];
   }
 }
 

@@ -16,8 +16,9 @@
 #ifndef TESSEL_MAPPER_MAPSPACE_H
 #define TESSEL_MAPPER_MAPSPACE_H
 
-#include "mapping/Mapping.h"
 #include "mapper/Constraints.h"
+#include "mapping/Mapping.h"
+#include "support/FastMod.h"
 
 #include <cstdint>
 #include <functional>
@@ -146,6 +147,10 @@ private:
   /// divides (in boundChoices' order) and the prime factors each leaves to
   /// the open slots (randomFactors draws from these).
   std::vector<int64_t> fixedProducts;
+  /// rng() % n for the n a random point draws by: each dim's open slots,
+  /// levels + 1, each level's keep choices.
+  std::vector<Modulus> openModulus, keepModulus;
+  Modulus levelModulus;
   std::vector<std::vector<int64_t>> divisibleBounds;
   std::vector<std::vector<std::vector<int64_t>>> boundPrimes;
 
@@ -169,7 +174,11 @@ private:
   /// to it; false where that changes a fixed factor.
   bool clipToBound(unsigned dim, std::vector<int64_t> &factors) const;
   std::vector<uint32_t> keepChoices(unsigned level, bool pruned) const;
-  void randomFactors(unsigned dim, Genome &genome, std::mt19937_64 &rng) const;
+  /// Draws dim's factors. `usage`, if given, is the children each level's
+  /// axes use by every dim's factors ([2 * level + axis]), dim's all 1;
+  /// it is kept up to date (else computed).
+  void randomFactors(unsigned dim, Genome &genome, std::mt19937_64 &rng,
+                     std::vector<int64_t> *usage = nullptr) const;
   /// Moves a level's outermost/innermost dims into place.
   void placeListed(unsigned level, std::vector<unsigned> &order) const;
   bool listed(unsigned level, unsigned dim) const;
