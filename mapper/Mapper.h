@@ -147,8 +147,11 @@ private:
 
   std::vector<Mapping> decoded; ///< Storage reused by evaluate(genomes).
 
+  /// With `genomes`, mappings[i] is decoded[i], decoded from genomes[i]
+  /// by the job that evaluates it.
   std::vector<double> evaluateMappings(const Mapping *mappings, size_t count,
-                                       bool prunable);
+                                       bool prunable,
+                                       const Genome *genomes = nullptr);
   /// The cost a candidate must beat to enter the kept best (infinity while
   /// fewer than keepBest are kept).
   double entryCost() const;

@@ -176,9 +176,7 @@ std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
   size_t count = std::min<uint64_t>(batch.size(), remaining());
   if (decoded.size() < count)
     decoded.resize(count);
-  for (size_t i = 0; i < count; ++i)
-    space.decode(batch[i], decoded[i]);
-  return evaluateMappings(decoded.data(), count, false);
+  return evaluateMappings(decoded.data(), count, false, batch.data());
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
@@ -190,9 +188,7 @@ void SearchEngine::evaluateForBest(const std::vector<Genome> &batch) {
   size_t count = std::min<uint64_t>(batch.size(), remaining());
   if (decoded.size() < count)
     decoded.resize(count);
-  for (size_t i = 0; i < count; ++i)
-    space.decode(batch[i], decoded[i]);
-  evaluateMappings(decoded.data(), count, true);
+  evaluateMappings(decoded.data(), count, true, batch.data());
 }
 
 void SearchEngine::evaluateForBest(const std::vector<Mapping> &batch) {
@@ -208,7 +204,8 @@ double SearchEngine::entryCost() const {
 
 std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
                                                    size_t count,
-                                                   bool prunable) {
+                                                   bool prunable,
+                                                   const Genome *genomes) {
   enum Outcome : char { Invalid, Evaluated, Pruned };
   std::vector<std::optional<Report>> reports(count);
   std::vector<Outcome> outcomes(count, Invalid);
@@ -221,6 +218,8 @@ std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
       prunable && options.pruneByFloor ? entryCost()
                                        : std::numeric_limits<double>::infinity();
   pool->run(count, [&](size_t i) {
+    if (genomes) // Decoded where it is evaluated, on any thread.
+      space.decode(genomes[i], decoded[i]);
     if (space.violation(mappings[i]))
       return;
     if (entry < std::numeric_limits<double>::infinity()) {

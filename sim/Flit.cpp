@@ -36,6 +36,15 @@ void ChildSet::insert(uint32_t child) {
     sorted.insert(at, child);
 }
 
+void ChildSet::insertAll(const ChildSet &other) {
+  if (sorted.empty() && other.sorted.empty()) { // Both masks: one OR.
+    for (uint32_t word = 0; word < kWords; ++word)
+      bits[word] |= other.bits[word];
+    return;
+  }
+  other.forEach([&](uint32_t child) { insert(child); });
+}
+
 void ChildSet::erase(uint32_t child) {
   if (sorted.empty()) {
     if (child < kMaskBits)

@@ -27,6 +27,8 @@ public:
   static ChildSet range(uint32_t first, uint32_t count);
 
   void insert(uint32_t child);
+  /// Inserts every member of `other`.
+  void insertAll(const ChildSet &other);
   void erase(uint32_t child);
   bool contains(uint32_t child) const;
   bool empty() const;

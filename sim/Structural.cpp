@@ -57,6 +57,13 @@ struct Box {
         return false;
     return true;
   }
+  bool operator==(const Box &other) const {
+    if (empty || other.empty)
+      return empty == other.empty;
+    return coordinates == other.coordinates &&
+           std::equal(lo, lo + coordinates, other.lo) &&
+           std::equal(hi, hi + coordinates, other.hi);
+  }
 };
 
 /// A tile: the dense box of one tensor's coordinates an instance holds for
@@ -87,6 +94,14 @@ struct Tile {
   bool sameBox(const Tile &other) const {
     return words == other.words && lo == other.lo && hi == other.hi;
   }
+  /// Whether the tile spans `box` (both empty, or the same corners).
+  bool spans(const Box &box) const {
+    if (box.empty || words == 0)
+      return box.empty && words == 0;
+    return lo.size() == box.coordinates &&
+           std::equal(lo.begin(), lo.end(), box.lo) &&
+           std::equal(hi.begin(), hi.end(), box.hi);
+  }
 };
 
 uint64_t key(unsigned tensor, uint64_t address) {
@@ -110,6 +125,54 @@ uint64_t requestTag(uint64_t address, uint64_t when) {
 
 /// The address a tag names (a tile's words carry no step).
 uint64_t wordOf(uint64_t tag) { return tag & kAddressMask; }
+
+/// A map by 64-bit key whose values live apart from its index: a lookup
+/// probes the index's 16-byte slots, not whole values (a keeper's pending
+/// requests are large and tens of thousands at once; probing them missed
+/// the cache). Values stay where they are until erased.
+template <typename V> class SlabMap {
+public:
+  std::pair<V *, bool> tryEmplace(uint64_t key) {
+    auto [at, fresh] = index.tryEmplace(key);
+    if (fresh) {
+      if (spare.empty()) {
+        *at = uint32_t(values.size());
+        values.emplace_back();
+      } else {
+        *at = spare.back();
+        spare.pop_back();
+      }
+    }
+    return {&values[*at], fresh};
+  }
+  V *find(uint64_t key) {
+    uint32_t *at = index.find(key);
+    return at ? &values[*at] : nullptr;
+  }
+  const V *find(uint64_t key) const {
+    return const_cast<SlabMap *>(this)->find(key);
+  }
+  bool contains(uint64_t key) const { return index.contains(key); }
+  bool erase(uint64_t key) {
+    uint32_t *at = index.find(key);
+    if (!at)
+      return false;
+    uint32_t freed = *at;
+    index.erase(key);
+    values[freed] = V(); // Its storage back.
+    spare.push_back(freed);
+    return true;
+  }
+  /// Calls visit(key, value) for every entry, in the index's order.
+  template <typename Visit> void forEach(Visit &&visit) {
+    index.forEach([&](uint64_t key, uint32_t at) { visit(key, values[at]); });
+  }
+
+private:
+  FlatMap<uint32_t> index;
+  std::deque<V> values;
+  std::vector<uint32_t> spare;
+};
 
 struct Instance {
   unsigned level = 0;
@@ -151,7 +214,7 @@ struct Instance {
     }
     bool complete() const { return missing == 0; }
   };
-  FlatMap<Pending> pending;
+  SlabMap<Pending> pending;
   /// Keepers: the operand tags waiting for a word this instance does not
   /// hold yet, by the word's key (the step-free one a fill arrives by).
   FlatMap<std::vector<uint64_t>> tagsWaiting;
@@ -168,7 +231,9 @@ struct Instance {
     /// Tiles: the askers whose box at `when` spans words their box at
     /// `when - 1` does not (a word the earlier tile spans is kept, or
     /// already on its way): the child each is under, and the two boxes.
-    std::vector<uint32_t> slots;
+    /// Askers with the same two boxes are one group (a multicast's
+    /// receivers share their boxes).
+    std::vector<ChildSet> groups;
     std::vector<Box> now, before;
     /// Operands: the children asking for each address.
     std::unordered_map<uint64_t, ChildSet> byWord;
@@ -176,10 +241,28 @@ struct Instance {
     /// its `before` does not.
     ChildSet spanning(const int64_t *coord) const {
       ChildSet who;
-      for (size_t i = 0; i < slots.size(); ++i)
+      for (size_t i = 0; i < groups.size(); ++i)
         if (now[i].contains(coord) && !before[i].contains(coord))
-          who.insert(slots[i]);
+          who.insertAll(groups[i]);
       return who;
+    }
+    void clear() {
+      groups.clear();
+      now.clear();
+      before.clear();
+      byWord.clear();
+    }
+    /// Adds `slot` with its two boxes, to the group with the same ones.
+    void add(uint32_t slot, const Box &a, const Box &b) {
+      size_t g = 0;
+      while (g < groups.size() && !(now[g] == a && before[g] == b))
+        ++g;
+      if (g == groups.size()) {
+        groups.emplace_back();
+        now.push_back(a);
+        before.push_back(b);
+      }
+      groups[g].insert(slot);
     }
   };
   std::vector<Receivers> receivers;
@@ -362,8 +445,9 @@ private:
                   std::vector<int64_t> &point) const;
   Tile makeTile(unsigned t, unsigned level, uint64_t epoch,
                 const Instance &instance) const;
-  void forEachWord(const Tile &tile, unsigned t,
-                   const std::function<void(uint64_t, uint64_t)> &visit) const;
+  /// Calls visit(i, address, coord) for each word of `tile`, in order.
+  template <typename Visit>
+  void forEachWord(const Tile &tile, unsigned t, Visit visit) const;
   /// The resident tile holding `address` with its word present, if any
   /// (only the tile of `epoch`, when one is given).
   bool holds(const Instance &instance, unsigned t, uint64_t address,
@@ -751,7 +835,7 @@ void Hierarchy::epochPoint(unsigned level, uint64_t epoch,
 Box Hierarchy::tileBox(unsigned t, unsigned level, uint64_t epoch,
                        const Instance &instance) const {
   Box box;
-  std::vector<int64_t> base;
+  thread_local std::vector<int64_t> base; // Storage reused.
   epochPoint(level, epoch, instance, base);
   const size_t dims = bounds.size();
   int64_t first[kMaxDims], last[kMaxDims];
@@ -797,16 +881,16 @@ Tile Hierarchy::makeTile(unsigned t, unsigned level, uint64_t epoch,
   return tile;
 }
 
-void Hierarchy::forEachWord(
-    const Tile &tile, unsigned t,
-    const std::function<void(uint64_t, uint64_t)> &visit) const {
+template <typename Visit>
+void Hierarchy::forEachWord(const Tile &tile, unsigned t, Visit visit) const {
   if (tile.words == 0)
     return;
   const TensorSpace &space = spaces[t];
-  std::vector<int64_t> coord(tile.lo);
+  int64_t coord[kMaxTensorCoordinates];
+  std::copy(tile.lo.begin(), tile.lo.end(), coord);
   for (uint64_t i = 0; i < tile.words; ++i) {
-    visit(i, space.address(coord.data()));
-    size_t c = coord.size();
+    visit(i, space.address(coord), static_cast<const int64_t *>(coord));
+    size_t c = tile.lo.size();
     while (c > 0 && ++coord[c - 1] > tile.hi[c - 1]) {
       coord[c - 1] = tile.lo[c - 1];
       --c;
@@ -893,10 +977,7 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
   const bool operand = q == levels - 1 && !keeps(q, t);
   if (seen->id != id) {
     seen->id = id;
-    seen->slots.clear();
-    seen->now.clear();
-    seen->before.clear();
-    seen->byWord.clear();
+    seen->clear();
     if (operand) {
       // Each PE's lanes at that step, as its operand FIFO asks for them.
       const uint64_t steps = ownSteps[q];
@@ -922,9 +1003,7 @@ ChildSet Hierarchy::askers(unsigned level, uint32_t index, unsigned t,
           inside = now.lo[c] >= before.lo[c] && now.hi[c] <= before.hi[c];
         if (now.empty || inside)
           continue; // Asks for nothing then.
-        seen->slots.push_back(slot);
-        seen->now.push_back(now);
-        seen->before.push_back(before);
+        seen->add(slot, now, before);
       }
     }
   }
@@ -952,16 +1031,11 @@ ChildSet Hierarchy::sumSenders(unsigned level, uint32_t index, unsigned t,
       instance.drainers[round % instance.drainers.size()];
   if (seen.id != ((round << 2) | t)) {
     seen.id = (round << 2) | t;
-    seen.slots.clear();
-    seen.now.clear();
-    seen.before.clear();
+    seen.clear();
     for (auto [slot, holder] : below) {
       const Instance &h = inst[q][holder];
-      seen.slots.push_back(slot);
-      seen.now.push_back(tileBox(t, q, round, h));
-      seen.before.push_back(round + 1 < epochs[q]
-                                ? tileBox(t, q, round + 1, h)
-                                : Box());
+      seen.add(slot, tileBox(t, q, round, h),
+               round + 1 < epochs[q] ? tileBox(t, q, round + 1, h) : Box());
     }
   }
   int64_t coord[kMaxTensorCoordinates];
@@ -1032,15 +1106,14 @@ bool Hierarchy::allocate(unsigned level, uint32_t index) {
     std::deque<Tile> &resident = instance.tiles[t];
     Tile tile = makeTile(t, level, epoch, instance);
     const Tile *previous = resident.empty() ? nullptr : &resident.back();
-    std::vector<int64_t> coord(tile.lo.size());
-    forEachWord(tile, t, [&](uint64_t i, uint64_t address) {
+    forEachWord(tile, t, [&](uint64_t i, uint64_t address,
+                             const int64_t *coord) {
       if (t == out) {
         tile.present[i] = 1; // Partial sums start at zero here.
         return;
       }
-      spaces[t].coordinates(address, coord.data());
-      if (previous && previous->contains(coord.data())) {
-        uint64_t at = previous->index(coord.data());
+      if (previous && previous->contains(coord)) {
+        uint64_t at = previous->index(coord);
         if (previous->present[at]) { // Kept: the words both tiles share.
           tile.present[i] = 1;
           tile.values[i] = previous->values[at];
@@ -1128,20 +1201,19 @@ void Hierarchy::release(unsigned level, uint32_t index) {
         const Instance &other = inst[level][sibling];
         if (other.slot == instance.slot)
           continue;
-        if (makeTile(t, level, epoch, other).sameBox(done) &&
-            (last || makeTile(t, level, epoch + 1, other)
-                         .sameBox(next ? *next : Tile())))
+        if (done.spans(tileBox(t, level, epoch, other)) &&
+            (last || (next ? *next : Tile())
+                         .spans(tileBox(t, level, epoch + 1, other))))
           group.insert(other.slot);
       }
     }
     Instance &keeper = keeperOfOutput(level, index);
     uint64_t keeperEpoch =
         epoch / (epochs[level] / epochs[keeper.level]); // Its tile.
-    std::vector<int64_t> coord(done.lo.size());
-    forEachWord(done, t, [&](uint64_t i, uint64_t address) {
-      spaces[t].coordinates(address, coord.data());
-      if (next && next->contains(coord.data())) {
-        next->values[next->index(coord.data())] += done.values[i];
+    forEachWord(done, t, [&](uint64_t i, uint64_t address,
+                             const int64_t *coord) {
+      if (next && next->contains(coord)) {
+        next->values[next->index(coord)] += done.values[i];
         return;
       }
       Flit flit;
@@ -1766,7 +1838,7 @@ std::string Hierarchy::blockedCause() const {
       const Tile &tile = pe->tiles[t].front();
       if (tile.missing == 0)
         continue;
-      forEachWord(tile, t, [&](uint64_t i, uint64_t a) {
+      forEachWord(tile, t, [&](uint64_t i, uint64_t a, const int64_t *) {
         if (!found && !tile.present[i]) {
           found = true;
           tensor = t;
