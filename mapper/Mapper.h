@@ -124,8 +124,11 @@ public:
   std::vector<double> evaluate(const std::vector<Mapping> &batch);
   /// For a mapper that uses no cost but to keep the best: evaluate()
   /// without the costs, skipping (where the options allow) each candidate
-  /// whose floor shows it cannot enter the kept best.
-  void evaluateForBest(const std::vector<Genome> &batch);
+  /// whose floor shows it cannot enter the kept best. `aside` runs on the
+  /// calling thread while other threads evaluate (the next batch's
+  /// generation); it must not touch `batch`.
+  void evaluateForBest(const std::vector<Genome> &batch,
+                       const std::function<void()> &aside = nullptr);
   void evaluateForBest(const std::vector<Mapping> &batch);
   /// Whether a budget, the patience or an interrupt says stop.
   bool done();
@@ -151,7 +154,9 @@ private:
   /// by the job that evaluates it.
   std::vector<double> evaluateMappings(const Mapping *mappings, size_t count,
                                        bool prunable,
-                                       const Genome *genomes = nullptr);
+                                       const Genome *genomes = nullptr,
+                                       const std::function<void()> &aside =
+                                           nullptr);
   /// The cost a candidate must beat to enter the kept best (infinity while
   /// fewer than keepBest are kept).
   double entryCost() const;

@@ -15,11 +15,18 @@ public:
                       const SearchOptions &options) const override {
     SearchEngine engine(space, model, options, name());
     std::mt19937_64 rng(options.seed);
-    std::vector<Genome> batch(kBatchSize); // Storage reused.
-    while (!engine.done()) {
-      for (Genome &genome : batch)
+    // Two batches (storage reused): the next is drawn while the current
+    // one is evaluated. The draws do not depend on the evaluations, so the
+    // points, and the result, are those of drawing then evaluating.
+    std::vector<Genome> batch(kBatchSize), next(kBatchSize);
+    auto draw = [&](std::vector<Genome> &into) {
+      for (Genome &genome : into)
         space.random(rng, genome);
-      engine.evaluateForBest(batch);
+    };
+    draw(batch);
+    while (!engine.done()) {
+      engine.evaluateForBest(batch, [&] { draw(next); });
+      batch.swap(next);
     }
     return engine.result();
   }

@@ -99,11 +99,16 @@ struct SearchEngine::Pool {
       helper.join();
   }
 
-  /// Runs job(i) for i in [0, count) on this thread and the helpers.
-  template <typename Job> void run(size_t count, const Job &job) {
+  /// Runs job(i) for i in [0, count) on this thread and the helpers, and
+  /// `aside` on this thread while the helpers start on the jobs.
+  template <typename Job>
+  void run(size_t count, const Job &job,
+           const std::function<void()> &aside = nullptr) {
     if (helpers.empty() || count <= 1) {
       for (size_t i = 0; i < count; ++i)
         job(i);
+      if (aside)
+        aside();
       return;
     }
     {
@@ -115,6 +120,8 @@ struct SearchEngine::Pool {
       ++batch;
     }
     wake.notify_all();
+    if (aside)
+      aside();
     work();
     std::unique_lock<std::mutex> lock(mutex);
     done.wait(lock, [this] { return busy == 0; });
@@ -184,11 +191,12 @@ std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
       batch.data(), std::min<uint64_t>(batch.size(), remaining()), false);
 }
 
-void SearchEngine::evaluateForBest(const std::vector<Genome> &batch) {
+void SearchEngine::evaluateForBest(const std::vector<Genome> &batch,
+                                   const std::function<void()> &aside) {
   size_t count = std::min<uint64_t>(batch.size(), remaining());
   if (decoded.size() < count)
     decoded.resize(count);
-  evaluateMappings(decoded.data(), count, true, batch.data());
+  evaluateMappings(decoded.data(), count, true, batch.data(), aside);
 }
 
 void SearchEngine::evaluateForBest(const std::vector<Mapping> &batch) {
@@ -205,7 +213,9 @@ double SearchEngine::entryCost() const {
 std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
                                                    size_t count,
                                                    bool prunable,
-                                                   const Genome *genomes) {
+                                                   const Genome *genomes,
+                                                   const std::function<void()>
+                                                       &aside) {
   enum Outcome : char { Invalid, Evaluated, Pruned };
   std::vector<std::optional<Report>> reports(count);
   std::vector<Outcome> outcomes(count, Invalid);
@@ -238,7 +248,7 @@ std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
     reports[i] = std::move(evaluation.report);
     if (reports[i])
       outcomes[i] = Evaluated;
-  });
+  }, aside);
   std::vector<double> costs(count, std::numeric_limits<double>::infinity());
   for (size_t i = 0; i < count; ++i) {
     ++best.evaluations;
