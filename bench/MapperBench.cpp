@@ -8,6 +8,11 @@
 // BM_SpaceSizes counts BERT-base's map spaces per constraint family
 // (`tessel map --space`, capacity sampling off) on the simba and NVDLA
 // presets; its unit is whole modules counted (8 ops each).
+// BM_RandomSearch maps VGG-16's conv3_1 (K256 C128 R=S=3, 56x56; issue
+// 18's case) on the Eyeriss-like preset with the random mapper, 200,000
+// candidates, on 1 and 2 threads: items_per_second is candidates judged per
+// second (each drawn, then rejected as invalid, ruled out by the model's
+// floor, or evaluated in full); the counters say how many took each way.
 // BM_ReuseModel_Residual evaluates seeded random residual-factorization
 // mappings of ResNet-50's conv1 on simba (the clipped nest's exact
 // counting); items_per_second is evaluations per second.
@@ -88,6 +93,41 @@ BENCHMARK_CAPTURE(spaceSizesBert, simba, "simba")
 BENCHMARK_CAPTURE(spaceSizesBert, nvdla, "nvdla")
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
+
+void BM_RandomSearch_Vgg16Conv3_1_Eyeriss(benchmark::State &state) {
+  static const WorkloadSet vgg = importLinalgSource(
+      "func.func @conv3_1(%in: tensor<1x58x58x128xf32>, %w: "
+      "tensor<3x3x128x256xf32>, %out: tensor<1x56x56x256xf32>) -> "
+      "tensor<1x56x56x256xf32> {\n"
+      "  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : "
+      "tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%in, %w : "
+      "tensor<1x58x58x128xf32>, tensor<3x3x128x256xf32>) outs(%out : "
+      "tensor<1x56x56x256xf32>) -> tensor<1x56x56x256xf32>\n"
+      "  return %0 : tensor<1x56x56x256xf32>\n}\n",
+      "vgg16_conv3_1.mlir");
+  if (vgg.problems.size() != 1)
+    throw std::runtime_error("bench: conv3_1 did not import");
+  Arch arch = loadArch(std::string(TESSEL_SOURCE_DIR) +
+                       "/arch/presets/eyeriss.yaml");
+  MapRequest request;
+  request.mapper = "random";
+  request.options.maxEvaluations = 200000;
+  request.options.seed = 1;
+  request.options.threads = unsigned(state.range(0));
+  SearchResult result;
+  for (auto _ : state)
+    result = mapProblem(vgg.problems[0], arch, request);
+  state.SetItemsProcessed(int64_t(state.iterations() * result.evaluations));
+  state.counters["valid"] = double(result.valid);
+  state.counters["pruned"] = double(result.pruned);
+  state.counters["evaluated"] = double(result.valid - result.pruned);
+  state.counters["cycles"] = result.report ? double(result.report->cycles) : 0;
+}
+BENCHMARK(BM_RandomSearch_Vgg16Conv3_1_Eyeriss)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_ReuseModel_Residual_Simba(benchmark::State &state) {
   static const WorkloadSet resnet = importLinalgFile(
