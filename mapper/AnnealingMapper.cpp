@@ -63,7 +63,7 @@ public:
         }
         Genome proposal = space.mutate(current, rng);
         for (unsigned extra = rng() % 3; extra > 0; --extra)
-          proposal = space.mutate(proposal, rng);
+          space.mutateInPlace(proposal, rng);
         proposals.push_back(std::move(proposal));
       }
       costs = engine.evaluate(proposals);

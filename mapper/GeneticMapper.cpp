@@ -71,7 +71,7 @@ public:
           child = select();
         }
         for (unsigned m = 1 + rng() % 2; m > 0; --m)
-          child = space.mutate(child, rng);
+          space.mutateInPlace(child, rng);
         children.push_back(std::move(child));
       }
       std::vector<double> childFitness = engine.evaluate(children);

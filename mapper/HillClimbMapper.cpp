@@ -52,7 +52,7 @@ public:
       for (unsigned i = 0; i < kNeighbours; ++i) {
         Genome next = space.mutate(current, rng);
         for (unsigned extra = rng() % 3; extra > 0; --extra)
-          next = space.mutate(next, rng);
+          space.mutateInPlace(next, rng);
         neighbours.push_back(std::move(next));
       }
       std::vector<double> costs = engine.evaluate(neighbours);

@@ -708,11 +708,20 @@ void MapSpace::random(std::mt19937_64 &rng, Genome &genome) const {
 
 Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
   Genome child = genome;
+  mutateInPlace(child, rng);
+  return child;
+}
+
+void MapSpace::mutateInPlace(Genome &child, std::mt19937_64 &rng) const {
+  // Scratch kept per thread: a search mutates millions of times.
+  thread_local std::vector<unsigned> from, to;
+  thread_local std::vector<int64_t> primes, before;
   for (int attempt = 0; attempt < 16; ++attempt) {
     unsigned kind = rng() % 4;
     if (kind <= 1) { // Move a prime factor of one dimension.
       unsigned d = rng() % dims;
-      std::vector<unsigned> from, to;
+      from.clear();
+      to.clear();
       for (unsigned s = 0; s < slots; ++s) {
         if (!allowed[d][s] || fixedFactor[d][s] != 0)
           continue;
@@ -726,15 +735,16 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
       unsigned target = to[rng() % to.size()];
       if (source == target)
         continue;
-      std::vector<int64_t> primes = primeFactors(child.factors[d][source]);
+      before = child.factors[d];
+      primeFactors(child.factors[d][source], primes);
       int64_t prime = primes[rng() % primes.size()];
       child.factors[d][source] /= prime;
       child.factors[d][target] *= prime;
       // A residual dimension's outermost factor follows the rest.
       if ((!residual() || clipToBound(d, child.factors[d])) &&
           fitsFanout(child.factors))
-        return child;
-      child.factors[d] = genome.factors[d];
+        return;
+      child.factors[d] = before;
     } else if (kind == 2) { // Swap two loops of a level.
       unsigned l = rng() % levels;
       if (fixedOrder[l] || dims < 2)
@@ -744,7 +754,7 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
           listed(l, child.order[l][b]))
         continue;
       std::swap(child.order[l][a], child.order[l][b]);
-      return child;
+      return;
     } else { // Keep or bypass a tensor at a level.
       unsigned l = rng() % levels;
       const std::vector<uint32_t> &keeps = prunedKeeps[l];
@@ -754,15 +764,15 @@ Genome MapSpace::mutate(const Genome &genome, std::mt19937_64 &rng) const {
       if (next == child.keep[l])
         continue;
       child.keep[l] = next;
-      return child;
+      return;
     }
   }
   // Padding: redraw one dimension's factors.
   unsigned d = rng() % dims;
+  before = child.factors[d];
   randomFactors(d, child, rng);
   if (!fitsFanout(child.factors))
-    child.factors[d] = genome.factors[d];
-  return child;
+    child.factors[d] = before;
 }
 
 Genome MapSpace::crossover(const Genome &a, const Genome &b,

@@ -100,6 +100,8 @@ public:
   /// One small change: move a prime factor between slots, swap two loops
   /// of a level, or flip a tensor's keep bit at a level.
   Genome mutate(const Genome &genome, std::mt19937_64 &rng) const;
+  /// mutate() on `genome` itself (the same draws and result, no copy).
+  void mutateInPlace(Genome &genome, std::mt19937_64 &rng) const;
   /// Per dimension the factors of one parent, per level the order and keep
   /// of one parent.
   Genome crossover(const Genome &a, const Genome &b,
