@@ -35,8 +35,13 @@ public:
       population.push_back(space.random(rng));
     std::vector<double> fitness = engine.evaluate(population);
     population.resize(fitness.size());
+    // The next generation is built in the storage of the one before last
+    // (genomes assigned, not made: a search breeds millions).
+    std::vector<Genome> next;
+    std::vector<double> nextFitness;
+    std::vector<size_t> rank;
     while (!engine.done() && !population.empty()) {
-      std::vector<size_t> rank(population.size());
+      rank.resize(population.size());
       std::iota(rank.begin(), rank.end(), 0);
       std::stable_sort(rank.begin(), rank.end(), [&](size_t a, size_t b) {
         return fitness[a] < fitness[b];
@@ -50,37 +55,36 @@ public:
         }
         return population[pick];
       };
-      std::vector<Genome> next;
-      std::vector<double> nextFitness;
-      for (unsigned e = 0; e < kElite && e < rank.size(); ++e) {
-        next.push_back(population[rank[e]]);
-        nextFitness.push_back(fitness[rank[e]]);
+      next.resize(kPopulation);
+      nextFitness.clear();
+      size_t elites = 0;
+      for (; elites < kElite && elites < rank.size(); ++elites) {
+        next[elites] = population[rank[elites]];
+        nextFitness.push_back(fitness[rank[elites]]);
       }
-      std::vector<Genome> children;
-      while (next.size() + children.size() < kPopulation) {
+      for (size_t i = elites; i < kPopulation; ++i) {
         // The two parents are drawn in sequence: as function arguments
         // their order would be the compiler's (g++ and clang differ), and
         // so would the search. (Second parent first, as g++ did, so the
         // baselines stay.)
-        Genome child;
+        Genome &child = next[i];
         if (rng() % 10 < 8) {
           const Genome &second = select();
           const Genome &first = select();
-          child = space.crossover(first, second, rng);
+          space.crossoverInto(first, second, rng, child);
         } else {
           child = select();
         }
         for (unsigned m = 1 + rng() % 2; m > 0; --m)
           space.mutateInPlace(child, rng);
-        children.push_back(std::move(child));
       }
-      std::vector<double> childFitness = engine.evaluate(children);
-      children.resize(childFitness.size());
-      next.insert(next.end(), children.begin(), children.end());
+      std::vector<double> childFitness =
+          engine.evaluate(next.data() + elites, kPopulation - elites);
+      next.resize(elites + childFitness.size());
       nextFitness.insert(nextFitness.end(), childFitness.begin(),
                          childFitness.end());
-      population = std::move(next);
-      fitness = std::move(nextFitness);
+      population.swap(next);
+      fitness.swap(nextFitness);
     }
     return engine.result();
   }

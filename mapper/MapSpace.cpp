@@ -777,7 +777,14 @@ void MapSpace::mutateInPlace(Genome &child, std::mt19937_64 &rng) const {
 
 Genome MapSpace::crossover(const Genome &a, const Genome &b,
                            std::mt19937_64 &rng) const {
-  Genome child = a;
+  Genome child;
+  crossoverInto(a, b, rng, child);
+  return child;
+}
+
+void MapSpace::crossoverInto(const Genome &a, const Genome &b,
+                             std::mt19937_64 &rng, Genome &child) const {
+  child = a;
   for (unsigned d = 0; d < dims; ++d)
     if (rng() % 2)
       child.factors[d] = b.factors[d];
@@ -789,7 +796,6 @@ Genome MapSpace::crossover(const Genome &a, const Genome &b,
     if (rng() % 2)
       child.keep[l] = b.keep[l];
   }
-  return child;
 }
 
 std::optional<std::string> MapSpace::violation(const Mapping &mapping) const {

@@ -106,6 +106,9 @@ public:
   /// of one parent.
   Genome crossover(const Genome &a, const Genome &b,
                    std::mt19937_64 &rng) const;
+  /// crossover() into `child` (its storage reused; the same draws).
+  void crossoverInto(const Genome &a, const Genome &b, std::mt19937_64 &rng,
+                     Genome &child) const;
 
   /// Why `mapping` breaks a constraint the Genome's moves do not keep by
   /// themselves (minimum utilizations, factor bounds), if it does.

@@ -121,6 +121,7 @@ public:
   /// Costs of the candidates (infinity when invalid), in order. Evaluates
   /// fewer when the evaluation budget ends inside the batch.
   std::vector<double> evaluate(const std::vector<Genome> &batch);
+  std::vector<double> evaluate(const Genome *batch, size_t count);
   std::vector<double> evaluate(const std::vector<Mapping> &batch);
   /// For a mapper that uses no cost but to keep the best: evaluate()
   /// without the costs, skipping (where the options allow) each candidate

@@ -180,10 +180,15 @@ uint64_t SearchEngine::remaining() const {
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
-  size_t count = std::min<uint64_t>(batch.size(), remaining());
+  return evaluate(batch.data(), batch.size());
+}
+
+std::vector<double> SearchEngine::evaluate(const Genome *batch,
+                                           size_t size) {
+  size_t count = std::min<uint64_t>(size, remaining());
   if (decoded.size() < count)
     decoded.resize(count);
-  return evaluateMappings(decoded.data(), count, false, batch.data());
+  return evaluateMappings(decoded.data(), count, false, batch);
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
