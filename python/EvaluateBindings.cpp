@@ -405,6 +405,7 @@ struct MapOutcome {
   double cost = 0;
   uint64_t evaluations = 0;
   uint64_t valid = 0;
+  uint64_t pruned = 0;
   double seconds = 0;
   std::string stoppedBy;
 };
@@ -458,6 +459,7 @@ MapOutcome mapOne(const Problem &problem, const Arch &arch,
   outcome.cost = result.bestCost;
   outcome.evaluations = result.evaluations;
   outcome.valid = result.valid;
+  outcome.pruned = result.pruned;
   outcome.seconds = result.seconds;
   outcome.stoppedBy = result.stopReason;
   return outcome;
@@ -506,6 +508,9 @@ void bindFunctions(py::module_ &module) {
       .def_readonly("evaluations", &MapOutcome::evaluations)
       .def_readonly("valid", &MapOutcome::valid,
                     "How many evaluated candidates were valid.")
+      .def_readonly("pruned", &MapOutcome::pruned,
+                    "Of the valid, how many the model's floor ruled out "
+                    "before a full evaluation (random, exhaustive).")
       .def_readonly("seconds", &MapOutcome::seconds)
       .def_readonly("stopped_by", &MapOutcome::stoppedBy,
                     "'budget', 'time', 'patience', 'interrupted' or "

@@ -45,6 +45,7 @@ class MapResult:
     evaluations: Any
     mapper: Any
     mapping: Any
+    pruned: Any
     report: Any
     seconds: Any
     stopped_by: Any

@@ -532,8 +532,9 @@ class MapTests(unittest.TestCase):
         ours = tessel.map(problem, arch, mapper="random", budget=300, seed=3)
         (op,) = cli["ops"]
         self.assertEqual((ours.report.cycles, ours.report.energy_pj, ours.evaluations,
-                          ours.valid), (op["cycles"], op["energyPJ"], op["evaluations"],
-                                        op["valid"]))
+                          ours.valid, ours.pruned),
+                         (op["cycles"], op["energyPJ"], op["evaluations"], op["valid"],
+                          op["pruned"]))
         self.assertEqual(ours.mapping.levels,
                          [{"level": l["level"],
                            "temporal": [(t["dim"], t["factor"]) for t in l["temporal"]],
