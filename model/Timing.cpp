@@ -23,8 +23,10 @@ class Paths {
 public:
   Paths(const Arch &arch, const Mapping &mapping)
       : arch(arch), mapping(mapping), pe(arch.levelCount() - 1) {
-    for (unsigned k = 0; k < pe && k < kMaxLevels; ++k)
-      hops[k] = farthestUsedChild(k);
+    for (unsigned k = 0; k < pe && k < kMaxLevels; ++k) {
+      hops[k] = farthestUsedChild(k, false);
+      drains[k] = farthestUsedChild(k, true);
+    }
   }
 
   unsigned peLevel() const { return pe; }
@@ -34,7 +36,14 @@ public:
   uint64_t hop(unsigned k) const {
     if (k >= pe)
       return 0;
-    return k < kMaxLevels ? hops[k] : farthestUsedChild(k);
+    return k < kMaxLevels ? hops[k] : farthestUsedChild(k, false);
+  }
+  /// The same for a sum on its way up from the farthest used child (a
+  /// systolic wiring's sums leave at the far edge: a column's length).
+  uint64_t drainHop(unsigned k) const {
+    if (k >= pe)
+      return 0;
+    return k < kMaxLevels ? drains[k] : farthestUsedChild(k, true);
   }
 
   /// Cycles for a word of `tensor` that level `from` serves to reach level
@@ -66,7 +75,7 @@ public:
       return pipeline - 1;
     uint64_t cycles = pipeline - 1;
     for (unsigned k = level; k < from; ++k)
-      cycles = saturatingAdd(cycles, saturatingAdd<uint64_t>(hop(k), 1));
+      cycles = saturatingAdd(cycles, saturatingAdd<uint64_t>(drainHop(k), 1));
     return cycles;
   }
 
@@ -75,9 +84,11 @@ private:
   const Arch &arch;
   const Mapping &mapping;
   unsigned pe;
-  uint64_t hops[kMaxLevels] = {};
+  uint64_t hops[kMaxLevels] = {}, drains[kMaxLevels] = {};
 
-  uint64_t farthestUsedChild(unsigned k) const {
+  /// Down to (or, `up`, from) the farthest corner of the box of children
+  /// the mapping's spatial loops use.
+  uint64_t farthestUsedChild(unsigned k, bool up) const {
     const StorageLevel &level = arch.levels[k];
     const Network &network = level.network;
     uint64_t most = network.summary.unicastMaxHops;
@@ -87,9 +98,11 @@ private:
         (loop.axis == SpatialAxis::X ? x : y) *= uint64_t(loop.factor);
       most = 0;
       for (uint64_t cx : {uint64_t(0), x - 1})
-        for (uint64_t cy : {uint64_t(0), y - 1})
-          most = std::max(
-              most, network.unicastHops(unsigned(cx + cy * level.fanout[0])));
+        for (uint64_t cy : {uint64_t(0), y - 1}) {
+          unsigned child = unsigned(cx + cy * level.fanout[0]);
+          most = std::max(most, up ? network.drainHops(child)
+                                   : network.unicastHops(child));
+        }
     }
     return saturatingMul(std::max<uint64_t>(1, network.hopLatency), most);
   }

@@ -346,6 +346,38 @@ TEST(Structural, ModelWaitsForTheStagedInputsOfEachArrayTile) {
   }
 }
 
+// An output the systolic level does not keep: the array is not run as
+// built, its wiring still carries each sum down the whole column to the
+// bottom edge (128 hops on tpu128 however few rows the mapping uses), and
+// the last sums reach DRAM that long after the last MAC. The model's end
+// took the hops to the farthest used child instead (its inputs' distance):
+// 480 cycles against the simulator's 590 (-18.6%) on this 16^3 GEMM.
+TEST(Structural, ModelWaitsForTheLastSumsToLeaveASystolicColumn) {
+  Problem problem = problemFrom(namedOp("matmul", "", {16, 16}, {16, 16}, {16, 16}));
+  Arch arch = loadArchByNameOrPath("tpu128");
+  std::vector<NamedMapping> named = parseMappingYaml(
+      R"(mappings:
+  - levels:
+      - {level: DRAM, keep: [A, B, C]}
+      - {level: GlobalBuffer, temporal: [m=4, k=2, n=2], spatial: [n=8@X, k=4@Y], keep: [A, B]}
+      - {level: PERegisters, temporal: [k=2, m=4], keep: [B]}
+)",
+      "m.yaml");
+  Mapping mapping;
+  std::vector<MappingError> errors;
+  ASSERT_TRUE(
+      resolveMapping(named.at(0).mapping, problem, arch, mapping, errors));
+  sim::StructuralResult sim = simulateChecked(problem, arch, mapping);
+  ASSERT_EQ(sim.error, "");
+  ASSERT_FALSE(sim.systolicAsBuilt);
+  Evaluation model = createCostModel("reuse")->evaluate(problem, arch, mapping);
+  ASSERT_TRUE(model.report);
+  double error = (double(model.report->cycles) - double(sim.report.cycles)) /
+                 double(sim.report.cycles);
+  EXPECT_LT(std::abs(error), 0.03)
+      << model.report->cycles << " against " << sim.report.cycles;
+}
+
 // The outermost level with DDR4-3200 timing: the words still arrive right,
 // DRAM serves them in bursts (a 64-bit bus, burst length 8: 32 16-bit words
 // a burst), and every burst is a row hit, miss or conflict.
