@@ -332,7 +332,8 @@ std::string overflowMessage(const Problem &problem, const StorageLevel &level,
 }
 
 void checkCapacity(const Problem &problem, const Arch &arch,
-                   const Mapping &mapping, std::vector<MappingError> &errors) {
+                   const Mapping &mapping, const VerifyOptions &options,
+                   std::vector<MappingError> &errors) {
   // Tile extents grow from the innermost level outwards.
   thread_local std::vector<int64_t> extents;
   extents.assign(problem.dims.size(), 1);
@@ -359,6 +360,10 @@ void checkCapacity(const Problem &problem, const Arch &arch,
       }
       TensorRole role = tensorRole(problem, t);
       uint64_t room = level.capacityFor(role);
+      if (words > room && !options.reasons) {
+        errors.emplace_back();
+        return;
+      }
       if (words > room)
         found.push_back(
             {l,
@@ -366,6 +371,10 @@ void checkCapacity(const Problem &problem, const Arch &arch,
               problem.tensors[t].name + "' needs " + std::to_string(words) +
               " words but its " + tensorRoleName(role) + " partition holds " +
               std::to_string(room)}});
+    }
+    if (!level.partition && total > level.capacity && !options.reasons) {
+      errors.emplace_back();
+      return;
     }
     if (!level.partition && total > level.capacity)
       found.push_back(
@@ -519,7 +528,7 @@ std::vector<MappingError> verifyMapping(const Problem &problem,
   checkSystolic(problem, arch, mapping, errors);
   checkKeeps(problem, arch, mapping, errors);
   if (factorsFit)
-    checkCapacity(problem, arch, mapping, errors);
+    checkCapacity(problem, arch, mapping, options, errors);
   return errors;
 }
 

@@ -111,6 +111,10 @@ struct VerifyOptions {
   /// How far a dimension's factors may overshoot its bound, as a fraction
   /// of the bound (0: the product must equal the bound exactly).
   double maxPadding = 0;
+  /// Whether each error says why. Without, a tile that overflows a level
+  /// gives one error with no text (what a search's cheap rejection needs;
+  /// whether the list is empty is the same).
+  bool reasons = true;
 };
 
 /// Every reason `mapping` is not legal for `problem` on `arch`: factor

@@ -141,7 +141,10 @@ CostFloor floorByCounting(const Problem &problem, const Arch &arch,
                           const Mapping &mapping,
                           const CountingOptions &options) {
   CostFloor floor;
-  std::vector<MappingError> errors = verifyMapping(problem, arch, mapping);
+  VerifyOptions quiet; // Only whether it is legal: no reasons built.
+  quiet.reasons = false;
+  std::vector<MappingError> errors =
+      verifyMapping(problem, arch, mapping, quiet);
   if (!errors.empty() ||
       !countable(problem, mapping, errors, options.clippedNest) ||
       !macsOf(problem, errors)) {

@@ -6,11 +6,14 @@
 //===----------------------------------------------------------------------===//
 #include "mapping/Mapping.h"
 #include "mapping/MappingYaml.h"
+#include "mapping/RandomMapping.h"
 #include "test/mapping/TestArch.h"
 #include "workloads/Problem.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace tessel {
 namespace {
@@ -99,6 +102,37 @@ std::vector<std::string> messages(const std::vector<MappingError> &errors) {
   for (const MappingError &error : errors)
     text.push_back(error.message);
   return text;
+}
+
+TEST(MappingVerify, WithoutReasonsTheVerdictIsTheSame) {
+  // A search's cheap rejection verifies without building the reasons: the
+  // list must be empty exactly when the full verification's is.
+  Problem problem = conv(1, 1);
+  Arch plain = threeLevelArch(4, 2, 96, 12);
+  Arch split = plain;
+  split.levels[1].partition = PerRole<uint64_t>{40, 24, 32};
+  VerifyOptions quiet;
+  quiet.reasons = false;
+  std::mt19937_64 rng(5);
+  for (const Arch *arch : {&plain, &split}) {
+    unsigned legal = 0, overflowing = 0;
+    for (int trial = 0; trial < 3000; ++trial) {
+      Mapping mapping = randomMapping(problem, *arch, rng);
+      std::vector<MappingError> full = verifyMapping(problem, *arch, mapping);
+      std::vector<MappingError> fast =
+          verifyMapping(problem, *arch, mapping, quiet);
+      ASSERT_EQ(full.empty(), fast.empty()) << "trial " << trial;
+      legal += full.empty();
+      for (const MappingError &error : full)
+        if (error.message.find("words but") != std::string::npos ||
+            error.message.find("holds") != std::string::npos) {
+          ++overflowing;
+          break;
+        }
+    }
+    EXPECT_GT(legal, 50u);       // Both verdicts occur,
+    EXPECT_GT(overflowing, 50u); // and capacity is among the reasons.
+  }
 }
 
 TEST(MappingVerify, FactorsMustCoverBounds) {
