@@ -523,7 +523,7 @@ bool MapSpace::fitsFanout(
     for (unsigned axis = 0; axis < 2; ++axis) {
       int64_t used = 1;
       for (unsigned d = 0; d < dims; ++d)
-        used *= factors[d][slotOf(l, 1 + axis)];
+        used = saturatingMul(used, factors[d][slotOf(l, 1 + axis)]);
       if (used > int64_t(arch_.levels[l].fanout[axis]))
         return false;
     }
@@ -599,18 +599,24 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
     primes = &boundPrimes[dim][choice];
   // The children each level's axes use (every dim's factors), and how many
   // exceed their fanout: a prime fits a spatial slot iff none does after.
+  // (Products saturate: one past the fanout is as over as any.)
   thread_local std::vector<int64_t> own;
   std::vector<int64_t> &used = usage ? *usage : own;
-  if (usage) {
-    for (unsigned l = 0; l < levels; ++l)
-      for (unsigned axis = 0; axis < 2; ++axis)
-        used[2 * l + axis] *= factors[slotOf(l, 1 + axis)];
-  } else {
+  auto recount = [&] {
     used.assign(2 * levels, 1);
     for (unsigned l = 0; l < levels; ++l)
       for (unsigned axis = 0; axis < 2; ++axis)
         for (unsigned d = 0; d < dims; ++d)
-          used[2 * l + axis] *= genome.factors[d][slotOf(l, 1 + axis)];
+          used[2 * l + axis] = saturatingMul(
+              used[2 * l + axis], genome.factors[d][slotOf(l, 1 + axis)]);
+  };
+  if (usage) {
+    for (unsigned l = 0; l < levels; ++l)
+      for (unsigned axis = 0; axis < 2; ++axis)
+        used[2 * l + axis] =
+            saturatingMul(used[2 * l + axis], factors[slotOf(l, 1 + axis)]);
+  } else {
+    recount();
   }
   auto fanout = [&](size_t i) {
     return int64_t(arch_.levels[i / 2].fanout[i % 2]);
@@ -621,7 +627,7 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
   // Places `prime` in spatial slot s if the fanouts allow (or `force`).
   auto spread = [&](unsigned s, int64_t prime, bool force) {
     size_t i = 2 * (s / 3) + (s % 3 - 1);
-    int64_t grown = used[i] * prime;
+    int64_t grown = saturatingMul(used[i], prime);
     unsigned after = over - (used[i] > fanout(i)) + (grown > fanout(i));
     if (after != 0 && !force)
       return false;
@@ -660,14 +666,8 @@ void MapSpace::randomFactors(unsigned dim, Genome &genome,
       spread(fallback, prime, true);
   }
   if (overshoot) {
-    // Clipping changes the factors: the usage follows.
-    for (unsigned l = 0; l < levels; ++l)
-      for (unsigned axis = 0; axis < 2; ++axis)
-        used[2 * l + axis] /= factors[slotOf(l, 1 + axis)];
     clipToBound(dim, factors);
-    for (unsigned l = 0; l < levels; ++l)
-      for (unsigned axis = 0; axis < 2; ++axis)
-        used[2 * l + axis] *= factors[slotOf(l, 1 + axis)];
+    recount(); // Clipping changes the factors: the usage follows.
   }
 }
 
