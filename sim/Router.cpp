@@ -381,6 +381,8 @@ bool Router::traverseMedium() {
     Input &input = inputs[index];
     if (!input.head.routed)
       continue;
+    // (Read before a partial sum joins one waiting here: that pops it.)
+    const uint32_t tensor = input.fifo.front().tensor;
     bool granted = config.reduction &&
                    input.fifo.front().direction == Direction::ToParent &&
                    combineOrComplete(input);
@@ -390,8 +392,8 @@ bool Router::traverseMedium() {
           [&](const Copy &copy) { return canSend(outputs[copy.output]); });
     if (!granted)
       continue;
-    // One word on the bus reaches every tap it is for at once.
-    uint32_t tensor = input.fifo.front().tensor;
+    // One word on the bus reaches every tap it is for at once (a partial
+    // sum that joined one waiting here crossed it too).
     while (input.head.routed && !input.head.pending.empty())
       send(index, input.head.pending.front().output);
     medium->take(config.wordCosts && tensor < config.wordCosts->size()
