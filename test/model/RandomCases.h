@@ -136,9 +136,14 @@ inline Arch randomArch(std::mt19937_64 &rng) {
           std::string("    writeBandwidth: ") + bandwidths[rng() % 5] + "\n";
     yaml +=
         "    fanout: [" + std::to_string(x) + ", " + std::to_string(y) + "]\n";
+    // Drawn one after the other: the operands of one `+` are unsequenced,
+    // and compilers differ (g++ drew the reduction first, clang the
+    // multicast: other designs under clang). g++'s order is kept.
+    const bool reduction = rng() % 2;
+    const bool multicast = rng() % 3;
     yaml += "    network: {topology: " + topology +
-            ", multicast: " + (rng() % 3 ? "true" : "false") +
-            ", reduction: " + (rng() % 2 ? "true" : "false") + "}\n";
+            ", multicast: " + (multicast ? "true" : "false") +
+            ", reduction: " + (reduction ? "true" : "false") + "}\n";
   }
   return parseArch(yaml, "random.yaml");
 }
