@@ -262,8 +262,9 @@ levels:
       const ActionCounts &counts = result.report.actions;
       EXPECT_EQ(counts.at(0, 0).reads, 32u);
       EXPECT_EQ(counts.at(0, 0).networkWords, 32u);
-      if (registersKeepA)
+      if (registersKeepA) {
         EXPECT_EQ(counts.at(1, 0).fills, 6u * 32u);
+      }
       // Each register's column of B, kept over the rows of A.
       EXPECT_EQ(counts.at(0, 1).reads, 24u);
       // The reuse model, which multicasts by its own group arithmetic,
