@@ -48,6 +48,7 @@ struct SearchProgress {
   uint64_t valid = 0;
   double seconds = 0;
   double bestCost = std::numeric_limits<double>::infinity();
+  uint64_t pruned = 0; ///< Of the valid (SearchResult::pruned).
 };
 
 struct SearchOptions {

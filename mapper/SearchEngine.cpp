@@ -330,7 +330,7 @@ void SearchEngine::report() {
     return;
   lastProgress = now;
   options.onProgress(
-      {best.evaluations, best.valid, best.seconds, best.bestCost});
+      {best.evaluations, best.valid, best.seconds, best.bestCost, best.pruned});
 }
 
 bool SearchEngine::done() {

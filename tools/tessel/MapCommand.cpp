@@ -609,14 +609,21 @@ int run(MapOptions &options) {
         MapRequest request = options.request;
         if (showProgress)
           request.options.onProgress = [&](const SearchProgress &p) {
+            std::string pruned =
+                p.pruned && p.valid
+                    ? " (" +
+                          std::to_string(int(100.0 * double(p.pruned) /
+                                             double(p.valid))) +
+                          "% of them pruned)"
+                    : "";
             std::fprintf(stderr,
                          "\r[map op %zu of %zu] %s: %llu evaluations "
-                         "(%.0f/s), %.0f%% valid, best %s %s   ",
+                         "(%.0f/s), %.0f%% valid%s, best %s %s   ",
                          opIndex, opCount, problem.name.c_str(),
                          (unsigned long long)p.evaluations,
                          p.evaluations / std::max(p.seconds, 1e-9),
                          p.evaluations ? 100.0 * p.valid / p.evaluations : 0.0,
-                         options.objective.c_str(),
+                         pruned.c_str(), options.objective.c_str(),
                          scientific(p.bestCost).c_str());
           };
         try {
