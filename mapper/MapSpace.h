@@ -152,12 +152,12 @@ private:
   /// divides (in boundChoices' order) and the prime factors each leaves to
   /// the open slots (randomFactors draws from these).
   std::vector<int64_t> fixedProducts;
+  std::vector<std::vector<int64_t>> divisibleBounds;
+  std::vector<std::vector<std::vector<int64_t>>> boundPrimes;
   /// rng() % n for the n a random point draws by: each dim's open slots,
   /// levels + 1, each level's keep choices.
   std::vector<Modulus> openModulus, keepModulus;
   Modulus levelModulus;
-  std::vector<std::vector<int64_t>> divisibleBounds;
-  std::vector<std::vector<std::vector<int64_t>>> boundPrimes;
 
   void bindLevelConstraints();
   void applyNetworks();

@@ -152,6 +152,10 @@ private:
 
   std::vector<Mapping> decoded; ///< Storage reused by evaluate(genomes).
 
+  /// The genomes decoded into `decoded` (as many as the budget allows).
+  std::vector<double> evaluateGenomes(const Genome *batch, size_t size,
+                                      bool prunable,
+                                      const std::function<void()> &aside);
   /// With `genomes`, mappings[i] is decoded[i], decoded from genomes[i]
   /// by the job that evaluates it.
   std::vector<double> evaluateMappings(const Mapping *mappings, size_t count,

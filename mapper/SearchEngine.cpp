@@ -185,10 +185,16 @@ std::vector<double> SearchEngine::evaluate(const std::vector<Genome> &batch) {
 
 std::vector<double> SearchEngine::evaluate(const Genome *batch,
                                            size_t size) {
+  return evaluateGenomes(batch, size, false, nullptr);
+}
+
+std::vector<double>
+SearchEngine::evaluateGenomes(const Genome *batch, size_t size, bool prunable,
+                              const std::function<void()> &aside) {
   size_t count = std::min<uint64_t>(size, remaining());
   if (decoded.size() < count)
     decoded.resize(count);
-  return evaluateMappings(decoded.data(), count, false, batch);
+  return evaluateMappings(decoded.data(), count, prunable, batch, aside);
 }
 
 std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
@@ -198,10 +204,7 @@ std::vector<double> SearchEngine::evaluate(const std::vector<Mapping> &batch) {
 
 void SearchEngine::evaluateForBest(const std::vector<Genome> &batch,
                                    const std::function<void()> &aside) {
-  size_t count = std::min<uint64_t>(batch.size(), remaining());
-  if (decoded.size() < count)
-    decoded.resize(count);
-  evaluateMappings(decoded.data(), count, true, batch.data(), aside);
+  evaluateGenomes(batch.data(), batch.size(), true, aside);
 }
 
 void SearchEngine::evaluateForBest(const std::vector<Mapping> &batch) {
@@ -221,9 +224,8 @@ std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
                                                    const Genome *genomes,
                                                    const std::function<void()>
                                                        &aside) {
-  enum Outcome : char { Invalid, Evaluated, Pruned };
   std::vector<std::optional<Report>> reports(count);
-  std::vector<Outcome> outcomes(count, Invalid);
+  std::vector<char> pruned(count, 0); // Valid, ruled out by its floor.
   // A candidate enters the kept best only below this cost; it falls as the
   // batch is folded in, so a floor at or above it (taken before the batch,
   // whatever the threads) rules a candidate out. Floors are sums taken in
@@ -244,21 +246,19 @@ std::vector<double> SearchEngine::evaluateMappings(const Mapping *mappings,
         return;
       if (options.objective.of(floor.cycles, floor.energyPJ) * (1 - 1e-9) >=
           entry) {
-        outcomes[i] = Pruned;
+        pruned[i] = 1;
         return;
       }
     }
     Evaluation evaluation =
         model.evaluate(space.problem(), space.arch(), mappings[i]);
     reports[i] = std::move(evaluation.report);
-    if (reports[i])
-      outcomes[i] = Evaluated;
   }, aside);
   std::vector<double> costs(count, std::numeric_limits<double>::infinity());
   for (size_t i = 0; i < count; ++i) {
     ++best.evaluations;
     ++sinceImprovement;
-    if (outcomes[i] == Pruned) {
+    if (pruned[i]) {
       ++best.valid;
       ++best.pruned;
       continue;

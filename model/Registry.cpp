@@ -21,12 +21,22 @@
 #include <stdexcept>
 
 namespace tessel {
-
 namespace {
 
 /// floorByCounting's bound on the hierarchy's depth (deeper: no floor).
 constexpr unsigned kMaxFloorLevels = 32;
 
+/// The compute units' cycles: a PE's vector lanes take macsPerPE
+/// consecutive steps of its program a cycle, within one tile of the PE's
+/// level (the next tile's registers are another buffer).
+uint64_t computeCyclesOf(const Arch &arch, const NestAnalysis &nest) {
+  uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
+  if (nest.clips()) // Tiles of different lengths.
+    return clippedComputeCycles(nest.op(), arch, nest.mapped(), nest, lanes);
+  uint64_t tiles = std::max<uint64_t>(1, nest.epochs(arch.levelCount() - 1));
+  uint64_t perTile = nest.temporalSteps() / tiles;
+  return nest.arithmetic().mul(tiles, (perTile + lanes - 1) / lanes);
+}
 
 struct Registration {
   const char *name;
@@ -164,11 +174,8 @@ CostFloor floorByCounting(const Problem &problem, const Arch &arch,
   NestAnalysis nest(problem, arch, mapping);
   CheckedCounts &counts = nest.arithmetic();
   const uint64_t steps = nest.temporalSteps();
-  const uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
-  const uint64_t peTiles = std::max<uint64_t>(1, nest.epochs(levels - 1));
-  double cycles = double(counts.add(
-      counts.mul(peTiles, (steps / peTiles + lanes - 1) / lanes),
-      options.extraCycles));
+  double cycles =
+      double(counts.add(computeCyclesOf(arch, nest), options.extraCycles));
   double energy = double(nest.executedMacs()) * arch.compute.macEnergy;
   // Floors under each level's reads and writes (fills and updates), in
   // words of its port.
@@ -208,6 +215,14 @@ CostFloor floorByCounting(const Problem &problem, const Arch &arch,
       energy += double(elements) * perAccess * share;
       (isRead ? readWords : writeWords)[l] += double(elements) * share;
     };
+    // A supplier's side: an input's words read, the output's updated.
+    auto serve = [&](unsigned l, uint64_t elements) {
+      const StorageLevel &level = arch.levels[l];
+      if (output)
+        charge(l, elements, false, level.energy.update);
+      else
+        charge(l, elements, true, level.energy.read);
+    };
     // Each keeper's own words (an input's fills, the output's drains) are
     // exact; its supplier sends (reads) or takes (updates) a copy per
     // disjoint box at least; the innermost keeper serves every compute
@@ -221,7 +236,6 @@ CostFloor floorByCounting(const Problem &problem, const Arch &arch,
     for (unsigned l = levels; l-- > 0 && !restaged;) {
       if (!mapping.levels[l].keeps(t))
         continue;
-      const StorageLevel &here = arch.levels[l];
       uint64_t words = below < levels ? nest.enteringWords(below, t,
                                                            options.wrapReuse)
                                       : steps;
@@ -239,19 +253,11 @@ CostFloor floorByCounting(const Problem &problem, const Arch &arch,
         serves = std::max(serves, outermost);
         outermost = 0;
       }
-      if (output)
-        charge(l, serves, false, here.energy.update);
-      else
-        charge(l, serves, true, here.energy.read);
+      serve(l, serves);
       below = l;
     }
-    if (outermost) {
-      const StorageLevel &top = arch.levels[0];
-      if (output)
-        charge(0, outermost, false, top.energy.update);
-      else
-        charge(0, outermost, true, top.energy.read);
-    }
+    if (outermost)
+      serve(0, outermost);
   }
   for (unsigned l = 0; l < levels; ++l) {
     const StorageLevel &level = arch.levels[l];
@@ -322,20 +328,7 @@ uint64_t cyclesFor(CheckedCounts &counts, uint64_t words, double wordsPerCycle,
 void addResourceCycles(const Arch &arch, const NestAnalysis &nest,
                        Report &report) {
   CheckedCounts &counts = nest.arithmetic();
-  // A PE's vector lanes take macsPerPE consecutive steps of its program a
-  // cycle, within one tile of the PE's level (the next tile's registers
-  // are another buffer).
-  uint64_t lanes = std::max(1u, arch.compute.macsPerPE);
-  uint64_t computeCycles = 0;
-  if (nest.clips()) { // Tiles of different lengths.
-    computeCycles =
-        clippedComputeCycles(nest.op(), arch, nest.mapped(), nest, lanes);
-  } else {
-    uint64_t tiles = std::max<uint64_t>(1, nest.epochs(arch.levelCount() - 1));
-    uint64_t perTile = nest.temporalSteps() / tiles;
-    computeCycles = counts.mul(tiles, (perTile + lanes - 1) / lanes);
-  }
-  report.resourceCycles.push_back({"compute", computeCycles});
+  report.resourceCycles.push_back({"compute", computeCyclesOf(arch, nest)});
   const Problem &problem = nest.op();
   for (unsigned l = 0; l < arch.levelCount(); ++l) {
     const StorageLevel &level = arch.levels[l];

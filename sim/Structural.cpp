@@ -91,9 +91,6 @@ struct Tile {
       at += uint64_t(coord[i] - lo[i]) * stride[i];
     return at;
   }
-  bool sameBox(const Tile &other) const {
-    return words == other.words && lo == other.lo && hi == other.hi;
-  }
   /// Whether the tile spans `box` (both empty, or the same corners).
   bool spans(const Box &box) const {
     if (box.empty || words == 0)
